@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ftsim needs to build and test. Idempotent:
+# packages already present are not touched, and apt-get runs only when
+# something is missing. Run as root (or with sudo available).
+set -eu
+
+pkgs="build-essential cmake pkg-config libyaml-dev libjansson-dev libnet1-dev
+      libpcap-dev check gnuplot-nox"
+[ "${FTSIM_TEST_DEPS:-0}" = 1 ] && pkgs="$pkgs clang libclang-rt-dev tshark"
+
+missing=""
+for p in $pkgs; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "install-deps: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# tshark asks whether non-root users may capture; answer no, non-interactively.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | $sudo debconf-set-selections
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,322 @@
+/*
+ * topo.h: the network model a scenario file describes.
+ *
+ * A topology is plain data: VNets with their subnets, VMs (NICs), route
+ * tables, NSGs, ExpressRoute circuits, the on-premises site, DNS names,
+ * the flows to replay and what each flow must show. The loaders fill it
+ * and resolve every name to an index; the engine (sim/) only reads it.
+ * Every element keeps the srcpos of its definition so that an error found
+ * later (a dangling reference, a duplicate priority) names the line.
+ *
+ * Ownership: a topology owns all its strings and arrays; topo_free()
+ * releases everything. A topology handed to the engine is complete and
+ * valid: loaders return an error instead of a half-filled model.
+ */
+#ifndef FTSIM_TOPO_H
+#define FTSIM_TOPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "topology/cloud.h"
+#include "topology/diag.h"
+#include "topology/prefix.h"
+#include "topology/tags.h"
+
+#define TOPO_NONE ((size_t)-1)	/* an unset index */
+
+/* Next-hop types of routes [udr]. NH_VNETPEERING and NH_SERVICE_ENDPOINT
+ * come from system routes only; a UDR may not use them. */
+enum nh_type {
+	NH_VNETLOCAL,
+	NH_VNETPEERING,
+	NH_SERVICE_ENDPOINT,
+	NH_INTERNET,
+	NH_VIRTUAL_APPLIANCE,
+	NH_VNET_GATEWAY,
+	NH_NONE,
+	NH_COUNT
+};
+
+enum proto {
+	PROTO_TCP  = 1 << 0,
+	PROTO_UDP  = 1 << 1,
+	PROTO_ICMP = 1 << 2,
+	PROTO_ESP  = 1 << 3,
+	PROTO_AH   = 1 << 4,
+	PROTO_ANY  = 0x1f,
+};
+
+enum direction { DIR_INBOUND, DIR_OUTBOUND };
+enum access { ACCESS_ALLOW, ACCESS_DENY };
+
+/* What a KMS or SUSE server answers. ACT_NONE: not a service that checks
+ * the source, or the request never got there. */
+enum activation { ACT_NONE, ACT_ACCEPTED, ACT_REFUSED };
+
+/* Class of the source address a destination sees (FORMAT.md source_seen). */
+enum srcclass {
+	SRC_NONE,		/* nothing seen: not delivered */
+	SRC_AZURE,		/* an Azure public IP of the scenario's cloud */
+	SRC_ONPREM_EDGE,	/* the on-premises Internet edge's NAT address */
+	SRC_PUBLIC_PEERING_NAT,	/* an address of a public peering NAT pool */
+	SRC_PRIVATE,		/* a private address (no SNAT on the way) */
+	SRC_OTHER,		/* a public address that is none of the above */
+};
+
+enum hairpin { HAIRPIN_NONE, HAIRPIN_AZURE, HAIRPIN_CUSTOMER };
+
+enum sku { SKU_STANDARD, SKU_PREMIUM, SKU_LOCAL };
+
+/* One item of an NSG source or destination: a prefix or a service tag. */
+struct addr_item {
+	bool is_tag;
+	struct pfx pfx;		/* when !is_tag */
+	char *tag;		/* when is_tag, as written (case kept) */
+};
+
+/* An NSG address: '*' (any) or a list of items. */
+struct addr_spec {
+	bool any;
+	struct addr_item *items;
+	size_t n;
+};
+
+/* A port list: '*' is one range {0, 65535}. */
+struct port_spec {
+	struct portrange *r;
+	size_t n;
+};
+
+struct nsg_rule {
+	char *name;
+	int priority;		/* 100..4096 for user rules */
+	enum direction dir;
+	enum access access;
+	unsigned proto;		/* enum proto bits */
+	struct addr_spec src, dst;
+	struct port_spec sports, dports;
+	struct srcpos pos;
+};
+
+struct nsg {
+	char *name;
+	struct nsg_rule *rules;
+	size_t nrules;
+	struct srcpos pos;
+};
+
+struct route {
+	char *name;
+	struct pfx pfx;
+	enum nh_type nh;
+	bool has_nh_ip;
+	uint32_t nh_ip;
+	struct srcpos pos;
+};
+
+struct route_table {
+	char *name;
+	bool disable_bgp_propagation;
+	struct route *routes;
+	size_t nroutes;
+	struct srcpos pos;
+};
+
+struct subnet {
+	char *name;
+	struct pfx pfx;
+	size_t vnet;			/* owner */
+	size_t route_table;		/* TOPO_NONE if none */
+	size_t nsg;			/* TOPO_NONE if none */
+	bool has_nat_gateway;
+	uint32_t nat_gateway_ip;
+	bool default_outbound_access;	/* default true [S32] */
+	bool has_default_outbound_ip;	/* else the cloud's built-in one */
+	uint32_t default_outbound_ip;
+	char **service_endpoints;	/* e.g. "Microsoft.Storage" */
+	size_t nservice_endpoints;
+	struct srcpos pos;
+	struct srcpos route_table_pos, nsg_pos;
+};
+
+struct vnet {
+	char *name;
+	struct pfx *space;		/* address_space */
+	size_t nspace;
+	size_t *peers;			/* indices of peered VNets */
+	size_t npeers;
+	char *gateway;			/* gateway name, NULL if none */
+	struct subnet *subnets;
+	size_t nsubnets;
+	struct srcpos pos;
+};
+
+struct vm {
+	char *name;
+	size_t vnet, subnet;		/* subnet index inside its vnet */
+	uint32_t ip;
+	bool has_public_ip;
+	uint32_t public_ip;
+	bool has_lb_outbound_ip;	/* load-balancer outbound rule IP */
+	uint32_t lb_outbound_ip;
+	size_t nsg;			/* NIC NSG, TOPO_NONE if none */
+	bool ip_forwarding;
+	bool snat;			/* appliance: SNAT to own IP */
+	struct srcpos pos;
+};
+
+struct circuit {
+	char *name;
+	enum sku sku;
+	char *gateway;			/* name of the ER gateway */
+	size_t vnet;			/* VNet holding that gateway */
+	struct pfx *advertised;		/* private peering, from on-premises */
+	size_t nadvertised;
+	uint32_t *next_hops;		/* ECMP next hops of BGP routes */
+	size_t nnext_hops;
+	bool public_peering;
+	struct pfx *nat_pool;
+	size_t nnat_pool;
+	struct srcpos pos, advertised_pos, public_peering_pos;
+};
+
+/* An egress filter rule of the on-premises Internet edge. */
+struct onprem_block {
+	unsigned proto;
+	struct port_spec dports;
+	struct addr_spec dst;		/* any when not given */
+	struct srcpos pos;
+};
+
+struct onprem {
+	bool present;
+	char *name;
+	struct pfx *prefixes;
+	size_t nprefixes;
+	bool has_edge_ip;
+	uint32_t internet_edge_ip;
+	struct onprem_block *blocks;
+	size_t nblocks;
+	struct srcpos pos;
+};
+
+struct dns_entry {
+	char *name;			/* lower-case */
+	uint32_t *ips;
+	size_t nips;
+	struct srcpos pos;
+};
+
+/* Expectation keys of FORMAT.md, in the order results list them. */
+enum exp_key {
+	EXP_DELIVERED,
+	EXP_TCP_CONNECT,
+	EXP_ACTIVATION,
+	EXP_SOURCE_SEEN,
+	EXP_HAIRPIN,
+	EXP_VIA,
+	EXP_NSG_RULE,
+	EXP_FLOW_LOGGED,
+	EXP_IP_FLOW_VERIFY,
+	EXP_DROP_REASON,
+	EXP_COUNT
+};
+
+struct expect {
+	unsigned have;			/* bit (1u << enum exp_key) per key given */
+	bool delivered, tcp_connect, flow_logged;
+	enum activation activation;
+	bool source_is_ip;
+	uint32_t source_ip;
+	enum srcclass source_class;
+	enum hairpin hairpin;
+	char **via;
+	size_t nvia;
+	char *nsg_rule;
+	enum access ip_flow_verify;
+	char *drop_reason;		/* "none" is stored as NULL with the bit set */
+	struct srcpos pos[EXP_COUNT];
+};
+
+struct flow {
+	char *name;
+	size_t vm;			/* source VM */
+	char *to;			/* as written: a DNS name or an IP */
+	unsigned proto;			/* PROTO_TCP or PROTO_UDP */
+	uint16_t port;
+	bool has_sport;
+	uint16_t sport;
+	struct expect expect;
+	struct srcpos pos, to_pos;
+};
+
+/* The switches of MODEL.md where sources disagree or are silent. Each has
+ * the default MODEL.md names; a scenario sets them under `model:`. */
+struct model_opts {
+	bool bgp_default_removes_none;		/* §1, default false */
+	bool vnet_tag_includes_default_route;	/* §5, default true */
+	bool lkm_off_with_forced_default;	/* §5, default true */
+	bool kms_accepts_public_peering_nat;	/* §4, default true */
+};
+
+struct topo {
+	char *file;			/* path as given; srcpos.file points here */
+	char *dir;			/* its directory, for relative paths */
+	char *scenario;
+	char *description;
+	enum cloud cloud;
+	struct model_opts model;
+	struct tagset *tags;		/* the cloud's tags: built-in or loaded */
+	char *service_tags_file;	/* NULL: built-in list */
+
+	struct vnet *vnets;		size_t nvnets;
+	struct vm *vms;			size_t nvms;
+	struct route_table *rtables;	size_t nrtables;
+	struct nsg *nsgs;		size_t nnsgs;
+	struct circuit *circuits;	size_t ncircuits;
+	struct onprem onprem;
+	struct dns_entry *dns;		size_t ndns;
+	struct flow *flows;		size_t nflows;
+};
+
+void topo_init(struct topo *t);
+void topo_free(struct topo *t);
+
+/* Lookups by name (case-insensitive, as Azure resource names are);
+ * TOPO_NONE when absent. */
+size_t topo_vnet_find(const struct topo *t, const char *name);
+size_t topo_vm_find(const struct topo *t, const char *name);
+size_t topo_vm_by_ip(const struct topo *t, uint32_t ip);
+size_t topo_rtable_find(const struct topo *t, const char *name);
+size_t topo_nsg_find(const struct topo *t, const char *name);
+size_t topo_circuit_find(const struct topo *t, const char *name);
+
+static inline const struct subnet *
+topo_vm_subnet(const struct topo *t, const struct vm *v)
+{
+	return &t->vnets[v->vnet].subnets[v->subnet];
+}
+
+/* Names as Azure spells them, and parsers for Azure's spellings (case-
+ * insensitive, classic aliases accepted). Parsers return -1 if unknown. */
+const char *cloud_name(enum cloud c);
+int cloud_parse(const char *s, enum cloud *out);
+const char *nh_type_name(enum nh_type nh);
+int nh_type_parse(const char *s, enum nh_type *out);
+const char *proto_name(unsigned proto);	/* "Tcp", "Udp", "*", ... */
+int proto_parse(const char *s, unsigned *out);
+const char *srcclass_name(enum srcclass c);
+int srcclass_parse(const char *s, enum srcclass *out);
+const char *hairpin_name(enum hairpin h);
+int hairpin_parse(const char *s, enum hairpin *out);
+const char *activation_name(enum activation a);
+const char *exp_key_name(enum exp_key k);
+const char *sku_name(enum sku s);
+int sku_parse(const char *s, enum sku *out);
+
+/* BGP prefix limit of private peering per SKU [er-limits]. */
+size_t sku_bgp_limit(enum sku s);
+
+#endif
