@@ -1,0 +1,107 @@
+/*
+ * diag.c: collected diagnostics, printed as FILE:LINE:COL: level: text.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "topology/diag.h"
+
+void
+diag_init(struct diag *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+void
+diag_free(struct diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		free(d->msgs[i].text);
+	free(d->msgs);
+	memset(d, 0, sizeof(*d));
+}
+
+static void
+oom(void)
+{
+	fputs("ftsim: out of memory\n", stderr);
+	abort();
+}
+
+void
+diag_vadd(struct diag *d, enum diag_level lvl, struct srcpos pos,
+	  const char *fmt, va_list ap)
+{
+	struct diag_msg *m;
+	va_list ap2;
+	int len;
+
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 16;
+		struct diag_msg *nm = realloc(d->msgs, cap * sizeof(*nm));
+		if (nm == NULL)
+			oom();
+		d->msgs = nm;
+		d->cap = cap;
+	}
+	m = &d->msgs[d->n];
+	va_copy(ap2, ap);
+	len = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (len < 0 || (m->text = malloc((size_t)len + 1)) == NULL)
+		oom();
+	vsnprintf(m->text, (size_t)len + 1, fmt, ap);
+	m->level = lvl;
+	m->pos = pos;
+	d->n++;
+	if (lvl == DIAG_ERROR)
+		d->errors++;
+	else
+		d->warnings++;
+}
+
+void
+diag_error(struct diag *d, struct srcpos pos, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(d, DIAG_ERROR, pos, fmt, ap);
+	va_end(ap);
+}
+
+void
+diag_warn(struct diag *d, struct srcpos pos, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(d, DIAG_WARNING, pos, fmt, ap);
+	va_end(ap);
+}
+
+void
+diag_print_msg(FILE *f, const struct diag_msg *m)
+{
+	const char *lvl = m->level == DIAG_ERROR ? "error" : "warning";
+
+	if (m->pos.file != NULL && m->pos.line > 0)
+		fprintf(f, "%s:%d:%d: %s: %s\n", m->pos.file, m->pos.line,
+			m->pos.col, lvl, m->text);
+	else if (m->pos.file != NULL)
+		fprintf(f, "%s: %s: %s\n", m->pos.file, lvl, m->text);
+	else
+		fprintf(f, "ftsim: %s: %s\n", lvl, m->text);
+}
+
+void
+diag_print(FILE *f, const struct diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		diag_print_msg(f, &d->msgs[i]);
+}

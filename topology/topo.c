@@ -1,0 +1,369 @@
+/*
+ * topo.c: the topology's life cycle, name lookups and Azure's spellings.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "topology/topo.h"
+
+void
+topo_init(struct topo *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->cloud = CLOUD_PUBLIC;
+	t->model.bgp_default_removes_none = false;
+	t->model.vnet_tag_includes_default_route = true;
+	t->model.lkm_off_with_forced_default = true;
+	t->model.kms_accepts_public_peering_nat = true;
+}
+
+static void
+free_strv(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void
+free_addr(struct addr_spec *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		free(a->items[i].tag);
+	free(a->items);
+}
+
+static void
+free_nsg(struct nsg *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nrules; i++) {
+		struct nsg_rule *r = &g->rules[i];
+		free(r->name);
+		free_addr(&r->src);
+		free_addr(&r->dst);
+		free(r->sports.r);
+		free(r->dports.r);
+	}
+	free(g->rules);
+	free(g->name);
+}
+
+static void
+free_vnet(struct vnet *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->nsubnets; i++) {
+		free(v->subnets[i].name);
+		free_strv(v->subnets[i].service_endpoints,
+			  v->subnets[i].nservice_endpoints);
+	}
+	free(v->subnets);
+	free(v->name);
+	free(v->space);
+	free(v->peers);
+	free(v->gateway);
+}
+
+void
+topo_free(struct topo *t)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->nvnets; i++)
+		free_vnet(&t->vnets[i]);
+	free(t->vnets);
+	for (i = 0; i < t->nvms; i++)
+		free(t->vms[i].name);
+	free(t->vms);
+	for (i = 0; i < t->nrtables; i++) {
+		for (j = 0; j < t->rtables[i].nroutes; j++)
+			free(t->rtables[i].routes[j].name);
+		free(t->rtables[i].routes);
+		free(t->rtables[i].name);
+	}
+	free(t->rtables);
+	for (i = 0; i < t->nnsgs; i++)
+		free_nsg(&t->nsgs[i]);
+	free(t->nsgs);
+	for (i = 0; i < t->ncircuits; i++) {
+		struct circuit *c = &t->circuits[i];
+		free(c->name);
+		free(c->gateway);
+		free(c->advertised);
+		free(c->next_hops);
+		free(c->nat_pool);
+	}
+	free(t->circuits);
+	free(t->onprem.name);
+	free(t->onprem.prefixes);
+	for (i = 0; i < t->onprem.nblocks; i++) {
+		free(t->onprem.blocks[i].dports.r);
+		free_addr(&t->onprem.blocks[i].dst);
+	}
+	free(t->onprem.blocks);
+	for (i = 0; i < t->ndns; i++) {
+		free(t->dns[i].name);
+		free(t->dns[i].ips);
+	}
+	free(t->dns);
+	for (i = 0; i < t->nflows; i++) {
+		struct flow *f = &t->flows[i];
+		free(f->name);
+		free(f->to);
+		free_strv(f->expect.via, f->expect.nvia);
+		free(f->expect.nsg_rule);
+		free(f->expect.drop_reason);
+	}
+	free(t->flows);
+	tagset_free(t->tags);
+	free(t->service_tags_file);
+	free(t->scenario);
+	free(t->description);
+	free(t->dir);
+	free(t->file);
+	topo_init(t);
+}
+
+#define FIND_BY_NAME(arr, n, name) do {				\
+	size_t i_;						\
+	if ((name) == NULL)					\
+		return TOPO_NONE;				\
+	for (i_ = 0; i_ < (n); i_++)				\
+		if (strcasecmp((arr)[i_].name, (name)) == 0)	\
+			return i_;				\
+	return TOPO_NONE;					\
+} while (0)
+
+size_t
+topo_vnet_find(const struct topo *t, const char *name)
+{
+	FIND_BY_NAME(t->vnets, t->nvnets, name);
+}
+
+size_t
+topo_vm_find(const struct topo *t, const char *name)
+{
+	FIND_BY_NAME(t->vms, t->nvms, name);
+}
+
+size_t
+topo_rtable_find(const struct topo *t, const char *name)
+{
+	FIND_BY_NAME(t->rtables, t->nrtables, name);
+}
+
+size_t
+topo_nsg_find(const struct topo *t, const char *name)
+{
+	FIND_BY_NAME(t->nsgs, t->nnsgs, name);
+}
+
+size_t
+topo_circuit_find(const struct topo *t, const char *name)
+{
+	FIND_BY_NAME(t->circuits, t->ncircuits, name);
+}
+
+size_t
+topo_vm_by_ip(const struct topo *t, uint32_t ip)
+{
+	size_t i;
+
+	for (i = 0; i < t->nvms; i++)
+		if (t->vms[i].ip == ip)
+			return i;
+	return TOPO_NONE;
+}
+
+/*
+ * Spellings. Each table lists Azure's name first; the parsers also take
+ * the aliases after it (classic names, the spellings of other tools).
+ */
+struct spelling {
+	int value;
+	const char *name;
+};
+
+static int
+spell_parse(const struct spelling *tab, size_t n, const char *s, int *out)
+{
+	size_t i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (strcasecmp(tab[i].name, s) == 0) {
+			*out = tab[i].value;
+			return 0;
+		}
+	return -1;
+}
+
+static const char *
+spell_name(const struct spelling *tab, size_t n, int v)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (tab[i].value == v)
+			return tab[i].name;
+	return "?";
+}
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct spelling clouds[] = {
+	{ CLOUD_PUBLIC, "AzureCloud" },
+	{ CLOUD_CHINA, "AzureChinaCloud" },
+	{ CLOUD_GERMANY, "AzureGermanCloud" },
+	{ CLOUD_USGOV, "AzureUSGovernment" },
+};
+
+/* [udr]: ARM names first, then the classic aliases VPNGateway, VNETLocal
+ * and Null, then the effective-route spellings. */
+static const struct spelling nhtypes[] = {
+	{ NH_VNETLOCAL, "VnetLocal" },
+	{ NH_VNETPEERING, "VNetPeering" },
+	{ NH_SERVICE_ENDPOINT, "VirtualNetworkServiceEndpoint" },
+	{ NH_INTERNET, "Internet" },
+	{ NH_VIRTUAL_APPLIANCE, "VirtualAppliance" },
+	{ NH_VNET_GATEWAY, "VirtualNetworkGateway" },
+	{ NH_NONE, "None" },
+	{ NH_VNET_GATEWAY, "VPNGateway" },
+	{ NH_VNETLOCAL, "VNETLocal" },
+	{ NH_NONE, "Null" },
+	{ NH_VNETLOCAL, "VirtualNetwork" },
+};
+
+static const struct spelling protos[] = {
+	{ PROTO_TCP, "Tcp" },
+	{ PROTO_UDP, "Udp" },
+	{ PROTO_ICMP, "Icmp" },
+	{ PROTO_ESP, "Esp" },
+	{ PROTO_AH, "Ah" },
+	{ PROTO_ANY, "*" },
+	{ PROTO_ANY, "Any" },
+	{ PROTO_ANY, "All" },
+};
+
+static const struct spelling srcclasses[] = {
+	{ SRC_NONE, "none" },
+	{ SRC_AZURE, "azure" },
+	{ SRC_ONPREM_EDGE, "onprem-edge" },
+	{ SRC_PUBLIC_PEERING_NAT, "public-peering-nat" },
+	{ SRC_PRIVATE, "private" },
+	{ SRC_OTHER, "other" },
+};
+
+static const struct spelling hairpins[] = {
+	{ HAIRPIN_NONE, "none" },
+	{ HAIRPIN_AZURE, "azure" },
+	{ HAIRPIN_CUSTOMER, "customer" },
+};
+
+static const struct spelling skus[] = {
+	{ SKU_STANDARD, "Standard" },
+	{ SKU_PREMIUM, "Premium" },
+	{ SKU_LOCAL, "Local" },
+};
+
+static const struct spelling activations[] = {
+	{ ACT_NONE, "none" },
+	{ ACT_ACCEPTED, "accepted" },
+	{ ACT_REFUSED, "refused" },
+};
+
+static const char *const exp_keys[EXP_COUNT] = {
+	[EXP_DELIVERED] = "delivered",
+	[EXP_TCP_CONNECT] = "tcp_connect",
+	[EXP_ACTIVATION] = "activation",
+	[EXP_SOURCE_SEEN] = "source_seen",
+	[EXP_HAIRPIN] = "hairpin",
+	[EXP_VIA] = "via",
+	[EXP_NSG_RULE] = "nsg_rule",
+	[EXP_FLOW_LOGGED] = "flow_logged",
+	[EXP_IP_FLOW_VERIFY] = "ip_flow_verify",
+	[EXP_DROP_REASON] = "drop_reason",
+};
+
+#define PARSER(fn, type, tab)						\
+int									\
+fn(const char *s, type *out)						\
+{									\
+	int v;								\
+	if (spell_parse(tab, NELEM(tab), s, &v) != 0)			\
+		return -1;						\
+	*out = (type)v;							\
+	return 0;							\
+}
+
+PARSER(cloud_parse, enum cloud, clouds)
+PARSER(nh_type_parse, enum nh_type, nhtypes)
+PARSER(proto_parse, unsigned, protos)
+PARSER(srcclass_parse, enum srcclass, srcclasses)
+PARSER(hairpin_parse, enum hairpin, hairpins)
+PARSER(sku_parse, enum sku, skus)
+
+const char *
+cloud_name(enum cloud c)
+{
+	return spell_name(clouds, NELEM(clouds), (int)c);
+}
+
+const char *
+nh_type_name(enum nh_type nh)
+{
+	return spell_name(nhtypes, NELEM(nhtypes), (int)nh);
+}
+
+const char *
+proto_name(unsigned proto)
+{
+	return spell_name(protos, NELEM(protos), (int)proto);
+}
+
+const char *
+srcclass_name(enum srcclass c)
+{
+	return spell_name(srcclasses, NELEM(srcclasses), (int)c);
+}
+
+const char *
+hairpin_name(enum hairpin h)
+{
+	return spell_name(hairpins, NELEM(hairpins), (int)h);
+}
+
+const char *
+activation_name(enum activation a)
+{
+	return spell_name(activations, NELEM(activations), (int)a);
+}
+
+const char *
+sku_name(enum sku s)
+{
+	return spell_name(skus, NELEM(skus), (int)s);
+}
+
+const char *
+exp_key_name(enum exp_key k)
+{
+	return (unsigned)k < EXP_COUNT ? exp_keys[k] : "?";
+}
+
+/* [er-limits]: IPv4 prefixes on private peering: 4,000 for Local and
+ * Standard circuits, 10,000 with the Premium add-on. */
+size_t
+sku_bgp_limit(enum sku s)
+{
+	return s == SKU_PREMIUM ? 10000 : 4000;
+}
