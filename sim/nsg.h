@@ -1,0 +1,105 @@
+/*
+ * nsg.h: network security groups (MODEL.md §5).
+ *
+ * An nsgctx holds what a NIC's rules need to know about their place in
+ * the network: the computed tags VirtualNetwork and Internet (which
+ * depend on the VNet, its peerings and the subnet's routes), and the
+ * addresses of the platform services. nsg_eval evaluates one packet the
+ * way Azure does: the hidden platform rules first (unless the caller asks
+ * for Network Watcher's blind view), then NIC and subnet NSGs in the
+ * direction's order, first match by priority in each, default rules last.
+ */
+#ifndef FTSIM_NSG_H
+#define FTSIM_NSG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/route.h"
+#include "topology/tags.h"
+#include "topology/topo.h"
+
+/* The hidden platform services and their tags [nsg] [seed-002]. */
+enum platform {
+	PLAT_NONE,
+	PLAT_DNS,	/* 168.63.129.16:53, tag AzurePlatformDNS */
+	PLAT_IMDS,	/* 169.254.169.254:80, tag AzurePlatformIMDS */
+	PLAT_LKM,	/* KMS TCP 1688, tag AzurePlatformLKM */
+};
+
+struct nsgctx {
+	const struct topo *topo;
+	struct ipinterval *vnet_tag;	/* VirtualNetwork */
+	size_t nvnet_tag;
+	struct ipinterval *inet_tag;	/* Internet */
+	size_t ninet_tag;
+	uint32_t kms[8];		/* the cloud's KMS addresses */
+	size_t nkms;
+	bool forced_default;		/* subnet forced through 0/0 */
+};
+
+/* Build the context of a NIC in the subnet whose effective routes are
+ * rt. 0 or -ENOMEM. */
+int nsgctx_build(struct nsgctx *c, const struct topo *t,
+		 const struct rtable *rt);
+void nsgctx_free(struct nsgctx *c);
+
+struct nsg_query {
+	enum direction dir;
+	unsigned proto;			/* one PROTO_ bit */
+	uint32_t src, dst;
+	uint16_t sport, dport;
+};
+
+/* One NSG's answer. rule is NULL for a default rule (name says which). */
+struct nsg_step {
+	const struct nsg *nsg;
+	const struct nsg_rule *rule;
+	const char *name;		/* "DenyInternetOutbound", "AllowVnetOutBound" */
+	int priority;
+	enum access access;
+	bool is_default;
+};
+
+struct nsg_verdict {
+	enum access access;
+	/* The deciding rule: the denying one, or the last allowing one. */
+	const char *rule;		/* NULL when no NSG applies */
+	const struct nsg *by;		/* its NSG, NULL for platform/none */
+	bool is_default, is_platform;
+	enum platform platform;		/* the platform service matched */
+	/* Why a matching platform rule did not apply: the user deny rule
+	 * on the platform tag, or the forced 0.0.0.0/0 route. */
+	const struct nsg_rule *platform_off_rule;
+	bool platform_off_by_route;
+	struct nsg_step steps[2];	/* in evaluation order */
+	size_t nsteps;
+};
+
+/* Evaluate q against the NIC's and the subnet's NSG (either may be
+ * NULL). with_platform false gives IP flow verify's answer. */
+void nsg_eval(const struct nsgctx *c, const struct nsg *nic,
+	      const struct nsg *subnet, const struct nsg_query *q,
+	      bool with_platform, struct nsg_verdict *v);
+
+/* The platform service a query is addressed to, PLAT_NONE if none. */
+enum platform nsg_platform_of(const struct nsgctx *c,
+			      const struct nsg_query *q);
+const char *platform_tag(enum platform p);
+
+/* Check that every service tag named in NSG rules is known (computed or
+ * in the scenario's tag set); errors at the rule's position. 0 or -1. */
+int nsg_check_tags(const struct topo *t, struct diag *d);
+
+/* The default rules of a direction, in priority order [nsg]. */
+struct nsg_default {
+	const char *name;
+	int priority;
+	enum access access;
+	const char *src_tag;		/* NULL: any */
+	const char *dst_tag;		/* NULL: any */
+};
+const struct nsg_default *nsg_defaults(enum direction dir, size_t *n);
+
+#endif

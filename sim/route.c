@@ -1,0 +1,481 @@
+/*
+ * route.c: effective routes of a subnet and the forwarding lookup.
+ * Each rule of MODEL.md §1 is named where it is applied.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sim/route.h"
+
+#define IP4(a, b, c, d) \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+/* MODEL §1 "System": the reserved ranges routed to None, in the order
+ * Azure lists them. */
+static const struct pfx reserved[] = {
+	{ IP4(10, 0, 0, 0), 8 },
+	{ IP4(100, 64, 0, 0), 10 },
+	{ IP4(172, 16, 0, 0), 12 },
+	{ IP4(192, 168, 0, 0), 16 },
+};
+
+/* Service endpoint names and the service tag holding their prefixes. */
+static const struct {
+	const char *service;
+	const char *tag;
+} endpoints[] = {
+	{ "Microsoft.Storage", "Storage" },
+	{ "Microsoft.Sql", "Sql" },
+	{ "Microsoft.KeyVault", "AzureKeyVault" },
+};
+
+static struct eroute *
+add(struct rtable *rt, struct pfx p, enum rt_source src, enum nh_type nh)
+{
+	struct eroute *e;
+
+	if (rt->n == rt->cap) {
+		size_t cap = rt->cap ? rt->cap * 2 : 32;
+		struct eroute *nr = realloc(rt->r, cap * sizeof(*nr));
+		if (nr == NULL)
+			return NULL;
+		rt->r = nr;
+		rt->cap = cap;
+	}
+	e = &rt->r[rt->n++];
+	memset(e, 0, sizeof(*e));
+	e->pfx = p;
+	e->source = src;
+	e->nh = nh;
+	e->state = RT_ACTIVE;
+	e->circuit = TOPO_NONE;
+	e->vnet = TOPO_NONE;
+	return e;
+}
+
+static bool
+covered_by_vnet(const struct vnet *v, struct pfx p, bool *exact)
+{
+	size_t i;
+
+	*exact = false;
+	for (i = 0; i < v->nspace; i++) {
+		if (pfx_equal(v->space[i], p)) {
+			*exact = true;
+			return true;
+		}
+		if (pfx_covers(v->space[i], p))
+			return true;
+	}
+	return false;
+}
+
+static bool
+peered(const struct topo *t, size_t a, size_t b)
+{
+	size_t i;
+
+	for (i = 0; i < t->vnets[a].npeers; i++)
+		if (t->vnets[a].peers[i] == b)
+			return true;
+	for (i = 0; i < t->vnets[b].npeers; i++)
+		if (t->vnets[b].peers[i] == a)
+			return true;
+	return false;
+}
+
+/* The circuit whose gateway sits in VNet v, TOPO_NONE if none. */
+static size_t
+circuit_of_vnet(const struct topo *t, size_t v)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncircuits; i++)
+		if (t->circuits[i].vnet == v)
+			return i;
+	return TOPO_NONE;
+}
+
+static int
+add_system(const struct topo *t, struct rtable *rt, struct diag *d)
+{
+	const struct vnet *v = &t->vnets[rt->vnet];
+	const struct subnet *sn = &v->subnets[rt->subnet];
+	struct eroute *e;
+	size_t i, j;
+
+	/* MODEL §1 System: one VnetLocal route per address-space prefix. */
+	for (i = 0; i < v->nspace; i++) {
+		if ((e = add(rt, v->space[i], RT_DEFAULT, NH_VNETLOCAL)) == NULL)
+			return -ENOMEM;
+		e->vnet_class = true;
+		e->vnet = rt->vnet;
+	}
+	/* MODEL §1 System: peered VNet prefixes appear as VNetPeering. */
+	for (i = 0; i < t->nvnets; i++) {
+		if (i == rt->vnet || !peered(t, rt->vnet, i))
+			continue;
+		for (j = 0; j < t->vnets[i].nspace; j++) {
+			e = add(rt, t->vnets[i].space[j], RT_DEFAULT,
+				NH_VNETPEERING);
+			if (e == NULL)
+				return -ENOMEM;
+			e->vnet_class = true;
+			e->vnet = i;
+		}
+	}
+	/* MODEL §1 System: a service endpoint adds the service's prefixes
+	 * (the service tag's) as VirtualNetworkServiceEndpoint. */
+	for (i = 0; i < sn->nservice_endpoints; i++) {
+		const struct tag *tg = NULL;
+
+		for (j = 0; j < sizeof(endpoints) / sizeof(endpoints[0]); j++)
+			if (strcasecmp(endpoints[j].service,
+				       sn->service_endpoints[i]) == 0)
+				tg = tagset_find(t->tags, endpoints[j].tag);
+		if (tg == NULL) {
+			diag_warn(d, sn->pos, "subnet %s: no prefixes known "
+				  "for service endpoint %s; not routed",
+				  sn->name, sn->service_endpoints[i]);
+			continue;
+		}
+		for (j = 0; j < tg->npfx; j++) {
+			e = add(rt, tg->pfx[j], RT_DEFAULT, NH_SERVICE_ENDPOINT);
+			if (e == NULL)
+				return -ENOMEM;
+			e->vnet_class = true;
+		}
+	}
+	/* MODEL §1 System: 0.0.0.0/0 -> Internet. */
+	if (add(rt, pfx_make(0, 0), RT_DEFAULT, NH_INTERNET) == NULL)
+		return -ENOMEM;
+	/* MODEL §1 System: reserved ranges -> None; a reserved prefix equal
+	 * to a VNet prefix is VnetLocal (already added), one strictly inside
+	 * a VNet prefix is removed. */
+	for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+		bool exact;
+
+		if (covered_by_vnet(v, reserved[i], &exact))
+			continue;
+		if (add(rt, reserved[i], RT_DEFAULT, NH_NONE) == NULL)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int
+add_bgp(const struct topo *t, struct rtable *rt, struct diag *d)
+{
+	const struct subnet *sn = &t->vnets[rt->vnet].subnets[rt->subnet];
+	const struct circuit *c;
+	size_t ci, i;
+
+	if ((ci = circuit_of_vnet(t, rt->vnet)) == TOPO_NONE)
+		return 0;
+	rt->bgp_circuit = ci;
+	c = &t->circuits[ci];
+	/* MODEL §1 BGP: not added where the route table disables
+	 * propagation ("propagate gateway routes: no"). */
+	if (sn->route_table != TOPO_NONE &&
+	    t->rtables[sn->route_table].disable_bgp_propagation) {
+		rt->bgp_disabled = true;
+		return 0;
+	}
+	/* MODEL §1 BGP limits [er-limits]: above the SKU's limit the BGP
+	 * session drops and every BGP route disappears. */
+	if (c->nadvertised > sku_bgp_limit(c->sku)) {
+		rt->bgp_dropped = true;
+		diag_warn(d, c->advertised_pos, "circuit %s: %zu prefixes "
+			  "advertised over private peering exceed the %s "
+			  "limit of %zu: BGP session dropped, no BGP routes "
+			  "[er-limits]", c->name, c->nadvertised,
+			  sku_name(c->sku), sku_bgp_limit(c->sku));
+		return 0;
+	}
+	for (i = 0; i < c->nadvertised; i++) {
+		struct eroute *e = add(rt, c->advertised[i], RT_BGP,
+				       NH_VNET_GATEWAY);
+		size_t k;
+
+		if (e == NULL)
+			return -ENOMEM;
+		e->circuit = ci;
+		/* MODEL §1 BGP: several next-hop IPs for one prefix are ECMP. */
+		for (k = 0; k < c->nnext_hops && k < RT_ECMP_MAX; k++)
+			e->nh_ips[e->nnh++] = c->next_hops[k];
+	}
+	return 0;
+}
+
+static int
+add_user(const struct topo *t, struct rtable *rt)
+{
+	const struct subnet *sn = &t->vnets[rt->vnet].subnets[rt->subnet];
+	const struct route_table *tb;
+	size_t i;
+
+	if (sn->route_table == TOPO_NONE)
+		return 0;
+	tb = &t->rtables[sn->route_table];
+	for (i = 0; i < tb->nroutes; i++) {
+		const struct route *u = &tb->routes[i];
+		struct eroute *e = add(rt, u->pfx, RT_USER, u->nh);
+
+		if (e == NULL)
+			return -ENOMEM;
+		e->name = u->name;
+		e->table = tb->name;
+		if (u->has_nh_ip)
+			e->nh_ips[e->nnh++] = u->nh_ip;
+	}
+	return 0;
+}
+
+/* Rank for identical prefixes, MODEL §1 "Selection": User > BGP > System,
+ * except that system VNet, peering and service-endpoint routes win over
+ * BGP. Higher wins. */
+static int
+rank(const struct eroute *e)
+{
+	if (e->source == RT_USER)
+		return 3;
+	if (e->vnet_class)
+		return 2;
+	if (e->source == RT_BGP)
+		return 1;
+	return 0;
+}
+
+static const char *
+loser_reason(const struct eroute *w)
+{
+	if (w->source == RT_USER)
+		return "a User route for the same prefix wins";
+	if (w->vnet_class)
+		return "the system VNet route for the same prefix wins";
+	return "a BGP route for the same prefix wins";
+}
+
+/* Remove system routes matching pred (compacting the array). */
+static void
+remove_system(struct rtable *rt, bool (*pred)(const struct eroute *))
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < rt->n; i++)
+		if (!(rt->r[i].source == RT_DEFAULT && pred(&rt->r[i])))
+			rt->r[o++] = rt->r[i];
+	rt->n = o;
+}
+
+static bool
+is_reserved_none(const struct eroute *e)
+{
+	return e->nh == NH_NONE;
+}
+
+static bool
+is_default_internet(const struct eroute *e)
+{
+	return e->nh == NH_INTERNET && e->pfx.len == 0;
+}
+
+static bool
+has_route(const struct rtable *rt, enum rt_source src, struct pfx p)
+{
+	size_t i;
+
+	for (i = 0; i < rt->n; i++)
+		if (rt->r[i].source == src && pfx_equal(rt->r[i].pfx, p))
+			return true;
+	return false;
+}
+
+static int
+resolve(const struct topo *t, struct rtable *rt)
+{
+	struct pfx zero = pfx_make(0, 0);
+	size_t i, j;
+
+	/* MODEL §1: with a UDR 0.0.0.0/0 the reserved None routes are
+	 * removed [udr example]; the system default stays, Invalid. */
+	if (has_route(rt, RT_USER, zero))
+		remove_system(rt, is_reserved_none);
+	/* MODEL §1: a BGP 0.0.0.0/0 replaces the system default outright;
+	 * whether it also removes the None routes is a switch (default no). */
+	if (has_route(rt, RT_BGP, zero)) {
+		remove_system(rt, is_default_internet);
+		if (t->model.bgp_default_removes_none)
+			remove_system(rt, is_reserved_none);
+	}
+	/* MODEL §1 Selection: for identical prefixes the best rank stays
+	 * Active and the others are Invalid. Quadratic in the worst case
+	 * but only over equal prefixes after sorting by prefix. */
+	for (i = 0; i < rt->n; i++) {
+		struct eroute *a = &rt->r[i];
+		for (j = i + 1; j < rt->n; j++) {
+			struct eroute *b = &rt->r[j];
+			if (!pfx_equal(a->pfx, b->pfx) ||
+			    a->state == RT_INVALID || b->state == RT_INVALID)
+				continue;
+			if (rank(b) > rank(a)) {
+				a->state = RT_INVALID;
+				a->invalid_by = loser_reason(b);
+				break;
+			}
+			b->state = RT_INVALID;
+			b->invalid_by = loser_reason(a);
+		}
+	}
+	return 0;
+}
+
+static int
+index_routes(struct rtable *rt)
+{
+	size_t i;
+
+	if ((rt->active = lpm_new()) == NULL ||
+	    (rt->vnetcls = lpm_new()) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < rt->n; i++) {
+		const struct eroute *e = &rt->r[i];
+
+		if (e->state != RT_ACTIVE)
+			continue;
+		if (lpm_add(rt->active, e->pfx, (uint32_t)i) != 0)
+			return -ENOMEM;
+		if (e->vnet_class && e->source == RT_DEFAULT &&
+		    lpm_add(rt->vnetcls, e->pfx, (uint32_t)i) != 0)
+			return -ENOMEM;
+		if (e->pfx.len == 0)
+			rt->dflt = e;
+	}
+	return 0;
+}
+
+int
+rtable_build(const struct topo *t, size_t vnet, size_t subnet,
+	     struct rtable *out, struct diag *d)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->topo = t;
+	out->vnet = vnet;
+	out->subnet = subnet;
+	out->bgp_circuit = TOPO_NONE;
+	if (vnet >= t->nvnets || subnet >= t->vnets[vnet].nsubnets)
+		return -EINVAL;
+	if ((rc = add_system(t, out, d)) != 0 ||
+	    (rc = add_bgp(t, out, d)) != 0 ||
+	    (rc = add_user(t, out)) != 0 ||
+	    (rc = resolve(t, out)) != 0 ||
+	    (rc = index_routes(out)) != 0) {
+		rtable_free(out);
+		return rc;
+	}
+	return 0;
+}
+
+void
+rtable_free(struct rtable *rt)
+{
+	lpm_free(rt->active);
+	lpm_free(rt->vnetcls);
+	free(rt->r);
+	memset(rt, 0, sizeof(*rt));
+	rt->bgp_circuit = TOPO_NONE;
+}
+
+int
+rtable_lookup(const struct rtable *rt, uint32_t dst, uint32_t flowhash,
+	      struct route_hit *hit)
+{
+	uint32_t idx, vidx;
+
+	memset(hit, 0, sizeof(*hit));
+	/* MODEL §1 Selection: longest prefix match over Active routes; no
+	 * match drops the packet. */
+	if (lpm_lookup(rt->active, dst, &idx, NULL) != 0)
+		return -ENOENT;
+	hit->r = &rt->r[idx];
+	/* MODEL §1 exception: system VNet, peering and service-endpoint
+	 * routes win over BGP even when the BGP route is more specific. */
+	if (hit->r->source == RT_BGP &&
+	    lpm_lookup(rt->vnetcls, dst, &vidx, NULL) == 0) {
+		hit->lpm_winner = hit->r;
+		hit->r = &rt->r[vidx];
+		hit->exception = true;
+	}
+	if (hit->r->nnh > 0)
+		hit->nh_ip = hit->r->nh_ips[flowhash % hit->r->nnh];
+	return 0;
+}
+
+bool
+rtable_forced_default(const struct rtable *rt)
+{
+	return rt->dflt != NULL && rt->dflt->nh != NH_INTERNET;
+}
+
+const char *
+rt_source_name(enum rt_source s)
+{
+	switch (s) {
+	case RT_DEFAULT:	return "Default";
+	case RT_BGP:		return "VirtualNetworkGateway";
+	case RT_USER:		return "User";
+	}
+	return "Unknown";
+}
+
+const char *
+rt_state_name(enum rt_state s)
+{
+	return s == RT_ACTIVE ? "Active" : "Invalid";
+}
+
+void
+eroute_describe(const struct topo *t, const struct eroute *r, char *buf,
+		size_t len)
+{
+	switch (r->source) {
+	case RT_USER:
+		snprintf(buf, len, "User route %s in route table %s", r->name,
+			 r->table);
+		return;
+	case RT_BGP:
+		snprintf(buf, len, "BGP, learned from %s private peering",
+			 r->circuit != TOPO_NONE ?
+			 t->circuits[r->circuit].name : "the gateway");
+		return;
+	case RT_DEFAULT:
+		break;
+	}
+	switch (r->nh) {
+	case NH_VNETLOCAL:
+		snprintf(buf, len, "system route, address space of VNet %s",
+			 r->vnet != TOPO_NONE ? t->vnets[r->vnet].name : "?");
+		break;
+	case NH_VNETPEERING:
+		snprintf(buf, len, "system route, peering with VNet %s",
+			 r->vnet != TOPO_NONE ? t->vnets[r->vnet].name : "?");
+		break;
+	case NH_SERVICE_ENDPOINT:
+		snprintf(buf, len, "system route, service endpoint");
+		break;
+	case NH_INTERNET:
+		snprintf(buf, len, "system default route");
+		break;
+	case NH_NONE:
+		snprintf(buf, len, "system route, reserved range");
+		break;
+	default:
+		snprintf(buf, len, "system route");
+		break;
+	}
+}

@@ -1,0 +1,93 @@
+/*
+ * route.h: the effective routes of a subnet (MODEL.md §1).
+ *
+ * An rtable is what `az network nic show-effective-route-table` shows for
+ * a NIC of the subnet: system routes (source Default), routes learned by
+ * BGP from the ExpressRoute circuit's private peering (source
+ * VirtualNetworkGateway) and the routes of the subnet's route table
+ * (source User), each Active or Invalid. Two tries index the Active
+ * routes: every one of them, and the system VNet-class routes (VNet,
+ * peering, service endpoint) that win over BGP whatever the length.
+ *
+ * Entries borrow their names from the topology, which must outlive the
+ * table.
+ */
+#ifndef FTSIM_ROUTE_H
+#define FTSIM_ROUTE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/lpm.h"
+#include "topology/topo.h"
+
+#define RT_ECMP_MAX 8
+
+enum rt_source { RT_DEFAULT, RT_BGP, RT_USER };
+enum rt_state { RT_ACTIVE, RT_INVALID };
+
+struct eroute {
+	struct pfx pfx;
+	enum rt_source source;
+	enum rt_state state;
+	enum nh_type nh;
+	uint32_t nh_ips[RT_ECMP_MAX];
+	uint8_t nnh;
+	bool vnet_class;	/* system VNet / peering / service endpoint */
+	const char *name;	/* UDR name, NULL for system and BGP */
+	const char *table;	/* route table of a UDR */
+	size_t circuit;		/* BGP: circuit index */
+	size_t vnet;		/* VnetLocal / VNetPeering: the VNet reached */
+	const char *invalid_by;	/* why Invalid: "User route X", ... */
+};
+
+struct rtable {
+	const struct topo *topo;
+	size_t vnet, subnet;
+	struct eroute *r;
+	size_t n, cap;
+	struct lpm *active;	/* every Active route */
+	struct lpm *vnetcls;	/* Active system VNet-class routes */
+	/* BGP state, for the trace and the warnings. */
+	size_t bgp_circuit;	/* TOPO_NONE when no circuit feeds it */
+	bool bgp_disabled;	/* disableBgpRoutePropagation */
+	bool bgp_dropped;	/* the circuit exceeded its prefix limit */
+	/* The Active route for exactly 0.0.0.0/0, NULL if none. */
+	const struct eroute *dflt;
+};
+
+/* Build the effective routes of subnet `subnet` of VNet `vnet`. Warnings
+ * (a BGP session dropped, an unknown service endpoint) go to d. Returns 0,
+ * or -ENOMEM with the table left empty. */
+int rtable_build(const struct topo *t, size_t vnet, size_t subnet,
+		 struct rtable *out, struct diag *d);
+void rtable_free(struct rtable *rt);
+
+/* The result of a lookup. exception: a BGP route won the longest match
+ * but a system VNet-class route covers the destination and wins [udr];
+ * lpm_winner is the BGP route it beat. */
+struct route_hit {
+	const struct eroute *r;
+	uint32_t nh_ip;		/* the ECMP member chosen, 0 if none */
+	bool exception;
+	const struct eroute *lpm_winner;
+};
+
+/* Route dst; flowhash picks among ECMP next hops. 0, or -ENOENT (no
+ * route at all: the packet is dropped). */
+int rtable_lookup(const struct rtable *rt, uint32_t dst, uint32_t flowhash,
+		  struct route_hit *hit);
+
+/* True when traffic is forced through a 0.0.0.0/0 that is not Internet
+ * (a UDR or a BGP default), the condition of MODEL.md §5's KMS switch. */
+bool rtable_forced_default(const struct rtable *rt);
+
+const char *rt_source_name(enum rt_source s);	/* as `az` prints it */
+const char *rt_state_name(enum rt_state s);
+/* One line of why a route exists, e.g. "BGP from er-circuit private
+ * peering" or "User route DirectRouteToKMS in table KmsDirectRoute". */
+void eroute_describe(const struct topo *t, const struct eroute *r,
+		     char *buf, size_t len);
+
+#endif

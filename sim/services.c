@@ -1,0 +1,187 @@
+/*
+ * services.c: KMS, SUSE, DNS and IMDS, and the source-address classes.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "sim/services.h"
+#include "topology/names.h"
+
+#define IP4(a, b, c, d) \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+static const struct service kms = {
+	SVC_KMS, "kms", "Windows activation (KMS)", true };
+static const struct service suse = {
+	SVC_SUSE, "suse", "SUSE update server (SMT)", true };
+static const struct service dns = {
+	SVC_DNS, "azure-dns", "Azure DNS (host virtual IP)", false };
+static const struct service imds = {
+	SVC_IMDS, "imds", "Instance Metadata Service", false };
+
+/* MODEL §4: the KMS names of each cloud [kms]. */
+static const char *const kms_names[] = {
+	"kms.core.windows.net", "azkms.core.windows.net",
+	"kms.core.chinacloudapi.cn", "azkms.core.chinacloudapi.cn",
+	"kms.core.cloudapi.de",
+	"kms.core.usgovcloudapi.net", "azkms.core.usgovcloudapi.net",
+};
+
+/* MODEL §4: SUSE update servers of Central US [seed-000]. */
+static const uint32_t suse_ips[] = {
+	IP4(23, 101, 123, 131), IP4(23, 101, 127, 162),
+};
+
+size_t
+kms_addresses(const struct topo *t, uint32_t *out, size_t max)
+{
+	size_t i, k, n = 0;
+
+	for (i = 0; i < sizeof(kms_names) / sizeof(kms_names[0]); i++) {
+		uint32_t ips[4];
+		size_t got = dns_resolve(t, kms_names[i], ips, 4, NULL);
+
+		for (k = 0; k < got && n < max; k++)
+			out[n++] = ips[k];
+	}
+	return n;
+}
+
+const struct service *
+service_at(const struct topo *t, uint32_t ip)
+{
+	uint32_t k[16];
+	size_t i, n;
+
+	if (ip == AZURE_DNS_IP)
+		return &dns;
+	if (ip == AZURE_IMDS_IP)
+		return &imds;
+	n = kms_addresses(t, k, 16);
+	for (i = 0; i < n; i++)
+		if (k[i] == ip)
+			return &kms;
+	for (i = 0; i < sizeof(suse_ips) / sizeof(suse_ips[0]); i++)
+		if (suse_ips[i] == ip)
+			return &suse;
+	return NULL;
+}
+
+bool
+service_listens(const struct service *s, unsigned proto, uint16_t port)
+{
+	switch (s->kind) {
+	case SVC_KMS:
+		return proto == PROTO_TCP && port == 1688;
+	case SVC_SUSE:
+		return proto == PROTO_TCP && (port == 443 || port == 80);
+	case SVC_DNS:
+		return port == 53 && (proto == PROTO_TCP || proto == PROTO_UDP);
+	case SVC_IMDS:
+		return proto == PROTO_TCP && port == 80;
+	case SVC_NONE:
+		break;
+	}
+	return true;
+}
+
+bool
+azure_public(const struct topo *t, uint32_t ip)
+{
+	return tag_contains(tagset_find(t->tags, "AzureCloud"), ip);
+}
+
+bool
+public_peering_nat(const struct topo *t, uint32_t ip)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->ncircuits; i++) {
+		if (!t->circuits[i].public_peering)
+			continue;
+		for (j = 0; j < t->circuits[i].nnat_pool; j++)
+			if (pfx_contains_ip(t->circuits[i].nat_pool[j], ip))
+				return true;
+	}
+	return false;
+}
+
+bool
+ip_private(uint32_t ip)
+{
+	return (ip >> 24) == 10 || (ip >> 20) == 0xac1 ||
+	       (ip >> 16) == 0xc0a8 || (ip >> 22) == (IP4(100, 64, 0, 0) >> 22);
+}
+
+enum srcclass
+source_classify(const struct topo *t, uint32_t ip)
+{
+	if (public_peering_nat(t, ip))
+		return SRC_PUBLIC_PEERING_NAT;
+	if (t->onprem.present && t->onprem.has_edge_ip &&
+	    ip == t->onprem.internet_edge_ip)
+		return SRC_ONPREM_EDGE;
+	if (ip_private(ip))
+		return SRC_PRIVATE;
+	if (azure_public(t, ip))
+		return SRC_AZURE;
+	return SRC_OTHER;
+}
+
+enum activation
+service_decide(const struct topo *t, const struct service *s, uint32_t src,
+	       const char **why)
+{
+	enum srcclass c;
+
+	if (s == NULL || !s->checks_source) {
+		*why = "no source check";
+		return ACT_NONE;
+	}
+	c = source_classify(t, src);
+	/* MODEL §4: only an Azure public IP of the cloud activates. */
+	if (c == SRC_AZURE) {
+		*why = "source is an Azure public IP (AzureCloud tag)";
+		return ACT_ACCEPTED;
+	}
+	/* MODEL §4 model assumption [seed-000]: public peering works. */
+	if (c == SRC_PUBLIC_PEERING_NAT && t->model.kms_accepts_public_peering_nat) {
+		*why = "source is a NAT pool address registered on public "
+		       "peering (model assumption after [seed-000], switch "
+		       "kms_accepts_public_peering_nat)";
+		return ACT_ACCEPTED;
+	}
+	switch (c) {
+	case SRC_ONPREM_EDGE:
+		*why = "source is the on-premises edge, not an Azure public IP "
+		       "(0xC004F074)";
+		break;
+	case SRC_PRIVATE:
+		*why = "source is a private address, not an Azure public IP";
+		break;
+	case SRC_PUBLIC_PEERING_NAT:
+		*why = "source is a public peering NAT address and "
+		       "kms_accepts_public_peering_nat is off";
+		break;
+	default:
+		*why = "source is not an Azure public IP of this cloud";
+		break;
+	}
+	return ACT_REFUSED;
+}
+
+/*
+ * [S32] default outbound access: an implicit, Microsoft-owned address.
+ * ftsim uses one fixed address of the cloud's AzureCloud space (a
+ * subnet's default_outbound_ip overrides it) so that runs are repeatable.
+ */
+uint32_t
+default_outbound_ip(enum cloud c)
+{
+	switch (c) {
+	case CLOUD_CHINA:	return IP4(42, 159, 160, 10);
+	case CLOUD_GERMANY:	return IP4(51, 4, 160, 10);
+	case CLOUD_USGOV:	return IP4(52, 126, 200, 10);
+	default:		return IP4(20, 42, 0, 10);
+	}
+}

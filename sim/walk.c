@@ -1,0 +1,938 @@
+/*
+ * walk.c: the path walk. Each function is one kind of hop; each cites the
+ * MODEL.md rule it applies and writes one trace line that says why.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <netinet/in.h>
+
+#include "sim/services.h"
+#include "sim/walk.h"
+#include "topology/names.h"
+
+struct sim {
+	const struct topo *t;
+	size_t *base;		/* first subnet slot of each VNet */
+	size_t nslots;
+	struct rtable *rt;	/* per subnet slot */
+	struct nsgctx *ctx;	/* per subnet slot */
+	struct pktbuilder *pb;
+};
+
+/* The state of one walk: where the packet is and who sent it last. */
+struct walk {
+	struct sim *s;
+	const struct topo *t;
+	const struct flow *f;
+	struct flow_result *r;
+	struct pkt *p;
+	size_t sender;		/* VM whose NIC sent the packet last */
+	size_t vnet, subnet;	/* where it is routed now */
+	uint32_t hash;		/* ECMP choice */
+	unsigned proto;
+	bool done;
+};
+
+/* ---------------------------------------------------------------- */
+/* sim object */
+
+static size_t
+slot(const struct sim *s, size_t vnet, size_t subnet)
+{
+	return s->base[vnet] + subnet;
+}
+
+const struct rtable *
+sim_rtable(const struct sim *s, size_t vnet, size_t subnet)
+{
+	return &s->rt[slot(s, vnet, subnet)];
+}
+
+const struct nsgctx *
+sim_nsgctx(const struct sim *s, size_t vnet, size_t subnet)
+{
+	return &s->ctx[slot(s, vnet, subnet)];
+}
+
+void
+sim_free(struct sim *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->nslots; i++) {
+		if (s->rt)
+			rtable_free(&s->rt[i]);
+		if (s->ctx)
+			nsgctx_free(&s->ctx[i]);
+	}
+	free(s->rt);
+	free(s->ctx);
+	free(s->base);
+	pktbuilder_free(s->pb);
+	free(s);
+}
+
+int
+sim_new(const struct topo *t, struct diag *d, struct sim **out)
+{
+	struct sim *s;
+	size_t v, i, n = 0;
+	char err[256];
+	int rc = -ENOMEM;
+
+	*out = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return -ENOMEM;
+	s->t = t;
+	if ((s->base = calloc(t->nvnets + 1, sizeof(*s->base))) == NULL)
+		goto fail;
+	for (v = 0; v < t->nvnets; v++) {
+		s->base[v] = n;
+		n += t->vnets[v].nsubnets;
+	}
+	s->rt = calloc(n + 1, sizeof(*s->rt));
+	s->ctx = calloc(n + 1, sizeof(*s->ctx));
+	if (s->rt == NULL || s->ctx == NULL)
+		goto fail;
+	for (v = 0; v < t->nvnets; v++) {
+		for (i = 0; i < t->vnets[v].nsubnets; i++) {
+			size_t k = s->base[v] + i;
+			if ((rc = rtable_build(t, v, i, &s->rt[k], d)) != 0)
+				goto fail;
+			s->nslots = k + 1;
+			if ((rc = nsgctx_build(&s->ctx[k], t, &s->rt[k])) != 0)
+				goto fail;
+		}
+	}
+	/* MODEL §3: public peering is retired for new circuits; still
+	 * simulated, with a warning. */
+	for (i = 0; i < t->ncircuits; i++)
+		if (t->circuits[i].public_peering)
+			diag_warn(d, t->circuits[i].public_peering_pos,
+			    "circuit %s: Azure public peering is retired for new "
+			    "circuits (Microsoft peering replaces it); simulated "
+			    "as [seed-000] describes it", t->circuits[i].name);
+	if ((s->pb = pktbuilder_new(err, sizeof(err))) == NULL) {
+		diag_error(d, (struct srcpos){ t->file, 0, 0 },
+			   "cannot start libnet: %s", err);
+		rc = -EIO;
+		goto fail;
+	}
+	*out = s;
+	return 0;
+fail:
+	sim_free(s);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* trace helpers */
+
+static struct hop *
+hop_new(struct walk *w, const char *node)
+{
+	struct flow_result *r = w->r;
+	struct hop *h;
+
+	if (r->nhops == SIM_MAX_HOPS)
+		h = &r->hops[SIM_MAX_HOPS - 1];	/* overwrite the last */
+	else
+		h = &r->hops[r->nhops++];
+	memset(h, 0, sizeof(*h));
+	snprintf(h->node, sizeof(h->node), "%s", node);
+	h->src = pkt_src(w->p);
+	h->dst = pkt_dst(w->p);
+	h->sport = pkt_sport(w->p);
+	h->dport = pkt_dport(w->p);
+	return h;
+}
+
+static void
+hop_set(char *buf, size_t len, const char *fmt, va_list ap)
+{
+	vsnprintf(buf, len, fmt, ap);
+}
+
+static struct hop *
+hop_what(struct walk *w, const char *node, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void
+hop_why(struct hop *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static struct hop *
+hop_what(struct walk *w, const char *node, const char *fmt, ...)
+{
+	struct hop *h = hop_new(w, node);
+	va_list ap;
+
+	va_start(ap, fmt);
+	hop_set(h->what, sizeof(h->what), fmt, ap);
+	va_end(ap);
+	return h;
+}
+
+static void
+hop_why(struct hop *h, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	hop_set(h->why, sizeof(h->why), fmt, ap);
+	va_end(ap);
+}
+
+/* Refresh the packet fields of a hop after a rewrite. */
+static void
+hop_pkt(struct walk *w, struct hop *h)
+{
+	h->src = pkt_src(w->p);
+	h->dst = pkt_dst(w->p);
+	h->sport = pkt_sport(w->p);
+	h->dport = pkt_dport(w->p);
+}
+
+static void
+path_add(struct walk *w, const char *node)
+{
+	struct flow_result *r = w->r;
+
+	if (r->npath < SIM_MAX_PATH)
+		snprintf(r->path[r->npath++], SIM_NODE_LEN, "%s", node);
+}
+
+static struct hop *
+drop(struct walk *w, const char *node, const char *reason)
+{
+	struct hop *h = hop_what(w, node, "dropped: %s", reason);
+
+	w->r->drop_reason = reason;
+	w->r->delivered = false;
+	w->done = true;
+	return h;
+}
+
+static const char *
+ipstr(uint32_t ip, char buf[IP_STRLEN])
+{
+	return ip_format(ip, buf);
+}
+
+/* ---------------------------------------------------------------- */
+/* NSG hops */
+
+static const struct nsg *
+nsg_ptr(const struct topo *t, size_t idx)
+{
+	return idx == TOPO_NONE ? NULL : &t->nsgs[idx];
+}
+
+static void
+describe_verdict(const struct nsg_verdict *v, char *buf, size_t len)
+{
+	size_t i, o = 0;
+
+	buf[0] = '\0';
+	if (v->is_platform) {
+		snprintf(buf, len, "hidden platform rule %s: platform traffic "
+			 "is allowed before any user rule, never written to "
+			 "flow logs, unknown to IP flow verify [nsg] [seed-002]",
+			 v->rule);
+		return;
+	}
+	if (v->nsteps == 0) {
+		snprintf(buf, len, "no NSG on the NIC nor on the subnet: "
+			 "allowed [nsg]");
+		return;
+	}
+	for (i = 0; i < v->nsteps && o < len; i++) {
+		const struct nsg_step *s = &v->steps[i];
+		int k = snprintf(buf + o, len - o, "%sNSG %s: %s rule %s "
+				 "(priority %d) %s", i ? "; " : "",
+				 s->nsg->name, s->is_default ? "default" : "user",
+				 s->name, s->priority,
+				 s->access == ACCESS_ALLOW ? "allows" : "denies");
+		if (k < 0)
+			break;
+		o += (size_t)k;
+	}
+}
+
+/* Evaluate the NSGs of VM vm for the packet as it is now; returns true
+ * when allowed. source_nic: the flow's own VM outbound, whose verdict
+ * becomes the flow's nsg_rule / flow_logged / ip_flow_verify. */
+static bool
+nsg_hop(struct walk *w, size_t vm, enum direction dir, bool source_nic)
+{
+	const struct topo *t = w->t;
+	const struct vm *v = &t->vms[vm];
+	const struct subnet *sn = topo_vm_subnet(t, v);
+	const struct nsgctx *c = sim_nsgctx(w->s, v->vnet, v->subnet);
+	struct nsg_query q = { dir, w->proto, pkt_src(w->p), pkt_dst(w->p),
+			       pkt_sport(w->p), pkt_dport(w->p) };
+	struct nsg_verdict real, blind;
+	char why[400];
+	struct hop *h;
+
+	nsg_eval(c, nsg_ptr(t, v->nsg), nsg_ptr(t, sn->nsg), &q, true, &real);
+	nsg_eval(c, nsg_ptr(t, v->nsg), nsg_ptr(t, sn->nsg), &q, false, &blind);
+	describe_verdict(&real, why, sizeof(why));
+
+	h = hop_what(w, v->name, "NSG %s: %s by %s%s",
+		     dir == DIR_OUTBOUND ? "outbound" : "inbound",
+		     real.access == ACCESS_ALLOW ? "allowed" : "denied",
+		     real.rule ? real.rule : "no rule",
+		     real.is_platform ? " (hidden)" : "");
+	if (real.platform != PLAT_NONE && !real.is_platform) {
+		char extra[200];
+		if (real.platform_off_rule)
+			snprintf(extra, sizeof(extra), "; platform rule %s is "
+				 "off: user deny rule %s targets its tag",
+				 platform_tag(real.platform),
+				 real.platform_off_rule->name);
+		else
+			snprintf(extra, sizeof(extra), "; platform rule %s is "
+				 "off: the subnet is forced through a 0.0.0.0/0 "
+				 "that is not Internet (switch "
+				 "lkm_off_with_forced_default) [nsg]",
+				 platform_tag(real.platform));
+		strncat(why, extra, sizeof(why) - strlen(why) - 1);
+	}
+	hop_why(h, "%s", why);
+
+	if (source_nic) {
+		struct flow_result *r = w->r;
+		r->nsg_rule[0] = '\0';
+		if (real.rule)
+			snprintf(r->nsg_rule, sizeof(r->nsg_rule), "%s",
+				 real.rule);
+		r->nsg_rule_hidden = real.is_platform;
+		/* MODEL §6: platform traffic never appears in flow logs; a
+		 * flow is logged by the NSG whose rule decided it. */
+		r->flow_logged = !real.is_platform && real.by != NULL;
+		/* MODEL §6: IP flow verify is blind to the platform rules. */
+		r->ip_flow_verify = blind.access;
+		if (blind.rule)
+			snprintf(r->ip_flow_verify_rule,
+				 sizeof(r->ip_flow_verify_rule), "%s%s",
+				 blind.is_default ? "defaultSecurityRules/"
+						  : "securityRules/", blind.rule);
+		else
+			r->ip_flow_verify_rule[0] = '\0';
+	}
+	if (real.access == ACCESS_DENY) {
+		drop(w, v->name, "nsg-deny");
+		return false;
+	}
+	return true;
+}
+
+/* ---------------------------------------------------------------- */
+/* Destinations */
+
+static void
+arrive(struct walk *w, const char *via_note)
+{
+	const struct topo *t = w->t;
+	struct flow_result *r = w->r;
+	uint32_t dst = pkt_dst(w->p), src = pkt_src(w->p);
+	const struct service *svc = service_at(t, dst);
+	char a[IP_STRLEN], b[IP_STRLEN];
+	struct hop *h;
+	const char *why;
+
+	r->delivered = true;
+	r->has_source_seen = true;
+	r->source_seen = src;
+	r->source_class = source_classify(t, src);
+	w->done = true;
+
+	if (svc == NULL) {
+		path_add(w, ipstr(dst, a));
+		h = hop_what(w, a, "delivered to host %s, source seen %s (%s)",
+			     a, ipstr(src, b), srcclass_name(r->source_class));
+		hop_why(h, "%s", via_note ? via_note : "destination reached");
+		r->tcp_connect = w->proto == PROTO_TCP;
+		return;
+	}
+	path_add(w, svc->node);
+	h = hop_what(w, svc->node, "delivered to %s at %s, source seen %s (%s)",
+		     svc->what, ipstr(dst, a), ipstr(src, b),
+		     srcclass_name(r->source_class));
+	if (!service_listens(svc, w->proto, pkt_dport(w->p))) {
+		hop_why(h, "%s; nothing listens on %s port %u: %s",
+			via_note ? via_note : "destination reached",
+			proto_name(w->proto), pkt_dport(w->p),
+			w->proto == PROTO_TCP ? "answered with RST" : "no answer");
+		r->tcp_connect = false;
+		return;
+	}
+	r->tcp_connect = w->proto == PROTO_TCP;
+	r->activation = service_decide(t, svc, src, &why);
+	if (r->activation == ACT_NONE)
+		hop_why(h, "%s; the service answers",
+			via_note ? via_note : "destination reached");
+	else
+		hop_why(h, "%s; activation %s: %s [kms]",
+			via_note ? via_note : "destination reached",
+			activation_name(r->activation), why);
+}
+
+/* ---------------------------------------------------------------- */
+/* Egress to the Internet and the circuit */
+
+static size_t
+circuit_of_vnet(const struct topo *t, size_t v)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncircuits; i++)
+		if (t->circuits[i].vnet == v)
+			return i;
+	return TOPO_NONE;
+}
+
+/* MODEL §2 Internet: SNAT order NAT gateway > instance public IP > load
+ * balancer outbound rule > default outbound access [nat]. */
+static bool
+snat_choice(const struct topo *t, const struct vm *v, uint32_t *ip,
+	    const char **how)
+{
+	const struct subnet *sn = topo_vm_subnet(t, v);
+
+	if (sn->has_nat_gateway) {
+		*ip = sn->nat_gateway_ip;
+		*how = "NAT gateway of the subnet (first in the SNAT order)";
+	} else if (v->has_public_ip) {
+		*ip = v->public_ip;
+		*how = "instance-level public IP of the NIC";
+	} else if (v->has_lb_outbound_ip) {
+		*ip = v->lb_outbound_ip;
+		*how = "load balancer outbound rule";
+	} else if (sn->default_outbound_access) {
+		*ip = sn->has_default_outbound_ip ? sn->default_outbound_ip
+						  : default_outbound_ip(t->cloud);
+		*how = "default outbound access (implicit Azure-owned IP)";
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static void
+internet_egress(struct walk *w)
+{
+	const struct topo *t = w->t;
+	const struct vm *v = &t->vms[w->sender];
+	uint32_t snat, dst = pkt_dst(w->p), before = pkt_src(w->p);
+	const char *how;
+	char a[IP_STRLEN], b[IP_STRLEN];
+	struct hop *h;
+	size_t ci;
+
+	/* [udr]: an NVA that forwards to the Internet must SNAT to its own
+	 * private IP first; Azure then SNATs that to a public IP. */
+	if (before != v->ip) {
+		h = drop(w, v->name, "nva-no-snat");
+		hop_why(h, "source %s is not %s's own address: an appliance "
+			"forwarding to the Internet must SNAT to its own IP "
+			"[udr]", ipstr(before, a), v->name);
+		return;
+	}
+	if (!snat_choice(t, v, &snat, &how)) {
+		h = drop(w, "azure-edge", "no-outbound");
+		hop_why(h, "no NAT gateway, no public IP, no load balancer "
+			"outbound rule and default outbound access is off on "
+			"subnet %s: no outbound connectivity [nat]",
+			topo_vm_subnet(t, v)->name);
+		return;
+	}
+	path_add(w, "azure-edge");
+	pkt_set_src(w->p, snat, pkt_sport(w->p));
+	h = hop_what(w, "azure-edge", "SNAT %s -> %s", ipstr(before, a),
+		     ipstr(snat, b));
+	hop_why(h, "next hop Internet: %s [nat]", how);
+
+	if (azure_public(t, dst)) {
+		ci = circuit_of_vnet(t, v->vnet);
+		if (ci != TOPO_NONE && t->circuits[ci].public_peering) {
+			/* MODEL §3: public peering on, no forced tunnel: the
+			 * traffic to Azure public services turns around at
+			 * the Azure side of the circuit. */
+			w->r->hairpin = HAIRPIN_AZURE;
+			path_add(w, t->circuits[ci].name);
+			h = hop_what(w, t->circuits[ci].name,
+				     "hairpin at the Azure side (MSEE)");
+			hop_why(h, "public peering carries traffic to Azure "
+				"public services; without forced tunneling it "
+				"turns around at the MSEE and never reaches "
+				"on-premises [seed-000]");
+		}
+		arrive(w, "destination is an Azure public IP: the packet "
+		       "stays on Microsoft's backbone [udr]");
+		return;
+	}
+	path_add(w, "internet");
+	arrive(w, "carried over the Internet");
+}
+
+/* The on-premises side: customer edge, then on-premises hosts, public
+ * peering back into Azure, or the on-premises Internet edge. */
+static void
+onprem_ce(struct walk *w, size_t ci)
+{
+	const struct topo *t = w->t;
+	const struct onprem *op = &t->onprem;
+	uint32_t dst = pkt_dst(w->p), src = pkt_src(w->p);
+	char a[IP_STRLEN], b[IP_STRLEN], pf[PFX_STRLEN];
+	struct hop *h;
+	size_t i;
+
+	if (!op->present) {
+		h = drop(w, "onprem", "onprem-no-route");
+		hop_why(h, "the scenario describes no on-premises site behind "
+			"the circuit");
+		return;
+	}
+	path_add(w, op->name);
+	if (pkt_dec_ttl(w->p) == 0) {
+		drop(w, op->name, "ttl-exceeded");
+		return;
+	}
+	for (i = 0; i < op->nprefixes; i++) {
+		if (!pfx_contains_ip(op->prefixes[i], dst))
+			continue;
+		h = hop_what(w, op->name, "customer edge: %s is on-premises",
+			     ipstr(dst, a));
+		hop_why(h, "on-premises prefix %s",
+			pfx_format(op->prefixes[i], pf));
+		arrive(w, "on-premises host");
+		return;
+	}
+	/* MODEL §3: with public peering the CE routes Azure public prefixes
+	 * back over it, SNATed to the peering's NAT pool [er-nat]; with the
+	 * packet arriving over private peering this is the customer-side
+	 * hairpin. */
+	if (ci != TOPO_NONE && t->circuits[ci].public_peering &&
+	    azure_public(t, dst)) {
+		const struct circuit *c = &t->circuits[ci];
+		struct pfx pool = c->nat_pool[0];
+		uint32_t nat = pool.len < 31 ? pool.addr + 1 : pool.addr;
+
+		pkt_set_src(w->p, nat, pkt_sport(w->p));
+		h = hop_what(w, op->name, "customer edge: SNAT %s -> %s, send "
+			     "over public peering", ipstr(src, a), ipstr(nat, b));
+		hop_why(h, "%s is in an Azure public prefix Microsoft "
+			"advertises over public peering; traffic into public "
+			"peering is SNATed to the NAT pool %s [er-nat]",
+			ipstr(dst, a), pfx_format(pool, pf));
+		w->r->hairpin = HAIRPIN_CUSTOMER;
+		path_add(w, c->name);
+		h = hop_what(w, c->name, "public peering (customer edge -> "
+			     "MSEE): second crossing of the circuit");
+		hop_why(h, "customer-side hairpin: forced tunneling brought the "
+			"packet on-premises, public peering returns it to Azure "
+			"[seed-000]");
+		arrive(w, "arrived over public peering");
+		return;
+	}
+	/* MODEL §3: otherwise the CE's default route leads to the
+	 * on-premises Internet edge, which filters and SNATs. */
+	for (i = 0; i < op->nblocks; i++) {
+		const struct onprem_block *bk = &op->blocks[i];
+		bool pmatch = false, amatch = bk->dst.any;
+		size_t k;
+
+		for (k = 0; k < bk->dports.n; k++)
+			pmatch |= pkt_dport(w->p) >= bk->dports.r[k].lo &&
+				  pkt_dport(w->p) <= bk->dports.r[k].hi;
+		for (k = 0; k < bk->dst.n; k++)
+			amatch |= !bk->dst.items[k].is_tag &&
+				  pfx_contains_ip(bk->dst.items[k].pfx, dst);
+		if ((bk->proto & w->proto) && pmatch && amatch) {
+			h = drop(w, op->name, "onprem-blocked");
+			hop_why(h, "the on-premises Internet edge's egress "
+				"filter (line %d) blocks %s port %u",
+				bk->pos.line, proto_name(w->proto),
+				pkt_dport(w->p));
+			return;
+		}
+	}
+	if (!op->has_edge_ip) {
+		h = drop(w, op->name, "onprem-no-route");
+		hop_why(h, "%s has no internet_edge_ip: no way to the Internet",
+			op->name);
+		return;
+	}
+	pkt_set_src(w->p, op->internet_edge_ip, pkt_sport(w->p));
+	h = hop_what(w, op->name, "Internet edge: SNAT %s -> %s",
+		     ipstr(src, a), ipstr(op->internet_edge_ip, b));
+	hop_why(h, "the customer edge's default route leads to the "
+		"on-premises Internet edge, which SNATs to its public IP "
+		"[seed-000]");
+	path_add(w, "internet");
+	arrive(w, "carried over the Internet from the on-premises edge");
+}
+
+static void
+to_circuit(struct walk *w, size_t ci, uint32_t nh_ip)
+{
+	const struct circuit *c = &w->t->circuits[ci];
+	char a[IP_STRLEN];
+	struct hop *h;
+
+	path_add(w, c->gateway);
+	h = hop_what(w, c->gateway, "ExpressRoute gateway: to circuit %s",
+		     c->name);
+	hop_why(h, "BGP routes of private peering lead through the gateway "
+		"to the circuit [udr]");
+	path_add(w, c->name);
+	h = hop_what(w, c->name, "private peering (MSEE -> customer edge)%s%s",
+		     nh_ip ? ", BGP next hop " : "",
+		     nh_ip ? ipstr(nh_ip, a) : "");
+	if (c->nnext_hops > 1)
+		hop_why(h, "ECMP over %zu next hops, chosen by the flow's hash",
+			c->nnext_hops);
+	else
+		hop_why(h, "the packet leaves Azure for on-premises [seed-000]");
+	onprem_ce(w, ci);
+}
+
+/* ---------------------------------------------------------------- */
+/* Routing */
+
+static bool
+peered(const struct topo *t, size_t a, size_t b)
+{
+	size_t i;
+
+	if (a == b)
+		return true;
+	for (i = 0; i < t->vnets[a].npeers; i++)
+		if (t->vnets[a].peers[i] == b)
+			return true;
+	for (i = 0; i < t->vnets[b].npeers; i++)
+		if (t->vnets[b].peers[i] == a)
+			return true;
+	return false;
+}
+
+/* MODEL §2 VnetLocal / VNetPeering: delivered to the NIC; its inbound
+ * NSGs apply. */
+static void
+deliver_vnet(struct walk *w, const struct eroute *r)
+{
+	const struct topo *t = w->t;
+	uint32_t dst = pkt_dst(w->p);
+	size_t i, vm = TOPO_NONE;
+	char a[IP_STRLEN];
+	struct hop *h;
+
+	for (i = 0; i < t->nvms; i++)
+		if (t->vms[i].ip == dst && peered(t, t->vms[i].vnet, w->vnet) &&
+		    (r->vnet == TOPO_NONE || t->vms[i].vnet == r->vnet))
+			vm = i;
+	if (vm == TOPO_NONE) {
+		h = drop(w, t->vnets[w->vnet].subnets[w->subnet].name, "no-host");
+		hop_why(h, "no NIC has address %s in VNet %s", ipstr(dst, a),
+			r->vnet != TOPO_NONE ? t->vnets[r->vnet].name : "?");
+		return;
+	}
+	{
+		const struct vm *v = &t->vms[vm];
+		const char *sname = topo_vm_subnet(t, v)->name;
+
+		if (v->vnet != w->vnet || v->subnet != w->subnet)
+			path_add(w, sname);
+		if (!nsg_hop(w, vm, DIR_INBOUND, false))
+			return;
+		path_add(w, v->name);
+		w->done = true;
+		w->r->delivered = true;
+		w->r->has_source_seen = true;
+		w->r->source_seen = pkt_src(w->p);
+		w->r->source_class = source_classify(t, pkt_src(w->p));
+		w->r->tcp_connect = w->proto == PROTO_TCP;
+		h = hop_what(w, v->name, "delivered to VM %s, source seen %s",
+			     v->name, ipstr(pkt_src(w->p), a));
+		hop_why(h, "%s", r->nh == NH_VNETPEERING
+			? "over VNet peering [udr]" : "inside the VNet [udr]");
+	}
+}
+
+/* MODEL §2 VirtualAppliance: forwarded to the appliance's NIC (IP
+ * forwarding on), which may SNAT and then routes with its own subnet's
+ * routes. Returns true when the walk continues from the appliance. */
+static bool
+appliance(struct walk *w, uint32_t nh_ip, unsigned *visits)
+{
+	const struct topo *t = w->t;
+	size_t vm = topo_vm_by_ip(t, nh_ip);
+	char a[IP_STRLEN], b[IP_STRLEN];
+	struct hop *h;
+	const struct vm *v;
+
+	if (vm == TOPO_NONE || !peered(t, t->vms[vm].vnet, w->vnet)) {
+		h = drop(w, t->vnets[w->vnet].subnets[w->subnet].name,
+			 "appliance-unreachable");
+		hop_why(h, "no NIC with address %s in this VNet or a peered one "
+			"[udr]", ipstr(nh_ip, a));
+		return false;
+	}
+	v = &t->vms[vm];
+	if (++visits[vm] > 1) {
+		h = drop(w, v->name, "routing-loop");
+		hop_why(h, "the packet comes back to appliance %s: the route "
+			"tables send it in a circle (path so far: %zu nodes)",
+			v->name, w->r->npath);
+		return false;
+	}
+	if (!nsg_hop(w, vm, DIR_INBOUND, false))
+		return false;
+	path_add(w, v->name);
+	if (!v->ip_forwarding) {
+		h = drop(w, v->name, "appliance-no-forwarding");
+		hop_why(h, "IP forwarding is off on %s's NIC: Azure drops "
+			"packets not addressed to it [udr]", v->name);
+		return false;
+	}
+	h = hop_what(w, v->name, "network virtual appliance forwards");
+	hop_why(h, "IP forwarding is on");
+	if (v->snat) {
+		uint32_t before = pkt_src(w->p);
+		pkt_set_src(w->p, v->ip, pkt_sport(w->p));
+		hop_pkt(w, h);
+		snprintf(h->what, sizeof(h->what), "appliance SNAT %s -> %s",
+			 ipstr(before, a), ipstr(v->ip, b));
+		hop_why(h, "IP forwarding on, snat: true (its own address)");
+	}
+	w->sender = vm;
+	if (!nsg_hop(w, vm, DIR_OUTBOUND, false))
+		return false;
+	w->vnet = v->vnet;
+	w->subnet = v->subnet;
+	return true;
+}
+
+/* One routing decision in the current subnet. Returns true when the
+ * walk goes on from a new place (an appliance). */
+static bool
+route_step(struct walk *w, unsigned *visits)
+{
+	const struct topo *t = w->t;
+	const struct rtable *rt = sim_rtable(w->s, w->vnet, w->subnet);
+	const char *sname = t->vnets[w->vnet].subnets[w->subnet].name;
+	uint32_t dst = pkt_dst(w->p);
+	struct route_hit hit;
+	char a[IP_STRLEN], pf[PFX_STRLEN], src[160], lost[200] = "";
+	struct hop *h;
+
+	if (pkt_dec_ttl(w->p) == 0) {
+		drop(w, sname, "ttl-exceeded");
+		return false;
+	}
+	if (rtable_lookup(rt, dst, w->hash, &hit) != 0) {
+		h = drop(w, sname, "no-route");
+		hop_why(h, "no Active route of subnet %s covers %s [udr]",
+			sname, ipstr(dst, a));
+		return false;
+	}
+	eroute_describe(t, hit.r, src, sizeof(src));
+	if (hit.exception) {
+		char pf2[PFX_STRLEN];
+		snprintf(lost, sizeof(lost), "; it beats the longer BGP route "
+			 "%s: system VNet routes win over BGP [udr]",
+			 pfx_format(hit.lpm_winner->pfx, pf2));
+	}
+	h = hop_what(w, sname, "route %s -> %s%s%s",
+		     pfx_format(hit.r->pfx, pf), nh_type_name(hit.r->nh),
+		     hit.nh_ip ? " " : "", hit.nh_ip ? ipstr(hit.nh_ip, a) : "");
+	hop_why(h, "longest match for %s among the Active effective routes of "
+		"%s: source %s, %s%s", ip_format(dst, a), sname,
+		rt_source_name(hit.r->source), src, lost);
+
+	switch (hit.r->nh) {
+	case NH_NONE:
+		/* MODEL §2 None: dropped. */
+		h = drop(w, sname, "route-none");
+		hop_why(h, "next hop type None drops the packet [udr]");
+		return false;
+	case NH_VNETLOCAL:
+	case NH_VNETPEERING:
+		deliver_vnet(w, hit.r);
+		return false;
+	case NH_SERVICE_ENDPOINT:
+		path_add(w, "azure-backbone");
+		arrive(w, "service endpoint: over the backbone with the "
+		       "private source [udr]");
+		return false;
+	case NH_INTERNET:
+		internet_egress(w);
+		return false;
+	case NH_VIRTUAL_APPLIANCE:
+		return appliance(w, hit.r->nh_ips[0], visits);
+	case NH_VNET_GATEWAY:
+		if (hit.r->source == RT_BGP) {
+			to_circuit(w, hit.r->circuit, hit.nh_ip);
+			return false;
+		}
+		/* MODEL §1 User: a UDR cannot target an ExpressRoute
+		 * gateway (VPN gateways only). */
+		if (circuit_of_vnet(t, w->vnet) != TOPO_NONE ||
+		    t->vnets[w->vnet].gateway == NULL) {
+			h = drop(w, sname, "udr-gateway-unusable");
+			hop_why(h, "a user route with next hop "
+				"VirtualNetworkGateway needs a VPN gateway; an "
+				"ExpressRoute gateway cannot be a UDR target [udr]");
+			return false;
+		}
+		path_add(w, t->vnets[w->vnet].gateway);
+		h = hop_what(w, t->vnets[w->vnet].gateway,
+			     "VPN gateway: to on-premises");
+		hop_why(h, "user route to the VNet's VPN gateway [udr]");
+		onprem_ce(w, TOPO_NONE);
+		return false;
+	case NH_COUNT:
+		break;
+	}
+	drop(w, sname, "no-route");
+	return false;
+}
+
+/* ---------------------------------------------------------------- */
+/* The flow */
+
+static uint32_t
+flow_hash(uint32_t src, uint32_t dst, uint16_t sp, uint16_t dp, unsigned pr)
+{
+	/* FNV-1a over the 5-tuple: deterministic ECMP choice. */
+	uint32_t v[5] = { src, dst, sp, dp, pr }, h = 2166136261u;
+	size_t i, k;
+
+	for (i = 0; i < 5; i++)
+		for (k = 0; k < 4; k++) {
+			h ^= (v[i] >> (8 * k)) & 0xff;
+			h *= 16777619u;
+		}
+	return h;
+}
+
+static int
+build_request(struct walk *w, uint32_t src, uint16_t sport, uint32_t dst)
+{
+	const struct flow *f = w->f;
+	const char *qname = f->to;
+	uint32_t dummy;
+
+	if (f->proto == PROTO_UDP && dst == AZURE_DNS_IP && f->port == 53) {
+		/* MODEL §7: the DNS flow is a real query (for the name the
+		 * flow targets, or the KMS name when it targets an IP). */
+		if (ip_parse(qname, &dummy) == 0)
+			qname = "kms.core.windows.net";
+		return pkt_build_dns_query(w->s->pb, w->p, src, sport, dst,
+					   (uint16_t)(sport ^ 0x5a5a), qname,
+					   SIM_TTL);
+	}
+	if (f->proto == PROTO_UDP)
+		return pkt_build_udp(w->s->pb, w->p, src, sport, dst, f->port,
+				     SIM_TTL, NULL, 0);
+	/* MODEL §7: a TCP flow starts with a SYN; the initial sequence
+	 * number is derived from the ports (no randomness). */
+	return pkt_build_tcp(w->s->pb, w->p, src, sport, dst, f->port,
+			     (uint32_t)sport << 16 | f->port, 0, PKT_SYN,
+			     SIM_TTL, NULL, 0);
+}
+
+int
+sim_run_flow(struct sim *s, const struct flow *f, struct flow_result *r)
+{
+	const struct topo *t = s->t;
+	struct walk w;
+	const struct vm *v;
+	uint32_t ips[4];
+	const char *origin = "";
+	char a[IP_STRLEN], b[IP_STRLEN];
+	unsigned *visits;
+	size_t n, i;
+	struct hop *h;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->flow = f;
+	if (f->vm >= t->nvms)
+		return -EINVAL;
+	v = &t->vms[f->vm];
+	memset(&w, 0, sizeof(w));
+	w.s = s;
+	w.t = t;
+	w.f = f;
+	w.r = r;
+	w.p = &r->request;
+	w.sender = f->vm;
+	w.vnet = v->vnet;
+	w.subnet = v->subnet;
+	w.proto = f->proto;
+
+	/* MODEL §4: names resolve through the scenario's dns: first, then
+	 * the cloud's built-in names. */
+	if ((n = dns_resolve(t, f->to, ips, 4, &origin)) == 0)
+		return -EINVAL;	/* the loader refuses unknown names */
+	r->dst = ips[0];
+	r->src = v->ip;
+	r->sport = f->has_sport ? f->sport
+				: (uint16_t)(49152 + (f - t->flows) % 16384);
+	w.hash = flow_hash(r->src, r->dst, r->sport, f->port, f->proto);
+	if ((rc = build_request(&w, r->src, r->sport, r->dst)) != 0)
+		return rc;
+
+	path_add(&w, v->name);
+	h = hop_what(&w, v->name, "send %s %s:%u -> %s:%u",
+		     f->proto == PROTO_TCP ? "TCP SYN" : "UDP",
+		     ipstr(r->src, a), r->sport, ipstr(r->dst, b), f->port);
+	if (strcmp(origin, "address") == 0)
+		hop_why(h, "flow %s", f->name);
+	else if (n > 1)
+		hop_why(h, "flow %s: %s resolves (%s) to %zu addresses; the "
+			"first is used", f->name, f->to, origin, n);
+	else
+		hop_why(h, "flow %s: %s resolves (%s) to %s", f->name, f->to,
+			origin, a);
+
+	if (!nsg_hop(&w, f->vm, DIR_OUTBOUND, true))
+		goto out;
+	/* MODEL §1: 168.63.129.16 and 169.254.169.254 are answered by the
+	 * host and never follow user or BGP routes [168]. */
+	if (r->dst == AZURE_DNS_IP || r->dst == AZURE_IMDS_IP) {
+		h = hop_what(&w, v->name, "host virtual IP: not routed");
+		hop_why(h, "%s is answered by the host the VM runs on; routes, "
+			"UDRs and forced tunneling do not apply [168]",
+			ipstr(r->dst, a));
+		arrive(&w, "answered by the host");
+		goto out;
+	}
+	path_add(&w, t->vnets[v->vnet].subnets[v->subnet].name);
+	if ((visits = calloc(t->nvms + 1, sizeof(*visits))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < SIM_MAX_PATH && !w.done; i++) {
+		if (!route_step(&w, visits) || w.done)
+			break;
+		path_add(&w, t->vnets[w.vnet].subnets[w.subnet].name);
+	}
+	free(visits);
+	if (!w.done)
+		drop(&w, "engine", "path-too-long");
+out:
+	if (!r->delivered) {
+		r->tcp_connect = false;
+		r->activation = ACT_NONE;
+	}
+	expect_check(t, r);
+	return 0;
+}

@@ -1,0 +1,94 @@
+/*
+ * walk.h: the engine. A sim holds, for one topology, the effective routes
+ * and NSG context of every subnet and a packet builder. sim_run_flow
+ * replays one flow: it builds the request's bytes, walks them hop by hop
+ * through NSGs, route tables, gateways, the circuit, on-premises and the
+ * NATs on the way, rewriting the bytes at every NAT, and records each
+ * step with its reason in a flow_result.
+ *
+ * A flow_result is fixed-size (no allocation while walking); names in it
+ * are copied, so it outlives nothing but the topology's flows.
+ */
+#ifndef FTSIM_WALK_H
+#define FTSIM_WALK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capture/pkt.h"
+#include "sim/nsg.h"
+#include "sim/route.h"
+#include "topology/topo.h"
+
+#define SIM_MAX_HOPS 64		/* trace lines per flow */
+#define SIM_MAX_PATH 32		/* nodes per path; also the loop bound */
+#define SIM_NODE_LEN 64
+#define SIM_TTL 128		/* initial TTL (Windows' default) */
+
+struct hop {
+	char node[SIM_NODE_LEN];
+	char what[256];
+	char why[512];
+	uint32_t src, dst;	/* the packet's addresses after this step */
+	uint16_t sport, dport;
+};
+
+struct exp_result {
+	enum exp_key key;
+	char want[256];
+	char got[256];
+	bool ok;
+};
+
+struct flow_result {
+	const struct flow *flow;
+	uint32_t dst;			/* resolved destination */
+	uint32_t src;			/* the VM's address */
+	uint16_t sport;
+	bool delivered;
+	bool tcp_connect;
+	enum activation activation;
+	bool has_source_seen;
+	uint32_t source_seen;
+	enum srcclass source_class;
+	enum hairpin hairpin;
+	char path[SIM_MAX_PATH][SIM_NODE_LEN];
+	size_t npath;
+	char nsg_rule[SIM_NODE_LEN];	/* empty: no NSG applied */
+	bool nsg_rule_hidden;
+	bool flow_logged;
+	enum access ip_flow_verify;
+	char ip_flow_verify_rule[SIM_NODE_LEN + 24];
+	const char *drop_reason;	/* static string, NULL if none */
+	struct hop hops[SIM_MAX_HOPS];
+	size_t nhops;
+	struct exp_result exp[EXP_COUNT];
+	size_t nexp;
+	bool all_ok;
+	struct pkt request;		/* the request as delivered/dropped */
+};
+
+struct sim;
+
+/* Build the engine for t (t must outlive it). Warnings (BGP session
+ * dropped, retired public peering) are added to d. 0, or -ENOMEM or
+ * -EIO (libnet could not start). */
+int sim_new(const struct topo *t, struct diag *d, struct sim **out);
+void sim_free(struct sim *s);
+
+/* Replay flow f; fills r completely. 0, or a negative errno for an
+ * internal failure (never for a packet that is dropped). */
+int sim_run_flow(struct sim *s, const struct flow *f, struct flow_result *r);
+
+/* The effective routes and NSG context of a subnet. */
+const struct rtable *sim_rtable(const struct sim *s, size_t vnet,
+				size_t subnet);
+const struct nsgctx *sim_nsgctx(const struct sim *s, size_t vnet,
+				size_t subnet);
+
+/* Compare r with its flow's expectations (expect.c). Fills r->exp,
+ * r->nexp and r->all_ok. */
+void expect_check(const struct topo *t, struct flow_result *r);
+
+#endif
