@@ -1,0 +1,259 @@
+/*
+ * main.c: the ftsim command. Data flows one way: scenario file ->
+ * topology (topology/) -> engine (sim/) -> results -> text or JSON.
+ *
+ * Exit codes (FORMAT.md): 0 every expectation holds, 1 one failed,
+ * 2 bad input (nothing is printed on stdout then).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cli/out.h"
+#include "sim/nsg.h"
+#include "sim/walk.h"
+#include "topology/scenario.h"
+
+#define EXIT_FAILED 1
+#define EXIT_BADINPUT 2
+
+/* One loaded scenario with its engine and results. */
+struct job {
+	struct topo topo;
+	struct diag diag;
+	struct sim *sim;
+	struct run run;
+};
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: ftsim run [--json] [--color|--no-color] FILE...\n"
+	      "       ftsim routes FILE --vm NAME [--json]\n"
+	      "       ftsim version\n"
+	      "\n"
+	      "run     replay every flow of each scenario, print the hop-by-hop\n"
+	      "        trace and whether each expectation held (exit 0 all held,\n"
+	      "        1 one failed, 2 bad input)\n"
+	      "routes  print the effective routes of a VM's NIC, in the columns\n"
+	      "        of `az network nic show-effective-route-table -o table`\n",
+	      f);
+}
+
+static void
+job_free(struct job *j)
+{
+	free(j->run.res);
+	sim_free(j->sim);
+	topo_free(&j->topo);
+	diag_free(&j->diag);
+}
+
+/* Load and check one scenario; errors are printed to stderr. */
+static int
+job_load(struct job *j, const char *path)
+{
+	memset(j, 0, sizeof(*j));
+	topo_init(&j->topo);
+	diag_init(&j->diag);
+	if (scenario_load(path, &j->topo, &j->diag) != 0 ||
+	    nsg_check_tags(&j->topo, &j->diag) != 0) {
+		diag_print(stderr, &j->diag);
+		return -1;
+	}
+	if (sim_new(&j->topo, &j->diag, &j->sim) != 0) {
+		diag_print(stderr, &j->diag);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+job_run(struct job *j)
+{
+	size_t i;
+	int rc;
+
+	j->run.topo = &j->topo;
+	j->run.warnings = &j->diag;
+	j->run.nres = j->topo.nflows;
+	j->run.res = calloc(j->topo.nflows + 1, sizeof(*j->run.res));
+	if (j->run.res == NULL)
+		return -ENOMEM;
+	for (i = 0; i < j->topo.nflows; i++)
+		if ((rc = sim_run_flow(j->sim, &j->topo.flows[i],
+				       &j->run.res[i])) != 0)
+			return rc;
+	return 0;
+}
+
+static int
+print_json(json_t *doc)
+{
+	int rc;
+
+	if (doc == NULL) {
+		fputs("ftsim: out of memory\n", stderr);
+		return -1;
+	}
+	rc = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+	fputc('\n', stdout);
+	json_decref(doc);
+	return rc;
+}
+
+static int
+cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "color", no_argument, NULL, 'c' },
+		{ "no-color", no_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool json = false, color = isatty(STDOUT_FILENO);
+	struct job *jobs;
+	size_t n, i, k;
+	int c, status = 0;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = true; break;
+		case 'c': color = true; break;
+		case 'C': color = false; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_BADINPUT;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_BADINPUT;
+	}
+	n = (size_t)(argc - optind);
+	if ((jobs = calloc(n, sizeof(*jobs))) == NULL)
+		return EXIT_BADINPUT;
+	/* Load everything first: bad input anywhere means no output. */
+	for (i = 0; i < n; i++)
+		if (job_load(&jobs[i], argv[optind + (int)i]) != 0)
+			status = EXIT_BADINPUT;
+	for (i = 0; i < n && status == 0; i++)
+		if (job_run(&jobs[i]) != 0) {
+			fprintf(stderr, "ftsim: %s: internal error while "
+				"simulating\n", jobs[i].topo.file);
+			status = EXIT_BADINPUT;
+		}
+	if (status == 0) {
+		struct run *runs = calloc(n, sizeof(*runs));
+
+		if (runs == NULL) {
+			status = EXIT_BADINPUT;
+			goto out;
+		}
+		for (i = 0; i < n; i++) {
+			runs[i] = jobs[i].run;
+			for (k = 0; k < runs[i].nres; k++)
+				if (!runs[i].res[k].all_ok)
+					status = EXIT_FAILED;
+		}
+		if (json && n == 1) {
+			print_json(out_json_run(&runs[0]));
+		} else if (json) {
+			json_t *all = json_array();
+			for (i = 0; i < n; i++)
+				json_array_append_new(all, out_json_run(&runs[i]));
+			print_json(json_pack("{s:o}", "runs", all));
+		} else {
+			for (i = 0; i < n; i++) {
+				if (i)
+					fputc('\n', stdout);
+				out_text_run(stdout, &runs[i], color);
+			}
+			out_text_summary(stdout, runs, n);
+		}
+		free(runs);
+	}
+out:
+	for (i = 0; i < n; i++)
+		job_free(&jobs[i]);
+	free(jobs);
+	return status;
+}
+
+static int
+cmd_routes(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "vm", required_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *vmname = NULL;
+	bool json = false;
+	struct job j;
+	size_t vm;
+	int c, status = 0;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = true; break;
+		case 'v': vmname = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_BADINPUT;
+		}
+	}
+	if (optind != argc - 1 || vmname == NULL) {
+		usage(stderr);
+		return EXIT_BADINPUT;
+	}
+	if (job_load(&j, argv[optind]) != 0) {
+		job_free(&j);
+		return EXIT_BADINPUT;
+	}
+	diag_print(stderr, &j.diag);	/* warnings */
+	if ((vm = topo_vm_find(&j.topo, vmname)) == TOPO_NONE) {
+		fprintf(stderr, "%s: error: no VM named '%s'\n", j.topo.file,
+			vmname);
+		status = EXIT_BADINPUT;
+	} else {
+		const struct vm *v = &j.topo.vms[vm];
+		const struct rtable *rt = sim_rtable(j.sim, v->vnet, v->subnet);
+
+		if (json)
+			print_json(out_json_routes(rt));
+		else
+			out_text_routes(stdout, rt);
+	}
+	job_free(&j);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_BADINPUT;
+	}
+	if (strcmp(argv[1], "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(argv[1], "routes") == 0)
+		return cmd_routes(argc - 1, argv + 1);
+	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+		puts("ftsim 0.1.0");
+		return 0;
+	}
+	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	fprintf(stderr, "ftsim: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_BADINPUT;
+}

@@ -1,0 +1,33 @@
+/*
+ * out.h: what the commands print. Text for people (numbered traces, az
+ * tables) and JSON (jansson) for programs; both read the same results.
+ */
+#ifndef FTSIM_OUT_H
+#define FTSIM_OUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "sim/route.h"
+#include "sim/walk.h"
+#include "topology/topo.h"
+
+/* The results of one scenario file. */
+struct run {
+	const struct topo *topo;
+	struct flow_result *res;	/* one per flow */
+	size_t nres;
+	const struct diag *warnings;
+};
+
+void out_text_run(FILE *f, const struct run *run, bool color);
+void out_text_summary(FILE *f, const struct run *runs, size_t n);
+void out_text_routes(FILE *f, const struct rtable *rt);
+
+/* New references; NULL only when out of memory. */
+json_t *out_json_run(const struct run *run);
+json_t *out_json_routes(const struct rtable *rt);
+
+#endif

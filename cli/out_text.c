@@ -1,0 +1,172 @@
+/*
+ * out_text.c: traces and tables for people.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/out.h"
+
+static void
+print_hop(FILE *f, size_t i, const struct hop *h)
+{
+	char s[IP_STRLEN], d[IP_STRLEN];
+
+	fprintf(f, "  %2zu  %-14s %s   [%s:%u -> %s:%u]\n", i + 1, h->node,
+		h->what, ip_format(h->src, s), h->sport, ip_format(h->dst, d),
+		h->dport);
+	if (h->why[0])
+		fprintf(f, "      %-14s why: %s\n", "", h->why);
+}
+
+static void
+print_outcome(FILE *f, const struct flow_result *r)
+{
+	char ip[IP_STRLEN];
+	size_t i;
+
+	fprintf(f, "  outcome: %s", r->delivered ? "delivered" : "not delivered");
+	if (r->drop_reason)
+		fprintf(f, " (%s)", r->drop_reason);
+	if (r->flow->proto == PROTO_TCP)
+		fprintf(f, ", TCP %s", r->tcp_connect ? "connects" : "fails");
+	if (r->activation != ACT_NONE)
+		fprintf(f, ", activation %s", activation_name(r->activation));
+	if (r->has_source_seen)
+		fprintf(f, ", source seen %s (%s)",
+			ip_format(r->source_seen, ip),
+			srcclass_name(r->source_class));
+	fprintf(f, ", hairpin %s\n", hairpin_name(r->hairpin));
+	fprintf(f, "  nsg: %s%s, flow log: %s, IP flow verify: %s%s%s%s\n",
+		r->nsg_rule[0] ? r->nsg_rule : "no NSG",
+		r->nsg_rule_hidden ? " (hidden platform rule)" : "",
+		r->flow_logged ? "logged" : "not logged",
+		r->ip_flow_verify == ACCESS_ALLOW ? "Allow" : "Deny",
+		r->ip_flow_verify_rule[0] ? " (" : "", r->ip_flow_verify_rule,
+		r->ip_flow_verify_rule[0] ? ")" : "");
+	fprintf(f, "  path: ");
+	for (i = 0; i < r->npath; i++)
+		fprintf(f, "%s%s", i ? " > " : "", r->path[i]);
+	fputc('\n', f);
+}
+
+void
+out_text_run(FILE *f, const struct run *run, bool color)
+{
+	const struct topo *t = run->topo;
+	const char *ok = color ? "\033[32m✓\033[0m" : "✓";
+	const char *bad = color ? "\033[31m✗\033[0m" : "✗";
+	size_t i, k;
+
+	fprintf(f, "scenario %s (%s, %s)\n", t->scenario, t->file,
+		cloud_name(t->cloud));
+	if (t->description)
+		fprintf(f, "  %s\n", t->description);
+	fprintf(f, "  service tags: %s\n", t->tags ? t->tags->origin : "none");
+	for (i = 0; run->warnings && i < run->warnings->n; i++) {
+		fputs("  ", f);
+		diag_print_msg(f, &run->warnings->msgs[i]);
+	}
+	for (i = 0; i < run->nres; i++) {
+		const struct flow_result *r = &run->res[i];
+		char ip[IP_STRLEN];
+
+		fprintf(f, "\nflow %s: %s -> %s (%s) %s/%u\n", r->flow->name,
+			t->vms[r->flow->vm].name, r->flow->to,
+			ip_format(r->dst, ip), proto_name(r->flow->proto),
+			r->flow->port);
+		for (k = 0; k < r->nhops; k++)
+			print_hop(f, k, &r->hops[k]);
+		print_outcome(f, r);
+		for (k = 0; k < r->nexp; k++) {
+			const struct exp_result *e = &r->exp[k];
+			if (e->ok)
+				fprintf(f, "  %s %s: %s\n", ok,
+					exp_key_name(e->key), e->got);
+			else
+				fprintf(f, "  %s %s: want %s, got %s\n", bad,
+					exp_key_name(e->key), e->want, e->got);
+		}
+	}
+}
+
+void
+out_text_summary(FILE *f, const struct run *runs, size_t n)
+{
+	size_t i, k, flows = 0, exps = 0, failed = 0, ffail = 0;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < runs[i].nres; k++) {
+			const struct flow_result *r = &runs[i].res[k];
+			size_t e;
+			flows++;
+			exps += r->nexp;
+			for (e = 0; e < r->nexp; e++)
+				failed += !r->exp[e].ok;
+			ffail += !r->all_ok;
+		}
+	fprintf(f, "\n%zu scenario%s, %zu flow%s: %zu expectation%s held, "
+		"%zu failed (%zu flow%s)\n", n, n == 1 ? "" : "s", flows,
+		flows == 1 ? "" : "s", exps - failed, exps - failed == 1 ? "" : "s",
+		failed, ffail, ffail == 1 ? "" : "s");
+}
+
+static void
+nh_ips(const struct eroute *e, char *buf, size_t len)
+{
+	size_t k, o = 0;
+
+	buf[0] = '\0';
+	for (k = 0; k < e->nnh && o < len; k++) {
+		char ip[IP_STRLEN];
+		int n = snprintf(buf + o, len - o, "%s%s", k ? " " : "",
+				 ip_format(e->nh_ips[k], ip));
+		if (n < 0)
+			return;
+		o += (size_t)n;
+	}
+}
+
+/* The columns of `az network nic show-effective-route-table -o table`. */
+void
+out_text_routes(FILE *f, const struct rtable *rt)
+{
+	static const char *const head[5] = {
+		"Source", "State", "Address Prefix", "Next Hop Type",
+		"Next Hop IP" };
+	size_t w[5], i, c;
+	char cell[5][128];
+
+	for (c = 0; c < 5; c++)
+		w[c] = strlen(head[c]);
+	for (i = 0; i < rt->n; i++) {
+		const struct eroute *e = &rt->r[i];
+
+		snprintf(cell[0], 128, "%s", rt_source_name(e->source));
+		snprintf(cell[1], 128, "%s", rt_state_name(e->state));
+		pfx_format(e->pfx, cell[2]);
+		snprintf(cell[3], 128, "%s", nh_type_name(e->nh));
+		nh_ips(e, cell[4], sizeof(cell[4]));
+		for (c = 0; c < 5; c++)
+			if (strlen(cell[c]) > w[c])
+				w[c] = strlen(cell[c]);
+	}
+	for (c = 0; c < 5; c++)
+		fprintf(f, "%-*s%s", (int)w[c], head[c], c < 4 ? "  " : "\n");
+	for (c = 0; c < 5; c++) {
+		size_t k;
+		for (k = 0; k < w[c]; k++)
+			fputc('-', f);
+		fputs(c < 4 ? "  " : "\n", f);
+	}
+	for (i = 0; i < rt->n; i++) {
+		const struct eroute *e = &rt->r[i];
+		char pf[PFX_STRLEN], ips[128];
+
+		nh_ips(e, ips, sizeof(ips));
+		fprintf(f, "%-*s  %-*s  %-*s  %-*s  %s\n",
+			(int)w[0], rt_source_name(e->source),
+			(int)w[1], rt_state_name(e->state),
+			(int)w[2], pfx_format(e->pfx, pf),
+			(int)w[3], nh_type_name(e->nh), ips);
+	}
+}
