@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install what is missing, then build and run the whole test suite twice:
+# a normal build and an AddressSanitizer + UndefinedBehaviorSanitizer
+# build (leak checking on). Exits non-zero if anything fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FTSIM_TEST_DEPS=1 scripts/install-deps.sh
+jobs=$(nproc)
+
+echo "== normal build"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$jobs"
+(cd build && ctest --output-on-failure -j"$jobs")
+
+echo "== sanitizer build (ASan + UBSan)"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DFTSIM_SANITIZE=ON >/dev/null
+cmake --build build-asan -j"$jobs"
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	ctest --output-on-failure -j"$jobs")

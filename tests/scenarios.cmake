@@ -1,0 +1,50 @@
+# Scenario regressions: every bundled scenario passes; its text trace and
+# JSON equal the golden copies (input + golden output, compared with
+# diff -u); a scenario with wrong expectations exits 1; each bad input
+# exits 2 with its golden message.
+set(RUNCASE ${CMAKE_CURRENT_SOURCE_DIR}/run-case.sh)
+set(TOP ${PROJECT_SOURCE_DIR})
+
+file(GLOB FTSIM_SCENARIOS RELATIVE ${TOP} ${TOP}/scenarios/*.yaml)
+foreach(s ${FTSIM_SCENARIOS})
+  get_filename_component(name ${s} NAME_WE)
+  add_test(NAME scenario.${name}
+    COMMAND ${RUNCASE} golden ${CMAKE_CURRENT_SOURCE_DIR}/golden/${name}.txt 0
+            -- $<TARGET_FILE:ftsim> run --no-color ${s}
+    WORKING_DIRECTORY ${TOP})
+  add_test(NAME scenario.${name}.json
+    COMMAND ${RUNCASE} golden ${CMAKE_CURRENT_SOURCE_DIR}/golden/${name}.json 0
+            -- $<TARGET_FILE:ftsim> run --json ${s}
+    WORKING_DIRECTORY ${TOP})
+  set_tests_properties(scenario.${name} scenario.${name}.json PROPERTIES LABELS scenario)
+endforeach()
+
+add_test(NAME scenario.all-at-once
+  COMMAND ${RUNCASE} exit 0 -- $<TARGET_FILE:ftsim> run ${FTSIM_SCENARIOS}
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME scenario.wrong-expectations-exit-1
+  COMMAND ${RUNCASE} golden ${CMAKE_CURRENT_SOURCE_DIR}/golden/wrong-expectations.txt 1
+          -- $<TARGET_FILE:ftsim> run --no-color tests/scenarios/wrong-expectations.yaml
+  WORKING_DIRECTORY ${TOP})
+
+file(GLOB FTSIM_ROUTES RELATIVE ${TOP} ${CMAKE_CURRENT_SOURCE_DIR}/golden/routes/*.args)
+foreach(a ${FTSIM_ROUTES})
+  get_filename_component(name ${a} NAME_WE)
+  file(READ ${TOP}/${a} args)
+  string(STRIP "${args}" args)
+  separate_arguments(args)
+  add_test(NAME routes.${name}
+    COMMAND ${RUNCASE} golden ${CMAKE_CURRENT_SOURCE_DIR}/golden/routes/${name}.txt 0
+            -- $<TARGET_FILE:ftsim> routes ${args}
+    WORKING_DIRECTORY ${TOP})
+endforeach()
+
+file(GLOB FTSIM_BAD RELATIVE ${TOP} ${CMAKE_CURRENT_SOURCE_DIR}/bad/*.yaml)
+foreach(b ${FTSIM_BAD})
+  get_filename_component(name ${b} NAME_WE)
+  add_test(NAME bad.${name}
+    COMMAND ${RUNCASE} stderr ${CMAKE_CURRENT_SOURCE_DIR}/bad/${name}.err 2
+            -- $<TARGET_FILE:ftsim> run ${b}
+    WORKING_DIRECTORY ${TOP})
+  set_tests_properties(bad.${name} PROPERTIES LABELS bad)
+endforeach()
