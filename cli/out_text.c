@@ -49,6 +49,40 @@ print_outcome(FILE *f, const struct flow_result *r)
 	fputc('\n', f);
 }
 
+/* Print text folded at width columns, indented; runs of white space
+ * (the line breaks of a folded YAML scalar) become one space. */
+static void
+print_wrapped(FILE *f, const char *text, int indent, int width)
+{
+	const char *p = text;
+	int col = 0;
+
+	while (*p) {
+		const char *w;
+		int len;
+
+		while (*p == ' ' || *p == '\n' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		for (w = p; *w && *w != ' ' && *w != '\n' && *w != '\t'; w++)
+			;
+		len = (int)(w - p);
+		if (col > 0 && col + 1 + len > width) {
+			fputc('\n', f);
+			col = 0;
+		}
+		if (col == 0)
+			col = fprintf(f, "%*s", indent, "");
+		else
+			col += fprintf(f, " ");
+		col += fprintf(f, "%.*s", len, p);
+		p = w;
+	}
+	if (col > 0)
+		fputc('\n', f);
+}
+
 void
 out_text_run(FILE *f, const struct run *run, bool color)
 {
@@ -60,7 +94,7 @@ out_text_run(FILE *f, const struct run *run, bool color)
 	fprintf(f, "scenario %s (%s, %s)\n", t->scenario, t->file,
 		cloud_name(t->cloud));
 	if (t->description)
-		fprintf(f, "  %s\n", t->description);
+		print_wrapped(f, t->description, 2, 76);
 	fprintf(f, "  service tags: %s\n", t->tags ? t->tags->origin : "none");
 	for (i = 0; run->warnings && i < run->warnings->n; i++) {
 		fputs("  ", f);
@@ -105,9 +139,11 @@ out_text_summary(FILE *f, const struct run *runs, size_t n)
 			ffail += !r->all_ok;
 		}
 	fprintf(f, "\n%zu scenario%s, %zu flow%s: %zu expectation%s held, "
-		"%zu failed (%zu flow%s)\n", n, n == 1 ? "" : "s", flows,
-		flows == 1 ? "" : "s", exps - failed, exps - failed == 1 ? "" : "s",
-		failed, ffail, ffail == 1 ? "" : "s");
+		"%zu failed", n, n == 1 ? "" : "s", flows, flows == 1 ? "" : "s",
+		exps - failed, exps - failed == 1 ? "" : "s", failed);
+	if (ffail)
+		fprintf(f, " (in %zu flow%s)", ffail, ffail == 1 ? "" : "s");
+	fputc('\n', f);
 }
 
 static void
@@ -150,8 +186,9 @@ out_text_routes(FILE *f, const struct rtable *rt)
 			if (strlen(cell[c]) > w[c])
 				w[c] = strlen(cell[c]);
 	}
-	for (c = 0; c < 5; c++)
-		fprintf(f, "%-*s%s", (int)w[c], head[c], c < 4 ? "  " : "\n");
+	for (c = 0; c < 4; c++)
+		fprintf(f, "%-*s  ", (int)w[c], head[c]);
+	fprintf(f, "%s\n", head[4]);
 	for (c = 0; c < 5; c++) {
 		size_t k;
 		for (k = 0; k < w[c]; k++)
@@ -163,10 +200,14 @@ out_text_routes(FILE *f, const struct rtable *rt)
 		char pf[PFX_STRLEN], ips[128];
 
 		nh_ips(e, ips, sizeof(ips));
-		fprintf(f, "%-*s  %-*s  %-*s  %-*s  %s\n",
+		fprintf(f, "%-*s  %-*s  %-*s  ",
 			(int)w[0], rt_source_name(e->source),
 			(int)w[1], rt_state_name(e->state),
-			(int)w[2], pfx_format(e->pfx, pf),
-			(int)w[3], nh_type_name(e->nh), ips);
+			(int)w[2], pfx_format(e->pfx, pf));
+		/* No trailing blanks when the last column is empty. */
+		if (ips[0])
+			fprintf(f, "%-*s  %s\n", (int)w[3], nh_type_name(e->nh), ips);
+		else
+			fprintf(f, "%s\n", nh_type_name(e->nh));
 	}
 }

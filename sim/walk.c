@@ -285,11 +285,12 @@ nsg_hop(struct walk *w, size_t vm, enum direction dir, bool source_nic)
 	nsg_eval(c, nsg_ptr(t, v->nsg), nsg_ptr(t, sn->nsg), &q, false, &blind);
 	describe_verdict(&real, why, sizeof(why));
 
-	h = hop_what(w, v->name, "NSG %s: %s by %s%s",
+	h = hop_what(w, v->name, "NSG %s: %s%s%s%s",
 		     dir == DIR_OUTBOUND ? "outbound" : "inbound",
 		     real.access == ACCESS_ALLOW ? "allowed" : "denied",
-		     real.rule ? real.rule : "no rule",
-		     real.is_platform ? " (hidden)" : "");
+		     real.rule ? " by " : " (no NSG)",
+		     real.rule ? real.rule : "",
+		     real.is_platform ? " (hidden platform rule)" : "");
 	if (real.platform != PLAT_NONE && !real.is_platform) {
 		char extra[200];
 		if (real.platform_off_rule)
@@ -674,12 +675,17 @@ static bool
 appliance(struct walk *w, uint32_t nh_ip, unsigned *visits)
 {
 	const struct topo *t = w->t;
-	size_t vm = topo_vm_by_ip(t, nh_ip);
+	size_t i, vm = TOPO_NONE;
 	char a[IP_STRLEN], b[IP_STRLEN];
 	struct hop *h;
 	const struct vm *v;
 
-	if (vm == TOPO_NONE || !peered(t, t->vms[vm].vnet, w->vnet)) {
+	/* The same address may exist in unpeered VNets: only a NIC in this
+	 * VNet or a peered one can be the next hop [udr]. */
+	for (i = 0; i < t->nvms && vm == TOPO_NONE; i++)
+		if (t->vms[i].ip == nh_ip && peered(t, t->vms[i].vnet, w->vnet))
+			vm = i;
+	if (vm == TOPO_NONE) {
 		h = drop(w, t->vnets[w->vnet].subnets[w->subnet].name,
 			 "appliance-unreachable");
 		hop_why(h, "no NIC with address %s in this VNet or a peered one "
@@ -893,17 +899,19 @@ sim_run_flow(struct sim *s, const struct flow *f, struct flow_result *r)
 		return rc;
 
 	path_add(&w, v->name);
-	h = hop_what(&w, v->name, "send %s %s:%u -> %s:%u",
-		     f->proto == PROTO_TCP ? "TCP SYN" : "UDP",
-		     ipstr(r->src, a), r->sport, ipstr(r->dst, b), f->port);
+	h = hop_what(&w, v->name, "send %s",
+		     pkt_dst(w.p) == AZURE_DNS_IP && f->proto == PROTO_UDP &&
+		     f->port == 53 ? "DNS query (UDP)" :
+		     f->proto == PROTO_TCP ? "TCP SYN" : "UDP datagram");
 	if (strcmp(origin, "address") == 0)
 		hop_why(h, "flow %s", f->name);
 	else if (n > 1)
 		hop_why(h, "flow %s: %s resolves (%s) to %zu addresses; the "
-			"first is used", f->name, f->to, origin, n);
+			"first, %s, is used", f->name, f->to, origin, n,
+			ipstr(r->dst, b));
 	else
 		hop_why(h, "flow %s: %s resolves (%s) to %s", f->name, f->to,
-			origin, a);
+			origin, ipstr(r->dst, b));
 
 	if (!nsg_hop(&w, f->vm, DIR_OUTBOUND, true))
 		goto out;

@@ -18,8 +18,10 @@ diag_free(struct diag *d)
 {
 	size_t i;
 
-	for (i = 0; i < d->n; i++)
+	for (i = 0; i < d->n; i++) {
 		free(d->msgs[i].text);
+		free(d->msgs[i].file);
+	}
 	free(d->msgs);
 	memset(d, 0, sizeof(*d));
 }
@@ -56,6 +58,10 @@ diag_vadd(struct diag *d, enum diag_level lvl, struct srcpos pos,
 	vsnprintf(m->text, (size_t)len + 1, fmt, ap);
 	m->level = lvl;
 	m->pos = pos;
+	m->file = NULL;
+	if (pos.file != NULL && (m->file = strdup(pos.file)) == NULL)
+		oom();
+	m->pos.file = m->file;
 	d->n++;
 	if (lvl == DIAG_ERROR)
 		d->errors++;

@@ -24,7 +24,8 @@ enum diag_level { DIAG_WARNING, DIAG_ERROR };
 
 struct diag_msg {
 	enum diag_level level;
-	struct srcpos pos;
+	struct srcpos pos;	/* pos.file points at file */
+	char *file;		/* a copy: messages outlive their input */
 	char *text;		/* the WHAT part, owned */
 };
 

@@ -80,7 +80,7 @@ pfx_parse(const char *s, struct pfx *out)
 	if (*s == '/') {
 		s++;
 		if ((rc = read_dec(&s, 32, 2, &len)) != PFX_OK)
-			return rc;
+			return rc == PFX_ERANGE ? PFX_ELEN : rc;
 	}
 	if (*s != '\0')
 		return PFX_ESYNTAX;
@@ -127,7 +127,8 @@ pfx_strerror(int err)
 	switch (err) {
 	case PFX_OK:		return "no error";
 	case PFX_ESYNTAX:	return "not an IPv4 address or prefix";
-	case PFX_ERANGE:	return "octet above 255 or prefix length above 32";
+	case PFX_ERANGE:	return "octet above 255";
+	case PFX_ELEN:		return "prefix length above 32";
 	case PFX_EHOSTBITS:	return "host bits set beyond the prefix length";
 	case PFX_EPORT:		return "port above 65535 or range upside down";
 	}

@@ -63,9 +63,10 @@ pfx_equal(struct pfx a, struct pfx b)
 enum pfx_err {
 	PFX_OK        = 0,
 	PFX_ESYNTAX   = -1,	/* not an address at all */
-	PFX_ERANGE    = -2,	/* an octet > 255 or a length > 32 */
+	PFX_ERANGE    = -2,	/* an octet > 255 */
 	PFX_EHOSTBITS = -3,	/* bits set beyond the prefix length */
 	PFX_EPORT     = -4,	/* a port > 65535 or lo > hi */
+	PFX_ELEN      = -5,	/* a prefix length > 32 */
 };
 
 /* Dotted quad, exactly four decimal octets, no leading '+' or spaces. */
