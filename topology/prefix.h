@@ -23,7 +23,7 @@ struct portrange {
 	uint16_t hi;
 };
 
-#define PFX_STRLEN 19		/* "255.255.255.255/32" + NUL */
+#define PFX_STRLEN 24		/* "255.255.255.255/32" + NUL, rounded up */
 #define IP_STRLEN  16		/* "255.255.255.255" + NUL */
 
 /* Netmask of a prefix length, 0 for /0. */
