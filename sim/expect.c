@@ -29,6 +29,19 @@ via_ok(const struct flow_result *r, char **via, size_t n)
 	return i == n;
 }
 
+/* not_via: none of the listed nodes is on the path. */
+static const char *
+not_via_hit(const struct flow_result *r, char **nodes, size_t n)
+{
+	size_t i, k;
+
+	for (k = 0; k < r->npath; k++)
+		for (i = 0; i < n; i++)
+			if (strcasecmp(r->path[k], nodes[i]) == 0)
+				return nodes[i];
+	return NULL;
+}
+
 static void
 join(char *buf, size_t len, char **v, size_t n, const char *sep)
 {
@@ -110,6 +123,16 @@ expect_check(const struct topo *t, struct flow_result *r)
 		join(want, sizeof(want), x->via, x->nvia, ", ");
 		join(got, sizeof(got), path, r->npath, ", ");
 		check(r, EXP_VIA, via_ok(r, x->via, x->nvia), want, got);
+	}
+	if (x->have & (1u << EXP_NOT_VIA)) {
+		const char *hit = not_via_hit(r, x->not_via, x->nnot_via);
+
+		join(want, sizeof(want), x->not_via, x->nnot_via, ", ");
+		if (hit)
+			snprintf(got, sizeof(got), "crossed %s", hit);
+		else
+			snprintf(got, sizeof(got), "none of them crossed");
+		check(r, EXP_NOT_VIA, hit == NULL, want, got);
 	}
 	if (x->have & (1u << EXP_NSG_RULE))
 		check(r, EXP_NSG_RULE, x->nsg_rule != NULL &&

@@ -1998,6 +1998,7 @@ static const struct scn_key scn_expect_keys[EXP_COUNT] = {
 	[EXP_SOURCE_SEEN] = { "source_seen", false },
 	[EXP_HAIRPIN] = { "hairpin", false },
 	[EXP_VIA] = { "via", false },
+	[EXP_NOT_VIA] = { "not_via", false },
 	[EXP_NSG_RULE] = { "nsg_rule", false },
 	[EXP_FLOW_LOGGED] = { "flow_logged", false },
 	[EXP_IP_FLOW_VERIFY] = { "ip_flow_verify", false },
@@ -2077,6 +2078,8 @@ scn_expect_key(struct scn *s, yaml_node_t *n, enum exp_key k,
 		return scn_hairpin(s, n, &x->hairpin);
 	case EXP_VIA:
 		return scn_str_list(s, n, key, &x->via, &x->nvia);
+	case EXP_NOT_VIA:
+		return scn_str_list(s, n, key, &x->not_via, &x->nnot_via);
 	case EXP_NSG_RULE:
 		return scn_name(s, n, key, &x->nsg_rule);
 	case EXP_IP_FLOW_VERIFY:

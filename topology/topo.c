@@ -119,6 +119,7 @@ topo_free(struct topo *t)
 		free(f->name);
 		free(f->to);
 		free_strv(f->expect.via, f->expect.nvia);
+		free_strv(f->expect.not_via, f->expect.nnot_via);
 		free(f->expect.nsg_rule);
 		free(f->expect.drop_reason);
 	}
@@ -288,6 +289,7 @@ static const char *const exp_keys[EXP_COUNT] = {
 	[EXP_SOURCE_SEEN] = "source_seen",
 	[EXP_HAIRPIN] = "hairpin",
 	[EXP_VIA] = "via",
+	[EXP_NOT_VIA] = "not_via",
 	[EXP_NSG_RULE] = "nsg_rule",
 	[EXP_FLOW_LOGGED] = "flow_logged",
 	[EXP_IP_FLOW_VERIFY] = "ip_flow_verify",

@@ -217,6 +217,7 @@ enum exp_key {
 	EXP_SOURCE_SEEN,
 	EXP_HAIRPIN,
 	EXP_VIA,
+	EXP_NOT_VIA,		/* extension: nodes the request must not cross */
 	EXP_NSG_RULE,
 	EXP_FLOW_LOGGED,
 	EXP_IP_FLOW_VERIFY,
@@ -234,6 +235,8 @@ struct expect {
 	enum hairpin hairpin;
 	char **via;
 	size_t nvia;
+	char **not_via;
+	size_t nnot_via;
 	char *nsg_rule;
 	enum access ip_flow_verify;
 	char *drop_reason;		/* "none" is stored as NULL with the bit set */

@@ -492,9 +492,10 @@ static const char full[] =
 "      source_seen: onprem-edge\n"
 "      hairpin: none\n"
 "      via: [er-circuit, contoso]\n"
+"      not_via: [azure-edge]\n"
 "      nsg_rule: AzurePlatformLKM\n"
-"      flow_logged: false\n"
-"      ip_flow_verify: Deny\n"				/* 90 */
+"      flow_logged: false\n"				/* 90 */
+"      ip_flow_verify: Deny\n"
 "      drop_reason: route-none\n"
 "  - from: VM1\n"
 "    to: 8.8.8.8\n"
@@ -504,7 +505,7 @@ static const char full[] =
 "    expect: {source_seen: 198.51.100.10, drop_reason: none}\n"
 "model:\n"
 "  lkm_off_with_forced_default: off\n"
-"  bgp_default_removes_none: Yes\n";			/* 100 */
+"  bgp_default_removes_none: Yes\n";			/* 101 */
 
 START_TEST(test_full)
 {
@@ -707,6 +708,8 @@ START_TEST(test_full)
 	ck_assert_int_eq(f->expect.hairpin, HAIRPIN_NONE);
 	ck_assert_uint_eq(f->expect.nvia, 2);
 	ck_assert_str_eq(f->expect.via[1], "contoso");
+	ck_assert_uint_eq(f->expect.nnot_via, 1);
+	ck_assert_str_eq(f->expect.not_via[0], "azure-edge");
 	ck_assert_str_eq(f->expect.nsg_rule, "AzurePlatformLKM");
 	ck_assert_int_eq(f->expect.ip_flow_verify, ACCESS_DENY);
 	ck_assert_str_eq(f->expect.drop_reason, "route-none");
