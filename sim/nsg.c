@@ -74,19 +74,14 @@ iv_push(struct ivlist *l, struct pfx p)
 static int
 push_vnet_spaces(struct ivlist *l, const struct topo *t, size_t vnet)
 {
-	size_t i, j, k;
+	size_t i, k;
 	const struct vnet *v = &t->vnets[vnet];
 
 	for (i = 0; i < v->nspace; i++)
 		if (iv_push(l, v->space[i]) != 0)
 			return -ENOMEM;
 	for (i = 0; i < t->nvnets; i++) {
-		bool peer = false;
-		for (j = 0; j < v->npeers; j++)
-			peer |= v->peers[j] == i;
-		for (j = 0; j < t->vnets[i].npeers; j++)
-			peer |= t->vnets[i].peers[j] == vnet;
-		if (!peer || i == vnet)
+		if (!topo_peered(t, vnet, i))
 			continue;
 		for (k = 0; k < t->vnets[i].nspace; k++)
 			if (iv_push(l, t->vnets[i].space[k]) != 0)

@@ -73,32 +73,6 @@ covered_by_vnet(const struct vnet *v, struct pfx p, bool *exact)
 	return false;
 }
 
-static bool
-peered(const struct topo *t, size_t a, size_t b)
-{
-	size_t i;
-
-	for (i = 0; i < t->vnets[a].npeers; i++)
-		if (t->vnets[a].peers[i] == b)
-			return true;
-	for (i = 0; i < t->vnets[b].npeers; i++)
-		if (t->vnets[b].peers[i] == a)
-			return true;
-	return false;
-}
-
-/* The circuit whose gateway sits in VNet v, TOPO_NONE if none. */
-static size_t
-circuit_of_vnet(const struct topo *t, size_t v)
-{
-	size_t i;
-
-	for (i = 0; i < t->ncircuits; i++)
-		if (t->circuits[i].vnet == v)
-			return i;
-	return TOPO_NONE;
-}
-
 static int
 add_system(const struct topo *t, struct rtable *rt, struct diag *d)
 {
@@ -116,7 +90,7 @@ add_system(const struct topo *t, struct rtable *rt, struct diag *d)
 	}
 	/* MODEL §1 System: peered VNet prefixes appear as VNetPeering. */
 	for (i = 0; i < t->nvnets; i++) {
-		if (i == rt->vnet || !peered(t, rt->vnet, i))
+		if (!topo_peered(t, rt->vnet, i))
 			continue;
 		for (j = 0; j < t->vnets[i].nspace; j++) {
 			e = add(rt, t->vnets[i].space[j], RT_DEFAULT,
@@ -173,7 +147,7 @@ add_bgp(const struct topo *t, struct rtable *rt, struct diag *d)
 	const struct circuit *c;
 	size_t ci, i;
 
-	if ((ci = circuit_of_vnet(t, rt->vnet)) == TOPO_NONE)
+	if ((ci = topo_circuit_of_vnet(t, rt->vnet)) == TOPO_NONE)
 		return 0;
 	rt->bgp_circuit = ci;
 	c = &t->circuits[ci];

@@ -389,17 +389,6 @@ arrive(struct walk *w, const char *via_note)
 /* ---------------------------------------------------------------- */
 /* Egress to the Internet and the circuit */
 
-static size_t
-circuit_of_vnet(const struct topo *t, size_t v)
-{
-	size_t i;
-
-	for (i = 0; i < t->ncircuits; i++)
-		if (t->circuits[i].vnet == v)
-			return i;
-	return TOPO_NONE;
-}
-
 /* MODEL §2 Internet: SNAT order NAT gateway > instance public IP > load
  * balancer outbound rule > default outbound access [nat]. */
 static bool
@@ -462,7 +451,7 @@ internet_egress(struct walk *w)
 	hop_why(h, "next hop Internet: %s [nat]", how);
 
 	if (azure_public(t, dst)) {
-		ci = circuit_of_vnet(t, v->vnet);
+		ci = topo_circuit_of_vnet(t, v->vnet);
 		if (ci != TOPO_NONE && t->circuits[ci].public_peering) {
 			/* MODEL §3: public peering on, no forced tunnel: the
 			 * traffic to Azure public services turns around at
@@ -609,20 +598,11 @@ to_circuit(struct walk *w, size_t ci, uint32_t nh_ip)
 /* ---------------------------------------------------------------- */
 /* Routing */
 
+/* Same VNet or peered: reachable without a gateway. */
 static bool
-peered(const struct topo *t, size_t a, size_t b)
+reachable(const struct topo *t, size_t a, size_t b)
 {
-	size_t i;
-
-	if (a == b)
-		return true;
-	for (i = 0; i < t->vnets[a].npeers; i++)
-		if (t->vnets[a].peers[i] == b)
-			return true;
-	for (i = 0; i < t->vnets[b].npeers; i++)
-		if (t->vnets[b].peers[i] == a)
-			return true;
-	return false;
+	return a == b || topo_peered(t, a, b);
 }
 
 /* MODEL §2 VnetLocal / VNetPeering: delivered to the NIC; its inbound
@@ -637,7 +617,7 @@ deliver_vnet(struct walk *w, const struct eroute *r)
 	struct hop *h;
 
 	for (i = 0; i < t->nvms; i++)
-		if (t->vms[i].ip == dst && peered(t, t->vms[i].vnet, w->vnet) &&
+		if (t->vms[i].ip == dst && reachable(t, t->vms[i].vnet, w->vnet) &&
 		    (r->vnet == TOPO_NONE || t->vms[i].vnet == r->vnet))
 			vm = i;
 	if (vm == TOPO_NONE) {
@@ -683,7 +663,7 @@ appliance(struct walk *w, uint32_t nh_ip, unsigned *visits)
 	/* The same address may exist in unpeered VNets: only a NIC in this
 	 * VNet or a peered one can be the next hop [udr]. */
 	for (i = 0; i < t->nvms && vm == TOPO_NONE; i++)
-		if (t->vms[i].ip == nh_ip && peered(t, t->vms[i].vnet, w->vnet))
+		if (t->vms[i].ip == nh_ip && reachable(t, t->vms[i].vnet, w->vnet))
 			vm = i;
 	if (vm == TOPO_NONE) {
 		h = drop(w, t->vnets[w->vnet].subnets[w->subnet].name,
@@ -791,7 +771,7 @@ route_step(struct walk *w, unsigned *visits)
 		}
 		/* MODEL §1 User: a UDR cannot target an ExpressRoute
 		 * gateway (VPN gateways only). */
-		if (circuit_of_vnet(t, w->vnet) != TOPO_NONE ||
+		if (topo_circuit_of_vnet(t, w->vnet) != TOPO_NONE ||
 		    t->vnets[w->vnet].gateway == NULL) {
 			h = drop(w, sname, "udr-gateway-unusable");
 			hop_why(h, "a user route with next hop "

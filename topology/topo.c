@@ -173,6 +173,33 @@ topo_circuit_find(const struct topo *t, const char *name)
 	FIND_BY_NAME(t->circuits, t->ncircuits, name);
 }
 
+bool
+topo_peered(const struct topo *t, size_t a, size_t b)
+{
+	size_t i;
+
+	if (a == b || a >= t->nvnets || b >= t->nvnets)
+		return false;
+	for (i = 0; i < t->vnets[a].npeers; i++)
+		if (t->vnets[a].peers[i] == b)
+			return true;
+	for (i = 0; i < t->vnets[b].npeers; i++)
+		if (t->vnets[b].peers[i] == a)
+			return true;
+	return false;
+}
+
+size_t
+topo_circuit_of_vnet(const struct topo *t, size_t v)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncircuits; i++)
+		if (t->circuits[i].vnet == v)
+			return i;
+	return TOPO_NONE;
+}
+
 size_t
 topo_vm_by_ip(const struct topo *t, uint32_t ip)
 {

@@ -296,6 +296,12 @@ size_t topo_rtable_find(const struct topo *t, const char *name);
 size_t topo_nsg_find(const struct topo *t, const char *name);
 size_t topo_circuit_find(const struct topo *t, const char *name);
 
+/* True when VNets a and b (distinct) are peered; a peering listed on
+ * either side counts for both. */
+bool topo_peered(const struct topo *t, size_t a, size_t b);
+/* The circuit whose gateway sits in VNet v, TOPO_NONE if none. */
+size_t topo_circuit_of_vnet(const struct topo *t, size_t v);
+
 static inline const struct subnet *
 topo_vm_subnet(const struct topo *t, const struct vm *v)
 {
