@@ -48,3 +48,11 @@ foreach(b ${FTSIM_BAD})
     WORKING_DIRECTORY ${TOP})
   set_tests_properties(bad.${name} PROPERTIES LABELS bad)
 endforeach()
+
+# Regressions that are not bundled scenarios (they need test data).
+foreach(name service-tags-file)
+  add_test(NAME regress.${name}
+    COMMAND ${RUNCASE} golden ${CMAKE_CURRENT_SOURCE_DIR}/golden/${name}.txt 0
+            -- $<TARGET_FILE:ftsim> run --no-color tests/scenarios/${name}.yaml
+    WORKING_DIRECTORY ${TOP})
+endforeach()
