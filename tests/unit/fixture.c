@@ -1,0 +1,45 @@
+/*
+ * fixture.c: the shared engine-test fixture.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tests/unit/fixture.h"
+#include "topology/scenario.h"
+
+struct topo topo;
+struct diag diag;
+struct sim *sim;
+
+void
+setup(void)
+{
+	topo_init(&topo);
+	diag_init(&diag);
+	sim = NULL;
+}
+
+void
+teardown(void)
+{
+	sim_free(sim);
+	sim = NULL;
+	topo_free(&topo);
+	diag_free(&diag);
+}
+
+void
+load(const char *yaml)
+{
+	if (scenario_parse("test.yaml", yaml, strlen(yaml), &topo, &diag) != 0) {
+		diag_print(stderr, &diag);
+		ck_abort_msg("scenario does not load: %s",
+			     diag.n ? diag.msgs[0].text : "(no message)");
+	}
+	if (sim_new(&topo, &diag, &sim) != 0) {
+		diag_print(stderr, &diag);
+		ck_abort_msg("sim_new failed: %s",
+			     diag.n ? diag.msgs[diag.n - 1].text : "(no message)");
+	}
+}

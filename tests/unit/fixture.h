@@ -1,0 +1,26 @@
+/*
+ * fixture.h: what the engine tests share: one topology, its diagnostics
+ * and its engine, loaded from a YAML string, freed after each test.
+ */
+#ifndef FTSIM_TEST_FIXTURE_H
+#define FTSIM_TEST_FIXTURE_H
+
+#include "sim/walk.h"
+#include "topology/topo.h"
+
+#define IP4(a, b, c, d) \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+extern struct topo topo;
+extern struct diag diag;
+extern struct sim *sim;
+
+/* Check fixture pair: tcase_add_checked_fixture(tc, setup, teardown). */
+void setup(void);
+void teardown(void);
+
+/* Load a scenario and build the engine; on failure print the messages
+ * and fail the test with the first one. */
+void load(const char *yaml);
+
+#endif
