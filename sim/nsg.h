@@ -34,7 +34,7 @@ struct nsgctx {
 	size_t nvnet_tag;
 	struct ipinterval *inet_tag;	/* Internet */
 	size_t ninet_tag;
-	uint32_t kms[8];		/* the cloud's KMS addresses */
+	uint32_t kms[16];		/* the cloud's KMS addresses */
 	size_t nkms;
 	bool forced_default;		/* subnet forced through 0/0 */
 };

@@ -32,17 +32,39 @@ static const uint32_t suse_ips[] = {
 	IP4(23, 101, 123, 131), IP4(23, 101, 127, 162),
 };
 
+static size_t
+add_unique(uint32_t *out, size_t n, size_t max, const uint32_t *ips,
+	   size_t nips)
+{
+	size_t i, k;
+
+	for (i = 0; i < nips && n < max; i++) {
+		for (k = 0; k < n && out[k] != ips[i]; k++)
+			;
+		if (k == n)
+			out[n++] = ips[i];
+	}
+	return n;
+}
+
+/* MODEL §4: the KMS servers are the cloud's documented addresses, and
+ * whatever the scenario's dns: makes a KMS name resolve to. An override
+ * adds an address; it does not retire the documented ones (the old
+ * 23.102.135.246 and the newer 20.118.99.224 both count). */
 size_t
 kms_addresses(const struct topo *t, uint32_t *out, size_t max)
 {
-	size_t i, k, n = 0;
+	size_t i, n = 0;
 
 	for (i = 0; i < sizeof(kms_names) / sizeof(kms_names[0]); i++) {
-		uint32_t ips[4];
-		size_t got = dns_resolve(t, kms_names[i], ips, 4, NULL);
+		const struct dns_builtin *b = dns_builtin_find(t->cloud,
+							       kms_names[i]);
+		uint32_t ips[8];
+		size_t got = dns_resolve(t, kms_names[i], ips, 8, NULL);
 
-		for (k = 0; k < got && n < max; k++)
-			out[n++] = ips[k];
+		if (b != NULL)
+			n = add_unique(out, n, max, b->ips, b->nips);
+		n = add_unique(out, n, max, ips, got);
 	}
 	return n;
 }
