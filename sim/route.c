@@ -140,17 +140,17 @@ add_system(const struct topo *t, struct rtable *rt, struct diag *d)
 	return 0;
 }
 
+/* MODEL §1 BGP: the prefixes one circuit on the VNet's gateway learns. */
 static int
-add_bgp(const struct topo *t, struct rtable *rt, struct diag *d)
+add_circuit(const struct topo *t, struct rtable *rt, size_t ci,
+	    struct diag *d)
 {
 	const struct subnet *sn = &t->vnets[rt->vnet].subnets[rt->subnet];
-	const struct circuit *c;
-	size_t ci, i;
+	const struct circuit *c = &t->circuits[ci];
+	size_t i;
 
-	if ((ci = topo_circuit_of_vnet(t, rt->vnet)) == TOPO_NONE)
-		return 0;
-	rt->bgp_circuit = ci;
-	c = &t->circuits[ci];
+	if (rt->bgp_circuit == TOPO_NONE)
+		rt->bgp_circuit = ci;
 	/* MODEL §1 BGP: not added where the route table disables
 	 * propagation ("propagate gateway routes: no"). */
 	if (sn->route_table != TOPO_NONE &&
@@ -184,6 +184,23 @@ add_bgp(const struct topo *t, struct rtable *rt, struct diag *d)
 	return 0;
 }
 
+/* Several circuits may share one gateway: each one's prefixes are added;
+ * for a prefix two circuits both advertise, the first circuit's route
+ * stays Active (the tie-break of resolve()). */
+static int
+add_bgp(const struct topo *t, struct rtable *rt, struct diag *d)
+{
+	size_t ci;
+	int rc;
+
+	for (ci = 0; ci < t->ncircuits; ci++)
+		if (t->circuits[ci].vnet == rt->vnet &&
+		    (rc = add_circuit(t, rt, ci, d)) != 0)
+			return rc;
+	return 0;
+}
+
+/* MODEL §1 User: the routes of the subnet's route table. */
 static int
 add_user(const struct topo *t, struct rtable *rt)
 {
@@ -268,11 +285,29 @@ has_route(const struct rtable *rt, enum rt_source src, struct pfx p)
 	return false;
 }
 
+/* A route's prefix and its place in the table, to sort by prefix. */
+struct rkey {
+	struct pfx p;
+	size_t i;
+};
+
+static int
+key_cmp(const void *a, const void *b)
+{
+	const struct rkey *x = a, *y = b;
+	int c = pfx_cmp(&x->p, &y->p);
+
+	if (c != 0)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
 static int
 resolve(const struct topo *t, struct rtable *rt)
 {
 	struct pfx zero = pfx_make(0, 0);
-	size_t i, j;
+	struct rkey *keys;
+	size_t i, j, k;
 
 	/* MODEL §1: with a UDR 0.0.0.0/0 the reserved None routes are
 	 * removed [udr example]; the system default stays, Invalid. */
@@ -286,24 +321,30 @@ resolve(const struct topo *t, struct rtable *rt)
 			remove_system(rt, is_reserved_none);
 	}
 	/* MODEL §1 Selection: for identical prefixes the best rank stays
-	 * Active and the others are Invalid. Quadratic in the worst case
-	 * but only over equal prefixes after sorting by prefix. */
+	 * Active (the first one listed on a tie) and the others are Invalid.
+	 * The table keeps Azure's listing order; a sorted index groups the
+	 * equal prefixes. */
+	if ((keys = calloc(rt->n + 1, sizeof(*keys))) == NULL)
+		return -ENOMEM;
 	for (i = 0; i < rt->n; i++) {
-		struct eroute *a = &rt->r[i];
-		for (j = i + 1; j < rt->n; j++) {
-			struct eroute *b = &rt->r[j];
-			if (!pfx_equal(a->pfx, b->pfx) ||
-			    a->state == RT_INVALID || b->state == RT_INVALID)
+		keys[i].p = rt->r[i].pfx;
+		keys[i].i = i;
+	}
+	qsort(keys, rt->n, sizeof(*keys), key_cmp);
+	for (i = 0; i < rt->n; i = j) {
+		size_t best = keys[i].i;
+
+		for (j = i + 1; j < rt->n && pfx_equal(keys[j].p, keys[i].p); j++)
+			if (rank(&rt->r[keys[j].i]) > rank(&rt->r[best]))
+				best = keys[j].i;
+		for (k = i; k < j; k++) {
+			if (keys[k].i == best)
 				continue;
-			if (rank(b) > rank(a)) {
-				a->state = RT_INVALID;
-				a->invalid_by = loser_reason(b);
-				break;
-			}
-			b->state = RT_INVALID;
-			b->invalid_by = loser_reason(a);
+			rt->r[keys[k].i].state = RT_INVALID;
+			rt->r[keys[k].i].invalid_by = loser_reason(&rt->r[best]);
 		}
 	}
+	free(keys);
 	return 0;
 }
 
@@ -313,7 +354,8 @@ index_routes(struct rtable *rt)
 	size_t i;
 
 	if ((rt->active = lpm_new()) == NULL ||
-	    (rt->vnetcls = lpm_new()) == NULL)
+	    (rt->vnetcls = lpm_new()) == NULL ||
+	    (rt->nonbgp = lpm_new()) == NULL)
 		return -ENOMEM;
 	for (i = 0; i < rt->n; i++) {
 		const struct eroute *e = &rt->r[i];
@@ -324,6 +366,9 @@ index_routes(struct rtable *rt)
 			return -ENOMEM;
 		if (e->vnet_class && e->source == RT_DEFAULT &&
 		    lpm_add(rt->vnetcls, e->pfx, (uint32_t)i) != 0)
+			return -ENOMEM;
+		if (e->source != RT_BGP &&
+		    lpm_add(rt->nonbgp, e->pfx, (uint32_t)i) != 0)
 			return -ENOMEM;
 		if (e->pfx.len == 0)
 			rt->dflt = e;
@@ -360,6 +405,7 @@ rtable_free(struct rtable *rt)
 {
 	lpm_free(rt->active);
 	lpm_free(rt->vnetcls);
+	lpm_free(rt->nonbgp);
 	free(rt->r);
 	memset(rt, 0, sizeof(*rt));
 	rt->bgp_circuit = TOPO_NONE;
@@ -378,9 +424,12 @@ rtable_lookup(const struct rtable *rt, uint32_t dst, uint32_t flowhash,
 		return -ENOENT;
 	hit->r = &rt->r[idx];
 	/* MODEL §1 exception: system VNet, peering and service-endpoint
-	 * routes win over BGP even when the BGP route is more specific. */
+	 * routes win over BGP even when the BGP route is more specific.
+	 * BGP drops out; among the rest the longest match still wins, so a
+	 * user route longer than the VNet route keeps its traffic. */
 	if (hit->r->source == RT_BGP &&
-	    lpm_lookup(rt->vnetcls, dst, &vidx, NULL) == 0) {
+	    lpm_lookup(rt->vnetcls, dst, &vidx, NULL) == 0 &&
+	    lpm_lookup(rt->nonbgp, dst, &vidx, NULL) == 0) {
 		hit->lpm_winner = hit->r;
 		hit->r = &rt->r[vidx];
 		hit->exception = true;

@@ -49,10 +49,11 @@ struct rtable {
 	size_t n, cap;
 	struct lpm *active;	/* every Active route */
 	struct lpm *vnetcls;	/* Active system VNet-class routes */
+	struct lpm *nonbgp;	/* Active routes that are not BGP */
 	/* BGP state, for the trace and the warnings. */
-	size_t bgp_circuit;	/* TOPO_NONE when no circuit feeds it */
+	size_t bgp_circuit;	/* first circuit feeding it, TOPO_NONE if none */
 	bool bgp_disabled;	/* disableBgpRoutePropagation */
-	bool bgp_dropped;	/* the circuit exceeded its prefix limit */
+	bool bgp_dropped;	/* a circuit exceeded its prefix limit */
 	/* The Active route for exactly 0.0.0.0/0, NULL if none. */
 	const struct eroute *dflt;
 };
@@ -65,8 +66,9 @@ int rtable_build(const struct topo *t, size_t vnet, size_t subnet,
 void rtable_free(struct rtable *rt);
 
 /* The result of a lookup. exception: a BGP route won the longest match
- * but a system VNet-class route covers the destination and wins [udr];
- * lpm_winner is the BGP route it beat. */
+ * but a system VNet-class route covers the destination, so BGP loses
+ * [udr]: the longest non-BGP route wins (the VNet route, or a longer
+ * user route inside it); lpm_winner is the BGP route it beat. */
 struct route_hit {
 	const struct eroute *r;
 	uint32_t nh_ip;		/* the ECMP member chosen, 0 if none */

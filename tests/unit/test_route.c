@@ -698,6 +698,68 @@ START_TEST(vnet_exception_only_for_bgp)
 }
 END_TEST
 
+/* MODEL §1 exception: BGP loses to the VNet route, but a user route
+ * longer than the VNet route still wins by longest match. */
+START_TEST(vnet_exception_keeps_longer_user_route)
+{
+	const struct rtable *rt;
+	struct route_hit h;
+
+	load("scenario: t\n"
+	     "vnets:\n"
+	     "  - name: v\n"
+	     "    address_space: [10.1.0.0/16]\n"
+	     "    gateway: er-gw\n"
+	     "    subnets: [{name: s1, prefix: 10.1.1.0/24, route_table: rt}]\n"
+	     "route_tables:\n"
+	     "  - name: rt\n"
+	     "    routes:\n"
+	     "      - {name: ToNva, prefix: 10.1.2.0/24, "
+	     "next_hop_type: VirtualAppliance, next_hop_ip: 10.1.9.4}\n"
+	     "expressroute:\n"
+	     "  - {name: er, gateway: er-gw, "
+	     "private_peering: {advertised: [10.1.2.128/25]}}\n");
+	rt = table("v", "s1");
+	h = look(rt, "10.1.2.200", 0);
+	ck_assert(h.exception);
+	ck_assert_uint_eq(h.lpm_winner->source, RT_BGP);
+	ck_assert_uint_eq(h.r->source, RT_USER);
+	ck_assert_str_eq(h.r->name, "ToNva");
+	/* Outside the user route the VNet route takes BGP's place. */
+	h = look(rt, "10.1.3.200", 0);
+	ck_assert_uint_eq(h.r->nh, NH_VNETLOCAL);
+}
+END_TEST
+
+/* MODEL §1 BGP: every circuit on the VNet's gateway contributes its
+ * prefixes; a prefix both advertise stays with the first circuit. */
+START_TEST(two_circuits_one_gateway)
+{
+	const struct rtable *rt;
+	struct route_hit h;
+
+	load("scenario: t\n"
+	     "vnets:\n"
+	     "  - name: v\n"
+	     "    address_space: [10.1.0.0/16]\n"
+	     "    gateway: er-gw\n"
+	     "    subnets: [{name: s1, prefix: 10.1.1.0/24}]\n"
+	     "expressroute:\n"
+	     "  - {name: er1, gateway: er-gw, private_peering: "
+	     "{advertised: [192.168.0.0/16, 172.30.0.0/16]}}\n"
+	     "  - {name: er2, gateway: er-gw, private_peering: "
+	     "{advertised: [172.20.0.0/16, 172.30.0.0/16]}}\n");
+	rt = table("v", "s1");
+	h = look(rt, "172.20.1.1", 0);
+	ck_assert_uint_eq(h.r->source, RT_BGP);
+	ck_assert_uint_eq(h.r->circuit, 1);
+	h = look(rt, "192.168.1.1", 0);
+	ck_assert_uint_eq(h.r->circuit, 0);
+	h = look(rt, "172.30.1.1", 0);
+	ck_assert_uint_eq(h.r->circuit, 0);
+}
+END_TEST
+
 /* MODEL §1 exception: a peering route beats a more specific BGP route. */
 START_TEST(peering_route_beats_longer_bgp)
 {
@@ -934,6 +996,8 @@ main(void)
 	tcase_add_test(sel, peering_route_beats_longer_bgp);
 	tcase_add_test(sel, bgp_longer_beats_udr_shorter);
 	tcase_add_test(sel, none_route_hit_and_no_match);
+	tcase_add_test(sel, vnet_exception_keeps_longer_user_route);
+	tcase_add_test(sel, two_circuits_one_gateway);
 	tcase_add_test(sel, forced_default_by_route_kind);
 	tcase_add_test(sel, udr_prefix_length_boundaries);
 	suite_add_tcase(s, sel);
