@@ -362,6 +362,9 @@ nsg_eval(const struct nsgctx *c, const struct nsg *nic,
 	memset(v, 0, sizeof(*v));
 	v->access = ACCESS_ALLOW;
 	v->platform = nsg_platform_of(c, q);
+	/* MODEL §5: no NSG means allow; no rule, hidden or not, decides. */
+	if (nic == NULL && subnet == NULL)
+		return;
 
 	/* MODEL §5 hidden platform rules: DNS, IMDS and KMS are allowed
 	 * before any user rule unless a deny rule on their tag matches;

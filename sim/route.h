@@ -22,7 +22,7 @@
 #include "sim/lpm.h"
 #include "topology/topo.h"
 
-#define RT_ECMP_MAX 8
+#define RT_ECMP_MAX TOPO_ECMP_MAX
 
 enum rt_source { RT_DEFAULT, RT_BGP, RT_USER };
 enum rt_state { RT_ACTIVE, RT_INVALID };

@@ -107,6 +107,7 @@ service_listens(const struct service *s, unsigned proto, uint16_t port)
 	return true;
 }
 
+/* MODEL §4: "Azure public IP" means inside the cloud's AzureCloud tag. */
 bool
 azure_public(const struct topo *t, uint32_t ip)
 {

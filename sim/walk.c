@@ -111,6 +111,13 @@ sim_new(const struct topo *t, struct diag *d, struct sim **out)
 				goto fail;
 		}
 	}
+	/* MODEL §1 User: at most 400 routes per table [S2]; a larger table
+	 * is simulated, with a warning. */
+	for (i = 0; i < t->nrtables; i++)
+		if (t->rtables[i].nroutes > 400)
+			diag_warn(d, t->rtables[i].pos, "route table %s has %zu "
+				  "routes; Azure allows at most 400 per table",
+				  t->rtables[i].name, t->rtables[i].nroutes);
 	/* MODEL §3: public peering is retired for new circuits; still
 	 * simulated, with a warning. */
 	for (i = 0; i < t->ncircuits; i++)
@@ -291,7 +298,7 @@ nsg_hop(struct walk *w, size_t vm, enum direction dir, bool source_nic)
 		     real.rule ? " by " : " (no NSG)",
 		     real.rule ? real.rule : "",
 		     real.is_platform ? " (hidden platform rule)" : "");
-	if (real.platform != PLAT_NONE && !real.is_platform) {
+	if (real.platform_off_rule || real.platform_off_by_route) {
 		char extra[200];
 		if (real.platform_off_rule)
 			snprintf(extra, sizeof(extra), "; platform rule %s is "
@@ -375,6 +382,9 @@ arrive(struct walk *w, const char *via_note)
 		r->tcp_connect = false;
 		return;
 	}
+	/* MODEL §4: TCP itself connects whatever the source; only the
+	 * service's answer depends on it (Test-NetConnection succeeds while
+	 * activation fails). */
 	r->tcp_connect = w->proto == PROTO_TCP;
 	r->activation = service_decide(t, svc, src, &why);
 	if (r->activation == ACT_NONE)
@@ -450,6 +460,8 @@ internet_egress(struct walk *w)
 		     ipstr(snat, b));
 	hop_why(h, "next hop Internet: %s [nat]", how);
 
+	/* MODEL §2 Internet: traffic to an Azure-owned public IP stays on
+	 * Microsoft's backbone [udr]. */
 	if (azure_public(t, dst)) {
 		ci = topo_circuit_of_vnet(t, v->vnet);
 		if (ci != TOPO_NONE && t->circuits[ci].public_peering) {
@@ -496,6 +508,7 @@ onprem_ce(struct walk *w, size_t ci)
 		drop(w, op->name, "ttl-exceeded");
 		return;
 	}
+	/* MODEL §3: the customer edge delivers on-premises prefixes. */
 	for (i = 0; i < op->nprefixes; i++) {
 		if (!pfx_contains_ip(op->prefixes[i], dst))
 			continue;
@@ -571,8 +584,11 @@ onprem_ce(struct walk *w, size_t ci)
 	arrive(w, "carried over the Internet from the on-premises edge");
 }
 
+/* MODEL §2 VirtualNetworkGateway: a BGP route leads through the
+ * ExpressRoute gateway and the circuit's private peering (MSEE) to the
+ * customer edge. */
 static void
-to_circuit(struct walk *w, size_t ci, uint32_t nh_ip)
+to_circuit(struct walk *w, size_t ci, const struct eroute *r, uint32_t nh_ip)
 {
 	const struct circuit *c = &w->t->circuits[ci];
 	char a[IP_STRLEN];
@@ -587,9 +603,9 @@ to_circuit(struct walk *w, size_t ci, uint32_t nh_ip)
 	h = hop_what(w, c->name, "private peering (MSEE -> customer edge)%s%s",
 		     nh_ip ? ", BGP next hop " : "",
 		     nh_ip ? ipstr(nh_ip, a) : "");
-	if (c->nnext_hops > 1)
-		hop_why(h, "ECMP over %zu next hops, chosen by the flow's hash",
-			c->nnext_hops);
+	if (r->nnh > 1)
+		hop_why(h, "ECMP over %u next hops, chosen by the flow's hash",
+			(unsigned)r->nnh);
 	else
 		hop_why(h, "the packet leaves Azure for on-premises [seed-000]");
 	onprem_ce(w, ci);
@@ -622,8 +638,9 @@ deliver_vnet(struct walk *w, const struct eroute *r)
 			vm = i;
 	if (vm == TOPO_NONE) {
 		h = drop(w, t->vnets[w->vnet].subnets[w->subnet].name, "no-host");
-		hop_why(h, "no NIC has address %s in VNet %s", ipstr(dst, a),
-			r->vnet != TOPO_NONE ? t->vnets[r->vnet].name : "?");
+		hop_why(h, "no NIC has address %s in VNet %s%s", ipstr(dst, a),
+			t->vnets[r->vnet != TOPO_NONE ? r->vnet : w->vnet].name,
+			r->vnet == TOPO_NONE ? " (user route to VnetLocal)" : "");
 		return;
 	}
 	{
@@ -707,6 +724,43 @@ appliance(struct walk *w, uint32_t nh_ip, unsigned *visits)
 	return true;
 }
 
+/* What else an engineer checks about a route decision: the routes it
+ * made Invalid for the same prefix, and BGP routes that are missing. */
+static void
+route_notes(const struct topo *t, const struct rtable *rt,
+	    const struct eroute *win, char *buf, size_t len)
+{
+	size_t i, o = 0;
+	int k;
+
+	buf[0] = '\0';
+	for (i = 0; i < rt->n && o < len; i++) {
+		const struct eroute *e = &rt->r[i];
+
+		if (e == win || e->state != RT_INVALID ||
+		    !pfx_equal(e->pfx, win->pfx))
+			continue;
+		k = snprintf(buf + o, len - o, "; the %s route to %s for the "
+			     "same prefix is Invalid",
+			     e->source == RT_BGP ? "BGP" :
+			     e->source == RT_USER ? "user" : "system",
+			     nh_type_name(e->nh));
+		if (k < 0)
+			return;
+		o += (size_t)k;
+	}
+	if (o < len && rt->bgp_disabled)
+		o += (size_t)snprintf(buf + o, len - o, "; no BGP routes: route "
+				      "table %s disables gateway route "
+				      "propagation",
+				      t->rtables[t->vnets[rt->vnet]
+				      .subnets[rt->subnet].route_table].name);
+	if (o < len && rt->bgp_dropped)
+		snprintf(buf + o, len - o, "; no BGP routes: the circuit's "
+			 "BGP session dropped over its prefix limit "
+			 "[er-limits]");
+}
+
 /* One routing decision in the current subnet. Returns true when the
  * walk goes on from a new place (an appliance). */
 static bool
@@ -718,6 +772,7 @@ route_step(struct walk *w, unsigned *visits)
 	uint32_t dst = pkt_dst(w->p);
 	struct route_hit hit;
 	char a[IP_STRLEN], pf[PFX_STRLEN], src[160], lost[200] = "";
+	char notes[240];
 	struct hop *h;
 
 	if (pkt_dec_ttl(w->p) == 0) {
@@ -740,9 +795,10 @@ route_step(struct walk *w, unsigned *visits)
 	h = hop_what(w, sname, "route %s -> %s%s%s",
 		     pfx_format(hit.r->pfx, pf), nh_type_name(hit.r->nh),
 		     hit.nh_ip ? " " : "", hit.nh_ip ? ipstr(hit.nh_ip, a) : "");
+	route_notes(t, rt, hit.r, notes, sizeof(notes));
 	hop_why(h, "longest match for %s among the Active effective routes of "
-		"%s: source %s, %s%s", ip_format(dst, a), sname,
-		rt_source_name(hit.r->source), src, lost);
+		"%s: source %s, %s%s%s", ip_format(dst, a), sname,
+		rt_source_name(hit.r->source), src, lost, notes);
 
 	switch (hit.r->nh) {
 	case NH_NONE:
@@ -766,13 +822,19 @@ route_step(struct walk *w, unsigned *visits)
 		return appliance(w, hit.r->nh_ips[0], visits);
 	case NH_VNET_GATEWAY:
 		if (hit.r->source == RT_BGP) {
-			to_circuit(w, hit.r->circuit, hit.nh_ip);
+			to_circuit(w, hit.r->circuit, hit.r, hit.nh_ip);
 			return false;
 		}
 		/* MODEL §1 User: a UDR cannot target an ExpressRoute
 		 * gateway (VPN gateways only). */
-		if (topo_circuit_of_vnet(t, w->vnet) != TOPO_NONE ||
-		    t->vnets[w->vnet].gateway == NULL) {
+		if (t->vnets[w->vnet].gateway == NULL) {
+			h = drop(w, sname, "udr-gateway-unusable");
+			hop_why(h, "a user route with next hop "
+				"VirtualNetworkGateway, but VNet %s has no "
+				"gateway [udr]", t->vnets[w->vnet].name);
+			return false;
+		}
+		if (topo_circuit_of_vnet(t, w->vnet) != TOPO_NONE) {
 			h = drop(w, sname, "udr-gateway-unusable");
 			hop_why(h, "a user route with next hop "
 				"VirtualNetworkGateway needs a VPN gateway; an "
@@ -893,6 +955,7 @@ sim_run_flow(struct sim *s, const struct flow *f, struct flow_result *r)
 		hop_why(h, "flow %s: %s resolves (%s) to %s", f->name, f->to,
 			origin, ipstr(r->dst, b));
 
+	/* MODEL §5: outbound rules see the private source, before any SNAT. */
 	if (!nsg_hop(&w, f->vm, DIR_OUTBOUND, true))
 		goto out;
 	/* MODEL §1: 168.63.129.16 and 169.254.169.254 are answered by the

@@ -23,7 +23,8 @@
 
 #define SIM_MAX_HOPS 64		/* trace lines per flow */
 #define SIM_MAX_PATH 32		/* nodes per path; also the loop bound */
-#define SIM_NODE_LEN 64
+#define SIM_NODE_LEN 256	/* above Azure's 80-character names and
+				 * DNS's 253: names are never cut */
 #define SIM_TTL 128		/* initial TTL (Windows' default) */
 
 struct hop {

@@ -1745,8 +1745,11 @@ scn_private_peering(struct scn *s, yaml_node_t *key, yaml_node_t *n,
 		c->advertised_pos = scn_pos(s, m.key[PP_GEN]);
 	(void)scn_pfx_list(s, m.val[PP_ADV], "advertised", false,
 	    &c->advertised, &c->nadvertised);
-	(void)scn_ip_list(s, m.val[PP_HOPS], "next_hops", false,
-	    &c->next_hops, &c->nnext_hops);
+	if (scn_ip_list(s, m.val[PP_HOPS], "next_hops", false,
+	    &c->next_hops, &c->nnext_hops) == 1 &&
+	    c->nnext_hops > TOPO_ECMP_MAX)
+		scn_err(s, m.val[PP_HOPS], "at most %d next_hops (ECMP "
+		    "members), got %zu", TOPO_ECMP_MAX, c->nnext_hops);
 	if (m.val[PP_GEN] != NULL)
 		scn_generate(s, m.val[PP_GEN], c);
 }
@@ -1884,8 +1887,18 @@ scn_block(struct scn *s, yaml_node_t *n, struct onprem_block *b)
 	b->pos = m.pos;
 	(void)scn_proto(s, m.val[BL_PROTO], "protocol", &b->proto);
 	if (m.val[BL_DST] != NULL) {
+		size_t i;
+
 		b->dst.any = false;
 		(void)scn_addrs(s, m.val[BL_DST], "destination", &b->dst);
+		/* An on-premises firewall knows addresses, not Azure tags. */
+		for (i = 0; i < b->dst.n; i++)
+			if (b->dst.items[i].is_tag) {
+				scn_err(s, m.val[BL_DST], "the on-premises edge "
+				    "filters addresses, not service tags: '%s'",
+				    b->dst.items[i].tag);
+				break;
+			}
 	}
 	(void)scn_ports(s, m.val[BL_DPORTS], "destination_ports", &b->dports);
 	(void)scn_ports_any(s, &b->dports);

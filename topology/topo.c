@@ -255,8 +255,8 @@ static const struct spelling clouds[] = {
 	{ CLOUD_USGOV, "AzureUSGovernment" },
 };
 
-/* [udr]: ARM names first, then the classic aliases VPNGateway, VNETLocal
- * and Null, then the effective-route spellings. */
+/* MODEL §1 User [udr]: ARM names first, then the classic aliases
+ * VPNGateway, VNETLocal and Null, then the effective-route spellings. */
 static const struct spelling nhtypes[] = {
 	{ NH_VNETLOCAL, "VnetLocal" },
 	{ NH_VNETPEERING, "VNetPeering" },
@@ -389,8 +389,8 @@ exp_key_name(enum exp_key k)
 	return (unsigned)k < EXP_COUNT ? exp_keys[k] : "?";
 }
 
-/* [er-limits]: IPv4 prefixes on private peering: 4,000 for Local and
- * Standard circuits, 10,000 with the Premium add-on. */
+/* MODEL §1 BGP limits [er-limits]: IPv4 prefixes on private peering:
+ * 4,000 for Local and Standard circuits, 10,000 with Premium. */
 size_t
 sku_bgp_limit(enum sku s)
 {

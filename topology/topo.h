@@ -25,6 +25,7 @@
 #include "topology/tags.h"
 
 #define TOPO_NONE ((size_t)-1)	/* an unset index */
+#define TOPO_ECMP_MAX 8		/* BGP next hops of one circuit */
 
 /* Next-hop types of routes [udr]. NH_VNETPEERING and NH_SERVICE_ENDPOINT
  * come from system routes only; a UDR may not use them. */
