@@ -658,6 +658,12 @@ START_TEST(no_nsg_allows)
 	v = ev(c, NULL, NULL, (struct q)IN_TCP("93.184.216.34", 3389), true);
 	ck_assert_int_eq(v.access, ACCESS_ALLOW);
 	ck_assert_ptr_null(v.rule);
+	/* Without any NSG the platform rules decide nothing either. */
+	v = ev(c, NULL, NULL, (struct q)OUT_TCP("23.102.135.246", 1688), true);
+	ck_assert_int_eq(v.access, ACCESS_ALLOW);
+	ck_assert_ptr_null(v.rule);
+	ck_assert(!v.is_platform);
+	ck_assert_int_eq(v.platform, PLAT_LKM);
 }
 END_TEST
 
