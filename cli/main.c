@@ -13,63 +13,33 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "cli/job.h"
+#include "cli/nw.h"
 #include "cli/out.h"
 #include "sim/nsg.h"
 #include "sim/walk.h"
 #include "topology/scenario.h"
-
-#define EXIT_FAILED 1
-#define EXIT_BADINPUT 2
-
-/* One loaded scenario with its engine and results. */
-struct job {
-	struct topo topo;
-	struct diag diag;
-	struct sim *sim;
-	struct run run;
-};
 
 static void
 usage(FILE *f)
 {
 	fputs("usage: ftsim run [--json] [--color|--no-color] FILE...\n"
 	      "       ftsim routes FILE --vm NAME [--json]\n"
+	      "       ftsim nexthop FILE --vm NAME --dest IP [--json]\n"
+	      "       ftsim verify FILE --vm NAME --direction Outbound|Inbound\n"
+	      "                    --protocol TCP|UDP --local IP:PORT --remote IP:PORT\n"
+	      "                    [--json]\n"
 	      "       ftsim version\n"
 	      "\n"
 	      "run     replay every flow of each scenario, print the hop-by-hop\n"
 	      "        trace and whether each expectation held (exit 0 all held,\n"
 	      "        1 one failed, 2 bad input)\n"
 	      "routes  print the effective routes of a VM's NIC, in the columns\n"
-	      "        of `az network nic show-effective-route-table -o table`\n",
+	      "        of `az network nic show-effective-route-table -o table`\n"
+	      "nexthop Network Watcher's next hop for a destination\n"
+	      "verify  Network Watcher's IP flow verify, beside the real verdict\n"
+	      "        (platform rules included) and why they differ\n",
 	      f);
-}
-
-static void
-job_free(struct job *j)
-{
-	free(j->run.res);
-	sim_free(j->sim);
-	topo_free(&j->topo);
-	diag_free(&j->diag);
-}
-
-/* Load and check one scenario; errors are printed to stderr. */
-static int
-job_load(struct job *j, const char *path)
-{
-	memset(j, 0, sizeof(*j));
-	topo_init(&j->topo);
-	diag_init(&j->diag);
-	if (scenario_load(path, &j->topo, &j->diag) != 0 ||
-	    nsg_check_tags(&j->topo, &j->diag) != 0) {
-		diag_print(stderr, &j->diag);
-		return -1;
-	}
-	if (sim_new(&j->topo, &j->diag, &j->sim) != 0) {
-		diag_print(stderr, &j->diag);
-		return -1;
-	}
-	return 0;
 }
 
 static int
@@ -89,21 +59,6 @@ job_run(struct job *j)
 				       &j->run.res[i])) != 0)
 			return rc;
 	return 0;
-}
-
-static int
-print_json(json_t *doc)
-{
-	int rc;
-
-	if (doc == NULL) {
-		fputs("ftsim: out of memory\n", stderr);
-		return -1;
-	}
-	rc = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
-	fputc('\n', stdout);
-	json_decref(doc);
-	return rc;
 }
 
 static int
@@ -216,9 +171,7 @@ cmd_routes(int argc, char **argv)
 		return EXIT_BADINPUT;
 	}
 	diag_print(stderr, &j.diag);	/* warnings */
-	if ((vm = topo_vm_find(&j.topo, vmname)) == TOPO_NONE) {
-		fprintf(stderr, "%s: error: no VM named '%s'\n", j.topo.file,
-			vmname);
+	if ((vm = job_vm(&j, vmname)) == TOPO_NONE) {
 		status = EXIT_BADINPUT;
 	} else {
 		const struct vm *v = &j.topo.vms[vm];
@@ -244,6 +197,10 @@ main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (strcmp(argv[1], "routes") == 0)
 		return cmd_routes(argc - 1, argv + 1);
+	if (strcmp(argv[1], "nexthop") == 0)
+		return cmd_nexthop(argc - 1, argv + 1);
+	if (strcmp(argv[1], "verify") == 0)
+		return cmd_verify(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
 		puts("ftsim 0.1.0");
 		return 0;

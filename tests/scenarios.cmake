@@ -39,6 +39,20 @@ foreach(a ${FTSIM_ROUTES})
     WORKING_DIRECTORY ${TOP})
 endforeach()
 
+# Other commands: tests/golden/cli/NAME.args holds the arguments after
+# `ftsim`, NAME.txt the expected output.
+file(GLOB FTSIM_CLI RELATIVE ${TOP} ${CMAKE_CURRENT_SOURCE_DIR}/golden/cli/*.args)
+foreach(a ${FTSIM_CLI})
+  get_filename_component(name ${a} NAME_WE)
+  file(READ ${TOP}/${a} args)
+  string(STRIP "${args}" args)
+  separate_arguments(args)
+  add_test(NAME cli.${name}
+    COMMAND ${RUNCASE} golden ${CMAKE_CURRENT_SOURCE_DIR}/golden/cli/${name}.txt 0
+            -- $<TARGET_FILE:ftsim> ${args}
+    WORKING_DIRECTORY ${TOP})
+endforeach()
+
 file(GLOB FTSIM_BAD RELATIVE ${TOP} ${CMAKE_CURRENT_SOURCE_DIR}/bad/*.yaml)
 foreach(b ${FTSIM_BAD})
   get_filename_component(name ${b} NAME_WE)
@@ -56,3 +70,13 @@ foreach(name service-tags-file)
             -- $<TARGET_FILE:ftsim> run --no-color tests/scenarios/${name}.yaml
     WORKING_DIRECTORY ${TOP})
 endforeach()
+
+# Bad arguments to the Network Watcher commands exit 2.
+add_test(NAME cli.verify-local-not-vm
+  COMMAND ${RUNCASE} exit 2 -- $<TARGET_FILE:ftsim> verify scenarios/10-hidden-platform-rule.yaml
+          --vm winvm --direction Outbound --protocol TCP --local 10.9.9.9:1 --remote 23.102.135.246:1688
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME cli.nexthop-bad-dest
+  COMMAND ${RUNCASE} exit 2 -- $<TARGET_FILE:ftsim> nexthop scenarios/03-udr-kms-fix.yaml
+          --vm vm1 --dest 23.102.135.999
+  WORKING_DIRECTORY ${TOP})

@@ -1,0 +1,62 @@
+/*
+ * job.c: loading a scenario for a command.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/job.h"
+#include "sim/nsg.h"
+#include "topology/scenario.h"
+
+void
+job_free(struct job *j)
+{
+	free(j->run.res);
+	sim_free(j->sim);
+	topo_free(&j->topo);
+	diag_free(&j->diag);
+}
+
+int
+job_load(struct job *j, const char *path)
+{
+	memset(j, 0, sizeof(*j));
+	topo_init(&j->topo);
+	diag_init(&j->diag);
+	if (scenario_load(path, &j->topo, &j->diag) != 0 ||
+	    nsg_check_tags(&j->topo, &j->diag) != 0) {
+		diag_print(stderr, &j->diag);
+		return -1;
+	}
+	if (sim_new(&j->topo, &j->diag, &j->sim) != 0) {
+		diag_print(stderr, &j->diag);
+		return -1;
+	}
+	return 0;
+}
+
+size_t
+job_vm(const struct job *j, const char *name)
+{
+	size_t vm = topo_vm_find(&j->topo, name);
+
+	if (vm == TOPO_NONE)
+		fprintf(stderr, "%s: error: no VM named '%s'\n", j->topo.file,
+			name);
+	return vm;
+}
+
+int
+print_json(json_t *doc)
+{
+	int rc;
+
+	if (doc == NULL) {
+		fputs("ftsim: out of memory\n", stderr);
+		return -1;
+	}
+	rc = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+	fputc('\n', stdout);
+	json_decref(doc);
+	return rc;
+}

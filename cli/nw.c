@@ -1,0 +1,274 @@
+/*
+ * nw.c: `ftsim nexthop` and `ftsim verify`, in Network Watcher's shapes
+ * (MODEL.md §6) with ftsim's reasons beside them.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli/job.h"
+#include "cli/nw.h"
+#include "sim/nsg.h"
+#include "sim/route.h"
+
+/* Options both commands share. */
+struct nwopts {
+	const char *vm, *dest, *dir, *proto, *local, *remote;
+	bool json;
+	const char *file;
+};
+
+static int
+nw_parse(int argc, char **argv, struct nwopts *o, const char *usage)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "vm", required_argument, NULL, 'v' },
+		{ "dest", required_argument, NULL, 'd' },
+		{ "direction", required_argument, NULL, 'D' },
+		{ "protocol", required_argument, NULL, 'p' },
+		{ "local", required_argument, NULL, 'l' },
+		{ "remote", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': o->json = true; break;
+		case 'v': o->vm = optarg; break;
+		case 'd': o->dest = optarg; break;
+		case 'D': o->dir = optarg; break;
+		case 'p': o->proto = optarg; break;
+		case 'l': o->local = optarg; break;
+		case 'r': o->remote = optarg; break;
+		case 'h': fputs(usage, stdout); return 1;
+		default: fputs(usage, stderr); return -1;
+		}
+	}
+	if (optind != argc - 1 || o->vm == NULL) {
+		fputs(usage, stderr);
+		return -1;
+	}
+	o->file = argv[optind];
+	return 0;
+}
+
+/* "IP:PORT" as Network Watcher takes its local and remote ends. */
+static int
+endpoint_parse(const char *what, const char *s, uint32_t *ip, uint16_t *port)
+{
+	char buf[64], *colon;
+	struct portrange r;
+
+	if (s == NULL || strlen(s) >= sizeof(buf))
+		goto bad;
+	strcpy(buf, s);
+	if ((colon = strrchr(buf, ':')) == NULL)
+		goto bad;
+	*colon = '\0';
+	if (ip_parse(buf, ip) != 0 || portrange_parse(colon + 1, &r) != 0 ||
+	    r.lo != r.hi)
+		goto bad;
+	*port = r.lo;
+	return 0;
+bad:
+	fprintf(stderr, "ftsim: error: --%s must be IP:PORT, got '%s'\n", what,
+		s ? s : "");
+	return -1;
+}
+
+/* ---------------------------------------------------------------- */
+
+static const char nexthop_usage[] =
+	"usage: ftsim nexthop FILE --vm NAME --dest IP [--json]\n";
+
+int
+cmd_nexthop(int argc, char **argv)
+{
+	struct nwopts o;
+	struct job j;
+	struct route_hit hit;
+	const struct rtable *rt;
+	uint32_t dst;
+	char ip[IP_STRLEN], pf[PFX_STRLEN], why[200];
+	const char *table, *nhip;
+	size_t vm;
+	int rc;
+
+	if ((rc = nw_parse(argc, argv, &o, nexthop_usage)) != 0)
+		return rc > 0 ? 0 : EXIT_BADINPUT;
+	if (o.dest == NULL || ip_parse(o.dest, &dst) != 0) {
+		fprintf(stderr, "ftsim: error: --dest must be an IPv4 address\n");
+		return EXIT_BADINPUT;
+	}
+	if (job_load(&j, o.file) != 0 || (vm = job_vm(&j, o.vm)) == TOPO_NONE) {
+		job_free(&j);
+		return EXIT_BADINPUT;
+	}
+	rt = sim_rtable(j.sim, j.topo.vms[vm].vnet, j.topo.vms[vm].subnet);
+	/* MODEL §6 Next hop: nextHopType, nextHopIpAddress and routeTableId
+	 * (the route table of a user route, else "System Route"). */
+	if (rtable_lookup(rt, dst, 0, &hit) != 0) {
+		if (o.json)
+			print_json(json_pack("{s:s, s:s, s:s}", "nextHopType",
+			    "None", "nextHopIpAddress", "", "routeTableId",
+			    "System Route"));
+		else
+			printf("Next hop type: None\nNext hop IP address: -\n"
+			       "Route table ID: System Route\n"
+			       "why: no Active route covers %s\n",
+			       ip_format(dst, ip));
+		job_free(&j);
+		return 0;
+	}
+	table = hit.r->source == RT_USER ? hit.r->table : "System Route";
+	nhip = hit.nh_ip ? ip_format(hit.nh_ip, ip) : "";
+	eroute_describe(&j.topo, hit.r, why, sizeof(why));
+	if (o.json) {
+		print_json(json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:b}}",
+		    "nextHopType", nh_type_name(hit.r->nh),
+		    "nextHopIpAddress", nhip, "routeTableId", table,
+		    "ftsim", "route", pfx_format(hit.r->pfx, pf),
+		    "why", why, "exception", hit.exception));
+	} else {
+		printf("Next hop type: %s\nNext hop IP address: %s\n"
+		       "Route table ID: %s\n", nh_type_name(hit.r->nh),
+		       nhip[0] ? nhip : "-", table);
+		printf("why: route %s, source %s, %s%s\n",
+		       pfx_format(hit.r->pfx, pf),
+		       rt_source_name(hit.r->source), why, hit.exception ?
+		       "; it beats a longer BGP route (system VNet routes win "
+		       "over BGP)" : "");
+	}
+	job_free(&j);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+
+static const char verify_usage[] =
+	"usage: ftsim verify FILE --vm NAME --direction Outbound|Inbound\n"
+	"                    --protocol TCP|UDP --local IP:PORT --remote IP:PORT\n"
+	"                    [--json]\n";
+
+static void
+rule_name(const struct nsg_verdict *v, char *buf, size_t len)
+{
+	if (v->rule == NULL)
+		snprintf(buf, len, "%s", "");
+	else if (v->is_platform)
+		snprintf(buf, len, "%s", v->rule);
+	else
+		snprintf(buf, len, "%s%s", v->is_default ?
+			 "defaultSecurityRules/" : "securityRules/", v->rule);
+}
+
+/* One sentence on why Azure's answer and the real one differ. */
+static void
+disagreement(const struct nsg_verdict *azure, const struct nsg_verdict *real,
+	     char *buf, size_t len)
+{
+	char a[96], r[96];
+
+	rule_name(azure, a, sizeof(a));
+	rule_name(real, r, sizeof(r));
+	if (real->is_platform)
+		snprintf(buf, len, "IP flow verify answers %s by %s, but the "
+			 "hidden platform rule %s allows the packet first; it "
+			 "is never written to flow logs and Network Watcher "
+			 "does not know it [nsg] [seed-002]",
+			 azure->access == ACCESS_ALLOW ? "Allow" : "Deny",
+			 a[0] ? a : "no rule", r);
+	else
+		snprintf(buf, len, "IP flow verify answers %s, the packet is "
+			 "%s by %s", azure->access == ACCESS_ALLOW ? "Allow" :
+			 "Deny", real->access == ACCESS_ALLOW ? "allowed" :
+			 "denied", r[0] ? r : "no rule");
+}
+
+int
+cmd_verify(int argc, char **argv)
+{
+	struct nwopts o;
+	struct job j;
+	struct nsg_query q;
+	struct nsg_verdict azure, real;
+	const struct vm *v;
+	const struct subnet *sn;
+	uint32_t lip, rip;
+	uint16_t lport, rport;
+	char an[96], rn[96], diff[400] = "";
+	size_t vm;
+	bool agree;
+	int rc;
+
+	if ((rc = nw_parse(argc, argv, &o, verify_usage)) != 0)
+		return rc > 0 ? 0 : EXIT_BADINPUT;
+	memset(&q, 0, sizeof(q));
+	if (o.dir == NULL || (strcasecmp(o.dir, "Outbound") != 0 &&
+	    strcasecmp(o.dir, "Inbound") != 0) || o.proto == NULL ||
+	    (strcasecmp(o.proto, "TCP") != 0 && strcasecmp(o.proto, "UDP") != 0)) {
+		fputs(verify_usage, stderr);
+		return EXIT_BADINPUT;
+	}
+	if (endpoint_parse("local", o.local, &lip, &lport) != 0 ||
+	    endpoint_parse("remote", o.remote, &rip, &rport) != 0)
+		return EXIT_BADINPUT;
+	if (job_load(&j, o.file) != 0 || (vm = job_vm(&j, o.vm)) == TOPO_NONE) {
+		job_free(&j);
+		return EXIT_BADINPUT;
+	}
+	v = &j.topo.vms[vm];
+	if (lip != v->ip) {
+		fprintf(stderr, "%s: error: --local %s is not an address of VM "
+			"%s\n", j.topo.file, o.local, v->name);
+		job_free(&j);
+		return EXIT_BADINPUT;
+	}
+	sn = topo_vm_subnet(&j.topo, v);
+	q.dir = strcasecmp(o.dir, "Outbound") == 0 ? DIR_OUTBOUND : DIR_INBOUND;
+	q.proto = strcasecmp(o.proto, "TCP") == 0 ? PROTO_TCP : PROTO_UDP;
+	q.src = q.dir == DIR_OUTBOUND ? lip : rip;
+	q.dst = q.dir == DIR_OUTBOUND ? rip : lip;
+	q.sport = q.dir == DIR_OUTBOUND ? lport : rport;
+	q.dport = q.dir == DIR_OUTBOUND ? rport : lport;
+	/* MODEL §6: IP flow verify is blind to the platform rules; the real
+	 * verdict is not. */
+	nsg_eval(sim_nsgctx(j.sim, v->vnet, v->subnet),
+		 v->nsg == TOPO_NONE ? NULL : &j.topo.nsgs[v->nsg],
+		 sn->nsg == TOPO_NONE ? NULL : &j.topo.nsgs[sn->nsg], &q, false,
+		 &azure);
+	nsg_eval(sim_nsgctx(j.sim, v->vnet, v->subnet),
+		 v->nsg == TOPO_NONE ? NULL : &j.topo.nsgs[v->nsg],
+		 sn->nsg == TOPO_NONE ? NULL : &j.topo.nsgs[sn->nsg], &q, true,
+		 &real);
+	rule_name(&azure, an, sizeof(an));
+	rule_name(&real, rn, sizeof(rn));
+	agree = azure.access == real.access && strcmp(an, rn) == 0;
+	if (!agree)
+		disagreement(&azure, &real, diff, sizeof(diff));
+	if (o.json) {
+		print_json(json_pack("{s:s, s:s, s:{s:s, s:s, s:b}, s:b, s:s?}",
+		    "access", azure.access == ACCESS_ALLOW ? "Allow" : "Deny",
+		    "ruleName", an,
+		    "actual", "access", real.access == ACCESS_ALLOW ? "Allow"
+		    : "Deny", "ruleName", rn, "hidden", real.is_platform,
+		    "agree", agree, "why", agree ? NULL : diff));
+	} else {
+		printf("IP flow verify (Azure): %s  %s\n", azure.access ==
+		       ACCESS_ALLOW ? "Allow" : "Deny", an[0] ? an : "(no NSG)");
+		printf("Actual:                 %s  %s%s\n", real.access ==
+		       ACCESS_ALLOW ? "Allow" : "Deny", rn[0] ? rn : "(no NSG)",
+		       real.is_platform ? " (hidden platform rule)" : "");
+		if (!agree)
+			printf("They differ: %s\n", diff);
+	}
+	job_free(&j);
+	return 0;
+}
