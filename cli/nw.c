@@ -200,7 +200,6 @@ cmd_verify(int argc, char **argv)
 	struct nsg_query q;
 	struct nsg_verdict azure, real;
 	const struct vm *v;
-	const struct subnet *sn;
 	uint32_t lip, rip;
 	uint16_t lport, rport;
 	char an[96], rn[96], diff[400] = "";
@@ -231,7 +230,6 @@ cmd_verify(int argc, char **argv)
 		job_free(&j);
 		return EXIT_BADINPUT;
 	}
-	sn = topo_vm_subnet(&j.topo, v);
 	q.dir = strcasecmp(o.dir, "Outbound") == 0 ? DIR_OUTBOUND : DIR_INBOUND;
 	q.proto = strcasecmp(o.proto, "TCP") == 0 ? PROTO_TCP : PROTO_UDP;
 	q.src = q.dir == DIR_OUTBOUND ? lip : rip;
@@ -240,14 +238,8 @@ cmd_verify(int argc, char **argv)
 	q.dport = q.dir == DIR_OUTBOUND ? rport : lport;
 	/* MODEL §6: IP flow verify is blind to the platform rules; the real
 	 * verdict is not. */
-	nsg_eval(sim_nsgctx(j.sim, v->vnet, v->subnet),
-		 v->nsg == TOPO_NONE ? NULL : &j.topo.nsgs[v->nsg],
-		 sn->nsg == TOPO_NONE ? NULL : &j.topo.nsgs[sn->nsg], &q, false,
-		 &azure);
-	nsg_eval(sim_nsgctx(j.sim, v->vnet, v->subnet),
-		 v->nsg == TOPO_NONE ? NULL : &j.topo.nsgs[v->nsg],
-		 sn->nsg == TOPO_NONE ? NULL : &j.topo.nsgs[sn->nsg], &q, true,
-		 &real);
+	sim_nsg_eval(j.sim, vm, &q, false, &azure);
+	sim_nsg_eval(j.sim, vm, &q, true, &real);
 	rule_name(&azure, an, sizeof(an));
 	rule_name(&real, rn, sizeof(rn));
 	agree = azure.access == real.access && strcmp(an, rn) == 0;

@@ -241,6 +241,17 @@ nsg_ptr(const struct topo *t, size_t idx)
 	return idx == TOPO_NONE ? NULL : &t->nsgs[idx];
 }
 
+void
+sim_nsg_eval(const struct sim *s, size_t vm, const struct nsg_query *q,
+	     bool with_platform, struct nsg_verdict *v)
+{
+	const struct topo *t = s->t;
+	const struct vm *m = &t->vms[vm];
+
+	nsg_eval(sim_nsgctx(s, m->vnet, m->subnet), nsg_ptr(t, m->nsg),
+		 nsg_ptr(t, topo_vm_subnet(t, m)->nsg), q, with_platform, v);
+}
+
 static void
 describe_verdict(const struct nsg_verdict *v, char *buf, size_t len)
 {
@@ -280,16 +291,14 @@ nsg_hop(struct walk *w, size_t vm, enum direction dir, bool source_nic)
 {
 	const struct topo *t = w->t;
 	const struct vm *v = &t->vms[vm];
-	const struct subnet *sn = topo_vm_subnet(t, v);
-	const struct nsgctx *c = sim_nsgctx(w->s, v->vnet, v->subnet);
 	struct nsg_query q = { dir, w->proto, pkt_src(w->p), pkt_dst(w->p),
 			       pkt_sport(w->p), pkt_dport(w->p) };
 	struct nsg_verdict real, blind;
 	char why[400];
 	struct hop *h;
 
-	nsg_eval(c, nsg_ptr(t, v->nsg), nsg_ptr(t, sn->nsg), &q, true, &real);
-	nsg_eval(c, nsg_ptr(t, v->nsg), nsg_ptr(t, sn->nsg), &q, false, &blind);
+	sim_nsg_eval(w->s, vm, &q, true, &real);
+	sim_nsg_eval(w->s, vm, &q, false, &blind);
 	describe_verdict(&real, why, sizeof(why));
 
 	h = hop_what(w, v->name, "NSG %s: %s%s%s%s",

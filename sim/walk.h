@@ -88,6 +88,11 @@ const struct rtable *sim_rtable(const struct sim *s, size_t vnet,
 const struct nsgctx *sim_nsgctx(const struct sim *s, size_t vnet,
 				size_t subnet);
 
+/* Evaluate q against VM vm's NIC and subnet NSGs in its subnet's
+ * context (MODEL.md §5); with_platform false is IP flow verify's view. */
+void sim_nsg_eval(const struct sim *s, size_t vm, const struct nsg_query *q,
+		  bool with_platform, struct nsg_verdict *v);
+
 /* Compare r with its flow's expectations (expect.c). Fills r->exp,
  * r->nexp and r->all_ok. */
 void expect_check(const struct topo *t, struct flow_result *r);
