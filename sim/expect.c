@@ -71,14 +71,13 @@ check(struct flow_result *r, enum exp_key key, bool ok, const char *want,
 }
 
 void
-expect_check(const struct topo *t, struct flow_result *r)
+expect_check(struct flow_result *r)
 {
 	const struct expect *x = &r->flow->expect;
 	char want[256], got[256], ip[IP_STRLEN];
 	char *path[SIM_MAX_PATH];
 	size_t i;
 
-	(void)t;
 	r->nexp = 0;
 	r->all_ok = true;
 	for (i = 0; i < r->npath; i++)

@@ -9,8 +9,6 @@
 #include "sim/nsg.h"
 #include "sim/services.h"
 
-#define IP4(a, b, c, d) \
-	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
 /* MODEL §5 default rules [nsg], per direction in priority order. */
 static const struct nsg_default in_defaults[] = {

@@ -10,8 +10,6 @@
 
 #include "sim/route.h"
 
-#define IP4(a, b, c, d) \
-	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
 /* MODEL §1 "System": the reserved ranges routed to None, in the order
  * Azure lists them. */

@@ -161,12 +161,6 @@ hop_new(struct walk *w, const char *node)
 	return h;
 }
 
-static void
-hop_set(char *buf, size_t len, const char *fmt, va_list ap)
-{
-	vsnprintf(buf, len, fmt, ap);
-}
-
 static struct hop *
 hop_what(struct walk *w, const char *node, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -181,7 +175,7 @@ hop_what(struct walk *w, const char *node, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	hop_set(h->what, sizeof(h->what), fmt, ap);
+	vsnprintf(h->what, sizeof(h->what), fmt, ap);
 	va_end(ap);
 	return h;
 }
@@ -192,7 +186,7 @@ hop_why(struct hop *h, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	hop_set(h->why, sizeof(h->why), fmt, ap);
+	vsnprintf(h->why, sizeof(h->why), fmt, ap);
 	va_end(ap);
 }
 
@@ -993,6 +987,6 @@ out:
 		r->tcp_connect = false;
 		r->activation = ACT_NONE;
 	}
-	expect_check(t, r);
+	expect_check(r);
 	return 0;
 }

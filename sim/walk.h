@@ -95,6 +95,6 @@ void sim_nsg_eval(const struct sim *s, size_t vm, const struct nsg_query *q,
 
 /* Compare r with its flow's expectations (expect.c). Fills r->exp,
  * r->nexp and r->all_ok. */
-void expect_check(const struct topo *t, struct flow_result *r);
+void expect_check(struct flow_result *r);
 
 #endif

@@ -7,8 +7,6 @@
 
 #include "topology/names.h"
 
-#define IP4(a, b, c, d) \
-	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
 /*
  * [kms]: kms.core.windows.net is 23.102.135.246, the address of

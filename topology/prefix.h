@@ -26,6 +26,10 @@ struct portrange {
 #define PFX_STRLEN 24		/* "255.255.255.255/32" + NUL, rounded up */
 #define IP_STRLEN  16		/* "255.255.255.255" + NUL */
 
+/* A host-order address from its four octets, for tables of constants. */
+#define IP4(a, b, c, d) \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
 /* Netmask of a prefix length, 0 for /0. */
 static inline uint32_t
 pfx_mask(uint8_t len)

@@ -8,8 +8,6 @@
 
 #include "sim/lpm.h"
 
-#define IP4(a, b, c, d) \
-	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
 static struct lpm *t;
 

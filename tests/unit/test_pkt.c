@@ -13,9 +13,8 @@
 #include <string.h>
 
 #include "capture/pkt.h"
+#include "topology/prefix.h"
 
-#define IP4(a, b, c, d) \
-	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
 #define VM_IP		IP4(10, 1, 1, 4)
 #define KMS_IP		IP4(23, 102, 135, 246)

@@ -7,8 +7,6 @@
 
 #include "topology/prefix.h"
 
-#define IP4(a, b, c, d) \
-	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
 static const struct {
 	const char *in;

@@ -16,8 +16,6 @@
 
 #include "topology/scenario.h"
 
-#define IP4(a, b, c, d) \
-	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
 /* A small valid network that most bad inputs extend from line 10 on. */
 #define HEAD "scenario: t\n"					/* 1 */
