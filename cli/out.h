@@ -20,6 +20,8 @@ struct run {
 	struct flow_result *res;	/* one per flow */
 	size_t nres;
 	const struct diag *warnings;
+	const struct sim *sim;		/* capture point names; NULL: no
+					 * captures were written */
 };
 
 void out_text_run(FILE *f, const struct run *run, bool color);

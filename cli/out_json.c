@@ -21,23 +21,47 @@ jstr_or_null(const char *s)
 }
 
 static json_t *
-json_hop(const struct hop *h)
+json_hop(const struct run *run, const struct flow_result *r, size_t i)
 {
-	return json_pack("{s:s, s:s, s:s, s:o, s:i, s:o, s:i}",
-			 "node", h->node, "what", h->what, "why", h->why,
-			 "src", jip(h->src), "sport", (int)h->sport,
-			 "dst", jip(h->dst), "dport", (int)h->dport);
+	const struct hop *h = &r->hops[i];
+	json_t *o, *caps = json_array();
+	size_t k;
+
+	o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:i, s:o, s:i}",
+		      "direction", h->reply ? "reply" : "request",
+		      "node", h->node, "what", h->what, "why", h->why,
+		      "src", jip(h->src), "sport", (int)h->sport,
+		      "dst", jip(h->dst), "dport", (int)h->dport);
+	for (k = 0; run->sim && k < r->nxing; k++) {
+		const struct xing *x = &r->xing[k];
+		char file[SIM_NODE_LEN + 40];
+		if (x->hop != i || x->pktno == 0)
+			continue;
+		snprintf(file, sizeof(file), "%s.pcap",
+			 sim_point_name(run->sim, x->point));
+		json_array_append_new(caps, json_pack("{s:s, s:i}", "file",
+			file, "packet", (json_int_t)x->pktno));
+	}
+	if (run->sim)
+		json_object_set_new(o, "captures", caps);
+	else
+		json_decref(caps);
+	return o;
 }
 
 static json_t *
-json_flow(const struct topo *t, const struct flow_result *r)
+json_flow(const struct run *run, const struct flow_result *r)
 {
-	json_t *o, *path, *exps, *trace;
+	const struct topo *t = run->topo;
+	json_t *o, *path, *rpath, *exps, *trace;
 	size_t i;
 
 	path = json_array();
 	for (i = 0; i < r->npath; i++)
 		json_array_append_new(path, json_string(r->path[i]));
+	rpath = json_array();
+	for (i = 0; i < r->nrpath; i++)
+		json_array_append_new(rpath, json_string(r->rpath[i]));
 	exps = json_array();
 	for (i = 0; i < r->nexp; i++)
 		json_array_append_new(exps, json_pack("{s:s, s:s, s:s, s:b}",
@@ -46,7 +70,7 @@ json_flow(const struct topo *t, const struct flow_result *r)
 			"ok", r->exp[i].ok));
 	trace = json_array();
 	for (i = 0; i < r->nhops; i++)
-		json_array_append_new(trace, json_hop(&r->hops[i]));
+		json_array_append_new(trace, json_hop(run, r, i));
 
 	o = json_object();
 	json_object_set_new(o, "name", json_string(r->flow->name));
@@ -75,6 +99,13 @@ json_flow(const struct topo *t, const struct flow_result *r)
 	json_object_set_new(o, "ip_flow_verify_rule",
 			    jstr_or_null(r->ip_flow_verify_rule));
 	json_object_set_new(o, "drop_reason", jstr_or_null(r->drop_reason));
+	json_object_set_new(o, "replied", json_boolean(r->replied));
+	json_object_set_new(o, "reply_delivered",
+			    json_boolean(r->reply_delivered));
+	json_object_set_new(o, "asymmetric", json_boolean(r->asymmetric));
+	json_object_set_new(o, "reply_drop_reason",
+			    jstr_or_null(r->reply_drop_reason));
+	json_object_set_new(o, "reply_path", rpath);
 	json_object_set_new(o, "ok", json_boolean(r->all_ok));
 	json_object_set_new(o, "expectations", exps);
 	json_object_set_new(o, "trace", trace);
@@ -90,7 +121,7 @@ out_json_run(const struct run *run)
 
 	flows = json_array();
 	for (i = 0; i < run->nres; i++)
-		json_array_append_new(flows, json_flow(t, &run->res[i]));
+		json_array_append_new(flows, json_flow(run, &run->res[i]));
 	warns = json_array();
 	for (i = 0; run->warnings && i < run->warnings->n; i++) {
 		const struct diag_msg *m = &run->warnings->msgs[i];

@@ -7,15 +7,30 @@
 #include "cli/out.h"
 
 static void
-print_hop(FILE *f, size_t i, const struct hop *h)
+print_hop(FILE *f, const struct run *run, const struct flow_result *r,
+	  size_t i)
 {
+	const struct hop *h = &r->hops[i];
 	char s[IP_STRLEN], d[IP_STRLEN];
+	size_t k, n = 0;
 
+	if (h->reply && (i == 0 || !r->hops[i - 1].reply))
+		fprintf(f, "      reply:\n");
 	fprintf(f, "  %2zu  %-14s %s   [%s:%u -> %s:%u]\n", i + 1, h->node,
 		h->what, ip_format(h->src, s), h->sport, ip_format(h->dst, d),
 		h->dport);
 	if (h->why[0])
 		fprintf(f, "      %-14s why: %s\n", "", h->why);
+	/* The capture files and packet numbers where this step shows. */
+	for (k = 0; run->sim && k < r->nxing; k++) {
+		const struct xing *x = &r->xing[k];
+		if (x->hop != i || x->pktno == 0)
+			continue;
+		fprintf(f, "%s%s.pcap #%u", n++ ? ", " : "      capture:        ",
+			sim_point_name(run->sim, x->point), x->pktno);
+	}
+	if (n)
+		fputc('\n', f);
 }
 
 static void
@@ -36,6 +51,11 @@ print_outcome(FILE *f, const struct flow_result *r)
 			ip_format(r->source_seen, ip),
 			srcclass_name(r->source_class));
 	fprintf(f, ", hairpin %s\n", hairpin_name(r->hairpin));
+	if (r->replied)
+		fprintf(f, "  reply: %s%s%s%s\n", r->reply_delivered
+			? "delivered" : "lost", r->reply_drop_reason ? " (" : "",
+			r->reply_drop_reason ? r->reply_drop_reason : "",
+			r->reply_drop_reason ? ")" : "");
 	fprintf(f, "  nsg: %s%s, flow log: %s, IP flow verify: %s%s%s%s\n",
 		r->nsg_rule[0] ? r->nsg_rule : "no NSG",
 		r->nsg_rule_hidden ? " (hidden platform rule)" : "",
@@ -47,6 +67,12 @@ print_outcome(FILE *f, const struct flow_result *r)
 	for (i = 0; i < r->npath; i++)
 		fprintf(f, "%s%s", i ? " > " : "", r->path[i]);
 	fputc('\n', f);
+	if (r->nrpath) {
+		fprintf(f, "  reply path: ");
+		for (i = 0; i < r->nrpath; i++)
+			fprintf(f, "%s%s", i ? " > " : "", r->rpath[i]);
+		fputc('\n', f);
+	}
 }
 
 /* Print text folded at width columns, indented; runs of white space
@@ -109,7 +135,7 @@ out_text_run(FILE *f, const struct run *run, bool color)
 			ip_format(r->dst, ip), proto_name(r->flow->proto),
 			r->flow->port);
 		for (k = 0; k < r->nhops; k++)
-			print_hop(f, k, &r->hops[k]);
+			print_hop(f, run, r, k);
 		print_outcome(f, r);
 		for (k = 0; k < r->nexp; k++) {
 			const struct exp_result *e = &r->exp[k];

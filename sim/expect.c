@@ -152,4 +152,7 @@ expect_check(struct flow_result *r)
 		const char *g = r->drop_reason ? r->drop_reason : "none";
 		check(r, EXP_DROP_REASON, strcasecmp(w, g) == 0, w, g);
 	}
+	if (x->have & (1u << EXP_ASYMMETRIC))
+		check(r, EXP_ASYMMETRIC, x->asymmetric == r->asymmetric,
+		      yesno(x->asymmetric), yesno(r->asymmetric));
 }

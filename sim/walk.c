@@ -12,31 +12,8 @@
 #include <netinet/in.h>
 
 #include "sim/services.h"
-#include "sim/walk.h"
+#include "sim/walkint.h"
 #include "topology/names.h"
-
-struct sim {
-	const struct topo *t;
-	size_t *base;		/* first subnet slot of each VNet */
-	size_t nslots;
-	struct rtable *rt;	/* per subnet slot */
-	struct nsgctx *ctx;	/* per subnet slot */
-	struct pktbuilder *pb;
-};
-
-/* The state of one walk: where the packet is and who sent it last. */
-struct walk {
-	struct sim *s;
-	const struct topo *t;
-	const struct flow *f;
-	struct flow_result *r;
-	struct pkt *p;
-	size_t sender;		/* VM whose NIC sent the packet last */
-	size_t vnet, subnet;	/* where it is routed now */
-	uint32_t hash;		/* ECMP choice */
-	unsigned proto;
-	bool done;
-};
 
 /* ---------------------------------------------------------------- */
 /* sim object */
@@ -75,6 +52,10 @@ sim_free(struct sim *s)
 	free(s->rt);
 	free(s->ctx);
 	free(s->base);
+	for (i = 0; i < s->npoints; i++)
+		free(s->pname[i]);
+	free(s->pname);
+	free(s->pkind);
 	pktbuilder_free(s->pb);
 	free(s);
 }
@@ -153,23 +134,14 @@ hop_new(struct walk *w, const char *node)
 	else
 		h = &r->hops[r->nhops++];
 	memset(h, 0, sizeof(*h));
+	h->reply = w->reply;
 	snprintf(h->node, sizeof(h->node), "%s", node);
-	h->src = pkt_src(w->p);
-	h->dst = pkt_dst(w->p);
-	h->sport = pkt_sport(w->p);
-	h->dport = pkt_dport(w->p);
+	walk_hop_pkt(w, h);
 	return h;
 }
 
-static struct hop *
-hop_what(struct walk *w, const char *node, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void
-hop_why(struct hop *h, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static struct hop *
-hop_what(struct walk *w, const char *node, const char *fmt, ...)
+struct hop *
+walk_hop(struct walk *w, const char *node, const char *fmt, ...)
 {
 	struct hop *h = hop_new(w, node);
 	va_list ap;
@@ -180,7 +152,7 @@ hop_what(struct walk *w, const char *node, const char *fmt, ...)
 	return h;
 }
 
-static void
+void
 hop_why(struct hop *h, const char *fmt, ...)
 {
 	va_list ap;
@@ -191,8 +163,8 @@ hop_why(struct hop *h, const char *fmt, ...)
 }
 
 /* Refresh the packet fields of a hop after a rewrite. */
-static void
-hop_pkt(struct walk *w, struct hop *h)
+void
+walk_hop_pkt(struct walk *w, struct hop *h)
 {
 	h->src = pkt_src(w->p);
 	h->dst = pkt_dst(w->p);
@@ -200,24 +172,187 @@ hop_pkt(struct walk *w, struct hop *h)
 	h->dport = pkt_dport(w->p);
 }
 
-static void
-path_add(struct walk *w, const char *node)
+void
+walk_path(struct walk *w, const char *node)
 {
 	struct flow_result *r = w->r;
 
-	if (r->npath < SIM_MAX_PATH)
+	if (w->reply) {
+		if (r->nrpath < SIM_MAX_PATH)
+			snprintf(r->rpath[r->nrpath++], SIM_NODE_LEN, "%s",
+				 node);
+	} else if (r->npath < SIM_MAX_PATH) {
 		snprintf(r->path[r->npath++], SIM_NODE_LEN, "%s", node);
+	}
 }
 
-static struct hop *
-drop(struct walk *w, const char *node, const char *reason)
+struct hop *
+walk_drop(struct walk *w, const char *node, const char *reason)
 {
-	struct hop *h = hop_what(w, node, "dropped: %s", reason);
+	struct hop *h = walk_hop(w, node, "dropped: %s", reason);
 
-	w->r->drop_reason = reason;
-	w->r->delivered = false;
+	if (w->reply) {
+		w->r->reply_drop_reason = reason;
+		w->r->reply_delivered = false;
+	} else {
+		w->r->drop_reason = reason;
+		w->r->delivered = false;
+	}
 	w->done = true;
 	return h;
+}
+
+/* ---------------------------------------------------------------- */
+/* Capture points */
+
+const char *
+cap_kind_name(enum cap_kind k)
+{
+	static const char *const names[CAP_COUNT] = {
+		[CAP_NIC] = "nic", [CAP_FABRIC] = "fabric",
+		[CAP_AZURE_EDGE] = "azure-edge", [CAP_GATEWAY] = "gateway",
+		[CAP_CIRCUIT_PRIVATE] = "circuit", [CAP_CIRCUIT_PUBLIC] = "circuit",
+		[CAP_ONPREM_INSIDE] = "onprem", [CAP_ONPREM_OUTSIDE] = "onprem",
+		[CAP_APPLIANCE] = "appliance", [CAP_DEST] = "dest",
+	};
+
+	return (unsigned)k < CAP_COUNT ? names[k] : "?";
+}
+
+const char *
+sim_point_name(const struct sim *s, size_t i)
+{
+	return i < s->npoints ? s->pname[i] : NULL;
+}
+
+size_t
+sim_npoints(const struct sim *s)
+{
+	return s->npoints;
+}
+
+enum cap_kind
+sim_point_kind(const struct sim *s, size_t i)
+{
+	return i < s->npoints ? (enum cap_kind)s->pkind[i] : CAP_COUNT;
+}
+
+const struct topo *
+sim_topo(const struct sim *s)
+{
+	return s->t;
+}
+
+/* The point's name: "KIND-INSTANCE[-SIDE]", with any byte that does not
+ * belong in a file name replaced by '_'. */
+static void
+point_name(enum cap_kind k, const char *inst, char *buf, size_t len)
+{
+	static const char *const side[CAP_COUNT] = {
+		[CAP_CIRCUIT_PRIVATE] = "-private",
+		[CAP_CIRCUIT_PUBLIC] = "-public",
+		[CAP_ONPREM_INSIDE] = "-inside",
+		[CAP_ONPREM_OUTSIDE] = "-outside",
+	};
+	char *c;
+
+	if (inst == NULL || inst[0] == '\0')
+		snprintf(buf, len, "%s", cap_kind_name(k));
+	else
+		snprintf(buf, len, "%s-%s%s", cap_kind_name(k), inst,
+			 side[k] ? side[k] : "");
+	for (c = buf; *c; c++)
+		if (!(*c >= 'a' && *c <= 'z') && !(*c >= 'A' && *c <= 'Z') &&
+		    !(*c >= '0' && *c <= '9') && *c != '-' && *c != '.' &&
+		    *c != '_')
+			*c = '_';
+}
+
+/* The index of point name, added when new; -ENOMEM. */
+static int
+point_find(struct sim *s, enum cap_kind k, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->npoints; i++)
+		if (strcmp(s->pname[i], name) == 0)
+			return (int)i;
+	if (s->npoints == UINT16_MAX)
+		return -ENOSPC;
+	if (s->npoints == s->cpoints) {
+		size_t n = s->cpoints ? 2 * s->cpoints : 16;
+		char **pn = realloc(s->pname, n * sizeof(*pn));
+		uint8_t *pk;
+
+		if (pn == NULL)
+			return -ENOMEM;
+		s->pname = pn;
+		if ((pk = realloc(s->pkind, n)) == NULL)
+			return -ENOMEM;
+		s->pkind = pk;
+		s->cpoints = n;
+	}
+	if ((s->pname[s->npoints] = strdup(name)) == NULL)
+		return -ENOMEM;
+	s->pkind[s->npoints] = (uint8_t)k;
+	return (int)s->npoints++;
+}
+
+void
+walk_xing_at(struct walk *w, uint16_t point, enum link_kind link)
+{
+	struct flow_result *r = w->r;
+	struct xing *x;
+
+	if (link < LINK_COUNT)
+		w->clock_us += w->t->timing.us[link];
+	if (r->nxing == SIM_MAX_XINGS)
+		return;		/* the walk is bounded well below this */
+	x = &r->xing[r->nxing++];
+	memset(x, 0, sizeof(*x));
+	x->src = pkt_src(w->p);
+	x->dst = pkt_dst(w->p);
+	x->sport = pkt_sport(w->p);
+	x->dport = pkt_dport(w->p);
+	x->ttl = pkt_ttl(w->p);
+	x->point = point;
+	x->reply = w->reply;
+	x->hop = (uint16_t)(r->nhops ? r->nhops - 1 : 0);
+	x->at_us = w->clock_us;
+}
+
+void
+walk_xing(struct walk *w, enum cap_kind kind, const char *inst,
+	  enum link_kind link)
+{
+	char name[SIM_NODE_LEN + 32];
+	int pt;
+
+	point_name(kind, inst, name, sizeof(name));
+	if ((pt = point_find(w->s, kind, name)) < 0) {
+		if (w->err == 0)
+			w->err = pt;
+		return;
+	}
+	walk_xing_at(w, (uint16_t)pt, link);
+}
+
+/* Remember a translation for the reply (MODEL §7: NAT is stateful). */
+static void
+nat_record(struct walk *w, const char *who, uint32_t inside, uint16_t iport)
+{
+	struct flow_result *r = w->r;
+	struct natrec *n;
+
+	if (r->nnat == SIM_MAX_NATS || r->nxing == 0)
+		return;
+	n = &r->nat[r->nnat++];
+	n->point = r->xing[r->nxing - 1].point;
+	n->inside = inside;
+	n->inside_port = iport;
+	n->outside = pkt_src(w->p);
+	n->outside_port = pkt_sport(w->p);
+	snprintf(n->who, sizeof(n->who), "%s", who);
 }
 
 static const char *
@@ -295,7 +430,7 @@ nsg_hop(struct walk *w, size_t vm, enum direction dir, bool source_nic)
 	sim_nsg_eval(w->s, vm, &q, false, &blind);
 	describe_verdict(&real, why, sizeof(why));
 
-	h = hop_what(w, v->name, "NSG %s: %s%s%s%s",
+	h = walk_hop(w, v->name, "NSG %s: %s%s%s%s",
 		     dir == DIR_OUTBOUND ? "outbound" : "inbound",
 		     real.access == ACCESS_ALLOW ? "allowed" : "denied",
 		     real.rule ? " by " : " (no NSG)",
@@ -339,7 +474,7 @@ nsg_hop(struct walk *w, size_t vm, enum direction dir, bool source_nic)
 			r->ip_flow_verify_rule[0] = '\0';
 	}
 	if (real.access == ACCESS_DENY) {
-		drop(w, v->name, "nsg-deny");
+		walk_drop(w, v->name, "nsg-deny");
 		return false;
 	}
 	return true;
@@ -349,7 +484,8 @@ nsg_hop(struct walk *w, size_t vm, enum direction dir, bool source_nic)
 /* Destinations */
 
 static void
-arrive(struct walk *w, const char *via_note)
+arrive(struct walk *w, const char *via_note, enum link_kind link,
+       enum arrival arr)
 {
 	const struct topo *t = w->t;
 	struct flow_result *r = w->r;
@@ -364,17 +500,22 @@ arrive(struct walk *w, const char *via_note)
 	r->source_seen = src;
 	r->source_class = source_classify(t, src);
 	w->done = true;
+	w->arr = arr;
+	walk_xing(w, CAP_DEST, svc ? svc->node : ipstr(dst, a), link);
+	if (w->err == 0 && r->nxing > 0)
+		w->arr_point = r->xing[r->nxing - 1].point;
 
 	if (svc == NULL) {
-		path_add(w, ipstr(dst, a));
-		h = hop_what(w, a, "delivered to host %s, source seen %s (%s)",
+		walk_path(w, ipstr(dst, a));
+		h = walk_hop(w, a, "delivered to host %s, source seen %s (%s)",
 			     a, ipstr(src, b), srcclass_name(r->source_class));
 		hop_why(h, "%s", via_note ? via_note : "destination reached");
 		r->tcp_connect = w->proto == PROTO_TCP;
+		r->replied = w->proto == PROTO_TCP;
 		return;
 	}
-	path_add(w, svc->node);
-	h = hop_what(w, svc->node, "delivered to %s at %s, source seen %s (%s)",
+	walk_path(w, svc->node);
+	h = walk_hop(w, svc->node, "delivered to %s at %s, source seen %s (%s)",
 		     svc->what, ipstr(dst, a), ipstr(src, b),
 		     srcclass_name(r->source_class));
 	if (!service_listens(svc, w->proto, pkt_dport(w->p))) {
@@ -383,12 +524,14 @@ arrive(struct walk *w, const char *via_note)
 			proto_name(w->proto), pkt_dport(w->p),
 			w->proto == PROTO_TCP ? "answered with RST" : "no answer");
 		r->tcp_connect = false;
+		r->replied = w->proto == PROTO_TCP;	/* the RST */
 		return;
 	}
 	/* MODEL §4: TCP itself connects whatever the source; only the
 	 * service's answer depends on it (Test-NetConnection succeeds while
 	 * activation fails). */
 	r->tcp_connect = w->proto == PROTO_TCP;
+	r->replied = true;
 	r->activation = service_decide(t, svc, src, &why);
 	if (r->activation == ACT_NONE)
 		hop_why(h, "%s; the service answers",
@@ -443,25 +586,27 @@ internet_egress(struct walk *w)
 	/* [udr]: an NVA that forwards to the Internet must SNAT to its own
 	 * private IP first; Azure then SNATs that to a public IP. */
 	if (before != v->ip) {
-		h = drop(w, v->name, "nva-no-snat");
+		h = walk_drop(w, v->name, "nva-no-snat");
 		hop_why(h, "source %s is not %s's own address: an appliance "
 			"forwarding to the Internet must SNAT to its own IP "
 			"[udr]", ipstr(before, a), v->name);
 		return;
 	}
 	if (!snat_choice(t, v, &snat, &how)) {
-		h = drop(w, "azure-edge", "no-outbound");
+		h = walk_drop(w, "azure-edge", "no-outbound");
 		hop_why(h, "no NAT gateway, no public IP, no load balancer "
 			"outbound rule and default outbound access is off on "
 			"subnet %s: no outbound connectivity [nat]",
 			topo_vm_subnet(t, v)->name);
 		return;
 	}
-	path_add(w, "azure-edge");
+	walk_path(w, "azure-edge");
 	pkt_set_src(w->p, snat, pkt_sport(w->p));
-	h = hop_what(w, "azure-edge", "SNAT %s -> %s", ipstr(before, a),
+	h = walk_hop(w, "azure-edge", "SNAT %s -> %s", ipstr(before, a),
 		     ipstr(snat, b));
 	hop_why(h, "next hop Internet: %s [nat]", how);
+	walk_xing(w, CAP_AZURE_EDGE, NULL, LINK_VNET);
+	nat_record(w, "Azure's SNAT", before, pkt_sport(w->p));
 
 	/* MODEL §2 Internet: traffic to an Azure-owned public IP stays on
 	 * Microsoft's backbone [udr]. */
@@ -472,26 +617,29 @@ internet_egress(struct walk *w)
 			 * traffic to Azure public services turns around at
 			 * the Azure side of the circuit. */
 			w->r->hairpin = HAIRPIN_AZURE;
-			path_add(w, t->circuits[ci].name);
-			h = hop_what(w, t->circuits[ci].name,
+			walk_path(w, t->circuits[ci].name);
+			h = walk_hop(w, t->circuits[ci].name,
 				     "hairpin at the Azure side (MSEE)");
 			hop_why(h, "public peering carries traffic to Azure "
 				"public services; without forced tunneling it "
 				"turns around at the MSEE and never reaches "
 				"on-premises [seed-000]");
+			walk_xing(w, CAP_CIRCUIT_PUBLIC, t->circuits[ci].name,
+				  LINK_BACKBONE);
 		}
 		arrive(w, "destination is an Azure public IP: the packet "
-		       "stays on Microsoft's backbone [udr]");
+		       "stays on Microsoft's backbone [udr]", LINK_BACKBONE,
+		       ARR_AZURE);
 		return;
 	}
-	path_add(w, "internet");
-	arrive(w, "carried over the Internet");
+	walk_path(w, "internet");
+	arrive(w, "carried over the Internet", LINK_INTERNET, ARR_INTERNET);
 }
 
 /* The on-premises side: customer edge, then on-premises hosts, public
  * peering back into Azure, or the on-premises Internet edge. */
 static void
-onprem_ce(struct walk *w, size_t ci)
+onprem_ce(struct walk *w, size_t ci, enum link_kind link)
 {
 	const struct topo *t = w->t;
 	const struct onprem *op = &t->onprem;
@@ -501,25 +649,26 @@ onprem_ce(struct walk *w, size_t ci)
 	size_t i;
 
 	if (!op->present) {
-		h = drop(w, "onprem", "onprem-no-route");
+		h = walk_drop(w, "onprem", "onprem-no-route");
 		hop_why(h, "the scenario describes no on-premises site behind "
 			"the circuit");
 		return;
 	}
-	path_add(w, op->name);
+	walk_path(w, op->name);
 	if (pkt_dec_ttl(w->p) == 0) {
-		drop(w, op->name, "ttl-exceeded");
+		walk_drop(w, op->name, "ttl-exceeded");
 		return;
 	}
+	walk_xing(w, CAP_ONPREM_INSIDE, op->name, link);
 	/* MODEL §3: the customer edge delivers on-premises prefixes. */
 	for (i = 0; i < op->nprefixes; i++) {
 		if (!pfx_contains_ip(op->prefixes[i], dst))
 			continue;
-		h = hop_what(w, op->name, "customer edge: %s is on-premises",
+		h = walk_hop(w, op->name, "customer edge: %s is on-premises",
 			     ipstr(dst, a));
 		hop_why(h, "on-premises prefix %s",
 			pfx_format(op->prefixes[i], pf));
-		arrive(w, "on-premises host");
+		arrive(w, "on-premises host", LINK_ONPREM, ARR_ONPREM);
 		return;
 	}
 	/* MODEL §3: with public peering the CE routes Azure public prefixes
@@ -533,20 +682,24 @@ onprem_ce(struct walk *w, size_t ci)
 		uint32_t nat = pool.len < 31 ? pool.addr + 1 : pool.addr;
 
 		pkt_set_src(w->p, nat, pkt_sport(w->p));
-		h = hop_what(w, op->name, "customer edge: SNAT %s -> %s, send "
+		h = walk_hop(w, op->name, "customer edge: SNAT %s -> %s, send "
 			     "over public peering", ipstr(src, a), ipstr(nat, b));
 		hop_why(h, "%s is in an Azure public prefix Microsoft "
 			"advertises over public peering; traffic into public "
 			"peering is SNATed to the NAT pool %s [er-nat]",
 			ipstr(dst, a), pfx_format(pool, pf));
 		w->r->hairpin = HAIRPIN_CUSTOMER;
-		path_add(w, c->name);
-		h = hop_what(w, c->name, "public peering (customer edge -> "
+		walk_path(w, c->name);
+		h = walk_hop(w, c->name, "public peering (customer edge -> "
 			     "MSEE): second crossing of the circuit");
 		hop_why(h, "customer-side hairpin: forced tunneling brought the "
 			"packet on-premises, public peering returns it to Azure "
 			"[seed-000]");
-		arrive(w, "arrived over public peering");
+		walk_xing(w, CAP_CIRCUIT_PUBLIC, c->name, LINK_CIRCUIT);
+		nat_record(w, "the customer edge's public peering NAT", src,
+			   pkt_sport(w->p));
+		arrive(w, "arrived over public peering", LINK_BACKBONE,
+		       ARR_AZURE);
 		return;
 	}
 	/* MODEL §3: otherwise the CE's default route leads to the
@@ -563,7 +716,7 @@ onprem_ce(struct walk *w, size_t ci)
 			amatch |= !bk->dst.items[k].is_tag &&
 				  pfx_contains_ip(bk->dst.items[k].pfx, dst);
 		if ((bk->proto & w->proto) && pmatch && amatch) {
-			h = drop(w, op->name, "onprem-blocked");
+			h = walk_drop(w, op->name, "onprem-blocked");
 			hop_why(h, "the on-premises Internet edge's egress "
 				"filter (line %d) blocks %s port %u",
 				bk->pos.line, proto_name(w->proto),
@@ -572,19 +725,23 @@ onprem_ce(struct walk *w, size_t ci)
 		}
 	}
 	if (!op->has_edge_ip) {
-		h = drop(w, op->name, "onprem-no-route");
+		h = walk_drop(w, op->name, "onprem-no-route");
 		hop_why(h, "%s has no internet_edge_ip: no way to the Internet",
 			op->name);
 		return;
 	}
 	pkt_set_src(w->p, op->internet_edge_ip, pkt_sport(w->p));
-	h = hop_what(w, op->name, "Internet edge: SNAT %s -> %s",
+	h = walk_hop(w, op->name, "Internet edge: SNAT %s -> %s",
 		     ipstr(src, a), ipstr(op->internet_edge_ip, b));
 	hop_why(h, "the customer edge's default route leads to the "
 		"on-premises Internet edge, which SNATs to its public IP "
 		"[seed-000]");
-	path_add(w, "internet");
-	arrive(w, "carried over the Internet from the on-premises edge");
+	walk_xing(w, CAP_ONPREM_OUTSIDE, op->name, LINK_ONPREM);
+	nat_record(w, "the on-premises edge NAT", src, pkt_sport(w->p));
+	walk_path(w, "internet");
+	arrive(w, "carried over the Internet from the on-premises edge",
+	       LINK_INTERNET, azure_public(w->t, dst) ? ARR_AZURE
+						       : ARR_INTERNET);
 }
 
 /* MODEL §2 VirtualNetworkGateway: a BGP route leads through the
@@ -597,13 +754,14 @@ to_circuit(struct walk *w, size_t ci, const struct eroute *r, uint32_t nh_ip)
 	char a[IP_STRLEN];
 	struct hop *h;
 
-	path_add(w, c->gateway);
-	h = hop_what(w, c->gateway, "ExpressRoute gateway: to circuit %s",
+	walk_path(w, c->gateway);
+	h = walk_hop(w, c->gateway, "ExpressRoute gateway: to circuit %s",
 		     c->name);
 	hop_why(h, "BGP routes of private peering lead through the gateway "
 		"to the circuit [udr]");
-	path_add(w, c->name);
-	h = hop_what(w, c->name, "private peering (MSEE -> customer edge)%s%s",
+	walk_xing(w, CAP_GATEWAY, c->gateway, LINK_GATEWAY);
+	walk_path(w, c->name);
+	h = walk_hop(w, c->name, "private peering (MSEE -> customer edge)%s%s",
 		     nh_ip ? ", BGP next hop " : "",
 		     nh_ip ? ipstr(nh_ip, a) : "");
 	if (r->nnh > 1)
@@ -611,7 +769,8 @@ to_circuit(struct walk *w, size_t ci, const struct eroute *r, uint32_t nh_ip)
 			(unsigned)r->nnh);
 	else
 		hop_why(h, "the packet leaves Azure for on-premises [seed-000]");
-	onprem_ce(w, ci);
+	walk_xing(w, CAP_CIRCUIT_PRIVATE, c->name, LINK_CIRCUIT);
+	onprem_ce(w, ci, LINK_ONPREM);
 }
 
 /* ---------------------------------------------------------------- */
@@ -622,6 +781,22 @@ static bool
 reachable(const struct topo *t, size_t a, size_t b)
 {
 	return a == b || topo_peered(t, a, b);
+}
+
+size_t
+walk_vm_at(const struct walk *w, uint32_t ip, size_t vnet)
+{
+	const struct topo *t = w->t;
+	size_t i;
+
+	if (t->vms[w->f->vm].ip == ip && (vnet == TOPO_NONE ||
+	    reachable(t, t->vms[w->f->vm].vnet, vnet)))
+		return w->f->vm;
+	for (i = 0; i < t->nvms; i++)
+		if (t->vms[i].ip == ip && (vnet == TOPO_NONE ||
+		    reachable(t, t->vms[i].vnet, vnet)))
+			return i;
+	return TOPO_NONE;
 }
 
 /* MODEL §2 VnetLocal / VNetPeering: delivered to the NIC; its inbound
@@ -640,7 +815,7 @@ deliver_vnet(struct walk *w, const struct eroute *r)
 		    (r->vnet == TOPO_NONE || t->vms[i].vnet == r->vnet))
 			vm = i;
 	if (vm == TOPO_NONE) {
-		h = drop(w, t->vnets[w->vnet].subnets[w->subnet].name, "no-host");
+		h = walk_drop(w, t->vnets[w->vnet].subnets[w->subnet].name, "no-host");
 		hop_why(h, "no NIC has address %s in VNet %s%s", ipstr(dst, a),
 			t->vnets[r->vnet != TOPO_NONE ? r->vnet : w->vnet].name,
 			r->vnet == TOPO_NONE ? " (user route to VnetLocal)" : "");
@@ -651,20 +826,26 @@ deliver_vnet(struct walk *w, const struct eroute *r)
 		const char *sname = topo_vm_subnet(t, v)->name;
 
 		if (v->vnet != w->vnet || v->subnet != w->subnet)
-			path_add(w, sname);
+			walk_path(w, sname);
 		if (!nsg_hop(w, vm, DIR_INBOUND, false))
 			return;
-		path_add(w, v->name);
+		walk_path(w, v->name);
 		w->done = true;
 		w->r->delivered = true;
 		w->r->has_source_seen = true;
 		w->r->source_seen = pkt_src(w->p);
 		w->r->source_class = source_classify(t, pkt_src(w->p));
 		w->r->tcp_connect = w->proto == PROTO_TCP;
-		h = hop_what(w, v->name, "delivered to VM %s, source seen %s",
+		w->r->replied = w->proto == PROTO_TCP;
+		w->arr = ARR_VM;
+		w->arr_vm = vm;
+		h = walk_hop(w, v->name, "delivered to VM %s, source seen %s",
 			     v->name, ipstr(pkt_src(w->p), a));
 		hop_why(h, "%s", r->nh == NH_VNETPEERING
 			? "over VNet peering [udr]" : "inside the VNet [udr]");
+		walk_xing(w, CAP_NIC, v->name, LINK_VNET);
+		if (w->err == 0)
+			w->arr_point = w->r->xing[w->r->nxing - 1].point;
 	}
 }
 
@@ -679,6 +860,7 @@ appliance(struct walk *w, uint32_t nh_ip, unsigned *visits)
 	char a[IP_STRLEN], b[IP_STRLEN];
 	struct hop *h;
 	const struct vm *v;
+	uint32_t before;
 
 	/* The same address may exist in unpeered VNets: only a NIC in this
 	 * VNet or a peered one can be the next hop [udr]. */
@@ -686,7 +868,7 @@ appliance(struct walk *w, uint32_t nh_ip, unsigned *visits)
 		if (t->vms[i].ip == nh_ip && reachable(t, t->vms[i].vnet, w->vnet))
 			vm = i;
 	if (vm == TOPO_NONE) {
-		h = drop(w, t->vnets[w->vnet].subnets[w->subnet].name,
+		h = walk_drop(w, t->vnets[w->vnet].subnets[w->subnet].name,
 			 "appliance-unreachable");
 		hop_why(h, "no NIC with address %s in this VNet or a peered one "
 			"[udr]", ipstr(nh_ip, a));
@@ -694,7 +876,7 @@ appliance(struct walk *w, uint32_t nh_ip, unsigned *visits)
 	}
 	v = &t->vms[vm];
 	if (++visits[vm] > 1) {
-		h = drop(w, v->name, "routing-loop");
+		h = walk_drop(w, v->name, "routing-loop");
 		hop_why(h, "the packet comes back to appliance %s: the route "
 			"tables send it in a circle (path so far: %zu nodes)",
 			v->name, w->r->npath);
@@ -702,23 +884,28 @@ appliance(struct walk *w, uint32_t nh_ip, unsigned *visits)
 	}
 	if (!nsg_hop(w, vm, DIR_INBOUND, false))
 		return false;
-	path_add(w, v->name);
+	walk_path(w, v->name);
 	if (!v->ip_forwarding) {
-		h = drop(w, v->name, "appliance-no-forwarding");
+		h = walk_drop(w, v->name, "appliance-no-forwarding");
 		hop_why(h, "IP forwarding is off on %s's NIC: Azure drops "
 			"packets not addressed to it [udr]", v->name);
 		return false;
 	}
-	h = hop_what(w, v->name, "network virtual appliance forwards");
+	h = walk_hop(w, v->name, "network virtual appliance forwards");
 	hop_why(h, "IP forwarding is on");
+	walk_xing(w, CAP_APPLIANCE, v->name, LINK_VNET);
+	before = pkt_src(w->p);
 	if (v->snat) {
-		uint32_t before = pkt_src(w->p);
 		pkt_set_src(w->p, v->ip, pkt_sport(w->p));
-		hop_pkt(w, h);
+		walk_hop_pkt(w, h);
 		snprintf(h->what, sizeof(h->what), "appliance SNAT %s -> %s",
 			 ipstr(before, a), ipstr(v->ip, b));
 		hop_why(h, "IP forwarding on, snat: true (its own address)");
 	}
+	/* The appliance's NIC sees the packet again on its way out. */
+	walk_xing(w, CAP_APPLIANCE, v->name, LINK_COUNT);
+	if (v->snat)
+		nat_record(w, v->name, before, pkt_sport(w->p));
 	w->sender = vm;
 	if (!nsg_hop(w, vm, DIR_OUTBOUND, false))
 		return false;
@@ -729,8 +916,8 @@ appliance(struct walk *w, uint32_t nh_ip, unsigned *visits)
 
 /* What else an engineer checks about a route decision: the routes it
  * made Invalid for the same prefix, and BGP routes that are missing. */
-static void
-route_notes(const struct topo *t, const struct rtable *rt,
+void
+walk_route_notes(const struct topo *t, const struct rtable *rt,
 	    const struct eroute *win, char *buf, size_t len)
 {
 	size_t i, o = 0;
@@ -779,11 +966,11 @@ route_step(struct walk *w, unsigned *visits)
 	struct hop *h;
 
 	if (pkt_dec_ttl(w->p) == 0) {
-		drop(w, sname, "ttl-exceeded");
+		walk_drop(w, sname, "ttl-exceeded");
 		return false;
 	}
 	if (rtable_lookup(rt, dst, w->hash, &hit) != 0) {
-		h = drop(w, sname, "no-route");
+		h = walk_drop(w, sname, "no-route");
 		hop_why(h, "no Active route of subnet %s covers %s [udr]",
 			sname, ipstr(dst, a));
 		return false;
@@ -795,18 +982,19 @@ route_step(struct walk *w, unsigned *visits)
 			 "%s: system VNet routes win over BGP [udr]",
 			 pfx_format(hit.lpm_winner->pfx, pf2));
 	}
-	h = hop_what(w, sname, "route %s -> %s%s%s",
+	h = walk_hop(w, sname, "route %s -> %s%s%s",
 		     pfx_format(hit.r->pfx, pf), nh_type_name(hit.r->nh),
 		     hit.nh_ip ? " " : "", hit.nh_ip ? ipstr(hit.nh_ip, a) : "");
-	route_notes(t, rt, hit.r, notes, sizeof(notes));
+	walk_route_notes(t, rt, hit.r, notes, sizeof(notes));
 	hop_why(h, "longest match for %s among the Active effective routes of "
 		"%s: source %s, %s%s%s", ip_format(dst, a), sname,
 		rt_source_name(hit.r->source), src, lost, notes);
+	walk_xing(w, CAP_FABRIC, t->vnets[w->vnet].name, LINK_VNET);
 
 	switch (hit.r->nh) {
 	case NH_NONE:
 		/* MODEL §2 None: dropped. */
-		h = drop(w, sname, "route-none");
+		h = walk_drop(w, sname, "route-none");
 		hop_why(h, "next hop type None drops the packet [udr]");
 		return false;
 	case NH_VNETLOCAL:
@@ -814,9 +1002,9 @@ route_step(struct walk *w, unsigned *visits)
 		deliver_vnet(w, hit.r);
 		return false;
 	case NH_SERVICE_ENDPOINT:
-		path_add(w, "azure-backbone");
+		walk_path(w, "azure-backbone");
 		arrive(w, "service endpoint: over the backbone with the "
-		       "private source [udr]");
+		       "private source [udr]", LINK_BACKBONE, ARR_ENDPOINT);
 		return false;
 	case NH_INTERNET:
 		internet_egress(w);
@@ -831,29 +1019,31 @@ route_step(struct walk *w, unsigned *visits)
 		/* MODEL §1 User: a UDR cannot target an ExpressRoute
 		 * gateway (VPN gateways only). */
 		if (t->vnets[w->vnet].gateway == NULL) {
-			h = drop(w, sname, "udr-gateway-unusable");
+			h = walk_drop(w, sname, "udr-gateway-unusable");
 			hop_why(h, "a user route with next hop "
 				"VirtualNetworkGateway, but VNet %s has no "
 				"gateway [udr]", t->vnets[w->vnet].name);
 			return false;
 		}
 		if (topo_circuit_of_vnet(t, w->vnet) != TOPO_NONE) {
-			h = drop(w, sname, "udr-gateway-unusable");
+			h = walk_drop(w, sname, "udr-gateway-unusable");
 			hop_why(h, "a user route with next hop "
 				"VirtualNetworkGateway needs a VPN gateway; an "
 				"ExpressRoute gateway cannot be a UDR target [udr]");
 			return false;
 		}
-		path_add(w, t->vnets[w->vnet].gateway);
-		h = hop_what(w, t->vnets[w->vnet].gateway,
+		walk_path(w, t->vnets[w->vnet].gateway);
+		h = walk_hop(w, t->vnets[w->vnet].gateway,
 			     "VPN gateway: to on-premises");
 		hop_why(h, "user route to the VNet's VPN gateway [udr]");
-		onprem_ce(w, TOPO_NONE);
+		walk_xing(w, CAP_GATEWAY, t->vnets[w->vnet].gateway,
+			  LINK_GATEWAY);
+		onprem_ce(w, TOPO_NONE, LINK_INTERNET);
 		return false;
 	case NH_COUNT:
 		break;
 	}
-	drop(w, sname, "no-route");
+	walk_drop(w, sname, "no-route");
 	return false;
 }
 
@@ -943,8 +1133,8 @@ sim_run_flow(struct sim *s, const struct flow *f, struct flow_result *r)
 	if ((rc = build_request(&w, r->src, r->sport, r->dst)) != 0)
 		return rc;
 
-	path_add(&w, v->name);
-	h = hop_what(&w, v->name, "send %s",
+	walk_path(&w, v->name);
+	h = walk_hop(&w, v->name, "send %s",
 		     pkt_dst(w.p) == AZURE_DNS_IP && f->proto == PROTO_UDP &&
 		     f->port == 53 ? "DNS query (UDP)" :
 		     f->proto == PROTO_TCP ? "TCP SYN" : "UDP datagram");
@@ -957,6 +1147,7 @@ sim_run_flow(struct sim *s, const struct flow *f, struct flow_result *r)
 	else
 		hop_why(h, "flow %s: %s resolves (%s) to %s", f->name, f->to,
 			origin, ipstr(r->dst, b));
+	walk_xing(&w, CAP_NIC, v->name, LINK_COUNT);
 
 	/* MODEL §5: outbound rules see the private source, before any SNAT. */
 	if (!nsg_hop(&w, f->vm, DIR_OUTBOUND, true))
@@ -964,29 +1155,40 @@ sim_run_flow(struct sim *s, const struct flow *f, struct flow_result *r)
 	/* MODEL §1: 168.63.129.16 and 169.254.169.254 are answered by the
 	 * host and never follow user or BGP routes [168]. */
 	if (r->dst == AZURE_DNS_IP || r->dst == AZURE_IMDS_IP) {
-		h = hop_what(&w, v->name, "host virtual IP: not routed");
+		h = walk_hop(&w, v->name, "host virtual IP: not routed");
 		hop_why(h, "%s is answered by the host the VM runs on; routes, "
 			"UDRs and forced tunneling do not apply [168]",
 			ipstr(r->dst, a));
-		arrive(&w, "answered by the host");
+		arrive(&w, "answered by the host", LINK_HOST, ARR_HOSTVIP);
 		goto out;
 	}
-	path_add(&w, t->vnets[v->vnet].subnets[v->subnet].name);
+	walk_path(&w, t->vnets[v->vnet].subnets[v->subnet].name);
 	if ((visits = calloc(t->nvms + 1, sizeof(*visits))) == NULL)
 		return -ENOMEM;
 	for (i = 0; i < SIM_MAX_PATH && !w.done; i++) {
 		if (!route_step(&w, visits) || w.done)
 			break;
-		path_add(&w, t->vnets[w.vnet].subnets[w.subnet].name);
+		walk_path(&w, t->vnets[w.vnet].subnets[w.subnet].name);
 	}
 	free(visits);
 	if (!w.done)
-		drop(&w, "engine", "path-too-long");
+		walk_drop(&w, "engine", "path-too-long");
 out:
 	if (!r->delivered) {
 		r->tcp_connect = false;
+		r->replied = false;
 		r->activation = ACT_NONE;
 	}
+	/* MODEL §7: the answer goes home by the model's routes; a TCP
+	 * connection needs it, and so does the service's verdict. */
+	if (r->replied && w.err == 0)
+		reply_walk(&w);
+	if (r->replied && (!r->reply_delivered || r->asymmetric)) {
+		r->tcp_connect = false;
+		r->activation = ACT_NONE;
+	}
+	if (w.err != 0)
+		return w.err;
 	expect_check(r);
 	return 0;
 }

@@ -27,7 +27,63 @@
 				 * DNS's 253: names are never cut */
 #define SIM_TTL 128		/* initial TTL (Windows' default) */
 
+#define SIM_MAX_XINGS 64		/* capture-point crossings per flow */
+#define SIM_MAX_NATS 8		/* translations per flow */
+
+/*
+ * Capture points (MODEL §7): the places where a packet can be seen, each a
+ * kind and an instance ("nic-vm1", "circuit-er1-private"). The engine
+ * numbers them as walks meet them; sim_point_name gives the name, which is
+ * also the capture file's name without ".pcap".
+ */
+enum cap_kind {
+	CAP_NIC,		/* a VM's NIC (the sender, or a VM destination) */
+	CAP_FABRIC,		/* a VNet's fabric, after the route decision */
+	CAP_AZURE_EDGE,		/* Azure's Internet edge, after its SNAT */
+	CAP_GATEWAY,		/* an ExpressRoute or VPN gateway */
+	CAP_CIRCUIT_PRIVATE,	/* a circuit's private peering */
+	CAP_CIRCUIT_PUBLIC,	/* a circuit's public peering */
+	CAP_ONPREM_INSIDE,	/* on-premises, inside the edge NAT */
+	CAP_ONPREM_OUTSIDE,	/* on-premises, outside the edge NAT */
+	CAP_APPLIANCE,		/* a network virtual appliance's NIC */
+	CAP_DEST,		/* a destination service or host */
+	CAP_COUNT
+};
+
+const char *cap_kind_name(enum cap_kind k);
+
+/*
+ * One crossing of a capture point by the packet of one direction, with
+ * the packet's addresses there: the exchange (capture/xchg.h) rebuilds
+ * every packet of the flow at every crossing from these. at_us counts
+ * from the moment the direction's first packet left its origin.
+ */
+struct xing {
+	uint32_t src, dst;
+	uint16_t sport, dport;
+	uint16_t point;		/* sim_point_name(s, point) */
+	uint8_t ttl;
+	uint8_t reply;		/* 0: request direction, 1: reply */
+	uint16_t hop;		/* the trace line it belongs to */
+	uint16_t pad;
+	uint32_t at_us;
+	uint32_t pktno;		/* first packet's number in its capture file,
+				 * 0 until captures are written */
+};
+
+_Static_assert(sizeof(struct xing) == 28, "struct xing is 28 bytes");
+
+/* A translation a NAT made on the request's way: undone on the reply's
+ * (MODEL §7: NAT is stateful). */
+struct natrec {
+	uint16_t point;		/* where it happened */
+	uint16_t inside_port, outside_port;
+	uint32_t inside, outside;
+	char who[SIM_NODE_LEN];
+};
+
 struct hop {
+	bool reply;		/* a step of the reply's way back */
 	char node[SIM_NODE_LEN];
 	char what[256];
 	char why[512];
@@ -68,6 +124,19 @@ struct flow_result {
 	size_t nexp;
 	bool all_ok;
 	struct pkt request;		/* the request as delivered/dropped */
+
+	/* MODEL §7: the reply, routed by the model from the destination. */
+	bool replied;			/* the destination answers */
+	bool reply_delivered;		/* the answer reached the VM as the
+					 * answer to what it sent */
+	bool asymmetric;		/* it came back another way */
+	const char *reply_drop_reason;	/* static string, NULL if none */
+	char rpath[SIM_MAX_PATH][SIM_NODE_LEN];
+	size_t nrpath;
+	struct natrec nat[SIM_MAX_NATS];
+	size_t nnat;
+	struct xing xing[SIM_MAX_XINGS];
+	size_t nxing;
 };
 
 struct sim;
@@ -92,6 +161,15 @@ const struct nsgctx *sim_nsgctx(const struct sim *s, size_t vnet,
  * context (MODEL.md §5); with_platform false is IP flow verify's view. */
 void sim_nsg_eval(const struct sim *s, size_t vm, const struct nsg_query *q,
 		  bool with_platform, struct nsg_verdict *v);
+
+/* The name of capture point i ("nic-vm1"), or NULL past the last one;
+ * sim_npoints counts the points met so far. */
+const char *sim_point_name(const struct sim *s, size_t i);
+size_t sim_npoints(const struct sim *s);
+enum cap_kind sim_point_kind(const struct sim *s, size_t i);
+
+/* The topology a sim was built for. */
+const struct topo *sim_topo(const struct sim *s);
 
 /* Compare r with its flow's expectations (expect.c). Fills r->exp,
  * r->nexp and r->all_ok. */

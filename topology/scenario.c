@@ -2016,6 +2016,7 @@ static const struct scn_key scn_expect_keys[EXP_COUNT] = {
 	[EXP_FLOW_LOGGED] = { "flow_logged", false },
 	[EXP_IP_FLOW_VERIFY] = { "ip_flow_verify", false },
 	[EXP_DROP_REASON] = { "drop_reason", false },
+	[EXP_ASYMMETRIC] = { "asymmetric", false },
 };
 
 static const char *const scn_activations[] = { "accepted", "refused" };
@@ -2079,6 +2080,8 @@ scn_expect_key(struct scn *s, yaml_node_t *n, enum exp_key k,
 		return scn_bool(s, n, key, &x->tcp_connect);
 	case EXP_FLOW_LOGGED:
 		return scn_bool(s, n, key, &x->flow_logged);
+	case EXP_ASYMMETRIC:
+		return scn_bool(s, n, key, &x->asymmetric);
 	case EXP_ACTIVATION:
 		if (scn_word(s, n, key, scn_activations, 2,
 		    "accepted or refused", &w) != 1)
@@ -2256,6 +2259,28 @@ scn_model(struct scn *s, yaml_node_t *n)
 	    &mo->kms_accepts_public_peering_nat);
 }
 
+/* MODEL §7: `timing:` overrides the one-way delay of each kind of link,
+ * in microseconds. */
+static void
+scn_timing(struct scn *s, yaml_node_t *n)
+{
+	struct scn_key keys[LINK_COUNT];
+	struct scn_map m;
+	unsigned long v;
+	size_t k;
+
+	for (k = 0; k < LINK_COUNT; k++)
+		keys[k] = (struct scn_key){ link_kind_name((enum link_kind)k),
+					    false };
+	if (n == NULL || scn_map_read(s, n, "'timing'", "timing", keys,
+	    LINK_COUNT, &m) == -1)
+		return;
+	for (k = 0; k < LINK_COUNT; k++)
+		if (scn_uint(s, m.val[k], keys[k].name, 0, TIMING_MAX_US,
+		    &v) == 1)
+			s->t->timing.us[k] = (uint32_t)v;
+}
+
 static void
 scn_cloud(struct scn *s, yaml_node_t *n)
 {
@@ -2335,7 +2360,7 @@ scn_tags(struct scn *s, yaml_node_t *n)
 enum {
 	TOP_SCENARIO, TOP_DESCRIPTION, TOP_CLOUD, TOP_TAGS, TOP_VNETS,
 	TOP_VMS, TOP_RTABLES, TOP_NSGS, TOP_ER, TOP_ONPREM, TOP_DNS,
-	TOP_FLOWS, TOP_MODEL, TOP_N
+	TOP_FLOWS, TOP_MODEL, TOP_TIMING, TOP_N
 };
 static const struct scn_key scn_top_keys[TOP_N] = {
 	[TOP_SCENARIO] = { "scenario", true },
@@ -2351,6 +2376,7 @@ static const struct scn_key scn_top_keys[TOP_N] = {
 	[TOP_DNS] = { "dns", false },
 	[TOP_FLOWS] = { "flows", false },
 	[TOP_MODEL] = { "model", false },
+	[TOP_TIMING] = { "timing", false },
 };
 
 static void
@@ -2371,6 +2397,7 @@ scn_root(struct scn *s, yaml_node_t *root)
 	    &s->t->description);
 	scn_cloud(s, m.val[TOP_CLOUD]);
 	scn_model(s, m.val[TOP_MODEL]);
+	scn_timing(s, m.val[TOP_TIMING]);
 	scn_tags(s, m.val[TOP_TAGS]);
 	scn_rtables(s, m.val[TOP_RTABLES]);
 	scn_nsgs(s, m.val[TOP_NSGS]);

@@ -16,6 +16,28 @@ topo_init(struct topo *t)
 	t->model.vnet_tag_includes_default_route = true;
 	t->model.lkm_off_with_forced_default = true;
 	t->model.kms_accepts_public_peering_nat = true;
+	/* MODEL §7: default one-way delays, documented in docs/format.md. */
+	t->timing.us[LINK_VNET] = 30;
+	t->timing.us[LINK_GATEWAY] = 250;
+	t->timing.us[LINK_CIRCUIT] = 1000;
+	t->timing.us[LINK_ONPREM] = 200;
+	t->timing.us[LINK_INTERNET] = 12000;
+	t->timing.us[LINK_BACKBONE] = 2000;
+	t->timing.us[LINK_HOST] = 20;
+	t->timing.us[LINK_ANSWER] = 100;
+}
+
+const char *
+link_kind_name(enum link_kind k)
+{
+	static const char *const names[LINK_COUNT] = {
+		[LINK_VNET] = "vnet", [LINK_GATEWAY] = "gateway",
+		[LINK_CIRCUIT] = "circuit", [LINK_ONPREM] = "onprem",
+		[LINK_INTERNET] = "internet", [LINK_BACKBONE] = "backbone",
+		[LINK_HOST] = "host", [LINK_ANSWER] = "answer",
+	};
+
+	return (unsigned)k < LINK_COUNT ? names[k] : "?";
 }
 
 static void
@@ -321,6 +343,7 @@ static const char *const exp_keys[EXP_COUNT] = {
 	[EXP_FLOW_LOGGED] = "flow_logged",
 	[EXP_IP_FLOW_VERIFY] = "ip_flow_verify",
 	[EXP_DROP_REASON] = "drop_reason",
+	[EXP_ASYMMETRIC] = "asymmetric",
 };
 
 #define PARSER(fn, type, tab)						\

@@ -223,12 +223,13 @@ enum exp_key {
 	EXP_FLOW_LOGGED,
 	EXP_IP_FLOW_VERIFY,
 	EXP_DROP_REASON,
+	EXP_ASYMMETRIC,		/* extension: the reply came back another way */
 	EXP_COUNT
 };
 
 struct expect {
 	unsigned have;			/* bit (1u << enum exp_key) per key given */
-	bool delivered, tcp_connect, flow_logged;
+	bool delivered, tcp_connect, flow_logged, asymmetric;
 	enum activation activation;
 	bool source_is_ip;
 	uint32_t source_ip;
@@ -265,6 +266,32 @@ struct model_opts {
 	bool kms_accepts_public_peering_nat;	/* §4, default true */
 };
 
+/*
+ * The simulated clock (MODEL §7): the one-way delay of each kind of link
+ * a packet crosses, in microseconds, and the time a destination takes to
+ * answer. Captures and flow logs take their timestamps from it, never
+ * from the wall clock. A scenario overrides them under `timing:`.
+ */
+enum link_kind {
+	LINK_VNET,		/* NIC <-> VNet fabric <-> NIC, appliance */
+	LINK_GATEWAY,		/* fabric <-> ExpressRoute/VPN gateway */
+	LINK_CIRCUIT,		/* gateway <-> MSEE <-> customer edge */
+	LINK_ONPREM,		/* customer edge <-> edge NAT, on-premises LAN */
+	LINK_INTERNET,		/* across the Internet */
+	LINK_BACKBONE,		/* Azure edge <-> Azure public services */
+	LINK_HOST,		/* NIC <-> the host's virtual IPs (DNS, IMDS) */
+	LINK_ANSWER,		/* a destination's time to answer */
+	LINK_COUNT
+};
+
+#define TIMING_MAX_US 10000000u	/* 10 s: a bound, not a model */
+
+struct timing {
+	uint32_t us[LINK_COUNT];
+};
+
+const char *link_kind_name(enum link_kind k);
+
 struct topo {
 	char *file;			/* path as given; srcpos.file points here */
 	char *dir;			/* its directory, for relative paths */
@@ -272,6 +299,7 @@ struct topo {
 	char *description;
 	enum cloud cloud;
 	struct model_opts model;
+	struct timing timing;
 	struct tagset *tags;		/* the cloud's tags: built-in or loaded */
 	char *service_tags_file;	/* NULL: built-in list */
 

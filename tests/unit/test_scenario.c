@@ -495,6 +495,7 @@ static const char full[] =
 "      flow_logged: false\n"				/* 90 */
 "      ip_flow_verify: Deny\n"
 "      drop_reason: route-none\n"
+"      asymmetric: true\n"
 "  - from: VM1\n"
 "    to: 8.8.8.8\n"
 "    protocol: udp\n"
@@ -711,6 +712,7 @@ START_TEST(test_full)
 	ck_assert_str_eq(f->expect.nsg_rule, "AzurePlatformLKM");
 	ck_assert_int_eq(f->expect.ip_flow_verify, ACCESS_DENY);
 	ck_assert_str_eq(f->expect.drop_reason, "route-none");
+	ck_assert(f->expect.asymmetric);
 	ck_assert_int_eq(f->expect.pos[EXP_ACTIVATION].line, 84);
 	ck_assert_int_eq(f->expect.pos[EXP_ACTIVATION].col, 7);
 	f = &t.flows[1];

@@ -1,0 +1,564 @@
+/*
+ * reply.c: the destination's answer, walked home (MODEL §7).
+ *
+ * The reply is not the request's path read backwards: it starts where the
+ * request arrived, addressed to the source the destination saw, and each
+ * place on its way routes it by what the model knows there. Public
+ * addresses go to whoever owns them (a NAT that translated the request, or
+ * nobody); on-premises sends Azure's private addresses over the circuit
+ * whose gateway advertises them; inside Azure the subnet's effective routes
+ * decide, appliances included. Every NAT on the way must hold the
+ * translation it made for the request (NAT is stateful) and undoes it.
+ * At home the VM accepts the answer only if it comes from the address and
+ * port it sent to; a stateful appliance that sees one direction only
+ * drops the connection. Either case is an asymmetric route: the flow fails
+ * as it would in Azure.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/services.h"
+#include "sim/walkint.h"
+
+/* Where the reply is. */
+enum rloc {
+	RL_PUBLIC,		/* a public address, on the Internet or backbone */
+	RL_ONPREM,		/* at the customer edge, private destination */
+	RL_FABRIC,		/* in a VNet's fabric: deliver to the NIC */
+	RL_SUBNET,		/* leaving a NIC: route by its subnet */
+};
+
+static const char *
+ipstr(uint32_t ip, char buf[IP_STRLEN])
+{
+	return ip_format(ip, buf);
+}
+
+/* The translation whose outside is the reply's destination. */
+static const struct natrec *
+nat_find(const struct flow_result *r, uint32_t ip, uint16_t port)
+{
+	size_t i;
+
+	for (i = r->nnat; i-- > 0;)
+		if (r->nat[i].outside == ip && r->nat[i].outside_port == port)
+			return &r->nat[i];
+	return NULL;
+}
+
+/* Undo translation n on the reply (destination back to the inside). */
+static void
+nat_undo(struct walk *w, const struct natrec *n, const char *node)
+{
+	char a[IP_STRLEN], b[IP_STRLEN];
+	struct hop *h;
+
+	pkt_set_dst(w->p, n->inside, n->inside_port);
+	h = walk_hop(w, node, "un-NAT %s -> %s", ipstr(n->outside, a),
+		     ipstr(n->inside, b));
+	hop_why(h, "%s translated the request; its state maps %s:%u back "
+		"[nat]", n->who, a, n->outside_port);
+}
+
+/* Did the request cross point? */
+static bool
+request_crossed(const struct walk *w, uint16_t point)
+{
+	const struct flow_result *r = w->r;
+	size_t i;
+
+	for (i = 0; i < r->nxing; i++)
+		if (!r->xing[i].reply && r->xing[i].point == point)
+			return true;
+	return false;
+}
+
+/* The appliances the request crossed that the reply did not. */
+static const char *
+appliance_missed(const struct walk *w)
+{
+	const struct flow_result *r = w->r;
+	size_t i, k;
+
+	for (i = 0; i < r->nxing; i++) {
+		const struct xing *x = &r->xing[i];
+		bool seen = false;
+
+		if (x->reply || sim_point_kind(w->s, x->point) != CAP_APPLIANCE)
+			continue;
+		for (k = 0; k < r->nxing; k++)
+			seen |= r->xing[k].reply &&
+				r->xing[k].point == x->point;
+		if (!seen)
+			return sim_point_name(w->s, x->point);
+	}
+	return NULL;
+}
+
+static void
+asymmetric(struct walk *w, const char *node, const char *reason)
+{
+	w->r->asymmetric = true;
+	(void)walk_drop(w, node, reason);
+}
+
+/* The reply at the flow's own NIC. */
+static void
+home(struct walk *w, enum link_kind link)
+{
+	const struct topo *t = w->t;
+	const struct flow_result *r = w->r;
+	const struct vm *v = &t->vms[w->f->vm];
+	char a[IP_STRLEN], b[IP_STRLEN];
+	const char *missed;
+	struct hop *h;
+
+	walk_path(w, v->name);
+	walk_xing(w, CAP_NIC, v->name, link);
+	/* The VM's TCP/IP stack matches the answer to what it sent. */
+	if (pkt_src(w->p) != r->dst || pkt_sport(w->p) != w->f->port ||
+	    pkt_dport(w->p) != r->sport) {
+		h = walk_hop(w, v->name, "reply from %s:%u, but %s sent to "
+			     "%s:%u", ipstr(pkt_src(w->p), a), pkt_sport(w->p),
+			     v->name, ipstr(r->dst, b), w->f->port);
+		hop_why(h, "the answer came back another way than the request "
+			"went and carries another source: the VM's stack "
+			"drops it (asymmetric routing)");
+		asymmetric(w, v->name, "reply-mismatch");
+		return;
+	}
+	/* A stateful appliance that saw the request but not the reply
+	 * never completes the connection. */
+	if ((missed = appliance_missed(w)) != NULL) {
+		h = walk_hop(w, v->name, "reply bypassed appliance %s",
+			     missed + strlen("appliance-"));
+		hop_why(h, "the request crossed appliance %s, the reply did "
+			"not: a stateful appliance sees half the connection "
+			"and drops what follows (asymmetric routing) [udr]",
+			missed + strlen("appliance-"));
+		asymmetric(w, v->name, "asymmetric-appliance");
+		return;
+	}
+	w->r->reply_delivered = true;
+	w->done = true;
+	h = walk_hop(w, v->name, "reply delivered to %s from %s:%u", v->name,
+		     ipstr(pkt_src(w->p), a), pkt_sport(w->p));
+	hop_why(h, "return traffic of a connection the NSGs allowed: NSGs are "
+		"stateful [nsg]");
+}
+
+/* Did the reply cross point before crossing number end? (a loop among
+ * appliances) */
+static bool
+reply_crossed_before(const struct walk *w, uint16_t point, int end)
+{
+	const struct flow_result *r = w->r;
+	int i;
+
+	for (i = 0; i < end; i++)
+		if (r->xing[i].reply && r->xing[i].point == point)
+			return true;
+	return false;
+}
+
+/* In a VNet's fabric: hand the reply to the NIC that owns its
+ * destination. Returns the next place (*vm: the appliance that forwards
+ * it), or -1 when the walk ends. */
+static int
+fabric(struct walk *w, size_t *vm)
+{
+	const struct topo *t = w->t;
+	uint32_t dst = pkt_dst(w->p);
+	size_t o = walk_vm_at(w, dst, w->vnet);
+	const struct natrec *n;
+	const struct vm *v;
+	char a[IP_STRLEN];
+	struct hop *h;
+
+	if (o == w->f->vm) {
+		home(w, LINK_VNET);
+		return -1;
+	}
+	if (o == TOPO_NONE) {
+		h = walk_drop(w, t->vnets[w->vnet].name, "no-host");
+		hop_why(h, "no NIC in VNet %s or a peered one has address %s "
+			"[udr]", t->vnets[w->vnet].name, ipstr(dst, a));
+		return -1;
+	}
+	v = &t->vms[o];
+	/* Only an appliance that SNATed the request owns its answer. */
+	walk_path(w, v->name);
+	walk_xing(w, v->ip_forwarding ? CAP_APPLIANCE : CAP_NIC, v->name,
+		  LINK_VNET);
+	if ((n = nat_find(w->r, dst, pkt_dport(w->p))) == NULL) {
+		h = walk_drop(w, v->name, "no-nat-state");
+		hop_why(h, "%s holds no translation for %s:%u: it did not "
+			"send the request", v->name, ipstr(dst, a),
+			pkt_dport(w->p));
+		return -1;
+	}
+	nat_undo(w, n, v->name);
+	walk_xing(w, CAP_APPLIANCE, v->name, LINK_COUNT);
+	*vm = o;
+	return RL_SUBNET;
+}
+
+/* Leaving VM vm's NIC (the destination, or an appliance forwarding):
+ * route by its subnet's effective routes. */
+static int
+subnet_route(struct walk *w, size_t *vmp)
+{
+	const struct topo *t = w->t;
+	const struct vm *v = &t->vms[*vmp];
+	const struct rtable *rt = sim_rtable(w->s, v->vnet, v->subnet);
+	const char *sname = topo_vm_subnet(t, v)->name;
+	uint32_t dst = pkt_dst(w->p);
+	struct route_hit hit;
+	char a[IP_STRLEN], pf[PFX_STRLEN], src[160], notes[240];
+	size_t nva;
+	struct hop *h;
+	int before;
+
+	w->vnet = v->vnet;
+	w->subnet = v->subnet;
+	walk_path(w, sname);
+	if (pkt_dec_ttl(w->p) == 0) {
+		walk_drop(w, sname, "ttl-exceeded");
+		return -1;
+	}
+	if (rtable_lookup(rt, dst, 0, &hit) != 0) {
+		h = walk_drop(w, sname, "no-route");
+		hop_why(h, "no Active route of subnet %s covers %s [udr]",
+			sname, ipstr(dst, a));
+		return -1;
+	}
+	eroute_describe(t, hit.r, src, sizeof(src));
+	walk_route_notes(t, rt, hit.r, notes, sizeof(notes));
+	h = walk_hop(w, sname, "route %s -> %s%s%s", pfx_format(hit.r->pfx, pf),
+		     nh_type_name(hit.r->nh), hit.nh_ip ? " " : "",
+		     hit.nh_ip ? ipstr(hit.nh_ip, a) : "");
+	hop_why(h, "the reply to %s follows %s's routes: source %s, %s%s",
+		ip_format(dst, a), sname, rt_source_name(hit.r->source), src,
+		notes);
+	walk_xing(w, CAP_FABRIC, t->vnets[v->vnet].name, LINK_VNET);
+
+	switch (hit.r->nh) {
+	case NH_VNETLOCAL:
+	case NH_VNETPEERING:
+		return RL_FABRIC;
+	case NH_VIRTUAL_APPLIANCE:
+		nva = walk_vm_at(w, hit.r->nh_ips[0], v->vnet);
+		if (nva == TOPO_NONE || !t->vms[nva].ip_forwarding) {
+			h = walk_drop(w, sname, "appliance-unreachable");
+			hop_why(h, "no NIC forwards for %s [udr]",
+				ipstr(hit.r->nh_ips[0], a));
+			return -1;
+		}
+		walk_path(w, t->vms[nva].name);
+		before = (int)w->r->nxing;
+		walk_xing(w, CAP_APPLIANCE, t->vms[nva].name, LINK_VNET);
+		if (w->err != 0 || (int)w->r->nxing == before)
+			return -1;
+		if (reply_crossed_before(w, w->r->xing[before].point, before)) {
+			h = walk_drop(w, t->vms[nva].name, "routing-loop");
+			hop_why(h, "the reply comes back to appliance %s: the "
+				"route tables send it in a circle",
+				t->vms[nva].name);
+			return -1;
+		}
+		if (!request_crossed(w, w->r->xing[before].point)) {
+			h = walk_hop(w, t->vms[nva].name, "appliance %s has no "
+				     "state for this connection",
+				     t->vms[nva].name);
+			hop_why(h, "the reply is routed through %s, which the "
+				"request never crossed: a stateful appliance "
+				"drops an answer to a connection it did not "
+				"see open (asymmetric routing) [udr]",
+				t->vms[nva].name);
+			asymmetric(w, t->vms[nva].name, "asymmetric-appliance");
+			return -1;
+		}
+		h = walk_hop(w, t->vms[nva].name, "network virtual appliance "
+			     "forwards the reply");
+		hop_why(h, "it saw the request: the connection is known");
+		walk_xing(w, CAP_APPLIANCE, t->vms[nva].name, LINK_COUNT);
+		*vmp = nva;
+		return RL_SUBNET;
+	case NH_INTERNET:
+	case NH_SERVICE_ENDPOINT:
+		if (pfx_contains_ip((struct pfx){ IP4(10, 0, 0, 0), 8 }, dst) ||
+		    pfx_contains_ip((struct pfx){ IP4(172, 16, 0, 0), 12 }, dst) ||
+		    pfx_contains_ip((struct pfx){ IP4(192, 168, 0, 0), 16 }, dst) ||
+		    pfx_contains_ip((struct pfx){ IP4(100, 64, 0, 0), 10 }, dst)) {
+			h = walk_drop(w, sname, "reply-no-route");
+			hop_why(h, "%s is a private address: the Internet does "
+				"not carry it back [udr]", ipstr(dst, a));
+			return -1;
+		}
+		return RL_PUBLIC;
+	case NH_VNET_GATEWAY:
+		if (hit.r->source == RT_BGP) {
+			const struct circuit *c = &t->circuits[hit.r->circuit];
+			walk_path(w, c->gateway);
+			walk_xing(w, CAP_GATEWAY, c->gateway, LINK_GATEWAY);
+			walk_path(w, c->name);
+			h = walk_hop(w, c->name, "private peering (MSEE -> "
+				     "customer edge)");
+			hop_why(h, "BGP route of private peering [udr]");
+			walk_xing(w, CAP_CIRCUIT_PRIVATE, c->name, LINK_CIRCUIT);
+			return RL_ONPREM;
+		}
+		h = walk_drop(w, sname, "reply-no-route");
+		hop_why(h, "a user route to a gateway does not carry the reply "
+			"[udr]");
+		return -1;
+	case NH_NONE:
+		h = walk_drop(w, sname, "route-none");
+		hop_why(h, "next hop type None drops the reply [udr]");
+		return -1;
+	case NH_COUNT:
+		break;
+	}
+	walk_drop(w, sname, "no-route");
+	return -1;
+}
+
+/* The circuit whose public peering NAT pool holds ip. */
+static size_t
+pool_circuit(const struct topo *t, uint32_t ip)
+{
+	size_t i, k;
+
+	for (i = 0; i < t->ncircuits; i++)
+		for (k = 0; t->circuits[i].public_peering &&
+		     k < t->circuits[i].nnat_pool; k++)
+			if (pfx_contains_ip(t->circuits[i].nat_pool[k], ip))
+				return i;
+	return TOPO_NONE;
+}
+
+/* On the Internet or the backbone, addressed to a public IP: it goes to
+ * the NAT that owns it, or nowhere. */
+static int
+public_hop(struct walk *w)
+{
+	const struct topo *t = w->t;
+	uint32_t dst = pkt_dst(w->p);
+	const struct natrec *n = nat_find(w->r, dst, pkt_dport(w->p));
+	enum cap_kind k;
+	size_t ci, vm;
+	char a[IP_STRLEN];
+	struct hop *h;
+	enum link_kind medium = w->arr == ARR_AZURE ? LINK_BACKBONE
+						    : LINK_INTERNET;
+
+	if (n == NULL) {
+		h = walk_drop(w, "internet", "reply-no-route");
+		hop_why(h, "nothing on the way holds %s:%u: no NAT translated "
+			"the request to it", ipstr(dst, a), pkt_dport(w->p));
+		return -1;
+	}
+	k = sim_point_kind(w->s, n->point);
+	switch (k) {
+	case CAP_AZURE_EDGE:
+		ci = topo_circuit_of_vnet(t, t->vms[w->f->vm].vnet);
+		if (w->r->hairpin == HAIRPIN_AZURE && ci != TOPO_NONE) {
+			/* MODEL §3: back over the same turn at the MSEE. */
+			walk_path(w, t->circuits[ci].name);
+			h = walk_hop(w, t->circuits[ci].name, "reply turns "
+				     "around at the MSEE");
+			hop_why(h, "public peering, as the request [seed-000]");
+			walk_xing(w, CAP_CIRCUIT_PUBLIC, t->circuits[ci].name,
+				  LINK_BACKBONE);
+			medium = LINK_BACKBONE;
+		}
+		walk_path(w, "azure-edge");
+		walk_xing(w, CAP_AZURE_EDGE, NULL, medium);
+		nat_undo(w, n, "azure-edge");
+		/* Azure's SNAT belongs to the NIC that sent the request. */
+		vm = walk_vm_at(w, pkt_dst(w->p), TOPO_NONE);
+		if (vm == TOPO_NONE)
+			vm = w->f->vm;
+		w->vnet = t->vms[vm].vnet;
+		walk_xing(w, CAP_FABRIC, t->vnets[w->vnet].name, LINK_VNET);
+		return RL_FABRIC;
+	case CAP_ONPREM_OUTSIDE:
+		walk_path(w, t->onprem.name);
+		walk_xing(w, CAP_ONPREM_OUTSIDE, t->onprem.name, LINK_INTERNET);
+		nat_undo(w, n, t->onprem.name);
+		walk_xing(w, CAP_ONPREM_INSIDE, t->onprem.name, LINK_ONPREM);
+		return RL_ONPREM;
+	case CAP_CIRCUIT_PUBLIC:
+		/* MODEL §3: the NAT pool is advertised over public peering:
+		 * Azure sends the answer back over it [er-nat]. */
+		if ((ci = pool_circuit(t, dst)) == TOPO_NONE)
+			break;
+		walk_path(w, t->circuits[ci].name);
+		walk_xing_at(w, n->point, LINK_BACKBONE);
+		h = walk_hop(w, t->circuits[ci].name, "public peering "
+			     "(MSEE -> customer edge)");
+		hop_why(h, "%s is in the NAT pool the customer advertises over "
+			"public peering [er-nat]", ipstr(dst, a));
+		walk_path(w, t->onprem.name);
+		walk_xing(w, CAP_ONPREM_INSIDE, t->onprem.name, LINK_CIRCUIT);
+		nat_undo(w, n, t->onprem.name);
+		return RL_ONPREM;
+	default:
+		break;
+	}
+	h = walk_drop(w, "internet", "reply-no-route");
+	hop_why(h, "%s's translation cannot be reached from the Internet",
+		n->who);
+	return -1;
+}
+
+/* At the customer edge with a private destination: Azure's gateways
+ * advertise their VNets' prefixes over private peering. */
+static int
+onprem_hop(struct walk *w)
+{
+	const struct topo *t = w->t;
+	uint32_t dst = pkt_dst(w->p);
+	size_t vm = topo_vm_by_ip(t, dst), ci = TOPO_NONE, vn;
+	const char *gw;
+	char a[IP_STRLEN];
+	struct hop *h;
+
+	if (vm == TOPO_NONE) {
+		h = walk_drop(w, t->onprem.name, "reply-no-route");
+		hop_why(h, "%s is in no VNet on-premises can reach",
+			ipstr(dst, a));
+		return -1;
+	}
+	vn = t->vms[vm].vnet;
+	ci = topo_circuit_of_vnet(t, vn);
+	if (ci != TOPO_NONE) {
+		const struct circuit *c = &t->circuits[ci];
+		gw = c->gateway;
+		h = walk_hop(w, t->onprem.name, "customer edge: %s is in VNet "
+			     "%s, over private peering", ipstr(dst, a),
+			     t->vnets[vn].name);
+		hop_why(h, "gateway %s advertises the VNet's address space to "
+			"on-premises over BGP [udr]", gw);
+		walk_path(w, c->name);
+		walk_xing(w, CAP_CIRCUIT_PRIVATE, c->name, LINK_ONPREM);
+		walk_path(w, gw);
+		walk_xing(w, CAP_GATEWAY, gw, LINK_CIRCUIT);
+	} else if ((gw = t->vnets[vn].gateway) != NULL) {
+		h = walk_hop(w, t->onprem.name, "on-premises: %s is in VNet "
+			     "%s, over the VPN", ipstr(dst, a),
+			     t->vnets[vn].name);
+		hop_why(h, "VPN gateway %s [udr]", gw);
+		walk_path(w, gw);
+		walk_xing(w, CAP_GATEWAY, gw, LINK_INTERNET);
+	} else {
+		h = walk_drop(w, t->onprem.name, "reply-no-route");
+		hop_why(h, "VNet %s has no gateway: on-premises has no route "
+			"to %s", t->vnets[vn].name, ipstr(dst, a));
+		return -1;
+	}
+	h = walk_hop(w, gw, "gateway: into VNet %s", t->vnets[vn].name);
+	hop_why(h, "the gateway delivers into the VNet's fabric (route tables "
+		"on the GatewaySubnet are not modelled)");
+	w->vnet = vn;
+	walk_xing(w, CAP_FABRIC, t->vnets[vn].name, LINK_GATEWAY);
+	return RL_FABRIC;
+}
+
+/* The reply packet: addresses swapped, a SYN-ACK or a datagram; only
+ * its addresses matter to the walk (capture/xchg.c builds the real
+ * packets of the exchange). */
+static int
+build_reply(struct walk *w, struct pkt *p)
+{
+	const struct pkt *q = &w->r->request;
+
+	if (w->proto == PROTO_TCP)
+		return pkt_build_tcp(w->s->pb, p, pkt_dst(q), pkt_dport(q),
+				     pkt_src(q), pkt_sport(q), 0, 0,
+				     PKT_SYN | PKT_ACK, SIM_TTL, NULL, 0);
+	return pkt_build_udp(w->s->pb, p, pkt_dst(q), pkt_dport(q),
+			     pkt_src(q), pkt_sport(q), SIM_TTL, NULL, 0);
+}
+
+void
+reply_walk(struct walk *w)
+{
+	const struct topo *t = w->t;
+	const char *node;
+	struct pkt p;
+	int loc = -1;
+	size_t vm = 0, step;
+	struct hop *h;
+	char a[IP_STRLEN];
+	int rc;
+
+	if ((rc = build_reply(w, &p)) != 0) {
+		w->err = rc;
+		return;
+	}
+	w->p = &p;
+	w->reply = true;
+	w->done = false;
+	w->clock_us = 0;
+
+	/* The answer leaves where the request arrived: the same capture
+	 * point, after the destination's time to answer. */
+	node = w->arr == ARR_VM ? t->vms[w->arr_vm].name
+	       : sim_point_name(w->s, w->arr_point) + strlen("dest-");
+	walk_path(w, node);
+	h = walk_hop(w, node, "answer to %s:%u", ipstr(pkt_dst(&p), a),
+		     pkt_dport(&p));
+	hop_why(h, "addressed to the source the destination saw; each place "
+		"on the way routes it by what the model knows there [nat]");
+	walk_xing_at(w, w->arr_point, LINK_ANSWER);
+
+	switch (w->arr) {
+	case ARR_HOSTVIP:
+		home(w, LINK_HOST);
+		return;
+	case ARR_VM:
+		vm = w->arr_vm;
+		loc = RL_SUBNET;
+		break;
+	case ARR_AZURE:
+	case ARR_INTERNET:
+		loc = RL_PUBLIC;
+		break;
+	case ARR_ONPREM:
+		walk_path(w, t->onprem.name);
+		walk_xing(w, CAP_ONPREM_INSIDE, t->onprem.name, LINK_ONPREM);
+		loc = RL_ONPREM;
+		break;
+	case ARR_ENDPOINT:
+		/* The service answers over the backbone to the private
+		 * address, as the request came [udr]. */
+		w->vnet = t->vms[w->f->vm].vnet;
+		walk_xing(w, CAP_FABRIC, t->vnets[w->vnet].name, LINK_BACKBONE);
+		loc = RL_FABRIC;
+		break;
+	case ARR_NONE:
+		w->done = true;
+		return;
+	}
+	for (step = 0; step < SIM_MAX_PATH && !w->done && loc >= 0; step++) {
+		switch (loc) {
+		case RL_PUBLIC:
+			loc = public_hop(w);
+			break;
+		case RL_ONPREM:
+			loc = onprem_hop(w);
+			break;
+		case RL_FABRIC:
+			loc = fabric(w, &vm);
+			break;
+		case RL_SUBNET:
+			loc = subnet_route(w, &vm);
+			break;
+		default:
+			loc = -1;
+		}
+	}
+	if (!w->done)
+		walk_drop(w, "engine", "reply-path-too-long");
+}

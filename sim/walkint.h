@@ -1,0 +1,84 @@
+/*
+ * walkint.h: what the request's walk (walk.c) and the reply's (reply.c)
+ * share inside the engine. Not for the rest of ftsim: the public API is
+ * walk.h.
+ */
+#ifndef FTSIM_WALKINT_H
+#define FTSIM_WALKINT_H
+
+#include "sim/walk.h"
+
+/*
+ * The engine of one topology: per subnet slot (VNets' subnets numbered in
+ * order, base[v] the first of VNet v) its effective routes and NSG
+ * context; the packet builder; and the capture points met so far, which
+ * grow as walks meet new ones (a point is never removed).
+ */
+struct sim {
+	const struct topo *t;
+	size_t *base;		/* first subnet slot of each VNet */
+	size_t nslots;
+	struct rtable *rt;	/* per subnet slot */
+	struct nsgctx *ctx;	/* per subnet slot */
+	struct pktbuilder *pb;
+	char **pname;		/* capture points: names */
+	uint8_t *pkind;		/* and kinds */
+	size_t npoints, cpoints;
+};
+
+/* Where the request arrived: where the reply starts. */
+enum arrival {
+	ARR_NONE,
+	ARR_HOSTVIP,		/* 168.63.129.16 / 169.254.169.254 */
+	ARR_VM,			/* a VM's NIC: arr_vm */
+	ARR_AZURE,		/* an Azure public address, on the backbone */
+	ARR_INTERNET,		/* a host on the Internet */
+	ARR_ONPREM,		/* an on-premises host */
+	ARR_ENDPOINT,		/* a service endpoint's service */
+};
+
+/* The state of one walk: where the packet is and who sent it last. */
+struct walk {
+	struct sim *s;
+	const struct topo *t;
+	const struct flow *f;
+	struct flow_result *r;
+	struct pkt *p;
+	size_t sender;		/* VM whose NIC sent the packet last */
+	size_t vnet, subnet;	/* where it is routed now */
+	uint32_t hash;		/* ECMP choice */
+	unsigned proto;
+	bool done;
+	bool reply;		/* walking the reply */
+	uint32_t clock_us;	/* since this direction's packet left */
+	int err;		/* first internal failure (-ENOMEM) */
+	enum arrival arr;
+	size_t arr_vm;
+	uint16_t arr_point;
+};
+
+struct hop *walk_hop(struct walk *w, const char *node, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void hop_why(struct hop *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void walk_hop_pkt(struct walk *w, struct hop *h);
+void walk_path(struct walk *w, const char *node);
+struct hop *walk_drop(struct walk *w, const char *node, const char *reason);
+/* Record that the packet, as it is now, crosses capture point kind/inst
+ * after a link of kind link (LINK_COUNT: no delay, the same place). */
+void walk_xing(struct walk *w, enum cap_kind kind, const char *inst,
+	       enum link_kind link);
+void walk_xing_at(struct walk *w, uint16_t point, enum link_kind link);
+/* The VM with address ip that a packet in VNet vnet can reach (the same
+ * VNet or a peered one; any VNet when vnet is TOPO_NONE), preferring the
+ * flow's own VM; TOPO_NONE if none. */
+size_t walk_vm_at(const struct walk *w, uint32_t ip, size_t vnet);
+/* The trace's why for a route decision: notes on Invalid routes of the
+ * same prefix and missing BGP routes. */
+void walk_route_notes(const struct topo *t, const struct rtable *rt,
+		      const struct eroute *win, char *buf, size_t len);
+
+/* reply.c: walk the destination's answer home (MODEL §7). */
+void reply_walk(struct walk *w);
+
+#endif
