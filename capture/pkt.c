@@ -61,6 +61,10 @@
 #define DNS_NAME_MAX	253	/* text form, without the trailing dot */
 #define DNS_LABEL_MAX	63
 #define DNS_QNAME_MAX	(DNS_NAME_MAX + 2)	/* wire form */
+#define DNS_RR_A	16	/* an A record whose name is a pointer */
+#define DNS_ANSWERS_MAX	8
+#define DNS_ANSWER_OK	0x8180	/* response, RD, RA, NOERROR */
+#define DNS_ANSWER_NXDOMAIN 0x8183
 
 _Static_assert(LIBNET_IPV4_H == 20, "IPv4 header is 20 bytes");
 _Static_assert(LIBNET_TCP_H == 20, "TCP header is 20 bytes");
@@ -72,6 +76,9 @@ _Static_assert(PKT_MAX >= IPH_MAX + LIBNET_TCP_H,
     "readers may touch the largest IPv4 header plus a TCP header");
 _Static_assert(PKT_MAX >= LIBNET_IPV4_H + LIBNET_UDP_H +
     LIBNET_UDP_DNSV4_H + DNS_QNAME_MAX + 4, "the longest DNS query fits");
+_Static_assert(PKT_MAX >= LIBNET_IPV4_H + LIBNET_UDP_H + LIBNET_UDP_DNSV4_H +
+    DNS_QNAME_MAX + 4 + DNS_ANSWERS_MAX * DNS_RR_A,
+    "the longest DNS answer fits");
 
 /*
  * A builder: one libnet context, emptied (libnet_clear_packet, which also
@@ -386,6 +393,45 @@ pkt_build_dns_query(struct pktbuilder *b, struct pkt *p,
 	    LIBNET_UDP_H + LIBNET_UDP_DNSV4_H + (size_t)qlen);
 }
 
+int
+pkt_build_dns_answer(struct pktbuilder *b, struct pkt *p,
+    uint32_t src, uint32_t dst, uint16_t dport, uint16_t id,
+    const char *name, const uint32_t *addrs, size_t naddrs, uint8_t ttl)
+{
+	uint8_t q[DNS_QNAME_MAX + 4 + DNS_ANSWERS_MAX * DNS_RR_A];
+	size_t i, len;
+	int qlen;
+
+	if (b == NULL || p == NULL || name == NULL ||
+	    (naddrs > 0 && addrs == NULL))
+		return -EINVAL;
+	if (naddrs > DNS_ANSWERS_MAX)
+		naddrs = DNS_ANSWERS_MAX;
+	if ((qlen = dns_question(name, q)) < 0) {
+		set_error(b, "invalid DNS name");
+		return qlen;
+	}
+	/* Each answer: a pointer to the question's name (offset 12), type
+	 * A, class IN, a TTL of 300 s, 4 bytes of address. */
+	len = (size_t)qlen;
+	for (i = 0; i < naddrs; i++) {
+		put16(q + len, 0xc000 | LIBNET_UDP_DNSV4_H);
+		put16(q + len + 2, DNS_TYPE_A);
+		put16(q + len + 4, DNS_CLASS_IN);
+		put32(q + len + 6, 300);
+		put16(q + len + 10, 4);
+		put32(q + len + 12, addrs[i]);
+		len += DNS_RR_A;
+	}
+	libnet_clear_packet(b->l);
+	if (libnet_build_dnsv4(LIBNET_UDP_DNSV4_H, id,
+	    naddrs ? DNS_ANSWER_OK : DNS_ANSWER_NXDOMAIN, 1,
+	    (uint16_t)naddrs, 0, 0, q, (uint32_t)len, b->l, 0) == -1)
+		return build_failed(b, "libnet_build_dnsv4");
+	return build_udp_ip(b, p, src, DNS_PORT, dst, dport, ttl, NULL, 0,
+	    LIBNET_UDP_H + LIBNET_UDP_DNSV4_H + len);
+}
+
 /*
  * The bytes hold one whole, unfragmented IPv4 datagram whose length is
  * p->len, carrying a whole TCP header (data offset within the segment)
@@ -570,19 +616,24 @@ pkt_set_dst(struct pkt *p, uint32_t ip, uint16_t port)
 uint8_t
 pkt_dec_ttl(struct pkt *p)
 {
+	assert(p != NULL);
+	if (p->buf[IPH_TTL] == 0)
+		return 0;
+	pkt_set_ttl(p, (uint8_t)(p->buf[IPH_TTL] - 1));
+	return p->buf[IPH_TTL];
+}
+
+void
+pkt_set_ttl(struct pkt *p, uint8_t ttl)
+{
 	uint16_t old, new;
-	uint8_t ttl;
 
 	assert(p != NULL);
-	if ((ttl = p->buf[IPH_TTL]) == 0)
-		return 0;
-	ttl--;
 	old = get16(p->buf + IPH_TTL);
 	new = (uint16_t)(ttl << 8 | p->buf[IPH_PROTO]);
 	put16(p->buf + IPH_SUM, cksum_adjust(get16(p->buf + IPH_SUM),
 	    &old, &new, 1));
 	p->buf[IPH_TTL] = ttl;
-	return ttl;
 }
 
 /*

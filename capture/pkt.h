@@ -51,6 +51,13 @@ int pkt_build_udp(struct pktbuilder *b, struct pkt *p,
 int pkt_build_dns_query(struct pktbuilder *b, struct pkt *p,
 			uint32_t src, uint16_t sport, uint32_t dst,
 			uint16_t id, const char *name, uint8_t ttl);
+/* The answer to such a query, from the DNS server src:53 to dst:dport:
+ * the question again and one A record per address (at most 8; none is
+ * NXDOMAIN). */
+int pkt_build_dns_answer(struct pktbuilder *b, struct pkt *p,
+			 uint32_t src, uint32_t dst, uint16_t dport,
+			 uint16_t id, const char *name, const uint32_t *addrs,
+			 size_t naddrs, uint8_t ttl);
 const char *pktbuilder_error(const struct pktbuilder *b);
 
 /* Readers. pkt_valid checks that the bytes hold a whole IPv4 header and a
@@ -70,6 +77,8 @@ void pkt_set_src(struct pkt *p, uint32_t ip, uint16_t port);
 void pkt_set_dst(struct pkt *p, uint32_t ip, uint16_t port);
 /* Decrement the TTL; returns the new TTL (0 means: drop it). */
 uint8_t pkt_dec_ttl(struct pkt *p);
+/* Set the TTL, the header checksum patched. */
+void pkt_set_ttl(struct pkt *p, uint8_t ttl);
 
 /* Recompute every checksum from scratch (libnet_in_cksum) and compare:
  * true when the IPv4 header and the TCP/UDP checksums are all correct. */

@@ -11,10 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/job.h"
 #include "cli/nw.h"
+#include "cli/pcapout.h"
 #include "cli/out.h"
 #include "sim/nsg.h"
 #include "sim/walk.h"
@@ -23,7 +25,8 @@
 static void
 usage(FILE *f)
 {
-	fputs("usage: ftsim run [--json] [--color|--no-color] FILE...\n"
+	fputs("usage: ftsim run [--json] [--color|--no-color] [--ladder]\n"
+	      "                 [--pcap DIR [--capture NAME,...]] FILE...\n"
 	      "       ftsim routes FILE --vm NAME [--json]\n"
 	      "       ftsim nexthop FILE --vm NAME --dest IP [--json]\n"
 	      "       ftsim verify FILE --vm NAME --direction Outbound|Inbound\n"
@@ -50,6 +53,7 @@ job_run(struct job *j)
 
 	j->run.topo = &j->topo;
 	j->run.warnings = &j->diag;
+	j->run.sim = j->sim;
 	j->run.nres = j->topo.nflows;
 	j->run.res = calloc(j->topo.nflows + 1, sizeof(*j->run.res));
 	if (j->run.res == NULL)
@@ -61,6 +65,88 @@ job_run(struct job *j)
 	return 0;
 }
 
+/* --capture a,b,c */
+static int
+capsel_parse(const char *arg, struct capsel *sel)
+{
+	char *copy, *tok, *save = NULL;
+
+	if ((copy = strdup(arg)) == NULL)
+		return -1;
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char **v = realloc(sel->names, (sel->n + 1) * sizeof(*v));
+		if (v == NULL || (v[sel->n] = strdup(tok)) == NULL) {
+			if (v != NULL)
+				sel->names = v;
+			free(copy);
+			return -1;
+		}
+		sel->names = v;
+		sel->n++;
+	}
+	free(copy);
+	return sel->n > 0 ? 0 : -1;
+}
+
+static void
+capsel_free(struct capsel *sel)
+{
+	size_t i;
+
+	for (i = 0; i < sel->n; i++)
+		free(sel->names[i]);
+	free(sel->names);
+}
+
+/* --pcap DIR: one scenario writes into DIR, several into DIR/SCENARIO. */
+static int
+write_captures(struct job *jobs, size_t n, const char *dir,
+	       const struct capsel *sel)
+{
+	size_t i, k, files, total = 0;
+	uint64_t pkts;
+	char path[4096];
+
+	pcapout_signals();
+	if (n > 1 && mkdir(dir, 0777) == -1 && errno != EEXIST) {
+		fprintf(stderr, "ftsim: cannot create %s: %s\n", dir,
+			strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		struct job *j = &jobs[i];
+		const char *d = dir;
+
+		if (n > 1) {
+			snprintf(path, sizeof(path), "%s/%s", dir,
+				 j->topo.scenario);
+			d = path;
+		}
+		if (pcapout_run(j->sim, j->run.res, j->run.nres, d, sel,
+		    &files, &pkts) != 0)
+			return -1;
+		j->run.captures = true;
+		total += files;
+	}
+	/* A name that selected nothing is most likely a typo. */
+	for (k = 0; k < sel->n; k++) {
+		bool hit = false;
+		for (i = 0; i < n && !hit; i++) {
+			size_t p;
+			for (p = 0; p < sim_npoints(jobs[i].sim) && !hit; p++)
+				hit = pcapout_selected(&(struct capsel){
+				    &sel->names[k], 1 }, jobs[i].sim, p);
+		}
+		if (!hit)
+			fprintf(stderr, "ftsim: warning: --capture %s: no "
+				"capture point has that name or kind\n",
+				sel->names[k]);
+	}
+	(void)total;
+	return 0;
+}
+
 static int
 cmd_run(int argc, char **argv)
 {
@@ -68,10 +154,16 @@ cmd_run(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "color", no_argument, NULL, 'c' },
 		{ "no-color", no_argument, NULL, 'C' },
+		{ "pcap", required_argument, NULL, 'p' },
+		{ "capture", required_argument, NULL, 'P' },
+		{ "ladder", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool json = false, color = isatty(STDOUT_FILENO);
+	bool json = false, color = isatty(STDOUT_FILENO), ladder = false;
+	const char *pcapdir = NULL;
+	struct capsel sel = { NULL, 0 };
+	char *capture = NULL;
 	struct job *jobs;
 	size_t n, i, k;
 	int c, status = 0;
@@ -81,12 +173,21 @@ cmd_run(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'c': color = true; break;
 		case 'C': color = false; break;
+		case 'p': pcapdir = optarg; break;
+		case 'P': capture = optarg; break;
+		case 'l': ladder = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_BADINPUT;
 		}
 	}
-	if (optind >= argc) {
+	if (optind >= argc || (capture != NULL && pcapdir == NULL)) {
+		if (capture != NULL && pcapdir == NULL)
+			fputs("ftsim: --capture needs --pcap DIR\n", stderr);
 		usage(stderr);
+		return EXIT_BADINPUT;
+	}
+	if (capture != NULL && capsel_parse(capture, &sel) != 0) {
+		fputs("ftsim: --capture: expected NAME[,NAME...]\n", stderr);
 		return EXIT_BADINPUT;
 	}
 	n = (size_t)(argc - optind);
@@ -102,6 +203,9 @@ cmd_run(int argc, char **argv)
 				"simulating\n", jobs[i].topo.file);
 			status = EXIT_BADINPUT;
 		}
+	if (status == 0 && pcapdir != NULL &&
+	    write_captures(jobs, n, pcapdir, &sel) != 0)
+		status = EXIT_BADINPUT;
 	if (status == 0) {
 		struct run *runs = calloc(n, sizeof(*runs));
 
@@ -110,6 +214,7 @@ cmd_run(int argc, char **argv)
 			goto out;
 		}
 		for (i = 0; i < n; i++) {
+			jobs[i].run.ladder = ladder;
 			runs[i] = jobs[i].run;
 			for (k = 0; k < runs[i].nres; k++)
 				if (!runs[i].res[k].all_ok)
@@ -136,6 +241,7 @@ out:
 	for (i = 0; i < n; i++)
 		job_free(&jobs[i]);
 	free(jobs);
+	capsel_free(&sel);
 	return status;
 }
 

@@ -20,8 +20,10 @@ struct run {
 	struct flow_result *res;	/* one per flow */
 	size_t nres;
 	const struct diag *warnings;
-	const struct sim *sim;		/* capture point names; NULL: no
-					 * captures were written */
+	struct sim *sim;		/* the engine that ran them */
+	bool captures;			/* captures were written: the trace
+					 * names files and packet numbers */
+	bool ladder;			/* text: a ladder diagram per flow */
 };
 
 void out_text_run(FILE *f, const struct run *run, bool color);

@@ -32,7 +32,7 @@ json_hop(const struct run *run, const struct flow_result *r, size_t i)
 		      "node", h->node, "what", h->what, "why", h->why,
 		      "src", jip(h->src), "sport", (int)h->sport,
 		      "dst", jip(h->dst), "dport", (int)h->dport);
-	for (k = 0; run->sim && k < r->nxing; k++) {
+	for (k = 0; run->captures && k < r->nxing; k++) {
 		const struct xing *x = &r->xing[k];
 		char file[SIM_NODE_LEN + 40];
 		if (x->hop != i || x->pktno == 0)
@@ -42,7 +42,7 @@ json_hop(const struct run *run, const struct flow_result *r, size_t i)
 		json_array_append_new(caps, json_pack("{s:s, s:i}", "file",
 			file, "packet", (json_int_t)x->pktno));
 	}
-	if (run->sim)
+	if (run->captures)
 		json_object_set_new(o, "captures", caps);
 	else
 		json_decref(caps);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/out.h"
+#include "cli/pcapout.h"
 
 static void
 print_hop(FILE *f, const struct run *run, const struct flow_result *r,
@@ -22,7 +23,7 @@ print_hop(FILE *f, const struct run *run, const struct flow_result *r,
 	if (h->why[0])
 		fprintf(f, "      %-14s why: %s\n", "", h->why);
 	/* The capture files and packet numbers where this step shows. */
-	for (k = 0; run->sim && k < r->nxing; k++) {
+	for (k = 0; run->captures && k < r->nxing; k++) {
 		const struct xing *x = &r->xing[k];
 		if (x->hop != i || x->pktno == 0)
 			continue;
@@ -137,6 +138,10 @@ out_text_run(FILE *f, const struct run *run, bool color)
 		for (k = 0; k < r->nhops; k++)
 			print_hop(f, run, r, k);
 		print_outcome(f, r);
+		if (run->ladder) {
+			fprintf(f, "  ladder:\n");
+			(void)ladder_print(f, run->sim, (struct flow_result *)r);
+		}
 		for (k = 0; k < r->nexp; k++) {
 			const struct exp_result *e = &r->exp[k];
 			if (e->ok)

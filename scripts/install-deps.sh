@@ -6,7 +6,7 @@ set -eu
 
 pkgs="build-essential cmake pkg-config libyaml-dev libjansson-dev libnet1-dev
       libpcap-dev check gnuplot-nox"
-[ "${FTSIM_TEST_DEPS:-0}" = 1 ] && pkgs="$pkgs clang libclang-rt-dev tshark"
+[ "${FTSIM_TEST_DEPS:-0}" = 1 ] && pkgs="$pkgs clang libclang-rt-dev tshark jq"
 
 missing=""
 for p in $pkgs; do

@@ -483,6 +483,15 @@ nsg_hop(struct walk *w, size_t vm, enum direction dir, bool source_nic)
 /* ---------------------------------------------------------------- */
 /* Destinations */
 
+/* The destination's capture point; the reply starts there. */
+static void
+arrive_xing(struct walk *w, const char *node, enum link_kind link)
+{
+	walk_xing(w, CAP_DEST, node, link);
+	if (w->err == 0 && w->r->nxing > 0)
+		w->arr_point = w->r->xing[w->r->nxing - 1].point;
+}
+
 static void
 arrive(struct walk *w, const char *via_note, enum link_kind link,
        enum arrival arr)
@@ -501,15 +510,13 @@ arrive(struct walk *w, const char *via_note, enum link_kind link,
 	r->source_class = source_classify(t, src);
 	w->done = true;
 	w->arr = arr;
-	walk_xing(w, CAP_DEST, svc ? svc->node : ipstr(dst, a), link);
-	if (w->err == 0 && r->nxing > 0)
-		w->arr_point = r->xing[r->nxing - 1].point;
 
 	if (svc == NULL) {
 		walk_path(w, ipstr(dst, a));
 		h = walk_hop(w, a, "delivered to host %s, source seen %s (%s)",
 			     a, ipstr(src, b), srcclass_name(r->source_class));
 		hop_why(h, "%s", via_note ? via_note : "destination reached");
+		arrive_xing(w, a, link);
 		r->tcp_connect = w->proto == PROTO_TCP;
 		r->replied = w->proto == PROTO_TCP;
 		return;
@@ -518,6 +525,7 @@ arrive(struct walk *w, const char *via_note, enum link_kind link,
 	h = walk_hop(w, svc->node, "delivered to %s at %s, source seen %s (%s)",
 		     svc->what, ipstr(dst, a), ipstr(src, b),
 		     srcclass_name(r->source_class));
+	arrive_xing(w, svc->node, link);
 	if (!service_listens(svc, w->proto, pkt_dport(w->p))) {
 		hop_why(h, "%s; nothing listens on %s port %u: %s",
 			via_note ? via_note : "destination reached",

@@ -80,3 +80,11 @@ add_test(NAME cli.nexthop-bad-dest
   COMMAND ${RUNCASE} exit 2 -- $<TARGET_FILE:ftsim> nexthop scenarios/03-udr-kms-fix.yaml
           --vm vm1 --dest 23.102.135.999
   WORKING_DIRECTORY ${TOP})
+
+# Captures of every scenario, read by tshark: no malformed packet, no bad
+# checksum, the source at each destination as --json says, byte-identical
+# run to run, and --capture selecting points.
+add_test(NAME captures.tshark
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/captures.sh $<TARGET_FILE:ftsim>
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(captures.tshark PROPERTIES LABELS capture)
