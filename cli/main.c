@@ -16,6 +16,7 @@
 #include "cli/job.h"
 #include "cli/nw.h"
 #include "cli/out.h"
+#include "cli/rules.h"
 #include "sim/nsg.h"
 #include "sim/walk.h"
 #include "topology/scenario.h"
@@ -201,6 +202,8 @@ main(int argc, char **argv)
 		return cmd_nexthop(argc - 1, argv + 1);
 	if (strcmp(argv[1], "verify") == 0)
 		return cmd_verify(argc - 1, argv + 1);
+	if (strcmp(argv[1], "rules") == 0)
+		return cmd_rules(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
 		puts("ftsim 0.1.0");
 		return 0;

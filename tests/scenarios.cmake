@@ -80,3 +80,10 @@ add_test(NAME cli.nexthop-bad-dest
   COMMAND ${RUNCASE} exit 2 -- $<TARGET_FILE:ftsim> nexthop scenarios/03-udr-kms-fix.yaml
           --vm vm1 --dest 23.102.135.999
   WORKING_DIRECTORY ${TOP})
+add_test(NAME cli.rules-unknown-vm
+  COMMAND ${RUNCASE} exit 2 -- $<TARGET_FILE:ftsim> rules scenarios/10-hidden-platform-rule.yaml
+          --vm nosuchvm
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME cli.rules-no-vm
+  COMMAND ${RUNCASE} exit 2 -- $<TARGET_FILE:ftsim> rules scenarios/10-hidden-platform-rule.yaml
+  WORKING_DIRECTORY ${TOP})
