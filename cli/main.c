@@ -24,8 +24,10 @@
 static void
 usage(FILE *f)
 {
-	fputs("usage: ftsim run [--json] [--color|--no-color] FILE...\n"
+	fputs("usage: ftsim run [--json|--tap] [--junit FILE.xml] "
+	      "[--color|--no-color] FILE...\n"
 	      "       ftsim routes FILE --vm NAME [--json]\n"
+	      "       ftsim rules FILE --vm NAME [--json] [--full]\n"
 	      "       ftsim nexthop FILE --vm NAME --dest IP [--json]\n"
 	      "       ftsim verify FILE --vm NAME --direction Outbound|Inbound\n"
 	      "                    --protocol TCP|UDP --local IP:PORT --remote IP:PORT\n"
@@ -34,9 +36,12 @@ usage(FILE *f)
 	      "\n"
 	      "run     replay every flow of each scenario, print the hop-by-hop\n"
 	      "        trace and whether each expectation held (exit 0 all held,\n"
-	      "        1 one failed, 2 bad input)\n"
+	      "        1 one failed, 2 bad input); --junit also writes a JUnit\n"
+	      "        report, --tap prints TAP instead of the trace\n"
 	      "routes  print the effective routes of a VM's NIC, in the columns\n"
 	      "        of `az network nic show-effective-route-table -o table`\n"
+	      "rules   the effective security rules of a VM's NIC, as `az network\n"
+	      "        nic list-effective-nsg`, and the hidden platform rules\n"
 	      "nexthop Network Watcher's next hop for a destination\n"
 	      "verify  Network Watcher's IP flow verify, beside the real verdict\n"
 	      "        (platform rules included) and why they differ\n",
@@ -69,24 +74,29 @@ cmd_run(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "color", no_argument, NULL, 'c' },
 		{ "no-color", no_argument, NULL, 'C' },
+		{ "junit", required_argument, NULL, 'J' },
+		{ "tap", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool json = false, color = isatty(STDOUT_FILENO);
+	bool json = false, tap = false, color = isatty(STDOUT_FILENO);
+	const char *junit = NULL;
 	struct job *jobs;
 	size_t n, i, k;
-	int c, status = 0;
+	int c, rc, status = 0;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
 		case 'c': color = true; break;
 		case 'C': color = false; break;
+		case 'J': junit = optarg; break;
+		case 'T': tap = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_BADINPUT;
 		}
 	}
-	if (optind >= argc) {
+	if (optind >= argc || (json && tap)) {
 		usage(stderr);
 		return EXIT_BADINPUT;
 	}
@@ -116,7 +126,14 @@ cmd_run(int argc, char **argv)
 				if (!runs[i].res[k].all_ok)
 					status = EXIT_FAILED;
 		}
-		if (json && n == 1) {
+		/* The report first: if it cannot be written, nothing is. */
+		if (junit && (rc = out_junit_write(junit, runs, n)) != 0) {
+			fprintf(stderr, "ftsim: cannot write %s: %s\n", junit,
+				strerror(-rc));
+			status = EXIT_BADINPUT;
+		} else if (tap) {
+			out_tap(stdout, runs, n);
+		} else if (json && n == 1) {
 			print_json(out_json_run(&runs[0]));
 		} else if (json) {
 			json_t *all = json_array();

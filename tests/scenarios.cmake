@@ -87,3 +87,21 @@ add_test(NAME cli.rules-unknown-vm
 add_test(NAME cli.rules-no-vm
   COMMAND ${RUNCASE} exit 2 -- $<TARGET_FILE:ftsim> rules scenarios/10-hidden-platform-rule.yaml
   WORKING_DIRECTORY ${TOP})
+
+# Test reports: JUnit read back by a real XML parser, TAP as golden text.
+add_test(NAME report.junit
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/junit-check.sh $<TARGET_FILE:ftsim>
+  WORKING_DIRECTORY ${TOP})
+foreach(name wrong-expectations report-escaping)
+  add_test(NAME report.tap.${name}
+    COMMAND ${RUNCASE} golden ${CMAKE_CURRENT_SOURCE_DIR}/golden/tap/${name}.tap 1
+            -- $<TARGET_FILE:ftsim> run --tap tests/scenarios/${name}.yaml
+    WORKING_DIRECTORY ${TOP})
+endforeach()
+add_test(NAME report.tap.passing
+  COMMAND ${RUNCASE} golden ${CMAKE_CURRENT_SOURCE_DIR}/golden/tap/10-hidden-platform-rule.tap 0
+          -- $<TARGET_FILE:ftsim> run --tap scenarios/10-hidden-platform-rule.yaml
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME report.tap-and-json-exit-2
+  COMMAND ${RUNCASE} exit 2 -- $<TARGET_FILE:ftsim> run --tap --json scenarios/10-hidden-platform-rule.yaml
+  WORKING_DIRECTORY ${TOP})
