@@ -105,3 +105,13 @@ add_test(NAME report.tap.passing
 add_test(NAME report.tap-and-json-exit-2
   COMMAND ${RUNCASE} exit 2 -- $<TARGET_FILE:ftsim> run --tap --json scenarios/10-hidden-platform-rule.yaml
   WORKING_DIRECTORY ${TOP})
+
+# Azure's own REST examples against the same questions asked of ftsim.
+add_test(NAME azure.examples
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/azure-examples.sh $<TARGET_FILE:ftsim>
+  WORKING_DIRECTORY ${TOP})
+foreach(name azure-next-hop azure-ip-flow-verify)
+  add_test(NAME azure.${name}
+    COMMAND ${RUNCASE} exit 0 -- $<TARGET_FILE:ftsim> run tests/scenarios/${name}.yaml
+    WORKING_DIRECTORY ${TOP})
+endforeach()
