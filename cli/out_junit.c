@@ -61,23 +61,25 @@ xml_attr_num(FILE *f, const char *name, size_t v)
 	fprintf(f, " %s=\"%zu\"", name, v);
 }
 
-/* <testcase classname="scenario.flow" name=KEY file=... line=...>. */
-static void
+/* <testcase classname="scenario.flow" name=KEY file=... line=...>.
+ * 0 or -ENOMEM. */
+static int
 case_open(FILE *f, const struct topo *t, const struct flow *fl,
 	  const char *name, int line)
 {
 	char *cls;
 	size_t len = strlen(t->scenario) + strlen(fl->name) + 2;
 
+	if ((cls = malloc(len)) == NULL)
+		return -ENOMEM;
+	snprintf(cls, len, "%s.%s", t->scenario, fl->name);
 	fputs("    <testcase", f);
-	if ((cls = malloc(len)) != NULL) {
-		snprintf(cls, len, "%s.%s", t->scenario, fl->name);
-		xml_attr(f, "classname", cls);
-		free(cls);
-	}
+	xml_attr(f, "classname", cls);
+	free(cls);
 	xml_attr(f, "name", name);
 	xml_attr(f, "file", t->file);
 	fprintf(f, " line=\"%d\"", line);
+	return 0;
 }
 
 static int
@@ -89,7 +91,8 @@ junit_flow(FILE *f, const struct run *run, const struct flow_result *r)
 	size_t e;
 
 	if (r->nexp == 0) {
-		case_open(f, t, fl, "(no expectations)", fl->pos.line);
+		if (case_open(f, t, fl, "(no expectations)", fl->pos.line) != 0)
+			return -ENOMEM;
 		fputs(">\n      <skipped", f);
 		xml_attr(f, "message", "the flow has no expectations: "
 			 "nothing to check");
@@ -100,8 +103,11 @@ junit_flow(FILE *f, const struct run *run, const struct flow_result *r)
 		const struct exp_result *x = &r->exp[e];
 		char msg[600];
 
-		case_open(f, t, fl, exp_key_name(x->key),
-			  fl->expect.pos[x->key].line);
+		if (case_open(f, t, fl, exp_key_name(x->key),
+			      fl->expect.pos[x->key].line) != 0) {
+			free(trace);
+			return -ENOMEM;
+		}
 		if (x->ok) {
 			fputs("/>\n", f);
 			continue;
