@@ -18,6 +18,7 @@
 #include "cli/nw.h"
 #include "cli/pcapout.h"
 #include "cli/out.h"
+#include "cli/rules.h"
 #include "sim/nsg.h"
 #include "sim/walk.h"
 #include "topology/scenario.h"
@@ -25,9 +26,11 @@
 static void
 usage(FILE *f)
 {
-	fputs("usage: ftsim run [--json] [--color|--no-color] [--ladder]\n"
+	fputs("usage: ftsim run [--json|--tap] [--junit FILE.xml] "
+	      "[--color|--no-color] [--ladder]\n"
 	      "                 [--pcap DIR [--capture NAME,...]] FILE...\n"
 	      "       ftsim routes FILE --vm NAME [--json]\n"
+	      "       ftsim rules FILE --vm NAME [--json] [--full]\n"
 	      "       ftsim nexthop FILE --vm NAME --dest IP [--json]\n"
 	      "       ftsim verify FILE --vm NAME --direction Outbound|Inbound\n"
 	      "                    --protocol TCP|UDP --local IP:PORT --remote IP:PORT\n"
@@ -36,9 +39,12 @@ usage(FILE *f)
 	      "\n"
 	      "run     replay every flow of each scenario, print the hop-by-hop\n"
 	      "        trace and whether each expectation held (exit 0 all held,\n"
-	      "        1 one failed, 2 bad input)\n"
+	      "        1 one failed, 2 bad input); --junit also writes a JUnit\n"
+	      "        report, --tap prints TAP instead of the trace\n"
 	      "routes  print the effective routes of a VM's NIC, in the columns\n"
 	      "        of `az network nic show-effective-route-table -o table`\n"
+	      "rules   the effective security rules of a VM's NIC, as `az network\n"
+	      "        nic list-effective-nsg`, and the hidden platform rules\n"
 	      "nexthop Network Watcher's next hop for a destination\n"
 	      "verify  Network Watcher's IP flow verify, beside the real verdict\n"
 	      "        (platform rules included) and why they differ\n",
@@ -157,16 +163,19 @@ cmd_run(int argc, char **argv)
 		{ "pcap", required_argument, NULL, 'p' },
 		{ "capture", required_argument, NULL, 'P' },
 		{ "ladder", no_argument, NULL, 'l' },
+		{ "junit", required_argument, NULL, 'J' },
+		{ "tap", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool json = false, color = isatty(STDOUT_FILENO), ladder = false;
-	const char *pcapdir = NULL;
+	bool json = false, tap = false, color = isatty(STDOUT_FILENO);
+	bool ladder = false;
+	const char *junit = NULL, *pcapdir = NULL;
 	struct capsel sel = { NULL, 0 };
 	char *capture = NULL;
 	struct job *jobs;
 	size_t n, i, k;
-	int c, status = 0;
+	int c, rc, status = 0;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -176,11 +185,14 @@ cmd_run(int argc, char **argv)
 		case 'p': pcapdir = optarg; break;
 		case 'P': capture = optarg; break;
 		case 'l': ladder = true; break;
+		case 'J': junit = optarg; break;
+		case 'T': tap = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_BADINPUT;
 		}
 	}
-	if (optind >= argc || (capture != NULL && pcapdir == NULL)) {
+	if (optind >= argc || (json && tap) ||
+	    (capture != NULL && pcapdir == NULL)) {
 		if (capture != NULL && pcapdir == NULL)
 			fputs("ftsim: --capture needs --pcap DIR\n", stderr);
 		usage(stderr);
@@ -220,7 +232,14 @@ cmd_run(int argc, char **argv)
 				if (!runs[i].res[k].all_ok)
 					status = EXIT_FAILED;
 		}
-		if (json && n == 1) {
+		/* The report first: if it cannot be written, nothing is. */
+		if (junit && (rc = out_junit_write(junit, runs, n)) != 0) {
+			fprintf(stderr, "ftsim: cannot write %s: %s\n", junit,
+				strerror(-rc));
+			status = EXIT_BADINPUT;
+		} else if (tap) {
+			out_tap(stdout, runs, n);
+		} else if (json && n == 1) {
 			print_json(out_json_run(&runs[0]));
 		} else if (json) {
 			json_t *all = json_array();
@@ -307,6 +326,8 @@ main(int argc, char **argv)
 		return cmd_nexthop(argc - 1, argv + 1);
 	if (strcmp(argv[1], "verify") == 0)
 		return cmd_verify(argc - 1, argv + 1);
+	if (strcmp(argv[1], "rules") == 0)
+		return cmd_rules(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
 		puts("ftsim 0.1.0");
 		return 0;

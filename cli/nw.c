@@ -98,7 +98,7 @@ cmd_nexthop(int argc, char **argv)
 	uint32_t dst;
 	char ip[IP_STRLEN], pf[PFX_STRLEN], why[200];
 	const char *table, *nhip;
-	size_t vm;
+	size_t vm, tb;
 	int rc;
 
 	if ((rc = nw_parse(argc, argv, &o, nexthop_usage)) != 0)
@@ -127,7 +127,12 @@ cmd_nexthop(int argc, char **argv)
 		job_free(&j);
 		return 0;
 	}
-	table = hit.r->source == RT_USER ? hit.r->table : "System Route";
+	/* A user route comes from the subnet's table: its ARM id when the
+	 * scenario gives one, else its name. */
+	tb = topo_vm_subnet(&j.topo, &j.topo.vms[vm])->route_table;
+	table = hit.r->source != RT_USER ? "System Route" :
+	    tb != TOPO_NONE && j.topo.rtables[tb].id ? j.topo.rtables[tb].id :
+	    hit.r->table;
 	nhip = hit.nh_ip ? ip_format(hit.nh_ip, ip) : "";
 	eroute_describe(&j.topo, hit.r, why, sizeof(why));
 	if (o.json) {

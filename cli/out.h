@@ -27,8 +27,22 @@ struct run {
 };
 
 void out_text_run(FILE *f, const struct run *run, bool color);
+/* The numbered hop lines of one flow, as out_text_run prints them. */
+void out_text_hops(FILE *f, const struct run *run,
+		   const struct flow_result *r);
 void out_text_summary(FILE *f, const struct run *runs, size_t n);
 void out_text_routes(FILE *f, const struct rtable *rt);
+
+/*
+ * Test reports, one test case per expectation of each flow (a flow
+ * without expectations is one skipped case): JUnit XML (out_junit.c)
+ * and TAP (out_tap.c). out_junit_write writes the file under a temporary
+ * name in the same directory and renames it when complete; on error no
+ * file is left and -errno is returned.
+ */
+int out_junit(FILE *f, const struct run *runs, size_t n);
+int out_junit_write(const char *path, const struct run *runs, size_t n);
+int out_tap(FILE *f, const struct run *runs, size_t n);
 
 /* New references; NULL only when out of memory. */
 json_t *out_json_run(const struct run *run);

@@ -111,6 +111,15 @@ print_wrapped(FILE *f, const char *text, int indent, int width)
 }
 
 void
+out_text_hops(FILE *f, const struct run *run, const struct flow_result *r)
+{
+	size_t k;
+
+	for (k = 0; k < r->nhops; k++)
+		print_hop(f, run, r, k);
+}
+
+void
 out_text_run(FILE *f, const struct run *run, bool color)
 {
 	const struct topo *t = run->topo;
@@ -135,8 +144,7 @@ out_text_run(FILE *f, const struct run *run, bool color)
 			t->vms[r->flow->vm].name, r->flow->to,
 			ip_format(r->dst, ip), proto_name(r->flow->proto),
 			r->flow->port);
-		for (k = 0; k < r->nhops; k++)
-			print_hop(f, run, r, k);
+		out_text_hops(f, run, r);
 		print_outcome(f, r);
 		if (run->ladder) {
 			fprintf(f, "  ladder:\n");

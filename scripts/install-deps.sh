@@ -6,7 +6,9 @@ set -eu
 
 pkgs="build-essential cmake pkg-config libyaml-dev libjansson-dev libnet1-dev
       libpcap-dev check gnuplot-nox"
-[ "${FTSIM_TEST_DEPS:-0}" = 1 ] && pkgs="$pkgs clang libclang-rt-dev tshark jq"
+# Test-only: sanitizers, tshark for the captures, python3 (xml.etree reads
+# the JUnit report), jq (compares JSON with Azure's examples).
+[ "${FTSIM_TEST_DEPS:-0}" = 1 ] && pkgs="$pkgs clang libclang-rt-dev tshark python3 jq"
 
 missing=""
 for p in $pkgs; do

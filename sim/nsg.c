@@ -111,6 +111,24 @@ build_vnet_tag(struct nsgctx *c, const struct topo *t, const struct rtable *rt)
 		if (iv_push(&l, e->pfx) != 0)
 			goto oom;
 	}
+	/* The prefixes in the order they were added, for the listing of
+	 * effective rules; then the merged intervals for lookups. */
+	if ((c->vnet_pfx = calloc(l.n, sizeof(*c->vnet_pfx))) == NULL)
+		goto oom;
+	for (i = 0; i < l.n; i++) {
+		struct pfx p = pfx_make(l.iv[i].lo, 32);
+		size_t k;
+
+		/* iv_push stored hi = addr | ~mask: recover the length. */
+		while (p.len > 0 && (l.iv[i].hi - l.iv[i].lo) >>
+		       (32 - p.len) != 0)
+			p = pfx_make(l.iv[i].lo, p.len - 1);
+		for (k = 0; k < c->nvnet_pfx; k++)
+			if (pfx_equal(c->vnet_pfx[k], p))
+				break;
+		if (k == c->nvnet_pfx)
+			c->vnet_pfx[c->nvnet_pfx++] = p;
+	}
 	c->nvnet_tag = iv_normalize(l.iv, l.n);
 	c->vnet_tag = l.iv;
 	return 0;
@@ -179,6 +197,7 @@ void
 nsgctx_free(struct nsgctx *c)
 {
 	free(c->vnet_tag);
+	free(c->vnet_pfx);
 	free(c->inet_tag);
 	memset(c, 0, sizeof(*c));
 }
@@ -323,6 +342,22 @@ nsg_platform_of(const struct nsgctx *c, const struct nsg_query *q)
 	return PLAT_NONE;
 }
 
+/* Whether a user deny rule names platform tag `tag` in its destination
+ * [nsg] [seed-002]. */
+static bool
+rule_denies_tag(const struct nsg_rule *r, const char *tag)
+{
+	size_t j;
+
+	if (r->access != ACCESS_DENY || r->dst.any)
+		return false;
+	for (j = 0; j < r->dst.n; j++)
+		if (r->dst.items[j].is_tag &&
+		    strcasecmp(r->dst.items[j].tag, tag) == 0)
+			return true;
+	return false;
+}
+
 /* A user deny rule on the platform tag that matches q turns that
  * platform rule off [nsg] [seed-002]: each tag only its own. */
 static const struct nsg_rule *
@@ -330,20 +365,14 @@ platform_denied(const struct nsgctx *c, const struct nsg *g, enum platform p,
 		const struct nsg_query *q)
 {
 	const char *tag = platform_tag(p);
-	size_t i, j;
+	size_t i;
 
 	if (g == NULL)
 		return NULL;
 	for (i = 0; i < g->nrules; i++) {
 		const struct nsg_rule *r = &g->rules[i];
-		bool on_tag = false;
 
-		if (r->access != ACCESS_DENY || r->dst.any)
-			continue;
-		for (j = 0; j < r->dst.n; j++)
-			on_tag |= r->dst.items[j].is_tag &&
-				  strcasecmp(r->dst.items[j].tag, tag) == 0;
-		if (on_tag && rule_match(c, r, q))
+		if (rule_denies_tag(r, tag) && rule_match(c, r, q))
 			return r;
 	}
 	return NULL;
@@ -402,6 +431,150 @@ nsg_eval(const struct nsgctx *c, const struct nsg *nic,
 		if (s->access == ACCESS_DENY)
 			return;
 	}
+}
+
+static const uint32_t dns_ip = AZURE_DNS_IP, imds_ip = AZURE_IMDS_IP;
+
+int
+nsg_tag_prefixes(const struct nsgctx *c, const char *tag, struct pfx **out,
+		 size_t *n)
+{
+	const struct ipinterval *iv = NULL;
+	struct ipinterval one[16];
+	size_t niv = 0, i;
+	const struct tag *tg;
+
+	*out = NULL;
+	*n = 0;
+	if (strcasecmp(tag, "VirtualNetwork") == 0) {
+		/* Azure lists what makes the tag up, unmerged [S24]. */
+		if (c->nvnet_pfx == 0)
+			return 0;
+		if ((*out = malloc(c->nvnet_pfx * sizeof(**out))) == NULL)
+			return -ENOMEM;
+		memcpy(*out, c->vnet_pfx, c->nvnet_pfx * sizeof(**out));
+		*n = c->nvnet_pfx;
+		return 0;
+	} else if (strcasecmp(tag, "Internet") == 0) {
+		iv = c->inet_tag;
+		niv = c->ninet_tag;
+	} else if (strcasecmp(tag, "AzureLoadBalancer") == 0 ||
+		   strcasecmp(tag, "AzurePlatformDNS") == 0) {
+		one[0].lo = one[0].hi = dns_ip;
+		iv = one;
+		niv = 1;
+	} else if (strcasecmp(tag, "AzurePlatformIMDS") == 0) {
+		one[0].lo = one[0].hi = imds_ip;
+		iv = one;
+		niv = 1;
+	} else if (strcasecmp(tag, "AzurePlatformLKM") == 0) {
+		for (i = 0; i < c->nkms && i < 16; i++)
+			one[i].lo = one[i].hi = c->kms[i];
+		niv = iv_normalize(one, i);
+		iv = one;
+	} else if ((tg = tagset_find(c->topo->tags, tag)) != NULL) {
+		/* A published tag: its prefixes as the file lists them. */
+		if (tg->npfx == 0)
+			return 0;
+		if ((*out = malloc(tg->npfx * sizeof(**out))) == NULL)
+			return -ENOMEM;
+		memcpy(*out, tg->pfx, tg->npfx * sizeof(**out));
+		*n = tg->npfx;
+		return 0;
+	} else {
+		return -ENOENT;
+	}
+	*n = iv_prefixes(iv, niv, NULL, 0);
+	if (*n == 0)
+		return 0;
+	if ((*out = malloc(*n * sizeof(**out))) == NULL) {
+		*n = 0;
+		return -ENOMEM;
+	}
+	(void)iv_prefixes(iv, niv, *out, *n);
+	return 0;
+}
+
+/* The first deny rule of g, by priority, that names tag. */
+static const struct nsg_rule *
+first_tag_deny(const struct nsg *g, const char *tag)
+{
+	const struct nsg_rule *best = NULL;
+	size_t i;
+
+	for (i = 0; g != NULL && i < g->nrules; i++) {
+		const struct nsg_rule *r = &g->rules[i];
+		if (r->dir == DIR_OUTBOUND && rule_denies_tag(r, tag) &&
+		    (best == NULL || r->priority < best->priority))
+			best = r;
+	}
+	return best;
+}
+
+/* Whether deny rule r matches every packet platform rule i allows from
+ * any source port of the NIC: all its protocols, its port, any source. */
+static bool
+deny_covers(const struct nsg_rule *r, const struct nsg_platform_info *i)
+{
+	return (r->proto & i->proto) == i->proto && r->src.any &&
+	       port_match(&r->dports, i->port) && r->sports.n == 1 &&
+	       r->sports.r[0].lo == 0 && r->sports.r[0].hi == 65535;
+}
+
+void
+nsg_platform_info(const struct nsgctx *c, const struct nsg *nic,
+		  const struct nsg *subnet, enum platform p,
+		  struct nsg_platform_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->p = p;
+	out->tag = platform_tag(p);
+	/* What each platform rule lets through: nsg_platform_of. */
+	switch (p) {
+	case PLAT_DNS:
+		out->proto = PROTO_TCP | PROTO_UDP;
+		out->port = 53;
+		out->dst = &dns_ip;
+		out->ndst = 1;
+		break;
+	case PLAT_IMDS:
+		out->proto = PROTO_TCP;
+		out->port = 80;
+		out->dst = &imds_ip;
+		out->ndst = 1;
+		break;
+	case PLAT_LKM:
+		out->proto = PROTO_TCP;
+		out->port = 1688;
+		out->dst = c->kms;
+		out->ndst = c->nkms;
+		break;
+	case PLAT_NONE:
+		return;
+	}
+	out->deny_nsg = nic;
+	if ((out->deny_rule = first_tag_deny(nic, out->tag)) == NULL) {
+		out->deny_nsg = subnet;
+		out->deny_rule = first_tag_deny(subnet, out->tag);
+	}
+	if (out->deny_rule == NULL)
+		out->deny_nsg = NULL;
+	/* MODEL §5: no NSG, nothing to pass; the KMS rule is off under a
+	 * forced non-Internet 0.0.0.0/0 (switch); a deny rule on the tag
+	 * turns off what it matches. */
+	if (nic == NULL && subnet == NULL)
+		out->state = PLAT_NO_NSG;
+	else if (p == PLAT_LKM && c->forced_default &&
+		 c->topo->model.lkm_off_with_forced_default)
+		out->state = PLAT_OFF_BY_ROUTE;
+	else if (out->deny_rule != NULL && deny_covers(out->deny_rule, out))
+		out->state = PLAT_OFF_BY_RULE;
+	else if (out->deny_rule != NULL &&
+		 (out->deny_rule->proto & out->proto) != 0 &&
+		 port_match(&out->deny_rule->dports, out->port))
+		out->state = PLAT_PARTLY_OFF;
+	else
+		out->state = PLAT_ACTIVE;
 }
 
 static bool

@@ -32,6 +32,8 @@ struct nsgctx {
 	const struct topo *topo;
 	struct ipinterval *vnet_tag;	/* VirtualNetwork */
 	size_t nvnet_tag;
+	struct pfx *vnet_pfx;		/* the same, prefix by prefix as */
+	size_t nvnet_pfx;		/* added, duplicates dropped */
 	struct ipinterval *inet_tag;	/* Internet */
 	size_t ninet_tag;
 	uint32_t kms[16];		/* the cloud's KMS addresses */
@@ -91,6 +93,43 @@ const char *platform_tag(enum platform p);
 /* Check that every service tag named in NSG rules is known (computed or
  * in the scenario's tag set); errors at the rule's position. 0 or -1. */
 int nsg_check_tags(const struct topo *t, struct diag *d);
+
+/* The prefixes a tag stands for in this NIC's context, as Azure's
+ * effective security rules expand it: VirtualNetwork and Internet as
+ * computed here, AzureLoadBalancer and the AzurePlatform tags as their
+ * host addresses, a published tag as its list. *out is allocated (free
+ * it); 0, -ENOENT for an unknown tag, -ENOMEM. */
+int nsg_tag_prefixes(const struct nsgctx *c, const char *tag,
+		     struct pfx **out, size_t *n);
+
+/* Whether one hidden platform rule applies to a NIC, and why not. */
+enum plat_state {
+	PLAT_ACTIVE,		/* allows its traffic before any user rule */
+	PLAT_NO_NSG,		/* no NSG on NIC nor subnet: nothing to pass */
+	PLAT_OFF_BY_RULE,	/* a user deny rule on its tag covers it */
+	PLAT_PARTLY_OFF,	/* such a rule covers part of its traffic */
+	PLAT_OFF_BY_ROUTE,	/* KMS under a forced non-Internet 0/0 */
+};
+
+struct nsg_platform_info {
+	enum platform p;
+	const char *tag;		/* "AzurePlatformDNS", ... */
+	unsigned proto;			/* PROTO_ bits it allows */
+	uint16_t port;			/* destination port */
+	const uint32_t *dst;		/* destination addresses */
+	size_t ndst;
+	enum plat_state state;
+	/* The first deny rule (by priority) naming the tag, NIC NSG first;
+	 * set whatever the state. */
+	const struct nsg *deny_nsg;
+	const struct nsg_rule *deny_rule;
+};
+
+/* The hidden platform rule p (not PLAT_NONE) as it stands for a NIC
+ * with these NSGs (either may be NULL) in context c (MODEL.md §5). */
+void nsg_platform_info(const struct nsgctx *c, const struct nsg *nic,
+		       const struct nsg *subnet, enum platform p,
+		       struct nsg_platform_info *out);
 
 /* The default rules of a direction, in priority order [nsg]. */
 struct nsg_default {

@@ -80,6 +80,41 @@ add_test(NAME cli.nexthop-bad-dest
   COMMAND ${RUNCASE} exit 2 -- $<TARGET_FILE:ftsim> nexthop scenarios/03-udr-kms-fix.yaml
           --vm vm1 --dest 23.102.135.999
   WORKING_DIRECTORY ${TOP})
+add_test(NAME cli.rules-unknown-vm
+  COMMAND ${RUNCASE} exit 2 -- $<TARGET_FILE:ftsim> rules scenarios/10-hidden-platform-rule.yaml
+          --vm nosuchvm
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME cli.rules-no-vm
+  COMMAND ${RUNCASE} exit 2 -- $<TARGET_FILE:ftsim> rules scenarios/10-hidden-platform-rule.yaml
+  WORKING_DIRECTORY ${TOP})
+
+# Test reports: JUnit read back by a real XML parser, TAP as golden text.
+add_test(NAME report.junit
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/junit-check.sh $<TARGET_FILE:ftsim>
+  WORKING_DIRECTORY ${TOP})
+foreach(name wrong-expectations report-escaping)
+  add_test(NAME report.tap.${name}
+    COMMAND ${RUNCASE} golden ${CMAKE_CURRENT_SOURCE_DIR}/golden/tap/${name}.tap 1
+            -- $<TARGET_FILE:ftsim> run --tap tests/scenarios/${name}.yaml
+    WORKING_DIRECTORY ${TOP})
+endforeach()
+add_test(NAME report.tap.passing
+  COMMAND ${RUNCASE} golden ${CMAKE_CURRENT_SOURCE_DIR}/golden/tap/10-hidden-platform-rule.tap 0
+          -- $<TARGET_FILE:ftsim> run --tap scenarios/10-hidden-platform-rule.yaml
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME report.tap-and-json-exit-2
+  COMMAND ${RUNCASE} exit 2 -- $<TARGET_FILE:ftsim> run --tap --json scenarios/10-hidden-platform-rule.yaml
+  WORKING_DIRECTORY ${TOP})
+
+# Azure's own REST examples against the same questions asked of ftsim.
+add_test(NAME azure.examples
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/azure-examples.sh $<TARGET_FILE:ftsim>
+  WORKING_DIRECTORY ${TOP})
+foreach(name azure-next-hop azure-ip-flow-verify)
+  add_test(NAME azure.${name}
+    COMMAND ${RUNCASE} exit 0 -- $<TARGET_FILE:ftsim> run tests/scenarios/${name}.yaml
+    WORKING_DIRECTORY ${TOP})
+endforeach()
 
 # Captures of every scenario, read by tshark: no malformed packet, no bad
 # checksum, the source at each destination as --json says, byte-identical

@@ -1094,9 +1094,10 @@ scn_route_dups(struct scn *s, const struct route_table *rt,
 	}
 }
 
-enum { RT_NAME, RT_NOBGP, RT_ROUTES, RT_N };
+enum { RT_NAME, RT_ID, RT_NOBGP, RT_ROUTES, RT_N };
 static const struct scn_key scn_rtable_keys[RT_N] = {
 	[RT_NAME] = { "name", true },
+	[RT_ID] = { "id", false },
 	[RT_NOBGP] = { "disable_bgp_route_propagation", false },
 	[RT_ROUTES] = { "routes", false },
 };
@@ -1116,6 +1117,7 @@ scn_rtable(struct scn *s, yaml_node_t *n, struct route_table *rt)
 		return 0;
 	rt->pos = m.pos;
 	(void)scn_name(s, m.val[RT_NAME], "name", &rt->name);
+	(void)scn_name(s, m.val[RT_ID], "id", &rt->id);
 	(void)scn_bool(s, m.val[RT_NOBGP], "disable_bgp_route_propagation",
 	    &rt->disable_bgp_propagation);
 	if (m.val[RT_ROUTES] == NULL ||

@@ -60,6 +60,32 @@ iv_contains(const struct ipinterval *iv, size_t n, uint32_t ip)
 	return false;
 }
 
+size_t
+iv_prefixes(const struct ipinterval *iv, size_t n, struct pfx *out,
+	    size_t max)
+{
+	size_t i, count = 0;
+
+	for (i = 0; i < n; i++) {
+		uint64_t lo = iv[i].lo, hi = iv[i].hi;
+
+		while (lo <= hi) {
+			uint8_t len = 32;
+
+			/* Widen while lo stays aligned and the block fits. */
+			while (len > 0 &&
+			       (lo & ((1ull << (33 - len)) - 1)) == 0 &&
+			       lo + (1ull << (33 - len)) - 1 <= hi)
+				len--;
+			if (count < max)
+				out[count] = pfx_make((uint32_t)lo, len);
+			count++;
+			lo += 1ull << (32 - len);
+		}
+	}
+	return count;
+}
+
 int
 tag_index(struct tag *tg)
 {

@@ -71,5 +71,11 @@ int tag_index(struct tag *tg);
  * place; returns the new count. */
 size_t iv_normalize(struct ipinterval *iv, size_t n);
 bool iv_contains(const struct ipinterval *iv, size_t n, uint32_t ip);
+/* The fewest prefixes covering exactly the sorted, merged intervals iv,
+ * in address order (1.0.0.0-3.255.255.255 is 1.0.0.0/8, 2.0.0.0/7).
+ * Writes at most max of them to out (out may be NULL with max 0) and
+ * returns how many there are. */
+size_t iv_prefixes(const struct ipinterval *iv, size_t n, struct pfx *out,
+		   size_t max);
 
 #endif

@@ -110,6 +110,7 @@ topo_free(struct topo *t)
 			free(t->rtables[i].routes[j].name);
 		free(t->rtables[i].routes);
 		free(t->rtables[i].name);
+		free(t->rtables[i].id);
 	}
 	free(t->rtables);
 	for (i = 0; i < t->nnsgs; i++)

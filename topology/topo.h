@@ -119,6 +119,7 @@ struct route {
 
 struct route_table {
 	char *name;
+	char *id;			/* ARM resource id, NULL if not given */
 	bool disable_bgp_propagation;
 	struct route *routes;
 	size_t nroutes;

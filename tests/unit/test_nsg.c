@@ -8,6 +8,7 @@
  * the NIC/subnet order, and the hidden platform rules.
  */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -962,6 +963,146 @@ START_TEST(check_tags_accepts_known_tags)
 }
 END_TEST
 
+
+/* Interval to prefixes: the fewest CIDR blocks, in address order. */
+START_TEST(intervals_to_prefixes)
+{
+	struct ipinterval all = { 0, UINT32_MAX };
+	struct ipinterval odd = { IP4(10, 0, 0, 1), IP4(10, 0, 0, 6) };
+	struct ipinterval pub = { IP4(1, 0, 0, 0), IP4(9, 255, 255, 255) };
+	struct pfx out[8];
+	char buf[PFX_STRLEN];
+
+	ck_assert_uint_eq(iv_prefixes(&all, 1, out, 8), 1);
+	ck_assert_str_eq(pfx_format(out[0], buf), "0.0.0.0/0");
+	ck_assert_uint_eq(iv_prefixes(&odd, 1, out, 8), 4);
+	ck_assert_str_eq(pfx_format(out[0], buf), "10.0.0.1/32");
+	ck_assert_str_eq(pfx_format(out[1], buf), "10.0.0.2/31");
+	ck_assert_str_eq(pfx_format(out[2], buf), "10.0.0.4/31");
+	ck_assert_str_eq(pfx_format(out[3], buf), "10.0.0.6/32");
+	/* The start of Azure's Internet expansion [S24]. */
+	ck_assert_uint_eq(iv_prefixes(&pub, 1, out, 8), 4);
+	ck_assert_str_eq(pfx_format(out[0], buf), "1.0.0.0/8");
+	ck_assert_str_eq(pfx_format(out[1], buf), "2.0.0.0/7");
+	ck_assert_str_eq(pfx_format(out[2], buf), "4.0.0.0/6");
+	ck_assert_str_eq(pfx_format(out[3], buf), "8.0.0.0/7");
+	/* Counting only. */
+	ck_assert_uint_eq(iv_prefixes(&odd, 1, NULL, 0), 4);
+}
+END_TEST
+
+/* Joined prefixes: "a b c". */
+static const char *
+joined(const struct pfx *p, size_t n)
+{
+	static char buf[1024];
+	char one[PFX_STRLEN];
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (i)
+			strcat(buf, " ");
+		strcat(buf, pfx_format(p[i], one));
+	}
+	return buf;
+}
+
+/* MODEL §5 tags as the effective rules expand them. */
+START_TEST(tag_prefixes_expand)
+{
+	const struct nsgctx *c;
+	struct pfx *p;
+	size_t n, i;
+	bool covered;
+
+	load(NET
+	     "  - name: w\n"
+	     "    address_space: [10.2.0.0/16]\n"
+	     "    peerings: [v]\n"
+	     "    subnets: [{name: s2, prefix: 10.2.1.0/24}]\n");
+	c = ctx("v", "s1");
+	/* VirtualNetwork: unmerged, the VNet first [S24]. */
+	ck_assert_int_eq(nsg_tag_prefixes(c, "virtualnetwork", &p, &n), 0);
+	ck_assert_str_eq(joined(p, n), "10.1.0.0/16 10.2.0.0/16 168.63.129.16/32");
+	free(p);
+	/* Internet: public space minus the VNets, from 1.0.0.0/8. */
+	ck_assert_int_eq(nsg_tag_prefixes(c, "Internet", &p, &n), 0);
+	ck_assert_uint_gt(n, 4);
+	ck_assert_str_eq(joined(p, 2), "1.0.0.0/8 2.0.0.0/7");
+	for (i = 0, covered = false; i < n; i++)
+		covered |= pfx_contains_ip(p[i], A("10.1.1.4")) ||
+			   pfx_contains_ip(p[i], A("192.168.1.1"));
+	ck_assert(!covered);
+	free(p);
+	ck_assert_int_eq(nsg_tag_prefixes(c, "AzureLoadBalancer", &p, &n), 0);
+	ck_assert_str_eq(joined(p, n), "168.63.129.16/32");
+	free(p);
+	ck_assert_int_eq(nsg_tag_prefixes(c, "AzurePlatformIMDS", &p, &n), 0);
+	ck_assert_str_eq(joined(p, n), "169.254.169.254/32");
+	free(p);
+	ck_assert_int_eq(nsg_tag_prefixes(c, "AzurePlatformLKM", &p, &n), 0);
+	ck_assert_str_eq(joined(p, n),
+			 "20.118.99.224/32 23.102.135.246/32 40.83.235.53/32");
+	free(p);
+	/* A published tag: its list as written. */
+	ck_assert_int_eq(nsg_tag_prefixes(c, "AzureCloud", &p, &n), 0);
+	ck_assert_uint_eq(n, tagset_find(topo.tags, "AzureCloud")->npfx);
+	free(p);
+	ck_assert_int_eq(nsg_tag_prefixes(c, "AzureClod", &p, &n), -ENOENT);
+	ck_assert_ptr_null(p);
+}
+END_TEST
+
+/* MODEL §5: the state of each hidden rule as `ftsim rules` lists it. */
+START_TEST(platform_info_states)
+{
+	struct nsg_platform_info pi;
+
+	load(FORCED_NET(""));
+	nsg_platform_info(ctx("v", "bgp"), NULL, G("denyall"), PLAT_LKM, &pi);
+	ck_assert_int_eq(pi.state, PLAT_OFF_BY_ROUTE);
+	ck_assert_uint_eq(pi.ndst, 3);
+	ck_assert_uint_eq(pi.port, 1688);
+	nsg_platform_info(ctx("v", "udr-inet"), NULL, G("denyall"), PLAT_LKM,
+			  &pi);
+	ck_assert_int_eq(pi.state, PLAT_ACTIVE);
+	ck_assert_ptr_null(pi.deny_rule);
+	nsg_platform_info(ctx("v", "bgp"), NULL, G("denyall"), PLAT_DNS, &pi);
+	ck_assert_int_eq(pi.state, PLAT_ACTIVE);
+	ck_assert_uint_eq(pi.proto, PROTO_TCP | PROTO_UDP);
+	nsg_platform_info(ctx("v", "bgp"), NULL, NULL, PLAT_IMDS, &pi);
+	ck_assert_int_eq(pi.state, PLAT_NO_NSG);
+
+	teardown();
+	setup();
+	load(NET
+	     "nsgs:\n"
+	     "  - name: g\n"
+	     "    rules:\n"
+	     "      - {name: NoDnsUdp, priority: 300, direction: Outbound, "
+	     "access: Deny, protocol: Udp, destination: AzurePlatformDNS}\n"
+	     "      - {name: NoDnsAll, priority: 400, direction: Outbound, "
+	     "access: Deny, destination: AzurePlatformDNS}\n"
+	     "      - {name: NoImds443, priority: 500, direction: Outbound, "
+	     "access: Deny, destination: AzurePlatformIMDS, "
+	     "destination_ports: 443}\n"
+	     "      - {name: NoLkm, priority: 600, direction: Outbound, "
+	     "access: Deny, destination: AzurePlatformLKM}\n");
+	/* The first deny rule by priority decides: UDP only is partial. */
+	nsg_platform_info(ctx("v", "s1"), G("g"), NULL, PLAT_DNS, &pi);
+	ck_assert_int_eq(pi.state, PLAT_PARTLY_OFF);
+	ck_assert_str_eq(pi.deny_rule->name, "NoDnsUdp");
+	ck_assert_ptr_eq(pi.deny_nsg, G("g"));
+	/* A deny on another port leaves the rule on. */
+	nsg_platform_info(ctx("v", "s1"), NULL, G("g"), PLAT_IMDS, &pi);
+	ck_assert_int_eq(pi.state, PLAT_ACTIVE);
+	ck_assert_str_eq(pi.deny_rule->name, "NoImds443");
+	nsg_platform_info(ctx("v", "s1"), NULL, G("g"), PLAT_LKM, &pi);
+	ck_assert_int_eq(pi.state, PLAT_OFF_BY_RULE);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -992,6 +1133,8 @@ main(void)
 	tcase_add_test(tags, azureloadbalancer_tag);
 	tcase_add_test(tags, check_tags_rejects_unknown_tag);
 	tcase_add_test(tags, check_tags_accepts_known_tags);
+	tcase_add_test(tags, intervals_to_prefixes);
+	tcase_add_test(tags, tag_prefixes_expand);
 	suite_add_tcase(s, tags);
 
 	tcase_add_checked_fixture(order, setup, teardown);
@@ -1010,6 +1153,7 @@ main(void)
 	tcase_add_test(plat, platform_tag_allow_disables_nothing);
 	tcase_add_test(plat, lkm_off_with_forced_default);
 	tcase_add_test(plat, lkm_switch_off_keeps_lkm);
+	tcase_add_test(plat, platform_info_states);
 	suite_add_tcase(s, plat);
 
 	sr = srunner_create(s);

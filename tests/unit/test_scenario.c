@@ -230,6 +230,8 @@ static const struct bad bad[] = {
 	  "    subnets:\n      - {name: s, prefix: 10.0.0.0/24}\n"
 	  "      - {name: s, prefix: 10.0.1.0/24}\n", 0,
 	  "7:9: error: duplicate subnet name 's' (first defined at line 6)" },
+	{ HEAD "route_tables:\n  - {name: rt, id: ''}\n", 0,
+	  "3:20: error: 'id' must not be empty" },
 	{ HEAD "route_tables:\n  - {name: rt}\n  - {name: RT}\n", 0,
 	  "4:5: error: duplicate route table name 'RT' (first defined at line "
 	  "3)" },
@@ -780,6 +782,8 @@ START_TEST(test_element_defaults)
 	    "access: Allow}]\n"
 	    "expressroute: [{name: c, gateway: GW}]\n"
 	    "onprem: {}\n"
+	    "route_tables: [{name: rt}, {name: rt2, id: /subscriptions/s/"
+	    "resourceGroups/g/providers/Microsoft.Network/routeTables/rt2}]\n"
 	    "flows: [{from: vm, to: 10.0.0.5, port: 22}]\n";
 	const struct nsg_rule *r;
 	struct topo t;
@@ -811,6 +815,9 @@ START_TEST(test_element_defaults)
 	ck_assert(t.onprem.present);
 	ck_assert_str_eq(t.onprem.name, "onprem");
 	ck_assert(!t.onprem.has_edge_ip);
+	ck_assert_ptr_null(t.rtables[0].id);
+	ck_assert_str_eq(t.rtables[1].id, "/subscriptions/s/resourceGroups/g/"
+	    "providers/Microsoft.Network/routeTables/rt2");
 	ck_assert_str_eq(t.flows[0].name, "flow-1");
 	ck_assert_uint_eq(t.flows[0].proto, PROTO_TCP);
 	ck_assert_uint_eq(t.flows[0].expect.have, 0);
