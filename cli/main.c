@@ -16,6 +16,7 @@
 #include "cli/job.h"
 #include "cli/nw.h"
 #include "cli/out.h"
+#include "cli/whatif.h"
 #include "sim/nsg.h"
 #include "sim/walk.h"
 #include "topology/scenario.h"
@@ -29,6 +30,11 @@ usage(FILE *f)
 	      "       ftsim verify FILE --vm NAME --direction Outbound|Inbound\n"
 	      "                    --protocol TCP|UDP --local IP:PORT --remote IP:PORT\n"
 	      "                    [--json]\n"
+	      "       ftsim whatif [--json] [--services] [--no-exhaustive] [--all]\n"
+	      "                    BASE CHANGE.yaml\n"
+	      "       ftsim diff [--json] [--services] [--no-exhaustive] [--all]\n"
+	      "                    BEFORE AFTER\n"
+	      "       ftsim import [--out FILE] FILE.json...\n"
 	      "       ftsim version\n"
 	      "\n"
 	      "run     replay every flow of each scenario, print the hop-by-hop\n"
@@ -38,7 +44,12 @@ usage(FILE *f)
 	      "        of `az network nic show-effective-route-table -o table`\n"
 	      "nexthop Network Watcher's next hop for a destination\n"
 	      "verify  Network Watcher's IP flow verify, beside the real verdict\n"
-	      "        (platform rules included) and why they differ\n",
+	      "        (platform rules included) and why they differ\n"
+	      "whatif  apply a change file and print every flow and address\n"
+	      "        range whose fate changes (exit 0 none, 1 some, 2 bad input)\n"
+	      "diff    the same between two whole scenarios\n"
+	      "import  read Azure exports (az CLI JSON, ARM template) and write\n"
+	      "        a scenario file\n",
 	      f);
 }
 
@@ -201,6 +212,12 @@ main(int argc, char **argv)
 		return cmd_nexthop(argc - 1, argv + 1);
 	if (strcmp(argv[1], "verify") == 0)
 		return cmd_verify(argc - 1, argv + 1);
+	if (strcmp(argv[1], "whatif") == 0)
+		return cmd_whatif(argc - 1, argv + 1);
+	if (strcmp(argv[1], "diff") == 0)
+		return cmd_diff(argc - 1, argv + 1);
+	if (strcmp(argv[1], "import") == 0)
+		return cmd_import(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
 		puts("ftsim 0.1.0");
 		return 0;
