@@ -8,6 +8,7 @@
  * Exit codes: 0 nothing changed, 1 something changed (a pipeline can gate
  * a route change on it), 2 bad input (nothing on stdout then).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,10 @@
 #include "cli/whatif.h"
 #include "sim/nsg.h"
 #include "sim/whatif.h"
+#include "topology/azjson.h"
 #include "topology/change.h"
+#include "topology/scenario.h"
+#include "topology/yamlout.h"
 
 #define TEXT_CIDRS 16		/* CIDRs per group in text without --all */
 
@@ -149,7 +153,7 @@ text_result(FILE *f, const char *before, const char *after,
 	for (i = 0; i < r->nvm_notes; i++)
 		fprintf(f, "note: %s\n", r->vm_notes[i]);
 	fprintf(f, "\nflows: %zu changed of %zu compared\n", r->nflows,
-	    r->flows_compared + (size_t)0);
+	    r->flows_compared);
 	for (i = 0; i < r->nflows; i++) {
 		const struct wi_flow *fl = &r->flows[i];
 
@@ -367,10 +371,137 @@ cmd_diff(int argc, char **argv)
 	return rc;
 }
 
+
+static const char import_usage[] =
+    "usage: ftsim import [--out FILE] FILE.json...\n";
+
+/* Write buf to path through a temporary name, renamed when complete. */
+static int
+write_atomic(const char *path, const char *buf, size_t len)
+{
+	size_t n = strlen(path) + 16;
+	char *tmp = malloc(n);
+	FILE *f;
+	int ok;
+
+	if (tmp == NULL)
+		return -1;
+	snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
+	if ((f = fopen(tmp, "wb")) == NULL) {
+		fprintf(stderr, "ftsim: %s: %s\n", tmp, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	ok = fwrite(buf, 1, len, f) == len;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		fprintf(stderr, "ftsim: cannot write %s: %s\n", path,
+		    strerror(errno));
+		remove(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+/* The comment block on top of an imported scenario. */
+static const char **
+import_comments(char *const *files, size_t nfiles,
+    const struct azjson_notes *notes, size_t *n)
+{
+	static const char *const head[] = {
+		"Azure exports hold no flows and nothing of on-premises: add",
+		"  onprem: {name, prefixes, internet_edge_ip, block}  (the site "
+		"behind the circuit)",
+		"  flows: [...]  (the flows to replay, the last key of this "
+		"file)",
+		"as docs/format.md describes them; ftsim whatif --services "
+		"needs neither.",
+	};
+	size_t i, k = 0, max = nfiles + notes->n + 16;
+	const char **c = calloc(max, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c[k++] = "Written by ftsim import from:";
+	for (i = 0; i < nfiles; i++)
+		c[k++] = files[i];
+	c[k++] = "";
+	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
+		c[k++] = head[i];
+	if (notes->n > 0) {
+		c[k++] = "";
+		c[k++] = "Not modelled or assumed (also printed on stderr):";
+		for (i = 0; i < notes->n; i++)
+			c[k++] = notes->line[i];
+	}
+	*n = k;
+	return c;
+}
+
 int
 cmd_import(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return EXIT_BADINPUT;
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct azjson_notes notes = { NULL, 0 };
+	const char *out = NULL;
+	const char **comments = NULL;
+	struct topo t, back;
+	struct diag d;
+	char *yaml = NULL;
+	size_t len, nc, i;
+	int c, rc = EXIT_BADINPUT;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'h': fputs(import_usage, stdout); return 0;
+		default: fputs(import_usage, stderr); return EXIT_BADINPUT;
+		}
+	}
+	if (optind >= argc) {
+		fputs(import_usage, stderr);
+		return EXIT_BADINPUT;
+	}
+	diag_init(&d);
+	if (azjson_load((const char *const *)argv + optind,
+	    (size_t)(argc - optind), &t, &notes, &d) != 0) {
+		diag_print(stderr, &d);
+		diag_free(&d);
+		return EXIT_BADINPUT;
+	}
+	for (i = 0; i < notes.n; i++)
+		fprintf(stderr, "ftsim import: note: %s\n", notes.line[i]);
+	if ((comments = import_comments(argv + optind, (size_t)(argc - optind),
+	    &notes, &nc)) == NULL ||
+	    yamlout_topo(&t, comments, nc, &yaml, &len) != 0) {
+		fputs("ftsim: out of memory\n", stderr);
+		goto out;
+	}
+	/* What is written must load as a scenario: read it back. */
+	if (scenario_parse(out != NULL ? out : "(import)", yaml, len, &back,
+	    &d) != 0) {
+		diag_print(stderr, &d);
+		fputs("ftsim: internal error: the imported scenario does not "
+		    "load back\n", stderr);
+		goto out;
+	}
+	topo_free(&back);
+	if (out == NULL)
+		rc = fwrite(yaml, 1, len, stdout) == len ? 0 : EXIT_BADINPUT;
+	else
+		rc = write_atomic(out, yaml, len) == 0 ? 0 : EXIT_BADINPUT;
+out:
+	free(comments);
+	free(yaml);
+	azjson_notes_free(&notes);
+	topo_free(&t);
+	diag_free(&d);
+	return rc;
 }
