@@ -32,7 +32,7 @@ job_load(struct job *j, const char *path)
 		int rc = azjson_load(&path, 1, &j->topo, &notes, &j->diag);
 
 		for (i = 0; i < notes.n; i++)
-			fprintf(stderr, "%s: note: %s\n", path, notes.line[i]);
+			fprintf(stderr, "ftsim: note: %s\n", notes.line[i]);
 		azjson_notes_free(&notes);
 		if (rc != 0) {
 			diag_print(stderr, &j->diag);

@@ -316,6 +316,8 @@ add_flow(struct wi *w, const char *name, const char *desc, bool service,
 	struct wi_flow *nf, *f;
 	int rc;
 
+	if (pres != WI_BOTH)
+		res->flows_compared++;
 	if ((nf = realloc(res->flows, (res->nflows + 1) *
 	    sizeof(*nf))) == NULL)
 		return -ENOMEM;
@@ -668,13 +670,37 @@ replay(struct sim *s, size_t vm, uint32_t dst, const struct probe *p,
 	return sim_run_flow(s, &f, r);
 }
 
-/* Evaluate probe p to dst on both sides; appends "p:b:a;" to key when
- * the outcomes differ. */
+/* The fields of two joined outcomes that differ, as one string:
+ * "name RS before RS after SEP" per field (RS = 0x1e), empty when equal. */
+#define RS '\x1e'
+
+static void
+diff_text(const char *before, const char *after, struct sbuf *out)
+{
+	const char *pb = before, *pa = after, *eb, *ea;
+	size_t i, lb, la;
+
+	for (i = 0; i < NFIELDS; i++) {
+		eb = strchr(pb, SEP);
+		ea = strchr(pa, SEP);
+		lb = eb != NULL ? (size_t)(eb - pb) : strlen(pb);
+		la = ea != NULL ? (size_t)(ea - pa) : strlen(pa);
+		if (lb != la || strncmp(pb, pa, lb) != 0)
+			sb_printf(out, "%s%c%.*s%c%.*s%c", field_names[i], RS,
+			    (int)lb, pb, RS, (int)la, pa, SEP);
+		pb += lb + (eb != NULL);
+		pa += la + (ea != NULL);
+	}
+}
+
+/* Evaluate probe p to dst on both sides; when the outcomes differ,
+ * appends "p:id;" to key, id naming what changed (so that ranges and
+ * ports whose visible change is the same share it). */
 static int
 eval_probe(struct wi *w, size_t vb, size_t va, uint32_t dst, size_t pi,
-    const struct probe *p, struct sbuf *key)
+    const struct probe *p, struct sbuf *key, struct sbuf *tmp)
 {
-	uint32_t ib, ia;
+	uint32_t id;
 	int rc;
 
 	if ((rc = replay(w->sb, vb, dst, p, w->rb)) != 0 ||
@@ -688,11 +714,42 @@ eval_probe(struct wi *w, size_t vb, size_t va, uint32_t dst, size_t pi,
 		return -ENOMEM;
 	if (strcmp(w->b1.p, w->b2.p) == 0)
 		return 0;
-	if ((ib = st_intern(&w->st, w->b1.p)) == NONE_ID ||
-	    (ia = st_intern(&w->st, w->b2.p)) == NONE_ID)
+	sb_reset(tmp);
+	diff_text(w->b1.p, w->b2.p, tmp);
+	if (tmp->err != 0 || (id = st_intern(&w->st, tmp->p)) == NONE_ID)
 		return -ENOMEM;
-	sb_printf(key, "%zu:%u:%u;", pi, ib, ia);
+	sb_printf(key, "%zu:%u;", pi, id);
 	return key->err;
+}
+
+/* The fields of a diff_text string. */
+static int
+fields_of(const char *s, struct wi_field **out, size_t *nout)
+{
+	const char *p, *a, *b, *e;
+	size_t n = 0, i = 0;
+
+	for (p = s; *p != '\0'; p++)
+		n += *p == SEP;
+	*nout = 0;
+	if ((*out = calloc(n > 0 ? n : 1, sizeof(**out))) == NULL)
+		return -ENOMEM;
+	for (p = s; i < n; i++) {
+		a = strchr(p, RS);
+		b = strchr(a + 1, RS);
+		e = strchr(b + 1, SEP);
+		for (size_t k = 0; k < NFIELDS; k++)
+			if (strncmp(field_names[k], p, (size_t)(a - p)) == 0 &&
+			    field_names[k][a - p] == '\0')
+				(*out)[i].name = field_names[k];
+		(*nout)++;
+		if (((*out)[i].before = strndup(a + 1, (size_t)(b - a - 1))) ==
+		    NULL || ((*out)[i].after = strndup(b + 1,
+		    (size_t)(e - b - 1))) == NULL)
+			return -ENOMEM;
+		p = e + 1;
+	}
+	return 0;
 }
 
 /* One change id per distinct key; groups are built per id. */
@@ -754,26 +811,25 @@ group_space(const struct grp *g, struct wi_group *out)
 	return 0;
 }
 
-/* The variants of a fate key "p:b:a;...": probes with the same (b, a)
+/* The variants of a fate key "p:id;...": probes with the same change
  * share one. */
 static int
 fate_variants(struct wi *w, const char *key, const struct probe *probes,
     size_t nglobal, struct wi_group *out)
 {
-	struct { size_t p; unsigned b, a; bool used; } e[64];
+	struct { size_t p; unsigned id; bool used; } e[64];
 	struct sbuf lab = { NULL, 0, 0, 0 };
 	const char *s = key;
 	size_t ne = 0, i, j, cnt;
 	int rc = 0, off;
 
 	while (*s != '\0' && ne < 64) {
-		if (sscanf(s, "%zu:%u:%u;%n", &e[ne].p, &e[ne].b, &e[ne].a,
-		    &off) != 3)
+		if (sscanf(s, "%zu:%u;%n", &e[ne].p, &e[ne].id, &off) != 2)
 			break;
 		e[ne++].used = false;
 		s += off;
 	}
-	if ((out->var = calloc(ne, sizeof(*out->var))) == NULL)
+	if ((out->var = calloc(ne > 0 ? ne : 1, sizeof(*out->var))) == NULL)
 		return -ENOMEM;
 	for (i = 0; i < ne && rc == 0; i++) {
 		struct wi_variant *v;
@@ -783,16 +839,15 @@ fate_variants(struct wi *w, const char *key, const struct probe *probes,
 		v = &out->var[out->nvar++];
 		sb_reset(&lab);
 		for (j = i, cnt = 0; j < ne; j++)
-			if (e[j].b == e[i].b && e[j].a == e[i].a &&
-			    e[j].p < nglobal)
+			if (e[j].id == e[i].id && e[j].p < nglobal)
 				cnt++;
-		if (cnt == nglobal && nglobal > 1)
+		if (cnt == nglobal)
 			sb_printf(&lab, "all");
 		for (j = i; j < ne; j++) {
-			if (e[j].b != e[i].b || e[j].a != e[i].a)
+			if (e[j].id != e[i].id)
 				continue;
 			e[j].used = true;
-			if (cnt == nglobal && nglobal > 1 && e[j].p < nglobal)
+			if (cnt == nglobal && e[j].p < nglobal)
 				continue;
 			if (lab.len > 0)
 				sb_printf(&lab, ", ");
@@ -802,8 +857,7 @@ fate_variants(struct wi *w, const char *key, const struct probe *probes,
 			rc = -ENOMEM;
 			break;
 		}
-		rc = diff_fields(w->st.s[e[i].b], w->st.s[e[i].a], field_names,
-		    NFIELDS, &v->fields, &v->nfields);
+		rc = fields_of(w->st.s[e[i].id], &v->fields, &v->nfields);
 	}
 	free(lab.p);
 	return rc;
@@ -894,7 +948,7 @@ exhaustive_vm(struct wi *w, size_t vb, size_t va, const struct cutset *cut,
 	const struct vm *vmb = &w->tb->vms[vb], *vma = &w->ta->vms[va];
 	const struct rtable *rtb = sim_rtable(w->sb, vmb->vnet, vmb->subnet);
 	const struct rtable *rta = sim_rtable(w->sa, vma->vnet, vma->subnet);
-	struct sbuf key = { NULL, 0, 0, 0 };
+	struct sbuf key = { NULL, 0, 0, 0 }, tmp = { NULL, 0, 0, 0 };
 	struct range *rg;
 	struct wi_vm *out;
 	size_t n = eq_count(cut), i, k, nchanged_nh = 0, nchanged = 0;
@@ -932,7 +986,7 @@ exhaustive_vm(struct wi *w, size_t vb, size_t va, const struct cutset *cut,
 		sb_reset(&key);
 		for (k = 0; k < nglobal && rc == 0; k++)
 			rc = eval_probe(w, vb, va, rg[i].lo, k, &probes[k],
-			    &key);
+			    &key, &tmp);
 		svc = service_at(w->tb, rg[i].lo);
 		if (svc == NULL)
 			svc = service_at(w->ta, rg[i].lo);
@@ -945,7 +999,7 @@ exhaustive_vm(struct wi *w, size_t vb, size_t va, const struct cutset *cut,
 				if (probes[k].proto == tg[0].proto &&
 				    probes[k].rep == tg[0].port)
 					rc = eval_probe(w, vb, va, rg[i].lo, k,
-					    &probes[k], &key);
+					    &probes[k], &key, &tmp);
 		}
 		if (rc == 0 && key.len > 0) {
 			if ((rg[i].fate = st_intern(&w->st, key.p)) == NONE_ID)
@@ -957,6 +1011,7 @@ exhaustive_vm(struct wi *w, size_t vb, size_t va, const struct cutset *cut,
 			w->o->progress(w->o->progress_arg, *done, total);
 	}
 	free(key.p);
+	free(tmp.p);
 	if (rc != 0 || (nchanged == 0 && nchanged_nh == 0)) {
 		free(rg);
 		return rc;

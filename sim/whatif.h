@@ -84,7 +84,7 @@ struct wi_vm {
 struct whatif_result {
 	struct wi_flow *flows;		/* changed (or one-sided) flows */
 	size_t nflows;
-	size_t flows_compared;
+	size_t flows_compared;		/* one-sided flows included */
 	struct wi_vm *vms;		/* VMs with a change */
 	size_t nvms;
 	size_t vms_compared;

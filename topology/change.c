@@ -383,6 +383,7 @@ change_parse(const char *name, const char *buf, size_t len,
 	struct srcpos unknown = { name, 0, 0 };
 	yaml_document_t doc;
 	struct chr r;
+	size_t from;
 
 	if (name == NULL || out == NULL || d == NULL)
 		return -1;
@@ -403,6 +404,7 @@ change_parse(const char *name, const char *buf, size_t len,
 		change_free(out);
 		return -1;
 	}
+	from = d->n;
 	memset(&r, 0, sizeof(r));
 	r.c = out;
 	r.d = d;
@@ -411,13 +413,20 @@ change_parse(const char *name, const char *buf, size_t len,
 	yaml_document_delete(&doc);
 	if (r.nerr == 0)
 		return 0;
-	/* Messages name the caller's string: the copy is freed now. */
+	/* Messages in document order. */
 	{
-		size_t i;
+		struct diag_msg m;
+		size_t i, j;
 
-		for (i = 0; i < d->n; i++)
-			if (d->msgs[i].pos.file == out->file)
-				d->msgs[i].pos.file = name;
+		for (i = from + 1; i < d->n; i++) {
+			m = d->msgs[i];
+			for (j = i; j > from && (d->msgs[j - 1].pos.line >
+			    m.pos.line || (d->msgs[j - 1].pos.line ==
+			    m.pos.line && d->msgs[j - 1].pos.col >
+			    m.pos.col)); j--)
+				d->msgs[j] = d->msgs[j - 1];
+			d->msgs[j] = m;
+		}
 	}
 	change_free(out);
 	return -1;

@@ -2716,7 +2716,7 @@ scenario_read_file(const char *path, char **out, size_t *outlen,
 	do {
 		if (len == cap) {
 			if (cap == max) {
-				diag_error(d, start, "file is larger than "
+				diag_error(d, start, "scenario file is larger than "
 				    "%u MiB", SCENARIO_MAX_BYTES >> 20);
 				goto fail;
 			}
