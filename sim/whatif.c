@@ -29,7 +29,7 @@
 /* The fields an outcome is made of, in the order they are joined. */
 static const char *const field_names[] = {
 	"delivered", "activation", "source seen", "hairpin", "path",
-	"nsg rule",
+	"nsg rule", "reply",
 };
 #define NFIELDS (sizeof(field_names) / sizeof(field_names[0]))
 
@@ -222,6 +222,16 @@ outcome_text(const struct flow_result *r, bool dest_generic, struct sbuf *b)
 		    "(destination)" : r->path[i]);
 	sb_printf(b, "%c%s%s", SEP, r->nsg_rule[0] ? r->nsg_rule : "none",
 	    r->nsg_rule_hidden ? " (platform rule)" : "");
+	/* MODEL §7: the answer's way home. */
+	if (!r->replied)
+		sb_printf(b, "%cnone", SEP);
+	else if (r->reply_delivered)
+		sb_printf(b, "%cdelivered%s", SEP, r->asymmetric ?
+		    " (asymmetric)" : "");
+	else
+		sb_printf(b, "%cdropped: %s%s", SEP, r->reply_drop_reason !=
+		    NULL ? r->reply_drop_reason : "unknown", r->asymmetric ?
+		    " (asymmetric)" : "");
 }
 
 /* The next hop the VM's subnet picks for dst, as text. */
