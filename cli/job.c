@@ -6,6 +6,7 @@
 
 #include "cli/job.h"
 #include "sim/nsg.h"
+#include "topology/azjson.h"
 #include "topology/scenario.h"
 
 void
@@ -23,8 +24,25 @@ job_load(struct job *j, const char *path)
 	memset(j, 0, sizeof(*j));
 	topo_init(&j->topo);
 	diag_init(&j->diag);
-	if (scenario_load(path, &j->topo, &j->diag) != 0 ||
-	    nsg_check_tags(&j->topo, &j->diag) != 0) {
+	if (azjson_is_json(path)) {
+		/* An Azure export read directly (topology/azjson.h); what it
+		 * does not model is said on stderr. */
+		struct azjson_notes notes = { NULL, 0 };
+		size_t i;
+		int rc = azjson_load(&path, 1, &j->topo, &notes, &j->diag);
+
+		for (i = 0; i < notes.n; i++)
+			fprintf(stderr, "ftsim: note: %s\n", notes.line[i]);
+		azjson_notes_free(&notes);
+		if (rc != 0) {
+			diag_print(stderr, &j->diag);
+			return -1;
+		}
+	} else if (scenario_load(path, &j->topo, &j->diag) != 0) {
+		diag_print(stderr, &j->diag);
+		return -1;
+	}
+	if (nsg_check_tags(&j->topo, &j->diag) != 0) {
 		diag_print(stderr, &j->diag);
 		return -1;
 	}

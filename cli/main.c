@@ -19,6 +19,7 @@
 #include "cli/pcapout.h"
 #include "cli/out.h"
 #include "cli/rules.h"
+#include "cli/whatif.h"
 #include "sim/nsg.h"
 #include "sim/walk.h"
 #include "topology/scenario.h"
@@ -35,6 +36,11 @@ usage(FILE *f)
 	      "       ftsim verify FILE --vm NAME --direction Outbound|Inbound\n"
 	      "                    --protocol TCP|UDP --local IP:PORT --remote IP:PORT\n"
 	      "                    [--json]\n"
+	      "       ftsim whatif [--json] [--services] [--no-exhaustive] [--all]\n"
+	      "                    BASE CHANGE.yaml\n"
+	      "       ftsim diff [--json] [--services] [--no-exhaustive] [--all]\n"
+	      "                    BEFORE AFTER\n"
+	      "       ftsim import [--out FILE] FILE.json...\n"
 	      "       ftsim version\n"
 	      "\n"
 	      "run     replay every flow of each scenario, print the hop-by-hop\n"
@@ -47,7 +53,12 @@ usage(FILE *f)
 	      "        nic list-effective-nsg`, and the hidden platform rules\n"
 	      "nexthop Network Watcher's next hop for a destination\n"
 	      "verify  Network Watcher's IP flow verify, beside the real verdict\n"
-	      "        (platform rules included) and why they differ\n",
+	      "        (platform rules included) and why they differ\n"
+	      "whatif  apply a change file and print every flow and address\n"
+	      "        range whose fate changes (exit 0 none, 1 some, 2 bad input)\n"
+	      "diff    the same between two whole scenarios\n"
+	      "import  read Azure exports (az CLI JSON, ARM template) and write\n"
+	      "        a scenario file\n",
 	      f);
 }
 
@@ -328,6 +339,12 @@ main(int argc, char **argv)
 		return cmd_verify(argc - 1, argv + 1);
 	if (strcmp(argv[1], "rules") == 0)
 		return cmd_rules(argc - 1, argv + 1);
+	if (strcmp(argv[1], "whatif") == 0)
+		return cmd_whatif(argc - 1, argv + 1);
+	if (strcmp(argv[1], "diff") == 0)
+		return cmd_diff(argc - 1, argv + 1);
+	if (strcmp(argv[1], "import") == 0)
+		return cmd_import(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
 		puts("ftsim 0.1.0");
 		return 0;

@@ -2696,19 +2696,21 @@ scenario_parse(const char *name, const char *buf, size_t len,
 	return -1;
 }
 
+/*
+ * Read a whole input file of at most SCENARIO_MAX_BYTES into memory.
+ */
 int
-scenario_load(const char *path, struct topo *out, struct diag *d)
+scenario_read_file(const char *path, char **out, size_t *outlen,
+    struct diag *d)
 {
 	struct srcpos unknown = { path, 0, 0 }, start = { path, 1, 1 };
 	const size_t max = (size_t)SCENARIO_MAX_BYTES + 1;
 	char *buf = NULL, *nbuf;
 	size_t len = 0, cap = 0, got;
 	FILE *f;
-	int rc;
 
-	if (path == NULL || out == NULL || d == NULL)
+	if (path == NULL || out == NULL || outlen == NULL || d == NULL)
 		return -1;
-	topo_init(out);
 	if ((f = fopen(path, "rb")) == NULL) {
 		diag_error(d, unknown, "cannot open: %s", strerror(errno));
 		return -1;
@@ -2716,8 +2718,8 @@ scenario_load(const char *path, struct topo *out, struct diag *d)
 	do {
 		if (len == cap) {
 			if (cap == max) {
-				diag_error(d, start, "scenario file is larger "
-				    "than %u MiB", SCENARIO_MAX_BYTES >> 20);
+				diag_error(d, start, "scenario file is larger than "
+				    "%u MiB", SCENARIO_MAX_BYTES >> 20);
 				goto fail;
 			}
 			cap = cap == 0 ? 65536 : cap * 2 > max ? max : cap * 2;
@@ -2735,11 +2737,153 @@ scenario_load(const char *path, struct topo *out, struct diag *d)
 		goto fail;
 	}
 	fclose(f);
-	rc = scenario_parse(path, buf, len, out, d);
-	free(buf);
-	return rc;
+	*out = buf;
+	*outlen = len;
+	return 0;
 fail:
 	fclose(f);
 	free(buf);
+	return -1;
+}
+
+int
+scenario_load(const char *path, struct topo *out, struct diag *d)
+{
+	char *buf;
+	size_t len;
+	int rc;
+
+	if (path == NULL || out == NULL || d == NULL)
+		return -1;
+	topo_init(out);
+	if (scenario_read_file(path, &buf, &len, d) != 0)
+		return -1;
+	rc = scenario_parse(path, buf, len, out, d);
+	free(buf);
+	return rc;
+}
+
+/*
+ * Other YAML inputs (change files) read with the same checks and the same
+ * element readers. A reader runs a loader state over a stand-in topology
+ * whose only field is the file name, so that positions name the caller's
+ * file; what it reads is the caller's.
+ */
+static void
+scn_frag_init(struct scn *s, struct topo *tmp, const char *file,
+    yaml_document_t *doc, struct diag *d)
+{
+	topo_init(tmp);
+	tmp->file = (char *)(uintptr_t)file;
+	memset(s, 0, sizeof(*s));
+	s->t = tmp;
+	s->d = d;
+	s->doc = doc;
+}
+
+int
+scenario_yaml_load(const char *name, const char *buf, size_t len,
+    yaml_document_t *doc, struct diag *d)
+{
+	struct srcpos start = { name, 1, 1 };
+	yaml_parser_t parser;
+	struct topo tmp;
+	struct scn s;
+	yaml_node_t *root;
+
+	if (name == NULL || doc == NULL || d == NULL ||
+	    (buf == NULL && len > 0))
+		return -1;
+	scn_frag_init(&s, &tmp, name, NULL, d);
+	s.buf = buf;
+	s.len = len;
+	if (scn_check_bytes(&s, buf, len) != 0 || scn_events(&s) != 0)
+		return -1;
+	if (!yaml_parser_initialize(&parser)) {
+		diag_error(d, start, "out of memory");
+		return -1;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	if (!yaml_parser_load(&parser, doc)) {
+		scn_yaml_error(&s, &parser);
+		yaml_parser_delete(&parser);
+		return -1;
+	}
+	yaml_parser_delete(&parser);
+	root = yaml_document_get_root_node(doc);
+	if (root == NULL || scn_isnull(root)) {
+		diag_error(d, start, "empty file");
+		yaml_document_delete(doc);
+		return -1;
+	}
+	return 0;
+}
+
+int
+scenario_read_route(const char *file, yaml_document_t *doc, yaml_node_t *n,
+    struct route *out, struct diag *d)
+{
+	struct topo tmp;
+	struct scn s;
+
+	scn_frag_init(&s, &tmp, file, doc, d);
+	memset(out, 0, sizeof(*out));
+	(void)scn_route(&s, n, out);
+	if (s.nerr == 0)
+		return 0;
+	topo_route_free(out);
+	return -1;
+}
+
+int
+scenario_read_rtable(const char *file, yaml_document_t *doc, yaml_node_t *n,
+    struct route_table *out, struct diag *d)
+{
+	struct topo tmp;
+	struct scn s;
+
+	scn_frag_init(&s, &tmp, file, doc, d);
+	memset(out, 0, sizeof(*out));
+	(void)scn_rtable(&s, n, out);
+	if (s.nerr == 0)
+		return 0;
+	topo_rtable_free(out);
+	return -1;
+}
+
+int
+scenario_read_rule(const char *file, yaml_document_t *doc, yaml_node_t *n,
+    struct nsg_rule *out, struct diag *d)
+{
+	struct srcpos ppos;
+	struct topo tmp;
+	struct scn s;
+
+	scn_frag_init(&s, &tmp, file, doc, d);
+	memset(out, 0, sizeof(*out));
+	(void)scn_rule(&s, n, out, &ppos);
+	if (s.nerr == 0)
+		return 0;
+	topo_rule_free(out);
+	return -1;
+}
+
+int
+scenario_read_prefixes(const char *file, yaml_document_t *doc,
+    yaml_node_t *n, const char *key, struct pfx **out, size_t *nout,
+    struct diag *d)
+{
+	struct topo tmp;
+	struct scn s;
+
+	scn_frag_init(&s, &tmp, file, doc, d);
+	*out = NULL;
+	*nout = 0;
+	(void)scn_pfx_list(&s, n, key, false, out, nout);
+	if (s.nerr == 0)
+		return 0;
+	free(*out);
+	*out = NULL;
+	*nout = 0;
 	return -1;
 }

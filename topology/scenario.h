@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include <yaml.h>
+
 #include "topology/diag.h"
 #include "topology/topo.h"
 
@@ -24,5 +26,32 @@ int scenario_load(const char *path, struct topo *out, struct diag *d);
  * relative paths (service_tags). */
 int scenario_parse(const char *name, const char *buf, size_t len,
 		   struct topo *out, struct diag *d);
+
+/* Read a whole file of at most SCENARIO_MAX_BYTES; *buf is the caller's
+ * to free. 0 or -1 after reporting. */
+int scenario_read_file(const char *path, char **buf, size_t *len,
+		       struct diag *d);
+
+/*
+ * For other YAML inputs (change files): the same checks before the tree
+ * is built (size, UTF-16, NUL bytes, aliases, nesting, one document), and
+ * the element readers of the scenario format, with its keys and checks.
+ * file names the input in messages and is borrowed by the positions of
+ * what is read. Each returns 0, or -1 after reporting (nothing is left
+ * allocated in *out then). scenario_yaml_load's document is the caller's
+ * to yaml_document_delete.
+ */
+int scenario_yaml_load(const char *name, const char *buf, size_t len,
+		       yaml_document_t *doc, struct diag *d);
+int scenario_read_route(const char *file, yaml_document_t *doc,
+			yaml_node_t *n, struct route *out, struct diag *d);
+int scenario_read_rtable(const char *file, yaml_document_t *doc,
+			 yaml_node_t *n, struct route_table *out,
+			 struct diag *d);
+int scenario_read_rule(const char *file, yaml_document_t *doc,
+		       yaml_node_t *n, struct nsg_rule *out, struct diag *d);
+int scenario_read_prefixes(const char *file, yaml_document_t *doc,
+			   yaml_node_t *n, const char *key, struct pfx **out,
+			   size_t *nout, struct diag *d);
 
 #endif

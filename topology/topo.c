@@ -60,19 +60,44 @@ free_addr(struct addr_spec *a)
 	free(a->items);
 }
 
+void
+topo_rule_free(struct nsg_rule *r)
+{
+	free(r->name);
+	free_addr(&r->src);
+	free_addr(&r->dst);
+	free(r->sports.r);
+	free(r->dports.r);
+	memset(r, 0, sizeof(*r));
+}
+
+void
+topo_route_free(struct route *r)
+{
+	free(r->name);
+	memset(r, 0, sizeof(*r));
+}
+
+void
+topo_rtable_free(struct route_table *rt)
+{
+	size_t j;
+
+	for (j = 0; j < rt->nroutes; j++)
+		free(rt->routes[j].name);
+	free(rt->routes);
+	free(rt->name);
+	free(rt->id);
+	memset(rt, 0, sizeof(*rt));
+}
+
 static void
 free_nsg(struct nsg *g)
 {
 	size_t i;
 
-	for (i = 0; i < g->nrules; i++) {
-		struct nsg_rule *r = &g->rules[i];
-		free(r->name);
-		free_addr(&r->src);
-		free_addr(&r->dst);
-		free(r->sports.r);
-		free(r->dports.r);
-	}
+	for (i = 0; i < g->nrules; i++)
+		topo_rule_free(&g->rules[i]);
 	free(g->rules);
 	free(g->name);
 }
@@ -97,7 +122,7 @@ free_vnet(struct vnet *v)
 void
 topo_free(struct topo *t)
 {
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < t->nvnets; i++)
 		free_vnet(&t->vnets[i]);
@@ -105,13 +130,8 @@ topo_free(struct topo *t)
 	for (i = 0; i < t->nvms; i++)
 		free(t->vms[i].name);
 	free(t->vms);
-	for (i = 0; i < t->nrtables; i++) {
-		for (j = 0; j < t->rtables[i].nroutes; j++)
-			free(t->rtables[i].routes[j].name);
-		free(t->rtables[i].routes);
-		free(t->rtables[i].name);
-		free(t->rtables[i].id);
-	}
+	for (i = 0; i < t->nrtables; i++)
+		topo_rtable_free(&t->rtables[i]);
 	free(t->rtables);
 	for (i = 0; i < t->nnsgs; i++)
 		free_nsg(&t->nsgs[i]);

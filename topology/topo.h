@@ -317,6 +317,23 @@ struct topo {
 void topo_init(struct topo *t);
 void topo_free(struct topo *t);
 
+/* Release one element's contents (the element itself is the caller's);
+ * for elements read or built outside a topology. */
+void topo_route_free(struct route *r);
+void topo_rtable_free(struct route_table *rt);
+void topo_rule_free(struct nsg_rule *r);
+
+/*
+ * Deep copies (topo_copy.c). The copy owns everything it holds except
+ * the srcpos file pointers, which keep pointing at the names the source
+ * borrowed: the file names must outlive the copy. topo_copy copies the
+ * tag set too. 0, or -ENOMEM with *dst left empty.
+ */
+int topo_copy(const struct topo *src, struct topo *dst);
+int topo_route_copy(const struct route *src, struct route *dst);
+int topo_rtable_copy(const struct route_table *src, struct route_table *dst);
+int topo_rule_copy(const struct nsg_rule *src, struct nsg_rule *dst);
+
 /* Lookups by name (case-insensitive, as Azure resource names are);
  * TOPO_NONE when absent. */
 size_t topo_vnet_find(const struct topo *t, const char *name);

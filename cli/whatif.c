@@ -1,0 +1,507 @@
+/*
+ * whatif.c: what a change does, before against after (sim/whatif.h),
+ * printed side by side or as JSON.
+ *
+ *   ftsim whatif BASE CHANGE.yaml   the base scenario, then with the change
+ *   ftsim diff BEFORE AFTER         two whole scenarios
+ *
+ * Exit codes: 0 nothing changed, 1 something changed (a pipeline can gate
+ * a route change on it), 2 bad input (nothing on stdout then).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/job.h"
+#include "cli/whatif.h"
+#include "sim/nsg.h"
+#include "sim/whatif.h"
+#include "topology/azjson.h"
+#include "topology/change.h"
+#include "topology/scenario.h"
+#include "topology/yamlout.h"
+
+#define TEXT_CIDRS 16		/* CIDRs per group in text without --all */
+
+struct wopts {
+	bool json, services, exhaustive, all;
+};
+
+static const char whatif_usage[] =
+    "usage: ftsim whatif [--json] [--services] [--no-exhaustive] [--all]\n"
+    "                    BASE CHANGE.yaml\n"
+    "       ftsim diff [--json] [--services] [--no-exhaustive] [--all]\n"
+    "                    BEFORE AFTER\n";
+
+static int
+wopts_parse(int argc, char **argv, struct wopts *o)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "services", no_argument, NULL, 's' },
+		{ "no-exhaustive", no_argument, NULL, 'n' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->exhaustive = true;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': o->json = true; break;
+		case 's': o->services = true; break;
+		case 'n': o->exhaustive = false; break;
+		case 'a': o->all = true; break;
+		case 'h': fputs(whatif_usage, stdout); return 1;
+		default: fputs(whatif_usage, stderr); return -1;
+		}
+	}
+	if (optind != argc - 2) {
+		fputs(whatif_usage, stderr);
+		return -1;
+	}
+	return 0;
+}
+
+/* A progress bar on stderr, only when it is a terminal. */
+static void
+progress(void *arg, uint64_t done, uint64_t total)
+{
+	int width = 40, fill;
+
+	(void)arg;
+	if (total == 0)
+		return;
+	fill = (int)(done * (uint64_t)width / total);
+	fprintf(stderr, "\rexhaustive diff [%.*s%*s] %3u%% %llu/%llu",
+	    fill, "########################################", width - fill,
+	    "", (unsigned)(done * 100 / total), (unsigned long long)done,
+	    (unsigned long long)total);
+	if (done == total)
+		fputs("\r\033[K", stderr);
+	fflush(stderr);
+}
+
+/*
+ * Text.
+ */
+
+/* Rows of fields, the before column padded to its widest value. */
+static void
+text_fields(FILE *f, const char *indent, const struct wi_field *fl, size_t n)
+{
+	size_t i, w = 6, l;
+
+	for (i = 0; i < n; i++)
+		if ((l = strlen(fl[i].before)) > w)
+			w = l;
+	fprintf(f, "%s%-12s %-*s | %s\n", indent, "", (int)w, "before",
+	    "after");
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s%-12s %-*s | %s\n", indent, fl[i].name, (int)w,
+		    fl[i].before, fl[i].after);
+}
+
+static void
+text_groups(FILE *f, const char *what, const struct wi_group *g, size_t n,
+    bool all)
+{
+	char pf[PFX_STRLEN], ip[IP_STRLEN];
+	size_t i, j, shown;
+
+	fprintf(f, "  %s: %zu group%s\n", what, n, n == 1 ? "" : "s");
+	for (i = 0; i < n; i++) {
+		fprintf(f, "    %llu address%s, e.g. %s:",
+		    (unsigned long long)g[i].addresses,
+		    g[i].addresses == 1 ? "" : "es",
+		    ip_format(g[i].example, ip));
+		shown = all || g[i].ncidrs <= TEXT_CIDRS ? g[i].ncidrs :
+		    TEXT_CIDRS;
+		for (j = 0; j < shown; j++)
+			fprintf(f, "%s%s", j % 6 == 0 ? "\n      " : " ",
+			    pfx_format(g[i].cidrs[j], pf));
+		if (shown < g[i].ncidrs)
+			fprintf(f, "\n      ... and %zu more CIDRs (--all or "
+			    "--json lists every one)", g[i].ncidrs - shown);
+		fputc('\n', f);
+		for (j = 0; j < g[i].nvar; j++) {
+			if (strcmp(g[i].var[j].ports, "all") != 0 ||
+			    g[i].nvar > 1)
+				fprintf(f, "      ports %s:\n",
+				    g[i].var[j].ports);
+			text_fields(f, "      ", g[i].var[j].fields,
+			    g[i].var[j].nfields);
+		}
+	}
+}
+
+static void
+text_result(FILE *f, const char *before, const char *after,
+    const struct whatif_result *r, bool all)
+{
+	static const char *const pres[] = { "", " (only before)",
+	    " (only after)" };
+	size_t i;
+
+	fprintf(f, "before: %s\nafter:  %s\n", before, after);
+	for (i = 0; i < r->nvm_notes; i++)
+		fprintf(f, "note: %s\n", r->vm_notes[i]);
+	fprintf(f, "\nflows: %zu changed of %zu compared\n", r->nflows,
+	    r->flows_compared);
+	for (i = 0; i < r->nflows; i++) {
+		const struct wi_flow *fl = &r->flows[i];
+
+		if (fl->service)
+			fprintf(f, "  service %s%s\n", fl->name,
+			    pres[fl->presence]);
+		else
+			fprintf(f, "  %s: %s%s\n", fl->name, fl->desc,
+			    pres[fl->presence]);
+		if (fl->nfields > 0)
+			text_fields(f, "    ", fl->fields, fl->nfields);
+	}
+	if (!r->exhaustive)
+		return;
+	fprintf(f, "\nexhaustive: %zu VM%s compared, %zu with changes\n",
+	    r->vms_compared, r->vms_compared == 1 ? "" : "s", r->nvms);
+	for (i = 0; i < r->nvms; i++) {
+		const struct wi_vm *v = &r->vms[i];
+
+		fprintf(f, "vm %s (%s): %zu address ranges x %zu port "
+		    "class%s\n", v->vm, v->where, v->nranges, v->nprobes,
+		    v->nprobes == 1 ? "" : "es");
+		text_groups(f, "next hop changed", v->nexthop, v->nnexthop,
+		    all);
+		text_groups(f, "outcome changed", v->fate, v->nfate, all);
+	}
+	fprintf(f, "\n%s\n", r->changed ? "changed" : "no change");
+}
+
+/*
+ * JSON.
+ */
+
+static json_t *
+json_fields(const struct wi_field *fl, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "field",
+		    fl[i].name, "before", fl[i].before, "after",
+		    fl[i].after));
+	return a;
+}
+
+static json_t *
+json_groups(const struct wi_group *g, size_t n)
+{
+	char pf[PFX_STRLEN], ip[IP_STRLEN];
+	json_t *a = json_array(), *c, *v;
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		c = json_array();
+		for (j = 0; j < g[i].ncidrs; j++)
+			json_array_append_new(c, json_string(
+			    pfx_format(g[i].cidrs[j], pf)));
+		v = json_array();
+		for (j = 0; j < g[i].nvar; j++)
+			json_array_append_new(v, json_pack("{s:s, s:o}",
+			    "ports", g[i].var[j].ports, "fields",
+			    json_fields(g[i].var[j].fields,
+			    g[i].var[j].nfields)));
+		json_array_append_new(a, json_pack("{s:o, s:I, s:s, s:o}",
+		    "cidrs", c, "addresses", (json_int_t)g[i].addresses,
+		    "example", ip_format(g[i].example, ip), "changes", v));
+	}
+	return a;
+}
+
+static json_t *
+json_result(const char *before, const char *after,
+    const struct whatif_result *r)
+{
+	static const char *const pres[] = { "both", "before", "after" };
+	json_t *flows = json_array(), *vms = json_array(), *notes =
+	    json_array(), *doc;
+	size_t i;
+
+	for (i = 0; i < r->nvm_notes; i++)
+		json_array_append_new(notes, json_string(r->vm_notes[i]));
+	for (i = 0; i < r->nflows; i++) {
+		const struct wi_flow *fl = &r->flows[i];
+
+		json_array_append_new(flows, json_pack("{s:s, s:s, s:b, s:s, "
+		    "s:o}", "name", fl->name, "flow", fl->desc, "service",
+		    fl->service, "present", pres[fl->presence], "fields",
+		    json_fields(fl->fields, fl->nfields)));
+	}
+	for (i = 0; i < r->nvms; i++) {
+		const struct wi_vm *v = &r->vms[i];
+
+		json_array_append_new(vms, json_pack("{s:s, s:s, s:I, s:I, "
+		    "s:o, s:o}", "vm", v->vm, "where", v->where, "ranges",
+		    (json_int_t)v->nranges, "port_classes",
+		    (json_int_t)v->nprobes, "next_hop",
+		    json_groups(v->nexthop, v->nnexthop), "outcome",
+		    json_groups(v->fate, v->nfate)));
+	}
+	doc = json_pack("{s:s, s:s, s:b, s:o, s:{s:I, s:o}}", "before",
+	    before, "after", after, "changed", r->changed, "notes", notes,
+	    "flows", "compared", (json_int_t)r->flows_compared, "changed",
+	    flows);
+	if (doc != NULL && r->exhaustive)
+		json_object_set_new(doc, "exhaustive", json_pack("{s:I, s:o}",
+		    "vms_compared", (json_int_t)r->vms_compared, "vms", vms));
+	else
+		json_decref(vms);
+	return doc;
+}
+
+/* Compare and print; the exit code. */
+static int
+compare(const struct wopts *o, const char *before, const struct topo *tb,
+    struct sim *sb, const char *after, const struct topo *ta,
+    struct sim *sa)
+{
+	struct whatif_opts wo;
+	struct whatif_result r;
+	int rc;
+
+	memset(&wo, 0, sizeof(wo));
+	wo.services = o->services;
+	wo.exhaustive = o->exhaustive;
+	if (isatty(STDERR_FILENO))
+		wo.progress = progress;
+	if ((rc = whatif_run(tb, sb, ta, sa, &wo, &r)) != 0) {
+		fprintf(stderr, "ftsim: internal error while comparing "
+		    "(%d)\n", rc);
+		return EXIT_BADINPUT;
+	}
+	if (o->json) {
+		if (print_json(json_result(before, after, &r)) != 0)
+			rc = EXIT_BADINPUT;
+	} else
+		text_result(stdout, before, after, &r, o->all);
+	if (rc == 0)
+		rc = r.changed ? EXIT_FAILED : 0;
+	whatif_free(&r);
+	return rc;
+}
+
+int
+cmd_whatif(int argc, char **argv)
+{
+	struct wopts o;
+	struct job base;
+	struct change ch;
+	struct topo after;
+	struct diag d;
+	struct sim *sa = NULL;
+	char *label = NULL;
+	size_t len;
+	int rc;
+
+	if ((rc = wopts_parse(argc, argv, &o)) != 0)
+		return rc > 0 ? 0 : EXIT_BADINPUT;
+	diag_init(&d);
+	if (job_load(&base, argv[optind]) != 0) {
+		job_free(&base);
+		diag_free(&d);
+		return EXIT_BADINPUT;
+	}
+	/* MODEL §5: the tags a change's rules name must be known, as in a
+	 * scenario. */
+	if (change_load(argv[optind + 1], &ch, &d) != 0 ||
+	    change_apply(&ch, &base.topo, &after, &d) != 0) {
+		diag_print(stderr, &d);
+		rc = EXIT_BADINPUT;
+		goto out_change;
+	}
+	if (nsg_check_tags(&after, &d) != 0 || sim_new(&after, &d, &sa) != 0) {
+		diag_print(stderr, &d);
+		rc = EXIT_BADINPUT;
+		goto out_after;
+	}
+	len = strlen(argv[optind]) + strlen(argv[optind + 1]) + 4;
+	if ((label = malloc(len)) == NULL) {
+		rc = EXIT_BADINPUT;
+		goto out_after;
+	}
+	snprintf(label, len, "%s + %s", argv[optind], argv[optind + 1]);
+	rc = compare(&o, argv[optind], &base.topo, base.sim, label, &after,
+	    sa);
+	free(label);
+out_after:
+	sim_free(sa);
+	topo_free(&after);
+out_change:
+	change_free(&ch);
+	job_free(&base);
+	diag_free(&d);
+	return rc;
+}
+
+int
+cmd_diff(int argc, char **argv)
+{
+	struct wopts o;
+	struct job a, b;
+	int rc, ra, rb;
+
+	if ((rc = wopts_parse(argc, argv, &o)) != 0)
+		return rc > 0 ? 0 : EXIT_BADINPUT;
+	rb = job_load(&b, argv[optind]);
+	ra = job_load(&a, argv[optind + 1]);
+	if (ra != 0 || rb != 0)
+		rc = EXIT_BADINPUT;
+	else
+		rc = compare(&o, argv[optind], &b.topo, b.sim,
+		    argv[optind + 1], &a.topo, a.sim);
+	job_free(&a);
+	job_free(&b);
+	return rc;
+}
+
+
+static const char import_usage[] =
+    "usage: ftsim import [--out FILE] FILE.json...\n";
+
+/* Write buf to path through a temporary name, renamed when complete. */
+static int
+write_atomic(const char *path, const char *buf, size_t len)
+{
+	size_t n = strlen(path) + 16;
+	char *tmp = malloc(n);
+	FILE *f;
+	int ok;
+
+	if (tmp == NULL)
+		return -1;
+	snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
+	if ((f = fopen(tmp, "wb")) == NULL) {
+		fprintf(stderr, "ftsim: %s: %s\n", tmp, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	ok = fwrite(buf, 1, len, f) == len;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		fprintf(stderr, "ftsim: cannot write %s: %s\n", path,
+		    strerror(errno));
+		remove(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+/* The comment block on top of an imported scenario. */
+static const char **
+import_comments(char *const *files, size_t nfiles,
+    const struct azjson_notes *notes, size_t *n)
+{
+	static const char *const head[] = {
+		"Azure exports hold no flows and nothing of on-premises: add",
+		"  onprem: {name, prefixes, internet_edge_ip, block}  (the site "
+		"behind the circuit)",
+		"  flows: [...]  (the flows to replay, the last key of this "
+		"file)",
+		"as docs/format.md describes them; ftsim whatif --services "
+		"needs neither.",
+	};
+	size_t i, k = 0, max = nfiles + notes->n + 16;
+	const char **c = calloc(max, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c[k++] = "Written by ftsim import from:";
+	for (i = 0; i < nfiles; i++)
+		c[k++] = files[i];
+	c[k++] = "";
+	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
+		c[k++] = head[i];
+	if (notes->n > 0) {
+		c[k++] = "";
+		c[k++] = "Not modelled or assumed (also printed on stderr):";
+		for (i = 0; i < notes->n; i++)
+			c[k++] = notes->line[i];
+	}
+	*n = k;
+	return c;
+}
+
+int
+cmd_import(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct azjson_notes notes = { NULL, 0 };
+	const char *out = NULL;
+	const char **comments = NULL;
+	struct topo t, back;
+	struct diag d;
+	char *yaml = NULL;
+	size_t len, nc, i;
+	int c, rc = EXIT_BADINPUT;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'h': fputs(import_usage, stdout); return 0;
+		default: fputs(import_usage, stderr); return EXIT_BADINPUT;
+		}
+	}
+	if (optind >= argc) {
+		fputs(import_usage, stderr);
+		return EXIT_BADINPUT;
+	}
+	diag_init(&d);
+	if (azjson_load((const char *const *)argv + optind,
+	    (size_t)(argc - optind), &t, &notes, &d) != 0) {
+		diag_print(stderr, &d);
+		diag_free(&d);
+		return EXIT_BADINPUT;
+	}
+	for (i = 0; i < notes.n; i++)
+		fprintf(stderr, "ftsim import: note: %s\n", notes.line[i]);
+	if ((comments = import_comments(argv + optind, (size_t)(argc - optind),
+	    &notes, &nc)) == NULL ||
+	    yamlout_topo(&t, comments, nc, &yaml, &len) != 0) {
+		fputs("ftsim: out of memory\n", stderr);
+		goto out;
+	}
+	/* What is written must load as a scenario: read it back. */
+	if (scenario_parse(out != NULL ? out : "(import)", yaml, len, &back,
+	    &d) != 0) {
+		diag_print(stderr, &d);
+		fputs("ftsim: internal error: the imported scenario does not "
+		    "load back\n", stderr);
+		goto out;
+	}
+	topo_free(&back);
+	if (out == NULL)
+		rc = fwrite(yaml, 1, len, stdout) == len ? 0 : EXIT_BADINPUT;
+	else
+		rc = write_atomic(out, yaml, len) == 0 ? 0 : EXIT_BADINPUT;
+out:
+	free(comments);
+	free(yaml);
+	azjson_notes_free(&notes);
+	topo_free(&t);
+	diag_free(&d);
+	return rc;
+}

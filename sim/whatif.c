@@ -1,0 +1,1225 @@
+/*
+ * whatif.c: the flow diff and the exhaustive diff of whatif.h.
+ *
+ * Outcomes are compared as text: each side's outcome of one evaluation is
+ * written as one string (its fields joined by a separator), interned,
+ * and compared by number. A range's change is itself a string (the
+ * numbers of what changed on which port class), interned in turn, so
+ * that grouping ranges by change is grouping equal numbers.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sim/eqclass.h"
+#include "sim/nsg.h"
+#include "sim/route.h"
+#include "sim/services.h"
+#include "sim/whatif.h"
+#include "topology/names.h"
+
+#define SEP '\x1f'		/* between the fields of an outcome */
+#define NONE_ID UINT32_MAX
+#define WI_SPORT 49152		/* source port of synthetic flows */
+#define WI_TICK 512		/* ranges between progress reports */
+
+/* The fields an outcome is made of, in the order they are joined. */
+static const char *const field_names[] = {
+	"delivered", "activation", "source seen", "hairpin", "path",
+	"nsg rule", "reply",
+};
+#define NFIELDS (sizeof(field_names) / sizeof(field_names[0]))
+
+/*
+ * Interned strings: an open-addressing table of indices into a string
+ * array; an id is the index.
+ */
+struct strtab {
+	char **s;
+	size_t n, cap;
+	uint32_t *h;		/* slots: id + 1, 0 empty */
+	size_t hcap;
+};
+
+static uint64_t
+fnv(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+static int
+st_rehash(struct strtab *t, size_t hcap)
+{
+	uint32_t *h = calloc(hcap, sizeof(*h));
+	size_t i, j;
+
+	if (h == NULL)
+		return -ENOMEM;
+	for (i = 0; i < t->n; i++) {
+		for (j = fnv(t->s[i]) & (hcap - 1); h[j] != 0;
+		    j = (j + 1) & (hcap - 1))
+			;
+		h[j] = (uint32_t)i + 1;
+	}
+	free(t->h);
+	t->h = h;
+	t->hcap = hcap;
+	return 0;
+}
+
+/* The id of s, added if new; NONE_ID when out of memory. */
+static uint32_t
+st_intern(struct strtab *t, const char *s)
+{
+	size_t j;
+	char **ns;
+
+	if (t->hcap == 0 && st_rehash(t, 1024) != 0)
+		return NONE_ID;
+	for (j = fnv(s) & (t->hcap - 1); t->h[j] != 0;
+	    j = (j + 1) & (t->hcap - 1))
+		if (strcmp(t->s[t->h[j] - 1], s) == 0)
+			return t->h[j] - 1;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 256;
+
+		if ((ns = realloc(t->s, cap * sizeof(*ns))) == NULL)
+			return NONE_ID;
+		t->s = ns;
+		t->cap = cap;
+	}
+	if ((t->s[t->n] = strdup(s)) == NULL)
+		return NONE_ID;
+	t->h[j] = (uint32_t)t->n + 1;
+	t->n++;
+	if (t->n * 2 > t->hcap && st_rehash(t, t->hcap * 2) != 0)
+		return NONE_ID;
+	return (uint32_t)t->n - 1;
+}
+
+static void
+st_free(struct strtab *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->s[i]);
+	free(t->s);
+	free(t->h);
+	memset(t, 0, sizeof(*t));
+}
+
+/* A growing text buffer; errors are sticky. */
+struct sbuf {
+	char *p;
+	size_t len, cap;
+	int err;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->err != 0)
+		return;
+	for (;;) {
+		size_t room = b->cap - b->len;
+
+		va_start(ap, fmt);
+		n = vsnprintf(b->p != NULL ? b->p + b->len : NULL, room, fmt,
+		    ap);
+		va_end(ap);
+		if (n < 0) {
+			b->err = -EIO;
+			return;
+		}
+		if ((size_t)n < room) {
+			b->len += (size_t)n;
+			return;
+		}
+		{
+			size_t cap = b->cap ? b->cap : 256;
+			char *np;
+
+			while (cap <= b->len + (size_t)n)
+				cap *= 2;
+			if ((np = realloc(b->p, cap)) == NULL) {
+				b->err = -ENOMEM;
+				return;
+			}
+			b->p = np;
+			b->cap = cap;
+		}
+	}
+}
+
+/* A new string from a format; -ENOMEM. */
+static int __attribute__((format(printf, 2, 3)))
+dupf(char **out, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (*out = malloc((size_t)n + 1)) == NULL) {
+		*out = NULL;
+		return -ENOMEM;
+	}
+	va_start(ap, fmt);
+	vsnprintf(*out, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+static void
+sb_reset(struct sbuf *b)
+{
+	b->len = 0;
+	if (b->p != NULL)
+		b->p[0] = '\0';
+}
+
+/*
+ * Outcomes.
+ */
+
+/* The outcome of one replay, fields joined by SEP. With dest_generic the
+ * destination's address in the path reads "(destination)", so that the
+ * ranges of one group compare equal. */
+static void
+outcome_text(const struct flow_result *r, bool dest_generic, struct sbuf *b)
+{
+	char ip[IP_STRLEN], dst[IP_STRLEN];
+	size_t i;
+
+	ip_format(r->dst, dst);
+	if (r->delivered)
+		sb_printf(b, "delivered");
+	else
+		sb_printf(b, "dropped: %s", r->drop_reason != NULL ?
+		    r->drop_reason : "unknown");
+	sb_printf(b, "%c%s%c", SEP, activation_name(r->activation), SEP);
+	if (r->has_source_seen)
+		sb_printf(b, "%s (%s)", ip_format(r->source_seen, ip),
+		    srcclass_name(r->source_class));
+	else
+		sb_printf(b, "none");
+	sb_printf(b, "%c%s%c", SEP, hairpin_name(r->hairpin), SEP);
+	for (i = 0; i < r->npath; i++)
+		sb_printf(b, "%s%s", i ? " > " : "",
+		    dest_generic && strcmp(r->path[i], dst) == 0 ?
+		    "(destination)" : r->path[i]);
+	sb_printf(b, "%c%s%s", SEP, r->nsg_rule[0] ? r->nsg_rule : "none",
+	    r->nsg_rule_hidden ? " (platform rule)" : "");
+	/* MODEL §7: the answer's way home. */
+	if (!r->replied)
+		sb_printf(b, "%cnone", SEP);
+	else if (r->reply_delivered)
+		sb_printf(b, "%cdelivered%s", SEP, r->asymmetric ?
+		    " (asymmetric)" : "");
+	else
+		sb_printf(b, "%cdropped: %s%s", SEP, r->reply_drop_reason !=
+		    NULL ? r->reply_drop_reason : "unknown", r->asymmetric ?
+		    " (asymmetric)" : "");
+}
+
+/* The next hop the VM's subnet picks for dst, as text. */
+static void
+nexthop_text(const struct rtable *rt, uint32_t dst, struct sbuf *b)
+{
+	char ip[IP_STRLEN], pf[PFX_STRLEN];
+	struct route_hit hit;
+	const struct eroute *r;
+	size_t i;
+
+	if (rtable_lookup(rt, dst, 0, &hit) != 0) {
+		sb_printf(b, "no route");
+		return;
+	}
+	r = hit.r;
+	sb_printf(b, "%s", nh_type_name(r->nh));
+	for (i = 0; i < r->nnh; i++)
+		sb_printf(b, "%s%s", i ? "," : " ", ip_format(r->nh_ips[i], ip));
+	sb_printf(b, " (%s %s", rt_source_name(r->source),
+	    pfx_format(r->pfx, pf));
+	if (r->table != NULL)
+		sb_printf(b, " in %s", r->table);
+	sb_printf(b, ")");
+}
+
+/* Split two joined outcomes into the fields that differ. */
+static int
+diff_fields(const char *before, const char *after, const char *const *names,
+    size_t nnames, struct wi_field **out, size_t *nout)
+{
+	const char *pb = before, *pa = after, *eb, *ea;
+	struct wi_field *f;
+	size_t i, lb, la;
+
+	*out = NULL;
+	*nout = 0;
+	if ((f = calloc(nnames, sizeof(*f))) == NULL)
+		return -ENOMEM;
+	*out = f;
+	for (i = 0; i < nnames; i++) {
+		eb = strchr(pb, SEP);
+		ea = strchr(pa, SEP);
+		lb = eb != NULL ? (size_t)(eb - pb) : strlen(pb);
+		la = ea != NULL ? (size_t)(ea - pa) : strlen(pa);
+		if (lb != la || strncmp(pb, pa, lb) != 0) {
+			f[*nout].name = names[i];
+			if ((f[*nout].before = strndup(pb, lb)) == NULL ||
+			    (f[*nout].after = strndup(pa, la)) == NULL) {
+				(*nout)++;
+				return -ENOMEM;
+			}
+			(*nout)++;
+		}
+		pb += lb + (eb != NULL);
+		pa += la + (ea != NULL);
+	}
+	return 0;
+}
+
+static void
+free_fields(struct wi_field *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(f[i].before);
+		free(f[i].after);
+	}
+	free(f);
+}
+
+/*
+ * Flow diff.
+ */
+
+struct wi {
+	const struct topo *tb, *ta;
+	struct sim *sb, *sa;
+	const struct whatif_opts *o;
+	struct whatif_result *res;
+	struct flow_result *rb, *ra;	/* one replay each, reused */
+	struct sbuf b1, b2;
+	struct strtab st;
+};
+
+static int
+add_flow(struct wi *w, const char *name, const char *desc, bool service,
+    enum wi_presence pres, const char *before, const char *after)
+{
+	struct whatif_result *res = w->res;
+	struct wi_flow *nf, *f;
+	int rc;
+
+	if (pres != WI_BOTH)
+		res->flows_compared++;
+	if ((nf = realloc(res->flows, (res->nflows + 1) *
+	    sizeof(*nf))) == NULL)
+		return -ENOMEM;
+	res->flows = nf;
+	f = &nf[res->nflows++];
+	memset(f, 0, sizeof(*f));
+	f->service = service;
+	f->presence = pres;
+	if ((f->name = strdup(name)) == NULL ||
+	    (f->desc = strdup(desc)) == NULL)
+		return -ENOMEM;
+	if (pres == WI_BOTH && (rc = diff_fields(before, after, field_names,
+	    NFIELDS, &f->fields, &f->nfields)) != 0)
+		return rc;
+	return 0;
+}
+
+static void
+flow_desc(const struct topo *t, const struct flow *f, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s -> %s %s/%u", t->vms[f->vm].name, f->to,
+	    proto_name(f->proto), (unsigned)f->port);
+}
+
+/* Replay fb on the before side and fa on the after side; record the
+ * flow when its outcome differs. */
+static int
+compare_flow(struct wi *w, const struct flow *fb, const struct flow *fa,
+    bool service)
+{
+	char desc[SIM_NODE_LEN * 2 + 64];
+	int rc;
+
+	if ((rc = sim_run_flow(w->sb, fb, w->rb)) != 0 ||
+	    (rc = sim_run_flow(w->sa, fa, w->ra)) != 0)
+		return rc;
+	sb_reset(&w->b1);
+	sb_reset(&w->b2);
+	outcome_text(w->rb, false, &w->b1);
+	outcome_text(w->ra, false, &w->b2);
+	if (w->b1.err != 0 || w->b2.err != 0)
+		return -ENOMEM;
+	w->res->flows_compared++;
+	if (strcmp(w->b1.p, w->b2.p) == 0)
+		return 0;
+	flow_desc(w->tb, fb, desc, sizeof(desc));
+	return add_flow(w, fb->name, desc, service, WI_BOTH, w->b1.p,
+	    w->b2.p);
+}
+
+static size_t
+flow_find(const struct topo *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->nflows; i++)
+		if (strcmp(t->flows[i].name, name) == 0)
+			return i;
+	return TOPO_NONE;
+}
+
+static int
+flow_diff(struct wi *w)
+{
+	char desc[SIM_NODE_LEN * 2 + 64];
+	size_t i, k;
+	int rc;
+
+	for (i = 0; i < w->tb->nflows; i++) {
+		const struct flow *fb = &w->tb->flows[i];
+
+		if ((k = flow_find(w->ta, fb->name)) == TOPO_NONE) {
+			flow_desc(w->tb, fb, desc, sizeof(desc));
+			if ((rc = add_flow(w, fb->name, desc, false,
+			    WI_ONLY_BEFORE, NULL, NULL)) != 0)
+				return rc;
+			continue;
+		}
+		if ((rc = compare_flow(w, fb, &w->ta->flows[k], false)) != 0)
+			return rc;
+	}
+	for (i = 0; i < w->ta->nflows; i++) {
+		const struct flow *fa = &w->ta->flows[i];
+
+		if (flow_find(w->tb, fa->name) != TOPO_NONE)
+			continue;
+		flow_desc(w->ta, fa, desc, sizeof(desc));
+		if ((rc = add_flow(w, fa->name, desc, false, WI_ONLY_AFTER,
+		    NULL, NULL)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The service addresses of both sides, each with its port, once. */
+struct svc_target {
+	uint32_t ip;
+	unsigned proto;
+	uint16_t port;
+	const char *node;
+};
+
+#define MAX_TARGETS 48
+
+static size_t
+add_target(struct svc_target *tg, size_t n, const struct topo *t,
+    uint32_t ip)
+{
+	const struct service *s = service_at(t, ip);
+	size_t i;
+
+	if (s == NULL || n >= MAX_TARGETS)
+		return n;
+	for (i = 0; i < n; i++)
+		if (tg[i].ip == ip)
+			return n;
+	tg[n].ip = ip;
+	tg[n].node = s->node;
+	switch (s->kind) {
+	case SVC_KMS:
+		tg[n].proto = PROTO_TCP;
+		tg[n].port = 1688;
+		break;
+	case SVC_SUSE:
+		tg[n].proto = PROTO_TCP;
+		tg[n].port = 443;
+		break;
+	case SVC_DNS:
+		tg[n].proto = PROTO_UDP;
+		tg[n].port = 53;
+		break;
+	default:
+		tg[n].proto = PROTO_TCP;
+		tg[n].port = 80;
+		break;
+	}
+	return n + 1;
+}
+
+static size_t
+service_targets(const struct topo *t, struct svc_target *tg, size_t n)
+{
+	uint32_t ips[16];
+	size_t i, k;
+
+	k = kms_addresses(t, ips, 16);
+	for (i = 0; i < k; i++)
+		n = add_target(tg, n, t, ips[i]);
+	k = dns_resolve(t, "smt-azure.susecloud.net", ips, 16, NULL);
+	for (i = 0; i < k; i++)
+		n = add_target(tg, n, t, ips[i]);
+	n = add_target(tg, n, t, AZURE_DNS_IP);
+	return add_target(tg, n, t, AZURE_IMDS_IP);
+}
+
+static int
+service_diff(struct wi *w)
+{
+	struct svc_target tg[MAX_TARGETS];
+	char to[IP_STRLEN], name[SIM_NODE_LEN + 64];
+	struct flow fb, fa;
+	size_t n, i, v, va;
+	int rc;
+
+	n = service_targets(w->tb, tg, 0);
+	n = service_targets(w->ta, tg, n);
+	for (v = 0; v < w->tb->nvms; v++) {
+		if ((va = topo_vm_find(w->ta, w->tb->vms[v].name)) ==
+		    TOPO_NONE)
+			continue;
+		for (i = 0; i < n; i++) {
+			memset(&fb, 0, sizeof(fb));
+			ip_format(tg[i].ip, to);
+			snprintf(name, sizeof(name), "%s -> %s %s %s/%u",
+			    w->tb->vms[v].name, tg[i].node, to,
+			    proto_name(tg[i].proto), (unsigned)tg[i].port);
+			fb.name = name;
+			fb.to = to;
+			fb.vm = v;
+			fb.proto = tg[i].proto;
+			fb.port = tg[i].port;
+			fb.has_sport = true;
+			fb.sport = WI_SPORT;
+			fa = fb;
+			fa.vm = va;
+			if ((rc = compare_flow(w, &fb, &fa, true)) != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Exhaustive diff: boundaries.
+ */
+
+static void
+cut_iv(struct cutset *c, const struct ipinterval *iv, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		eq_add_range(c, iv[i].lo, iv[i].hi);
+}
+
+static void
+cut_tag(struct cutset *c, const struct topo *t, const char *name)
+{
+	const struct tag *tg = tagset_find(t->tags, name);
+
+	if (tg != NULL)
+		cut_iv(c, tg->iv, tg->niv);
+}
+
+static void
+cut_addr(struct cutset *c, const struct topo *t, const struct addr_spec *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++) {
+		if (!a->items[i].is_tag)
+			eq_add_pfx(c, a->items[i].pfx);
+		else
+			cut_tag(c, t, a->items[i].tag);
+	}
+}
+
+static void
+cut_topo(struct cutset *c, const struct topo *t, const struct sim *s)
+{
+	struct svc_target tg[MAX_TARGETS];
+	size_t v, sn, i, j, n;
+
+	for (v = 0; v < t->nvnets; v++) {
+		const struct vnet *vn = &t->vnets[v];
+
+		for (i = 0; i < vn->nspace; i++)
+			eq_add_pfx(c, vn->space[i]);
+		for (sn = 0; sn < vn->nsubnets; sn++) {
+			const struct rtable *rt = sim_rtable(s, v, sn);
+			const struct nsgctx *x = sim_nsgctx(s, v, sn);
+
+			eq_add_pfx(c, vn->subnets[sn].pfx);
+			for (i = 0; i < rt->n; i++)
+				eq_add_pfx(c, rt->r[i].pfx);
+			cut_iv(c, x->vnet_tag, x->nvnet_tag);
+			cut_iv(c, x->inet_tag, x->ninet_tag);
+		}
+	}
+	for (i = 0; i < t->nvms; i++)
+		eq_add_range(c, t->vms[i].ip, t->vms[i].ip);
+	for (i = 0; i < t->nnsgs; i++)
+		for (j = 0; j < t->nsgs[i].nrules; j++)
+			cut_addr(c, t, &t->nsgs[i].rules[j].dst);
+	/* MODEL §2: Internet egress to an Azure public IP stays on the
+	 * backbone; MODEL §3: public peering carries Azure public space. */
+	cut_tag(c, t, "AzureCloud");
+	n = service_targets(t, tg, 0);
+	for (i = 0; i < n; i++)
+		eq_add_range(c, tg[i].ip, tg[i].ip);
+	for (i = 0; i < t->ncircuits; i++) {
+		for (j = 0; j < t->circuits[i].nadvertised; j++)
+			eq_add_pfx(c, t->circuits[i].advertised[j]);
+		for (j = 0; j < t->circuits[i].nnat_pool; j++)
+			eq_add_pfx(c, t->circuits[i].nat_pool[j]);
+	}
+	for (i = 0; i < t->onprem.nprefixes; i++)
+		eq_add_pfx(c, t->onprem.prefixes[i]);
+	for (i = 0; i < t->onprem.nblocks; i++)
+		cut_addr(c, t, &t->onprem.blocks[i].dst);
+	if (t->onprem.has_edge_ip)
+		eq_add_range(c, t->onprem.internet_edge_ip,
+		    t->onprem.internet_edge_ip);
+	for (i = 0; i < t->ndns; i++)
+		for (j = 0; j < t->dns[i].nips; j++)
+			eq_add_range(c, t->dns[i].ips[j], t->dns[i].ips[j]);
+}
+
+/* Port classes: the destination ports of NSG rules and edge filters;
+ * Udp is probed too when a rule or filter names it. */
+static void
+cut_ports(struct cutset *c, const struct topo *t, bool *udp)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < t->nnsgs; i++)
+		for (j = 0; j < t->nsgs[i].nrules; j++) {
+			const struct nsg_rule *r = &t->nsgs[i].rules[j];
+
+			if (r->dir != DIR_OUTBOUND && r->dir != DIR_INBOUND)
+				continue;
+			*udp |= r->proto == PROTO_UDP;
+			for (k = 0; k < r->dports.n; k++)
+				eq_add_range(c, r->dports.r[k].lo,
+				    r->dports.r[k].hi);
+		}
+	for (i = 0; i < t->onprem.nblocks; i++) {
+		const struct onprem_block *b = &t->onprem.blocks[i];
+
+		*udp |= b->proto == PROTO_UDP;
+		for (k = 0; k < b->dports.n; k++)
+			eq_add_range(c, b->dports.r[k].lo, b->dports.r[k].hi);
+	}
+}
+
+/* A probe: one protocol and port class, and the port that stands for
+ * it. */
+struct probe {
+	unsigned proto;
+	uint16_t lo, hi, rep;
+};
+
+static void
+probe_label(const struct probe *p, bool all_ports, struct sbuf *b)
+{
+	if (all_ports || (p->lo == 0 && p->hi == 65535))
+		sb_printf(b, "%s/*", proto_name(p->proto));
+	else if (p->lo == p->hi)
+		sb_printf(b, "%s/%u", proto_name(p->proto), (unsigned)p->lo);
+	else
+		sb_printf(b, "%s/%u-%u", proto_name(p->proto),
+		    (unsigned)p->lo, (unsigned)p->hi);
+}
+
+/*
+ * Exhaustive diff: evaluation and groups.
+ */
+
+struct range {
+	uint32_t lo, hi;
+	uint32_t nh;		/* next-hop change id, NONE_ID if none */
+	uint32_t fate;		/* outcome change id, NONE_ID if none */
+};
+
+static int
+replay(struct sim *s, size_t vm, uint32_t dst, const struct probe *p,
+    struct flow_result *r)
+{
+	char to[IP_STRLEN];
+	struct flow f;
+
+	memset(&f, 0, sizeof(f));
+	f.name = (char *)(uintptr_t)"exhaustive";
+	f.to = ip_format(dst, to);
+	f.vm = vm;
+	f.proto = p->proto;
+	f.port = p->rep;
+	f.has_sport = true;
+	f.sport = WI_SPORT;
+	return sim_run_flow(s, &f, r);
+}
+
+/* The fields of two joined outcomes that differ, as one string:
+ * "name RS before RS after SEP" per field (RS = 0x1e), empty when equal. */
+#define RS '\x1e'
+
+static void
+diff_text(const char *before, const char *after, struct sbuf *out)
+{
+	const char *pb = before, *pa = after, *eb, *ea;
+	size_t i, lb, la;
+
+	for (i = 0; i < NFIELDS; i++) {
+		eb = strchr(pb, SEP);
+		ea = strchr(pa, SEP);
+		lb = eb != NULL ? (size_t)(eb - pb) : strlen(pb);
+		la = ea != NULL ? (size_t)(ea - pa) : strlen(pa);
+		if (lb != la || strncmp(pb, pa, lb) != 0)
+			sb_printf(out, "%s%c%.*s%c%.*s%c", field_names[i], RS,
+			    (int)lb, pb, RS, (int)la, pa, SEP);
+		pb += lb + (eb != NULL);
+		pa += la + (ea != NULL);
+	}
+}
+
+/* Evaluate probe p to dst on both sides; when the outcomes differ,
+ * appends "p:id;" to key, id naming what changed (so that ranges and
+ * ports whose visible change is the same share it). */
+static int
+eval_probe(struct wi *w, size_t vb, size_t va, uint32_t dst, size_t pi,
+    const struct probe *p, struct sbuf *key, struct sbuf *tmp)
+{
+	uint32_t id;
+	int rc;
+
+	if ((rc = replay(w->sb, vb, dst, p, w->rb)) != 0 ||
+	    (rc = replay(w->sa, va, dst, p, w->ra)) != 0)
+		return rc;
+	sb_reset(&w->b1);
+	sb_reset(&w->b2);
+	outcome_text(w->rb, true, &w->b1);
+	outcome_text(w->ra, true, &w->b2);
+	if (w->b1.err != 0 || w->b2.err != 0)
+		return -ENOMEM;
+	if (strcmp(w->b1.p, w->b2.p) == 0)
+		return 0;
+	sb_reset(tmp);
+	diff_text(w->b1.p, w->b2.p, tmp);
+	if (tmp->err != 0 || (id = st_intern(&w->st, tmp->p)) == NONE_ID)
+		return -ENOMEM;
+	sb_printf(key, "%zu:%u;", pi, id);
+	return key->err;
+}
+
+/* The fields of a diff_text string. */
+static int
+fields_of(const char *s, struct wi_field **out, size_t *nout)
+{
+	const char *p, *a, *b, *e;
+	size_t n = 0, i = 0;
+
+	for (p = s; *p != '\0'; p++)
+		n += *p == SEP;
+	*nout = 0;
+	if ((*out = calloc(n > 0 ? n : 1, sizeof(**out))) == NULL)
+		return -ENOMEM;
+	for (p = s; i < n; i++) {
+		a = strchr(p, RS);
+		b = strchr(a + 1, RS);
+		e = strchr(b + 1, SEP);
+		for (size_t k = 0; k < NFIELDS; k++)
+			if (strncmp(field_names[k], p, (size_t)(a - p)) == 0 &&
+			    field_names[k][a - p] == '\0')
+				(*out)[i].name = field_names[k];
+		(*nout)++;
+		if (((*out)[i].before = strndup(a + 1, (size_t)(b - a - 1))) ==
+		    NULL || ((*out)[i].after = strndup(b + 1,
+		    (size_t)(e - b - 1))) == NULL)
+			return -ENOMEM;
+		p = e + 1;
+	}
+	return 0;
+}
+
+/* One change id per distinct key; groups are built per id. */
+struct grp {
+	uint32_t key;
+	struct ipinterval *iv;
+	size_t niv, cap;
+};
+
+static int
+grp_add(struct grp *g, uint32_t lo, uint32_t hi)
+{
+	struct ipinterval *n;
+
+	if (g->niv > 0 && (uint64_t)g->iv[g->niv - 1].hi + 1 == lo) {
+		g->iv[g->niv - 1].hi = hi;
+		return 0;
+	}
+	if (g->niv == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 8;
+
+		if ((n = realloc(g->iv, cap * sizeof(*n))) == NULL)
+			return -ENOMEM;
+		g->iv = n;
+		g->cap = cap;
+	}
+	g->iv[g->niv].lo = lo;
+	g->iv[g->niv].hi = hi;
+	g->niv++;
+	return 0;
+}
+
+static int
+cmp_grp(const void *a, const void *b)
+{
+	const struct grp *x = a, *y = b;
+
+	return x->iv[0].lo < y->iv[0].lo ? -1 : x->iv[0].lo > y->iv[0].lo;
+}
+
+/* The CIDRs and counts of a group from its intervals. */
+static int
+group_space(const struct grp *g, struct wi_group *out)
+{
+	struct pfx tmp[64];
+	size_t i, n, total = 0;
+
+	for (i = 0; i < g->niv; i++)
+		total += eq_cidrs(g->iv[i].lo, g->iv[i].hi, tmp, 64);
+	if ((out->cidrs = calloc(total, sizeof(*out->cidrs))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < g->niv; i++) {
+		n = eq_cidrs(g->iv[i].lo, g->iv[i].hi, out->cidrs +
+		    out->ncidrs, total - out->ncidrs);
+		out->ncidrs += n;
+		out->addresses += (uint64_t)g->iv[i].hi - g->iv[i].lo + 1;
+	}
+	out->example = g->iv[0].lo;
+	return 0;
+}
+
+/* The variants of a fate key "p:id;...": probes with the same change
+ * share one. */
+static int
+fate_variants(struct wi *w, const char *key, const struct probe *probes,
+    size_t nglobal, struct wi_group *out)
+{
+	struct { size_t p; unsigned id; bool used; } e[64];
+	struct sbuf lab = { NULL, 0, 0, 0 };
+	const char *s = key;
+	size_t ne = 0, i, j, cnt;
+	int rc = 0, off;
+
+	while (*s != '\0' && ne < 64) {
+		if (sscanf(s, "%zu:%u;%n", &e[ne].p, &e[ne].id, &off) != 2)
+			break;
+		e[ne++].used = false;
+		s += off;
+	}
+	if ((out->var = calloc(ne > 0 ? ne : 1, sizeof(*out->var))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < ne && rc == 0; i++) {
+		struct wi_variant *v;
+
+		if (e[i].used)
+			continue;
+		v = &out->var[out->nvar++];
+		sb_reset(&lab);
+		for (j = i, cnt = 0; j < ne; j++)
+			if (e[j].id == e[i].id && e[j].p < nglobal)
+				cnt++;
+		if (cnt == nglobal)
+			sb_printf(&lab, "all");
+		for (j = i; j < ne; j++) {
+			if (e[j].id != e[i].id)
+				continue;
+			e[j].used = true;
+			if (cnt == nglobal && e[j].p < nglobal)
+				continue;
+			if (lab.len > 0)
+				sb_printf(&lab, ", ");
+			probe_label(&probes[e[j].p], false, &lab);
+		}
+		if (lab.err != 0 || (v->ports = strdup(lab.p)) == NULL) {
+			rc = -ENOMEM;
+			break;
+		}
+		rc = fields_of(w->st.s[e[i].id], &v->fields, &v->nfields);
+	}
+	free(lab.p);
+	return rc;
+}
+
+static const char *const nh_names[] = { "next hop" };
+
+/* Turn the ranges' change ids into sorted groups. fate: the fate ids,
+ * else the next-hop ids. */
+static int
+build_groups(struct wi *w, const struct range *rg, size_t n, bool fate,
+    const struct probe *probes, size_t nglobal, struct wi_group **out,
+    size_t *nout)
+{
+	uint32_t *slot = NULL;
+	struct grp *g = NULL;
+	size_t ng = 0, i;
+	int rc = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if ((slot = malloc((w->st.n + 1) * sizeof(*slot))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i <= w->st.n; i++)
+		slot[i] = NONE_ID;
+	for (i = 0; i < n && rc == 0; i++) {
+		uint32_t id = fate ? rg[i].fate : rg[i].nh;
+
+		if (id == NONE_ID)
+			continue;
+		if (slot[id] == NONE_ID) {
+			struct grp *ngp = realloc(g, (ng + 1) * sizeof(*g));
+
+			if (ngp == NULL) {
+				rc = -ENOMEM;
+				break;
+			}
+			g = ngp;
+			memset(&g[ng], 0, sizeof(g[ng]));
+			g[ng].key = id;
+			slot[id] = (uint32_t)ng++;
+		}
+		rc = grp_add(&g[slot[id]], rg[i].lo, rg[i].hi);
+	}
+	free(slot);
+	if (rc == 0 && ng > 0) {
+		qsort(g, ng, sizeof(*g), cmp_grp);
+		if ((*out = calloc(ng, sizeof(**out))) == NULL)
+			rc = -ENOMEM;
+	}
+	for (i = 0; i < ng && rc == 0; i++) {
+		struct wi_group *o = &(*out)[i];
+		const char *key = w->st.s[g[i].key];
+
+		(*nout)++;
+		if ((rc = group_space(&g[i], o)) != 0)
+			break;
+		if (fate) {
+			rc = fate_variants(w, key, probes, nglobal, o);
+		} else {
+			const char *sep = strchr(key, SEP);
+			char *b = strndup(key, (size_t)(sep - key));
+
+			if (b == NULL || (o->var = calloc(1,
+			    sizeof(*o->var))) == NULL ||
+			    (o->var->ports = strdup("all")) == NULL) {
+				free(b);
+				rc = -ENOMEM;
+				break;
+			}
+			o->nvar = 1;
+			rc = diff_fields(b, sep + 1, nh_names, 1,
+			    &o->var->fields, &o->var->nfields);
+			free(b);
+		}
+	}
+	for (i = 0; i < ng; i++)
+		free(g[i].iv);
+	free(g);
+	return rc;
+}
+
+static int
+exhaustive_vm(struct wi *w, size_t vb, size_t va, const struct cutset *cut,
+    const struct probe *probes, size_t nglobal, uint64_t *done,
+    uint64_t total)
+{
+	const struct vm *vmb = &w->tb->vms[vb], *vma = &w->ta->vms[va];
+	const struct rtable *rtb = sim_rtable(w->sb, vmb->vnet, vmb->subnet);
+	const struct rtable *rta = sim_rtable(w->sa, vma->vnet, vma->subnet);
+	struct sbuf key = { NULL, 0, 0, 0 }, tmp = { NULL, 0, 0, 0 };
+	struct range *rg;
+	struct wi_vm *out;
+	size_t n = eq_count(cut), i, k, nchanged_nh = 0, nchanged = 0;
+	uint64_t lo, hi;
+	int rc = 0;
+
+	if ((rg = calloc(n, sizeof(*rg))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n && rc == 0; i++) {
+		const struct service *svc;
+
+		eq_range(cut, i, &lo, &hi);
+		rg[i].lo = (uint32_t)lo;
+		rg[i].hi = (uint32_t)hi;
+		rg[i].nh = rg[i].fate = NONE_ID;
+		/* The next hop of the VM's subnet. */
+		sb_reset(&w->b1);
+		sb_reset(&w->b2);
+		nexthop_text(rtb, rg[i].lo, &w->b1);
+		nexthop_text(rta, rg[i].lo, &w->b2);
+		if (w->b1.err != 0 || w->b2.err != 0) {
+			rc = -ENOMEM;
+			break;
+		}
+		if (strcmp(w->b1.p, w->b2.p) != 0) {
+			sb_printf(&w->b1, "%c%s", SEP, w->b2.p);
+			if (w->b1.err != 0 || (rg[i].nh = st_intern(&w->st,
+			    w->b1.p)) == NONE_ID) {
+				rc = -ENOMEM;
+				break;
+			}
+			nchanged_nh++;
+		}
+		/* The outcome per port class, and the service's own port. */
+		sb_reset(&key);
+		for (k = 0; k < nglobal && rc == 0; k++)
+			rc = eval_probe(w, vb, va, rg[i].lo, k, &probes[k],
+			    &key, &tmp);
+		svc = service_at(w->tb, rg[i].lo);
+		if (svc == NULL)
+			svc = service_at(w->ta, rg[i].lo);
+		if (rc == 0 && svc != NULL && lo == hi) {
+			struct svc_target tg[1];
+
+			(void)add_target(tg, 0, svc == service_at(w->tb,
+			    rg[i].lo) ? w->tb : w->ta, rg[i].lo);
+			for (k = nglobal; k < nglobal + 4; k++)
+				if (probes[k].proto == tg[0].proto &&
+				    probes[k].rep == tg[0].port)
+					rc = eval_probe(w, vb, va, rg[i].lo, k,
+					    &probes[k], &key, &tmp);
+		}
+		if (rc == 0 && key.len > 0) {
+			if ((rg[i].fate = st_intern(&w->st, key.p)) == NONE_ID)
+				rc = -ENOMEM;
+			nchanged++;
+		}
+		if (w->o->progress != NULL && ((*done)++ % WI_TICK == 0 ||
+		    *done == total))
+			w->o->progress(w->o->progress_arg, *done, total);
+	}
+	free(key.p);
+	free(tmp.p);
+	if (rc != 0 || (nchanged == 0 && nchanged_nh == 0)) {
+		free(rg);
+		return rc;
+	}
+	{
+		struct wi_vm *nv = realloc(w->res->vms, (w->res->nvms + 1) *
+		    sizeof(*nv));
+
+		if (nv == NULL) {
+			free(rg);
+			return -ENOMEM;
+		}
+		w->res->vms = nv;
+	}
+	out = &w->res->vms[w->res->nvms++];
+	memset(out, 0, sizeof(*out));
+	out->nranges = n;
+	out->nprobes = nglobal;
+	if ((out->vm = strdup(vma->name)) == NULL ||
+	    dupf(&out->where, "%s/%s", w->ta->vnets[vma->vnet].name,
+	    topo_vm_subnet(w->ta, vma)->name) != 0)
+		rc = -ENOMEM;
+	if (rc == 0)
+		rc = build_groups(w, rg, n, false, probes, nglobal,
+		    &out->nexthop, &out->nnexthop);
+	if (rc == 0)
+		rc = build_groups(w, rg, n, true, probes, nglobal, &out->fate,
+		    &out->nfate);
+	free(rg);
+	return rc;
+}
+
+static int
+exhaustive(struct wi *w)
+{
+	struct cutset cut, ports;
+	struct probe *probes = NULL;
+	size_t nglobal, np, i, k, vb, va, nvms = 0;
+	uint64_t lo, hi, done = 0, total;
+	bool udp = false;
+	static const struct probe svc_probes[4] = {
+		{ PROTO_TCP, 1688, 1688, 1688 }, { PROTO_TCP, 443, 443, 443 },
+		{ PROTO_UDP, 53, 53, 53 }, { PROTO_TCP, 80, 80, 80 },
+	};
+	int rc;
+
+	eq_init(&cut, (uint64_t)1 << 32);
+	eq_init(&ports, (uint64_t)1 << 16);
+	cut_topo(&cut, w->tb, w->sb);
+	cut_topo(&cut, w->ta, w->sa);
+	cut_ports(&ports, w->tb, &udp);
+	cut_ports(&ports, w->ta, &udp);
+	if ((rc = eq_finish(&cut)) != 0 || (rc = eq_finish(&ports)) != 0)
+		goto out;
+	np = eq_count(&ports);
+	nglobal = np * (udp ? 2 : 1);
+	if ((probes = calloc(nglobal + 4, sizeof(*probes))) == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (k = 0; k < (udp ? 2u : 1u); k++)
+		for (i = 0; i < np; i++) {
+			struct probe *p = &probes[k * np + i];
+
+			eq_range(&ports, i, &lo, &hi);
+			p->proto = k == 0 ? PROTO_TCP : PROTO_UDP;
+			p->lo = (uint16_t)lo;
+			p->hi = (uint16_t)hi;
+			/* Port 0 is no port a connection uses. */
+			p->rep = lo == 0 && hi > 0 ? 1 : (uint16_t)lo;
+		}
+	memcpy(probes + nglobal, svc_probes, sizeof(svc_probes));
+	for (vb = 0; vb < w->tb->nvms; vb++)
+		if (topo_vm_find(w->ta, w->tb->vms[vb].name) != TOPO_NONE)
+			nvms++;
+	total = (uint64_t)nvms * eq_count(&cut);
+	for (vb = 0; vb < w->tb->nvms && rc == 0; vb++) {
+		if ((va = topo_vm_find(w->ta, w->tb->vms[vb].name)) ==
+		    TOPO_NONE)
+			continue;
+		w->res->vms_compared++;
+		rc = exhaustive_vm(w, vb, va, &cut, probes, nglobal, &done,
+		    total);
+	}
+out:
+	free(probes);
+	eq_free(&cut);
+	eq_free(&ports);
+	return rc;
+}
+
+static int
+vm_notes(struct wi *w)
+{
+	struct whatif_result *r = w->res;
+	size_t i, side;
+
+	for (side = 0; side < 2; side++) {
+		const struct topo *t = side == 0 ? w->tb : w->ta;
+		const struct topo *o = side == 0 ? w->ta : w->tb;
+
+		for (i = 0; i < t->nvms; i++) {
+			char **nn;
+
+			if (topo_vm_find(o, t->vms[i].name) != TOPO_NONE)
+				continue;
+			if ((nn = realloc(r->vm_notes, (r->nvm_notes + 1) *
+			    sizeof(*nn))) == NULL)
+				return -ENOMEM;
+			r->vm_notes = nn;
+			if (dupf(&nn[r->nvm_notes], "VM %s is only %s",
+			    t->vms[i].name, side == 0 ? "before" :
+			    "after") != 0)
+				return -ENOMEM;
+			r->nvm_notes++;
+		}
+	}
+	return 0;
+}
+
+int
+whatif_run(const struct topo *tb, struct sim *sb, const struct topo *ta,
+    struct sim *sa, const struct whatif_opts *opts,
+    struct whatif_result *out)
+{
+	struct wi w;
+	int rc;
+
+	if (tb == NULL || sb == NULL || ta == NULL || sa == NULL ||
+	    opts == NULL || out == NULL)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	memset(&w, 0, sizeof(w));
+	w.tb = tb;
+	w.ta = ta;
+	w.sb = sb;
+	w.sa = sa;
+	w.o = opts;
+	w.res = out;
+	out->exhaustive = opts->exhaustive;
+	w.rb = malloc(sizeof(*w.rb));
+	w.ra = malloc(sizeof(*w.ra));
+	if (w.rb == NULL || w.ra == NULL)
+		rc = -ENOMEM;
+	else if ((rc = vm_notes(&w)) == 0 && (rc = flow_diff(&w)) == 0 &&
+	    (!opts->services || (rc = service_diff(&w)) == 0) &&
+	    opts->exhaustive)
+		rc = exhaustive(&w);
+	free(w.rb);
+	free(w.ra);
+	free(w.b1.p);
+	free(w.b2.p);
+	st_free(&w.st);
+	if (rc != 0) {
+		whatif_free(out);
+		return rc;
+	}
+	out->changed = out->nflows > 0 || out->nvms > 0 ||
+	    out->nvm_notes > 0;
+	return 0;
+}
+
+static void
+free_groups(struct wi_group *g, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < g[i].nvar; j++) {
+			free(g[i].var[j].ports);
+			free_fields(g[i].var[j].fields, g[i].var[j].nfields);
+		}
+		free(g[i].var);
+		free(g[i].cidrs);
+	}
+	free(g);
+}
+
+void
+whatif_free(struct whatif_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nflows; i++) {
+		free(r->flows[i].name);
+		free(r->flows[i].desc);
+		free_fields(r->flows[i].fields, r->flows[i].nfields);
+	}
+	free(r->flows);
+	for (i = 0; i < r->nvms; i++) {
+		free(r->vms[i].vm);
+		free(r->vms[i].where);
+		free_groups(r->vms[i].nexthop, r->vms[i].nnexthop);
+		free_groups(r->vms[i].fate, r->vms[i].nfate);
+	}
+	free(r->vms);
+	for (i = 0; i < r->nvm_notes; i++)
+		free(r->vm_notes[i]);
+	free(r->vm_notes);
+	memset(r, 0, sizeof(*r));
+}

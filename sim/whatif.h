@@ -1,0 +1,114 @@
+/*
+ * whatif.h: what a change does to a network, before against after.
+ *
+ * Two comparisons, both through the engine's public entry points:
+ *
+ * - Flow diff: every flow of the scenario (matched by name; with
+ *   services, also a synthetic flow from every VM to every KMS, SUSE,
+ *   DNS and IMDS address) is replayed with sim_run_flow on both sides;
+ *   a flow is reported when its delivery, activation, source seen,
+ *   hairpin, path or deciding NSG rule changed.
+ *
+ * - Exhaustive diff: for every VM (matched by name), the destination
+ *   IPv4 space is cut into elementary ranges (eqclass.h) at every
+ *   boundary that can change a decision on either side: the effective
+ *   routes of every subnet, NSG rule prefixes and the prefixes of the
+ *   tags they use (computed ones included), the AzureCloud tag (Internet
+ *   egress stays on the backbone inside it), service addresses, VNet
+ *   and subnet spaces, VM addresses, on-premises prefixes, edge filters,
+ *   advertised prefixes and NAT pools. The destination ports are cut at
+ *   the port ranges of NSG rules and on-premises filters; a service
+ *   address also gets its own port. One representative per range (and
+ *   per port class) is evaluated on each side: the next hop by
+ *   rtable_lookup in the VM's subnet, the rest by sim_run_flow with a
+ *   synthetic flow. Ranges with the same change are collected into one
+ *   group, adjacent ones merged, and each group's space is written as
+ *   the fewest CIDRs.
+ *
+ * Results own their strings; whatif_free releases them.
+ */
+#ifndef FTSIM_WHATIF_H
+#define FTSIM_WHATIF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/walk.h"
+#include "topology/topo.h"
+
+/* One outcome field that differs. */
+struct wi_field {
+	const char *name;		/* static: "delivered", "path", ... */
+	char *before, *after;
+};
+
+enum wi_presence { WI_BOTH, WI_ONLY_BEFORE, WI_ONLY_AFTER };
+
+struct wi_flow {
+	char *name;
+	char *desc;			/* "vm1 -> kms.core.windows.net Tcp/1688" */
+	bool service;			/* synthetic service flow */
+	enum wi_presence presence;
+	struct wi_field *fields;	/* changed fields only */
+	size_t nfields;
+};
+
+/* The ports on which a group's ranges change the same way, and how. */
+struct wi_variant {
+	char *ports;			/* "all", "Tcp/1688", "Tcp/0-52" */
+	struct wi_field *fields;
+	size_t nfields;
+};
+
+/* A set of addresses (the union of cidrs) whose change is the same. */
+struct wi_group {
+	struct pfx *cidrs;
+	size_t ncidrs;
+	uint32_t example;		/* the first address of the group */
+	uint64_t addresses;
+	struct wi_variant *var;
+	size_t nvar;
+};
+
+struct wi_vm {
+	char *vm;
+	char *where;			/* "VNet/Subnet" (after) */
+	size_t nranges, nprobes;	/* what was evaluated */
+	struct wi_group *nexthop;	/* next-hop changes */
+	size_t nnexthop;
+	struct wi_group *fate;		/* per-port outcome changes */
+	size_t nfate;
+};
+
+struct whatif_result {
+	struct wi_flow *flows;		/* changed (or one-sided) flows */
+	size_t nflows;
+	size_t flows_compared;		/* one-sided flows included */
+	struct wi_vm *vms;		/* VMs with a change */
+	size_t nvms;
+	size_t vms_compared;
+	char **vm_notes;		/* VMs on one side only */
+	size_t nvm_notes;
+	bool exhaustive;
+	bool changed;
+};
+
+/* Called every few thousand evaluations with what is done of total. */
+typedef void (*whatif_progress_fn)(void *arg, uint64_t done, uint64_t total);
+
+struct whatif_opts {
+	bool services;			/* add the service flows */
+	bool exhaustive;		/* the exhaustive diff as well */
+	whatif_progress_fn progress;
+	void *progress_arg;
+};
+
+/* Compare. Both engines must be built on their topologies. 0, or a
+ * negative errno (out of memory, an engine failure) with *out empty. */
+int whatif_run(const struct topo *tb, struct sim *sb, const struct topo *ta,
+	       struct sim *sa, const struct whatif_opts *opts,
+	       struct whatif_result *out);
+void whatif_free(struct whatif_result *r);
+
+#endif

@@ -1,0 +1,273 @@
+/*
+ * test_azjson.c: Azure exports (az CLI JSON and an ARM template, written
+ * from Azure's documented shapes, in tests/data/azure-export/) read into
+ * the model; the written scenario loads back with the same routes; bad
+ * JSON is named by line and column.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "topology/azjson.h"
+#include "topology/scenario.h"
+#include "topology/yamlout.h"
+
+static struct topo t;
+static struct diag d;
+static struct azjson_notes notes;
+static char path[8][512];
+
+static void
+az_setup(void)
+{
+	topo_init(&t);
+	diag_init(&d);
+	memset(&notes, 0, sizeof(notes));
+}
+
+static void
+az_teardown(void)
+{
+	topo_free(&t);
+	diag_free(&d);
+	azjson_notes_free(&notes);
+}
+
+/* Load the named files of tests/data/azure-export. */
+static int
+load(const char *const *names, size_t n)
+{
+	const char *dir = getenv("FTSIM_TESTDATA");
+	const char *files[8];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(path[i], sizeof(path[i]), "%s/data/azure-export/%s",
+		    dir != NULL ? dir : "tests", names[i]);
+		files[i] = path[i];
+	}
+	if (azjson_load(files, n, &t, &notes, &d) != 0) {
+		diag_print(stderr, &d);
+		return -1;
+	}
+	return 0;
+}
+
+static bool
+has_note(const char *needle)
+{
+	size_t i;
+
+	for (i = 0; i < notes.n; i++)
+		if (strstr(notes.line[i], needle) != NULL)
+			return true;
+	return false;
+}
+
+static void
+check_network(void)
+{
+	const struct vnet *v;
+	const struct subnet *sn;
+	const struct nsg_rule *r;
+	const struct circuit *c;
+
+	ck_assert_uint_eq(t.nvnets, 1);
+	v = &t.vnets[0];
+	ck_assert_str_eq(v->name, "ArmVNet-DM");
+	ck_assert_uint_eq(v->nspace, 1);
+	ck_assert_uint_eq(v->space[0].addr, IP4(10, 1, 0, 0));
+	ck_assert_uint_eq(v->nsubnets, 2);
+	sn = &v->subnets[0];
+	ck_assert_str_eq(sn->name, "Subnet-1");
+	ck_assert_uint_ne(sn->route_table, TOPO_NONE);
+	ck_assert_str_eq(t.rtables[sn->route_table].name,
+	    "ArmVNet-DM-KmsDirectRoute");
+	ck_assert_str_eq(t.rtables[sn->route_table].routes[0].name,
+	    "DirectRouteToKMS");
+	ck_assert_int_eq(t.rtables[sn->route_table].routes[0].nh, NH_INTERNET);
+	ck_assert_str_eq(t.nsgs[sn->nsg].name, "subnet-nsg");
+	r = &t.nsgs[sn->nsg].rules[0];
+	ck_assert_str_eq(r->name, "AllowRdpFromOnprem");
+	ck_assert_int_eq(r->priority, 1000);
+	ck_assert_int_eq(r->dir, DIR_INBOUND);
+	ck_assert_uint_eq(r->proto, PROTO_TCP);
+	ck_assert_uint_eq(r->src.items[0].pfx.addr, IP4(192, 168, 0, 0));
+	ck_assert(r->dst.any);
+	ck_assert_uint_eq(r->dports.r[0].lo, 3389);
+	ck_assert_uint_eq(t.nvms, 1);
+	ck_assert_str_eq(t.vms[0].name, "vm1");
+	ck_assert_uint_eq(t.vms[0].ip, IP4(10, 1, 1, 4));
+	/* The learned routes of the effective route table. */
+	ck_assert_uint_eq(t.ncircuits, 1);
+	c = &t.circuits[0];
+	ck_assert_uint_eq(c->vnet, 0);
+	ck_assert_str_eq(c->gateway, v->gateway);
+	ck_assert_uint_eq(c->nadvertised, 2);
+	ck_assert_uint_eq(c->advertised[0].len, 0);
+	ck_assert_uint_eq(c->advertised[1].addr, IP4(192, 168, 0, 0));
+	ck_assert_uint_eq(c->nnext_hops, 1);
+	ck_assert_uint_eq(c->next_hops[0], IP4(192, 168, 255, 1));
+}
+
+START_TEST(az_cli_files)
+{
+	static const char *const f[] = { "vnet-show.json",
+	    "route-table-list.json", "nsg-show.json", "nic-show.json",
+	    "effective-routes.json" };
+	const struct nsg_rule *r;
+
+	ck_assert_int_eq(load(f, 5), 0);
+	check_network();
+	ck_assert_uint_eq(t.rtables[0].nroutes, 2);
+	r = &t.nsgs[0].rules[1];
+	ck_assert_str_eq(r->name, "DenyWebToPartners");
+	ck_assert_uint_eq(r->dst.n, 2);
+	ck_assert_uint_eq(r->dports.n, 3);
+	ck_assert_uint_eq(r->dports.r[2].lo, 8000);
+	ck_assert_uint_eq(r->dports.r[2].hi, 8080);
+	ck_assert(r->src.items[0].is_tag);
+	/* Default rules are the engine's, not imported. */
+	ck_assert_uint_eq(t.nsgs[0].nrules, 2);
+	ck_assert(has_note("no gateway resource"));
+}
+END_TEST
+
+START_TEST(arm_template)
+{
+	static const char *const f[] = { "arm-export.json",
+	    "effective-routes.json" };
+
+	ck_assert_int_eq(load(f, 2), 0);
+	check_network();
+	ck_assert_str_eq(t.vnets[0].gateway, "er-gw");
+	ck_assert_str_eq(t.circuits[0].name, "er-circuit");
+	/* The route given inline and as a child resource is one route. */
+	ck_assert_uint_eq(t.rtables[0].nroutes, 1);
+	ck_assert_uint_eq(t.nsgs[0].nrules, 1);
+	ck_assert(has_note("Microsoft.Network/loadBalancers 'ilb': not "
+	    "modelled"));
+	ck_assert(has_note("public IP er-gw-pip"));
+}
+END_TEST
+
+/* Import, write, load back: the same routes, rules and VMs. */
+START_TEST(round_trip)
+{
+	static const char *const f[] = { "vnet-show.json",
+	    "route-table-list.json", "nsg-show.json", "nic-show.json",
+	    "effective-routes.json" };
+	struct topo back;
+	char *y, *y2;
+	size_t len, len2, i;
+
+	ck_assert_int_eq(load(f, 5), 0);
+	ck_assert_int_eq(yamlout_topo(&t, NULL, 0, &y, &len), 0);
+	if (scenario_parse("imported.yaml", y, len, &back, &d) != 0) {
+		diag_print(stderr, &d);
+		ck_abort_msg("the imported scenario does not load:\n%s", y);
+	}
+	ck_assert_uint_eq(back.nrtables, t.nrtables);
+	for (i = 0; i < t.rtables[0].nroutes; i++) {
+		ck_assert_str_eq(back.rtables[0].routes[i].name,
+		    t.rtables[0].routes[i].name);
+		ck_assert(pfx_equal(back.rtables[0].routes[i].pfx,
+		    t.rtables[0].routes[i].pfx));
+		ck_assert_int_eq(back.rtables[0].routes[i].nh,
+		    t.rtables[0].routes[i].nh);
+	}
+	ck_assert_uint_eq(back.circuits[0].nadvertised,
+	    t.circuits[0].nadvertised);
+	ck_assert_uint_eq(back.nsgs[0].nrules, t.nsgs[0].nrules);
+	ck_assert_uint_eq(back.nvms, 1);
+	ck_assert_int_eq(yamlout_topo(&back, NULL, 0, &y2, &len2), 0);
+	ck_assert_str_eq(y, y2);
+	free(y);
+	free(y2);
+	topo_free(&back);
+}
+END_TEST
+
+static int
+load_text(const char *name, const char *json)
+{
+	FILE *f;
+	const char *files[1];
+
+	snprintf(path[0], sizeof(path[0]), "/tmp/ftsim-azjson-%ld-%s",
+	    (long)getpid(), name);
+	ck_assert_ptr_nonnull(f = fopen(path[0], "w"));
+	fputs(json, f);
+	fclose(f);
+	files[0] = path[0];
+	return azjson_load(files, 1, &t, &notes, &d);
+}
+
+START_TEST(bad_json_position)
+{
+	ck_assert_int_eq(load_text("bad.json", "{\n  \"name\": \"x\",\n  "
+	    "\"type\": }\n"), -1);
+	remove(path[0]);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_int_eq(d.msgs[0].pos.line, 3);
+	ck_assert_int_gt(d.msgs[0].pos.col, 0);
+	ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "JSON:"));
+	ck_assert_uint_eq(t.nvnets, 0);
+}
+END_TEST
+
+START_TEST(missing_route_table)
+{
+	ck_assert_int_eq(load_text("vnet.json", "{\"type\": "
+	    "\"Microsoft.Network/virtualNetworks\", \"name\": \"v\", "
+	    "\"addressSpace\": {\"addressPrefixes\": [\"10.0.0.0/16\"]}, "
+	    "\"subnets\": [{\"name\": \"s\", \"addressPrefix\": "
+	    "\"10.0.1.0/24\", \"routeTable\": {\"id\": \"/subscriptions/x/"
+	    "resourceGroups/g/providers/Microsoft.Network/routeTables/rt\"}}]}"),
+	    -1);
+	remove(path[0]);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "uses route table rt, "
+	    "which is in none of the files"));
+	ck_assert_uint_eq(t.nvnets, 0);
+}
+END_TEST
+
+START_TEST(bad_prefix_names_path)
+{
+	ck_assert_int_eq(load_text("rt.json", "{\"type\": "
+	    "\"Microsoft.Network/routeTables\", \"name\": \"rt\", \"routes\": "
+	    "[{\"name\": \"r\", \"addressPrefix\": \"10.0.0.1/8\", "
+	    "\"nextHopType\": \"None\"}]}"), -1);
+	remove(path[0]);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_int_eq(d.msgs[0].pos.line, 0);
+	ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "the resource.routes[0] "
+	    "(route r): bad prefix '10.0.0.1/8'"));
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("azjson");
+	TCase *tc = tcase_create("azjson");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, az_setup, az_teardown);
+	tcase_add_test(tc, az_cli_files);
+	tcase_add_test(tc, arm_template);
+	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, bad_json_position);
+	tcase_add_test(tc, missing_route_table);
+	tcase_add_test(tc, bad_prefix_names_path);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,1778 @@
+/*
+ * azjson.c: the Azure export reader of azjson.h.
+ *
+ * Every input file is classified by its shape (an ARM template, an
+ * effective route table, a list, one resource) and each resource is read
+ * into a builder by its type. When every file is read, the builder's
+ * names are resolved (a subnet's route table and NSG, peerings, a NIC's
+ * subnet, gateways and circuits) and the topology is filled in one pass;
+ * on any error nothing of it is kept.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "topology/azjson.h"
+
+#define AZ_ECMP TOPO_ECMP_MAX
+
+struct az_subnet {
+	char *name;
+	struct pfx pfx;
+	char *rt, *nsg;
+	char **se;
+	size_t nse;
+	bool no_default_outbound;
+};
+
+/* A peering: the remote VNet and its space as the peering gives it. */
+struct az_peer {
+	char *name;
+	struct pfx *space;
+	size_t nspace;
+};
+
+struct az_vnet {
+	char *name;
+	struct pfx *space;
+	size_t nspace;
+	struct az_subnet *sn;
+	size_t nsn;
+	struct az_peer *peer;
+	size_t npeer;
+};
+
+struct az_nic {
+	char *name, *vm, *vnet, *subnet, *nsg, *pip;
+	uint32_t ip;
+	bool fwd;
+};
+
+struct az_pair {
+	char *a, *b;
+};
+
+struct az_bgp {
+	struct pfx pfx;
+	uint32_t nh[AZ_ECMP];
+	size_t nnh;
+};
+
+/* One effective route table: its VnetLocal prefixes name the VNet. */
+struct az_eff {
+	const char *file;
+	struct pfx *local;
+	size_t nlocal;
+	struct az_bgp *bgp;
+	size_t nbgp;
+};
+
+struct az_circ {
+	char *name;
+	enum sku sku;
+};
+
+struct az {
+	struct diag *d;
+	struct azjson_notes *notes;
+	const char *file;		/* the file being read */
+	json_t *params, *vars;		/* of the ARM template being read */
+	int err;			/* -ENOMEM */
+	size_t nerr;
+	struct az_vnet *vn;
+	size_t nvn;
+	struct route_table *rt;
+	size_t nrt;
+	struct nsg *nsg;
+	size_t nnsg;
+	struct az_nic *nic;
+	size_t nnic;
+	struct az_pair *gw;		/* gateway name, VNet name */
+	size_t ngw;
+	struct az_circ *circ;
+	size_t ncirc;
+	struct az_pair *conn;		/* gateway, circuit */
+	size_t nconn;
+	struct az_pair *pip;		/* name, address */
+	size_t npip;
+	struct az_pair *vmnic;		/* NIC, VM */
+	size_t nvmnic;
+	struct az_eff *eff;
+	size_t neff;
+};
+
+/*
+ * Messages and notes.
+ */
+
+static void __attribute__((format(printf, 3, 4)))
+az_err(struct az *z, const char *where, const char *fmt, ...)
+{
+	struct srcpos pos = { z->file, 0, 0 };
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_error(z->d, pos, "%s: %s", where, msg);
+	z->nerr++;
+}
+
+static void __attribute__((format(printf, 2, 3)))
+az_note(struct az *z, const char *fmt, ...)
+{
+	char msg[512], *line, **nl;
+	va_list ap;
+
+	if (z->notes == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if ((nl = realloc(z->notes->line, (z->notes->n + 1) *
+	    sizeof(*nl))) == NULL || (line = strdup(msg)) == NULL) {
+		if (nl != NULL)
+			z->notes->line = nl;
+		z->err = -ENOMEM;
+		return;
+	}
+	z->notes->line = nl;
+	nl[z->notes->n++] = line;
+}
+
+void
+azjson_notes_free(struct azjson_notes *notes)
+{
+	size_t i;
+
+	if (notes == NULL)
+		return;
+	for (i = 0; i < notes->n; i++)
+		free(notes->line[i]);
+	free(notes->line);
+	notes->line = NULL;
+	notes->n = 0;
+}
+
+int
+azjson_is_json(const char *path)
+{
+	size_t n = path != NULL ? strlen(path) : 0;
+
+	return n > 5 && strcasecmp(path + n - 5, ".json") == 0;
+}
+
+/* A new zeroed element at the end of *arr; NULL (and z->err) when out
+ * of memory. */
+static void *
+az_push(struct az *z, void **arr, size_t *n, size_t sz)
+{
+	void *p = realloc(*arr, (*n + 1) * sz);
+
+	if (p == NULL) {
+		z->err = -ENOMEM;
+		return NULL;
+	}
+	*arr = p;
+	memset((char *)p + *n * sz, 0, sz);
+	return (char *)p + (*n)++ * sz;
+}
+
+#define PUSH(z, arr, n) az_push((z), (void **)&(arr), &(n), sizeof(*(arr)))
+
+static char *
+az_strdup(struct az *z, const char *s)
+{
+	char *c;
+
+	if (s == NULL)
+		return NULL;
+	if ((c = strdup(s)) == NULL)
+		z->err = -ENOMEM;
+	return c;
+}
+
+/*
+ * ARM template expressions: "[parameters('x')]", "[concat(a, '/b')]",
+ * "[resourceId('Microsoft.Network/routeTables', parameters('x'))]",
+ * variables(), toLower(), toUpper(); a string not in brackets is itself
+ * ("[[" escapes a bracket).
+ */
+
+struct expr {
+	const char *p;
+	bool bad;
+};
+
+static void
+ex_ws(struct expr *e)
+{
+	while (*e->p == ' ' || *e->p == '\t')
+		e->p++;
+}
+
+static char *ex_eval(struct az *z, struct expr *e);
+
+/* A JSON value as a string (the default of a parameter). */
+static char *
+ex_value(struct az *z, json_t *v)
+{
+	if (json_is_object(v) && json_object_get(v, "defaultValue") != NULL)
+		v = json_object_get(v, "defaultValue");
+	if (!json_is_string(v))
+		return NULL;
+	return az_strdup(z, json_string_value(v));
+}
+
+static char *
+ex_call(struct az *z, struct expr *e, const char *fn, size_t fnlen)
+{
+	char *args[8], *res = NULL;
+	size_t nargs = 0, i, len;
+
+	e->p++;		/* '(' */
+	ex_ws(e);
+	while (*e->p != ')' && !e->bad) {
+		if (nargs == 8 || (args[nargs] = ex_eval(z, e)) == NULL) {
+			e->bad = true;
+			break;
+		}
+		nargs++;
+		ex_ws(e);
+		if (*e->p == ',')
+			e->p++;
+		else if (*e->p != ')')
+			e->bad = true;
+		ex_ws(e);
+	}
+	if (e->bad)
+		goto out;
+	e->p++;
+#define FN(s) (fnlen == strlen(s) && strncasecmp(fn, s, fnlen) == 0)
+	if (FN("parameters") && nargs == 1)
+		res = ex_value(z, json_object_get(z->params, args[0]));
+	else if (FN("variables") && nargs == 1)
+		res = ex_value(z, json_object_get(z->vars, args[0]));
+	else if (FN("concat") || FN("resourceId") || FN("toLower") ||
+	    FN("toUpper")) {
+		size_t first = 0;
+
+		/* resourceId([subscriptionId,] [resourceGroup,] type,
+		 * name...): the type is the first argument with a '/'. */
+		if (FN("resourceId"))
+			while (first < nargs && strchr(args[first], '/') ==
+			    NULL)
+				first++;
+		for (i = first, len = 1; i < nargs; i++)
+			len += strlen(args[i]) + 32;
+		if ((res = calloc(1, len)) == NULL) {
+			z->err = -ENOMEM;
+			goto out;
+		}
+		if (FN("resourceId") && first < nargs) {
+			/* /providers/NS/TYPE1/name1/TYPE2/name2 */
+			char *type = args[first], *seg, *save = NULL;
+			size_t k = first + 1;
+
+			strcat(res, "/providers/");
+			seg = strtok_r(type, "/", &save);
+			strcat(res, seg != NULL ? seg : "");
+			while ((seg = strtok_r(NULL, "/", &save)) != NULL) {
+				strcat(res, "/");
+				strcat(res, seg);
+				strcat(res, "/");
+				strcat(res, k < nargs ? args[k++] : "");
+			}
+		} else {
+			for (i = 0; i < nargs; i++)
+				strcat(res, args[i]);
+		}
+	} else
+		e->bad = true;
+#undef FN
+out:
+	for (i = 0; i < nargs; i++)
+		free(args[i]);
+	if (e->bad) {
+		free(res);
+		return NULL;
+	}
+	return res;
+}
+
+static char *
+ex_eval(struct az *z, struct expr *e)
+{
+	const char *start;
+	char *s;
+	size_t n = 0;
+
+	ex_ws(e);
+	if (*e->p == '\'') {
+		const char *q;
+
+		for (q = e->p + 1; *q != '\0'; q++) {
+			if (*q == '\'' && q[1] == '\'')
+				q++;
+			else if (*q == '\'')
+				break;
+			n++;
+		}
+		if (*q != '\'' || (s = malloc(n + 1)) == NULL) {
+			e->bad = true;
+			return NULL;
+		}
+		for (n = 0, q = e->p + 1; *q != '\''; q++) {
+			if (q[0] == '\'' && q[1] == '\'')
+				q++;
+			s[n++] = *q;
+		}
+		s[n] = '\0';
+		/* skip the literal, doubled quotes included */
+		for (e->p++; *e->p != '\0'; e->p++) {
+			if (e->p[0] == '\'' && e->p[1] == '\'')
+				e->p++;
+			else if (*e->p == '\'')
+				break;
+		}
+		e->p++;
+		return s;
+	}
+	start = e->p;
+	while ((*e->p >= 'a' && *e->p <= 'z') || (*e->p >= 'A' &&
+	    *e->p <= 'Z'))
+		e->p++;
+	if (e->p == start || *e->p != '(') {
+		e->bad = true;
+		return NULL;
+	}
+	return ex_call(z, e, start, (size_t)(e->p - start));
+}
+
+/* The value of an ARM string: itself, or its expression evaluated; NULL
+ * when the expression is not understood. */
+static char *
+arm_str(struct az *z, const char *s)
+{
+	struct expr e;
+	size_t n;
+	char *r;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s);
+	if (n < 2 || s[0] != '[' || s[n - 1] != ']' || s[1] == '[')
+		return az_strdup(z, s[0] == '[' && s[1] == '[' ? s + 1 : s);
+	{
+		char *inner = strndup(s + 1, n - 2);
+
+		if (inner == NULL) {
+			z->err = -ENOMEM;
+			return NULL;
+		}
+		e.p = inner;
+		e.bad = false;
+		r = ex_eval(z, &e);
+		ex_ws(&e);
+		if (*e.p != '\0')
+			e.bad = true;
+		free(inner);
+	}
+	if (e.bad) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+/*
+ * JSON helpers.
+ */
+
+/* obj[key], or obj.properties[key] (REST and ARM shapes). */
+static json_t *
+jprop(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (v == NULL)
+		v = json_object_get(json_object_get(obj, "properties"), key);
+	return v;
+}
+
+/* A string property, template expressions evaluated; NULL if absent. */
+static char *
+jstr(struct az *z, json_t *obj, const char *key)
+{
+	json_t *v = jprop(obj, key);
+
+	return json_is_string(v) ? arm_str(z, json_string_value(v)) : NULL;
+}
+
+/* The name after /segment/ in a resource id (case-insensitive). */
+static char *
+id_part(struct az *z, const char *id, const char *segment)
+{
+	size_t sl = strlen(segment);
+	const char *p, *end;
+
+	if (id == NULL)
+		return NULL;
+	for (p = id; (p = strchr(p, '/')) != NULL; p++)
+		if (strncasecmp(p + 1, segment, sl) == 0 && p[1 + sl] == '/') {
+			p += sl + 2;
+			end = strchr(p, '/');
+			return end == NULL ? az_strdup(z, p) :
+			    strndup(p, (size_t)(end - p));
+		}
+	return NULL;
+}
+
+/* The id of a reference {"id": "..."}, evaluated. */
+static char *
+ref_id(struct az *z, json_t *obj, const char *key)
+{
+	json_t *r = jprop(obj, key);
+
+	return json_is_string(json_object_get(r, "id")) ?
+	    arm_str(z, json_string_value(json_object_get(r, "id"))) : NULL;
+}
+
+static char *
+ref_name(struct az *z, json_t *obj, const char *key, const char *segment)
+{
+	char *id = ref_id(z, obj, key), *n = id_part(z, id, segment);
+
+	free(id);
+	return n;
+}
+
+/* A prefix; IPv6 (skipped) returns 1, an error -1. */
+static int
+az_pfx(struct az *z, const char *where, const char *s, struct pfx *out)
+{
+	int rc;
+
+	if (strchr(s, ':') != NULL)
+		return 1;
+	if ((rc = pfx_parse(s, out)) != 0) {
+		az_err(z, where, "bad prefix '%s': %s", s, pfx_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* A list of prefixes (array of strings) appended to *out. */
+static void
+az_pfx_list(struct az *z, const char *where, json_t *arr, struct pfx **out,
+    size_t *n)
+{
+	json_t *v;
+	size_t i;
+	struct pfx p, *slot;
+
+	json_array_foreach(arr, i, v) {
+		if (!json_is_string(v)) {
+			az_err(z, where, "item %zu is not a prefix", i);
+			continue;
+		}
+		if (az_pfx(z, where, json_string_value(v), &p) == 0 &&
+		    (slot = PUSH(z, *out, *n)) != NULL)
+			*slot = p;
+	}
+}
+
+/*
+ * Resources.
+ */
+
+static struct az_vnet *
+vnet_get(struct az *z, const char *name)
+{
+	struct az_vnet *v;
+	size_t i;
+
+	for (i = 0; i < z->nvn; i++)
+		if (strcasecmp(z->vn[i].name, name) == 0)
+			return &z->vn[i];
+	if ((v = PUSH(z, z->vn, z->nvn)) != NULL &&
+	    (v->name = az_strdup(z, name)) == NULL)
+		z->nvn--;
+	return z->err == 0 ? v : NULL;
+}
+
+static void
+read_subnet(struct az *z, struct az_vnet *v, const char *name, json_t *o,
+    const char *where)
+{
+	struct az_subnet *s = NULL;
+	json_t *pfx = jprop(o, "addressPrefix"), *se, *x;
+	char w[300];
+	size_t i;
+
+	for (i = 0; i < v->nsn; i++)
+		if (strcasecmp(v->sn[i].name, name) == 0)
+			s = &v->sn[i];
+	if (s == NULL) {
+		if ((s = PUSH(z, v->sn, v->nsn)) == NULL ||
+		    (s->name = az_strdup(z, name)) == NULL)
+			return;
+	}
+	snprintf(w, sizeof(w), "%s (subnet %s)", where, name);
+	if (pfx == NULL)
+		pfx = json_array_get(jprop(o, "addressPrefixes"), 0);
+	if (!json_is_string(pfx))
+		az_err(z, w, "no addressPrefix");
+	else if (az_pfx(z, w, json_string_value(pfx), &s->pfx) == 1)
+		az_err(z, w, "an IPv6-only subnet is not modelled");
+	free(s->rt);
+	free(s->nsg);
+	s->rt = ref_name(z, o, "routeTable", "routeTables");
+	s->nsg = ref_name(z, o, "networkSecurityGroup",
+	    "networkSecurityGroups");
+	if (json_is_false(jprop(o, "defaultOutboundAccess")))
+		s->no_default_outbound = true;
+	if (jprop(o, "natGateway") != NULL)
+		az_note(z, "%s: subnet %s/%s has a NAT gateway: its public IP "
+		    "is not in the export; add nat_gateway_ip by hand", z->file,
+		    v->name, name);
+	se = jprop(o, "serviceEndpoints");
+	json_array_foreach(se, i, x) {
+		char **slot, *svc = jstr(z, x, "service");
+
+		if (svc != NULL && (slot = PUSH(z, s->se, s->nse)) != NULL)
+			*slot = svc;
+		else
+			free(svc);
+	}
+}
+
+static void
+read_vnet(struct az *z, const char *name, json_t *o, const char *where)
+{
+	struct az_vnet *v = vnet_get(z, name);
+	json_t *subnets, *peerings, *x;
+	char w[300];
+	size_t i;
+
+	if (v == NULL)
+		return;
+	v->nspace = 0;
+	az_pfx_list(z, where, json_object_get(jprop(o, "addressSpace"),
+	    "addressPrefixes"), &v->space, &v->nspace);
+	subnets = jprop(o, "subnets");
+	json_array_foreach(subnets, i, x) {
+		char *sn = jstr(z, x, "name");
+
+		snprintf(w, sizeof(w), "%s.subnets[%zu]", where, i);
+		if (sn == NULL)
+			az_err(z, w, "subnet without a name");
+		else
+			read_subnet(z, v, sn, x, w);
+		free(sn);
+	}
+	peerings = jprop(o, "virtualNetworkPeerings");
+	json_array_foreach(peerings, i, x) {
+		char *remote = ref_name(z, x, "remoteVirtualNetwork",
+		    "virtualNetworks");
+
+		snprintf(w, sizeof(w), "%s.virtualNetworkPeerings[%zu]",
+		    where, i);
+		if (remote == NULL) {
+			az_err(z, w, "peering without remoteVirtualNetwork");
+			continue;
+		}
+		{
+			struct az_peer *pe = PUSH(z, v->peer, v->npeer);
+
+			if (pe == NULL) {
+				free(remote);
+				return;
+			}
+			pe->name = remote;
+			az_pfx_list(z, w, json_object_get(jprop(x,
+			    "remoteAddressSpace"), "addressPrefixes"),
+			    &pe->space, &pe->nspace);
+		}
+	}
+}
+
+static struct route_table *
+rtable_get(struct az *z, const char *name)
+{
+	struct route_table *rt;
+	size_t i;
+
+	for (i = 0; i < z->nrt; i++)
+		if (strcasecmp(z->rt[i].name, name) == 0)
+			return &z->rt[i];
+	if ((rt = PUSH(z, z->rt, z->nrt)) != NULL &&
+	    (rt->name = az_strdup(z, name)) == NULL)
+		z->nrt--;
+	return z->err == 0 ? rt : NULL;
+}
+
+static void
+read_route(struct az *z, struct route_table *rt, const char *name, json_t *o,
+    const char *where)
+{
+	struct route r, *slot = NULL;
+	char *pfx = jstr(z, o, "addressPrefix"), *nh = jstr(z, o,
+	    "nextHopType"), *ip = jstr(z, o, "nextHopIpAddress");
+	char w[300];
+	size_t i;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(w, sizeof(w), "%s (route %s)", where, name);
+	if (pfx == NULL || nh == NULL) {
+		az_err(z, w, "a route needs addressPrefix and nextHopType");
+		goto out;
+	}
+	if (pfx_parse(pfx, &r.pfx) != 0 && strchr(pfx, '.') == NULL &&
+	    strchr(pfx, ':') == NULL) {
+		az_note(z, "%s: route %s of %s has the service tag %s as "
+		    "its prefix: not modelled, skipped", z->file, name,
+		    rt->name, pfx);
+		goto out;
+	}
+	if (az_pfx(z, w, pfx, &r.pfx) != 0)
+		goto out;
+	if (nh_type_parse(nh, &r.nh) != 0 || r.nh == NH_VNETPEERING ||
+	    r.nh == NH_SERVICE_ENDPOINT) {
+		az_err(z, w, "unknown nextHopType '%s'", nh);
+		goto out;
+	}
+	if (r.nh == NH_VIRTUAL_APPLIANCE) {
+		if (ip == NULL || ip_parse(ip, &r.nh_ip) != 0) {
+			az_err(z, w, "VirtualAppliance needs nextHopIpAddress");
+			goto out;
+		}
+		r.has_nh_ip = true;
+	}
+	for (i = 0; i < rt->nroutes; i++) {
+		if (strcasecmp(rt->routes[i].name, name) == 0)
+			slot = &rt->routes[i];
+		else if (pfx_equal(rt->routes[i].pfx, r.pfx))
+			az_err(z, w, "same prefix %s as route %s", pfx,
+			    rt->routes[i].name);
+	}
+	if (slot == NULL) {
+		if ((slot = PUSH(z, rt->routes, rt->nroutes)) == NULL)
+			goto out;
+	} else
+		free(slot->name);
+	r.name = az_strdup(z, name);
+	*slot = r;
+out:
+	free(pfx);
+	free(nh);
+	free(ip);
+}
+
+static void
+read_rtable(struct az *z, const char *name, json_t *o, const char *where)
+{
+	struct route_table *rt = rtable_get(z, name);
+	json_t *routes, *x;
+	char w[300];
+	size_t i;
+
+	if (rt == NULL)
+		return;
+	rt->disable_bgp_propagation = json_is_true(jprop(o,
+	    "disableBgpRoutePropagation"));
+	routes = jprop(o, "routes");
+	json_array_foreach(routes, i, x) {
+		char *rn = jstr(z, x, "name");
+
+		snprintf(w, sizeof(w), "%s.routes[%zu]", where, i);
+		if (rn == NULL)
+			az_err(z, w, "route without a name");
+		else
+			read_route(z, rt, rn, x, w);
+		free(rn);
+	}
+}
+
+static struct nsg *
+nsg_get(struct az *z, const char *name)
+{
+	struct nsg *g;
+	size_t i;
+
+	for (i = 0; i < z->nnsg; i++)
+		if (strcasecmp(z->nsg[i].name, name) == 0)
+			return &z->nsg[i];
+	if ((g = PUSH(z, z->nsg, z->nnsg)) != NULL &&
+	    (g->name = az_strdup(z, name)) == NULL)
+		z->nnsg--;
+	return z->err == 0 ? g : NULL;
+}
+
+/* An address: a prefix or address, '*', or a service tag. */
+static int
+rule_addr(struct az *z, const char *w, json_t *one, json_t *many,
+    struct addr_spec *out)
+{
+	json_t *v;
+	size_t i, n;
+	struct addr_item *it;
+
+	out->any = false;
+	if (json_is_string(one) && strcmp(json_string_value(one), "*") == 0) {
+		out->any = true;
+		return 0;
+	}
+	if (json_is_string(one) && *json_string_value(one) != '\0') {
+		many = json_array();
+		json_array_append(many, one);
+	} else
+		json_incref(many);
+	n = json_array_size(many);
+	if (n == 0) {
+		json_decref(many);
+		out->any = true;
+		return 0;
+	}
+	json_array_foreach(many, i, v) {
+		const char *s = json_string_value(v);
+
+		if (s == NULL)
+			continue;
+		if (strcmp(s, "*") == 0) {
+			out->any = true;
+			continue;
+		}
+		if ((it = PUSH(z, out->items, out->n)) == NULL)
+			break;
+		if (strchr(s, '.') != NULL && s[strspn(s, "0123456789./")] ==
+		    '\0') {
+			int rc = pfx_parse(s, &it->pfx);
+
+			if (rc != 0) {
+				az_err(z, w, "bad address '%s': %s", s,
+				    pfx_strerror(rc));
+				json_decref(many);
+				return -1;
+			}
+		} else if (strchr(s, ':') != NULL) {
+			out->n--;	/* IPv6: not modelled */
+		} else {
+			it->is_tag = true;
+			if ((it->tag = az_strdup(z, s)) == NULL)
+				break;
+		}
+	}
+	json_decref(many);
+	return z->err;
+}
+
+static int
+rule_ports(struct az *z, const char *w, json_t *one, json_t *many,
+    struct port_spec *out)
+{
+	struct portrange *r;
+	json_t *v;
+	size_t i;
+	int rc;
+
+	if (json_is_string(one) && *json_string_value(one) != '\0') {
+		if ((r = PUSH(z, out->r, out->n)) == NULL)
+			return -1;
+		if ((rc = portrange_parse(json_string_value(one), r)) != 0) {
+			az_err(z, w, "bad port range '%s': %s",
+			    json_string_value(one), pfx_strerror(rc));
+			return -1;
+		}
+		return 0;
+	}
+	json_array_foreach(many, i, v) {
+		if (!json_is_string(v) || (r = PUSH(z, out->r, out->n)) == NULL)
+			continue;
+		if ((rc = portrange_parse(json_string_value(v), r)) != 0) {
+			az_err(z, w, "bad port range '%s': %s",
+			    json_string_value(v), pfx_strerror(rc));
+			return -1;
+		}
+	}
+	if (out->n == 0 && (r = PUSH(z, out->r, out->n)) != NULL) {
+		r->lo = 0;
+		r->hi = 65535;
+	}
+	return 0;
+}
+
+static void
+read_rule(struct az *z, struct nsg *g, const char *name, json_t *o,
+    const char *where)
+{
+	struct nsg_rule r, *slot = NULL;
+	char *dir = jstr(z, o, "direction"), *acc = jstr(z, o, "access"),
+	    *proto = jstr(z, o, "protocol");
+	json_t *prio = jprop(o, "priority");
+	char w[300];
+	size_t i;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(w, sizeof(w), "%s (rule %s)", where, name);
+	if (jprop(o, "sourceApplicationSecurityGroups") != NULL ||
+	    jprop(o, "destinationApplicationSecurityGroups") != NULL) {
+		az_note(z, "%s: rule %s of NSG %s uses application security "
+		    "groups: not modelled, skipped", z->file, name, g->name);
+		goto out;
+	}
+	if (!json_is_integer(prio) || json_integer_value(prio) < 100 ||
+	    json_integer_value(prio) > 4096) {
+		az_err(z, w, "priority must be a number from 100 to 4096");
+		goto out;
+	}
+	r.priority = (int)json_integer_value(prio);
+	if (dir == NULL || (strcasecmp(dir, "Inbound") != 0 &&
+	    strcasecmp(dir, "Outbound") != 0)) {
+		az_err(z, w, "direction must be Inbound or Outbound");
+		goto out;
+	}
+	r.dir = strcasecmp(dir, "Inbound") == 0 ? DIR_INBOUND : DIR_OUTBOUND;
+	if (acc == NULL || (strcasecmp(acc, "Allow") != 0 &&
+	    strcasecmp(acc, "Deny") != 0)) {
+		az_err(z, w, "access must be Allow or Deny");
+		goto out;
+	}
+	r.access = strcasecmp(acc, "Allow") == 0 ? ACCESS_ALLOW : ACCESS_DENY;
+	r.proto = PROTO_ANY;
+	if (proto != NULL && proto_parse(proto, &r.proto) != 0) {
+		az_err(z, w, "unknown protocol '%s'", proto);
+		goto out;
+	}
+	if (rule_addr(z, w, jprop(o, "sourceAddressPrefix"),
+	    jprop(o, "sourceAddressPrefixes"), &r.src) != 0 ||
+	    rule_addr(z, w, jprop(o, "destinationAddressPrefix"),
+	    jprop(o, "destinationAddressPrefixes"), &r.dst) != 0 ||
+	    rule_ports(z, w, jprop(o, "sourcePortRange"),
+	    jprop(o, "sourcePortRanges"), &r.sports) != 0 ||
+	    rule_ports(z, w, jprop(o, "destinationPortRange"),
+	    jprop(o, "destinationPortRanges"), &r.dports) != 0)
+		goto out;
+	for (i = 0; i < g->nrules; i++) {
+		if (strcasecmp(g->rules[i].name, name) == 0)
+			slot = &g->rules[i];
+		else if (g->rules[i].dir == r.dir &&
+		    g->rules[i].priority == r.priority)
+			az_err(z, w, "priority %d already used by rule %s",
+			    r.priority, g->rules[i].name);
+	}
+	if (slot == NULL && (slot = PUSH(z, g->rules, g->nrules)) == NULL)
+		goto out;
+	topo_rule_free(slot);
+	if ((r.name = az_strdup(z, name)) == NULL)
+		goto out;
+	*slot = r;
+	memset(&r, 0, sizeof(r));
+out:
+	topo_rule_free(&r);
+	free(dir);
+	free(acc);
+	free(proto);
+}
+
+static void
+read_nsg(struct az *z, const char *name, json_t *o, const char *where)
+{
+	struct nsg *g = nsg_get(z, name);
+	json_t *rules, *x;
+	char w[300];
+	size_t i;
+
+	if (g == NULL)
+		return;
+	rules = jprop(o, "securityRules");
+	json_array_foreach(rules, i, x) {
+		char *rn = jstr(z, x, "name");
+
+		snprintf(w, sizeof(w), "%s.securityRules[%zu]", where, i);
+		if (rn == NULL)
+			az_err(z, w, "rule without a name");
+		else
+			read_rule(z, g, rn, x, w);
+		free(rn);
+	}
+	/* defaultSecurityRules are the platform's, rebuilt by the engine
+	 * (MODEL §5 default rules). */
+}
+
+static void
+read_nic(struct az *z, const char *name, json_t *o, const char *where)
+{
+	json_t *ipc = jprop(o, "ipConfigurations"), *c0;
+	struct az_nic *n;
+	char *ip, *subnet_id;
+
+	if ((c0 = json_array_get(ipc, 0)) == NULL) {
+		az_note(z, "%s: network interface %s has no IP configuration: "
+		    "skipped", z->file, name);
+		return;
+	}
+	if (json_array_size(ipc) > 1)
+		az_note(z, "%s: network interface %s has %zu IP "
+		    "configurations: only the first is modelled", z->file,
+		    name, json_array_size(ipc));
+	if ((n = PUSH(z, z->nic, z->nnic)) == NULL)
+		return;
+	n->name = az_strdup(z, name);
+	ip = jstr(z, c0, "privateIPAddress");
+	if (ip == NULL || ip_parse(ip, &n->ip) != 0) {
+		az_note(z, "%s: network interface %s has no private address "
+		    "in the export (dynamic allocation): skipped", z->file,
+		    name);
+		free(ip);
+		free(n->name);
+		z->nnic--;
+		return;
+	}
+	free(ip);
+	subnet_id = ref_id(z, c0, "subnet");
+	n->vnet = id_part(z, subnet_id, "virtualNetworks");
+	n->subnet = id_part(z, subnet_id, "subnets");
+	free(subnet_id);
+	if (n->vnet == NULL || n->subnet == NULL)
+		az_err(z, where, "network interface %s: no subnet", name);
+	n->pip = ref_name(z, c0, "publicIPAddress", "publicIPAddresses");
+	n->nsg = ref_name(z, o, "networkSecurityGroup",
+	    "networkSecurityGroups");
+	n->vm = ref_name(z, o, "virtualMachine", "virtualMachines");
+	n->fwd = json_is_true(jprop(o, "enableIPForwarding"));
+}
+
+static void
+read_pair(struct az *z, struct az_pair **arr, size_t *n, char *a, char *b)
+{
+	struct az_pair *p;
+
+	if (a == NULL || b == NULL || (p = az_push(z, (void **)arr, n,
+	    sizeof(**arr))) == NULL) {
+		free(a);
+		free(b);
+		return;
+	}
+	p->a = a;
+	p->b = b;
+}
+
+static void
+read_gateway(struct az *z, const char *name, json_t *o)
+{
+	json_t *c0 = json_array_get(jprop(o, "ipConfigurations"), 0);
+	char *type = jstr(z, o, "gatewayType");
+
+	read_pair(z, &z->gw, &z->ngw, az_strdup(z, name), ref_name(z, c0,
+	    "subnet", "virtualNetworks"));
+	if (type != NULL && strcasecmp(type, "ExpressRoute") != 0)
+		az_note(z, "%s: gateway %s is a %s gateway: its routes come "
+		    "only from the effective route tables", z->file, name,
+		    type);
+	free(type);
+}
+
+static void
+read_circuit(struct az *z, const char *name, json_t *o)
+{
+	json_t *sku = json_object_get(o, "sku"), *peerings, *x;
+	struct az_circ *c;
+	size_t i;
+
+	if ((c = PUSH(z, z->circ, z->ncirc)) == NULL)
+		return;
+	c->name = az_strdup(z, name);
+	if (json_is_string(json_object_get(sku, "tier")) &&
+	    sku_parse(json_string_value(json_object_get(sku, "tier")),
+	    &c->sku) != 0)
+		c->sku = SKU_STANDARD;
+	peerings = jprop(o, "peerings");
+	json_array_foreach(peerings, i, x) {
+		char *t = jstr(z, x, "peeringType");
+
+		if (t != NULL && strcasecmp(t, "AzurePrivatePeering") != 0)
+			az_note(z, "%s: circuit %s has %s: its NAT pool is not "
+			    "in the export; not modelled (add public_peering "
+			    "by hand)", z->file, name, t);
+		free(t);
+	}
+}
+
+static void
+read_vm(struct az *z, const char *name, json_t *o)
+{
+	json_t *nics = json_object_get(jprop(o, "networkProfile"),
+	    "networkInterfaces"), *x;
+	size_t i;
+
+	json_array_foreach(nics, i, x) {
+		char *id = json_is_string(json_object_get(x, "id")) ?
+		    arm_str(z, json_string_value(json_object_get(x, "id"))) :
+		    NULL;
+
+		read_pair(z, &z->vmnic, &z->nvmnic, id_part(z, id,
+		    "networkInterfaces"), az_strdup(z, name));
+		free(id);
+	}
+}
+
+/* One resource of any shape; parent is the name of the enclosing
+ * resource for children given inline. */
+static void
+read_resource(struct az *z, json_t *o, const char *where)
+{
+	json_t *tj = json_object_get(o, "type"), *nj = json_object_get(o,
+	    "name");
+	const char *type;
+	char *name, *slash;
+
+	if (!json_is_object(o))
+		return;
+	if (!json_is_string(tj) || !json_is_string(nj)) {
+		az_note(z, "%s: %s: an object without type and name: skipped",
+		    z->file, where);
+		return;
+	}
+	type = json_string_value(tj);
+	if ((name = arm_str(z, json_string_value(nj))) == NULL) {
+		if (z->err == 0)
+			az_note(z, "%s: %s: the name expression %s is not "
+			    "understood: skipped", z->file, where,
+			    json_string_value(nj));
+		return;
+	}
+	slash = strchr(name, '/');
+#define IS(t) (strcasecmp(type, "Microsoft.Network/" t) == 0)
+	if (IS("virtualNetworks"))
+		read_vnet(z, name, o, where);
+	else if (IS("virtualNetworks/subnets") && slash != NULL) {
+		struct az_vnet *v;
+
+		*slash = '\0';
+		if ((v = vnet_get(z, name)) != NULL)
+			read_subnet(z, v, slash + 1, o, where);
+	} else if (IS("routeTables"))
+		read_rtable(z, name, o, where);
+	else if (IS("routeTables/routes") && slash != NULL) {
+		struct route_table *rt;
+
+		*slash = '\0';
+		if ((rt = rtable_get(z, name)) != NULL)
+			read_route(z, rt, slash + 1, o, where);
+	} else if (IS("networkSecurityGroups"))
+		read_nsg(z, name, o, where);
+	else if (IS("networkSecurityGroups/securityRules") && slash != NULL) {
+		struct nsg *g;
+
+		*slash = '\0';
+		if ((g = nsg_get(z, name)) != NULL)
+			read_rule(z, g, slash + 1, o, where);
+	} else if (IS("networkInterfaces"))
+		read_nic(z, name, o, where);
+	else if (IS("virtualNetworkGateways"))
+		read_gateway(z, name, o);
+	else if (IS("expressRouteCircuits"))
+		read_circuit(z, name, o);
+	else if (IS("connections"))
+		read_pair(z, &z->conn, &z->nconn, ref_name(z, o,
+		    "virtualNetworkGateway1", "virtualNetworkGateways"),
+		    ref_name(z, o, "peer", "expressRouteCircuits"));
+	else if (IS("publicIPAddresses")) {
+		char *ip = jstr(z, o, "ipAddress");
+
+		if (ip == NULL)
+			az_note(z, "%s: public IP %s has no address in the "
+			    "export (dynamic): not modelled", z->file, name);
+		read_pair(z, &z->pip, &z->npip, az_strdup(z, name), ip);
+	} else if (strcasecmp(type, "Microsoft.Compute/virtualMachines") == 0)
+		read_vm(z, name, o);
+	else if (IS("virtualNetworks/virtualNetworkPeerings") ||
+	    IS("expressRouteCircuits/peerings"))
+		;	/* read with their parent */
+	else
+		az_note(z, "%s: %s '%s': not modelled", z->file, type, name);
+#undef IS
+	free(name);
+}
+
+/* `az network nic show-effective-route-table`: {"value": [...]}. */
+static void
+read_effective(struct az *z, json_t *value)
+{
+	struct az_eff *e;
+	json_t *x, *pfx, *nh, *p;
+	char w[64];
+	size_t i, k, j;
+
+	if ((e = PUSH(z, z->eff, z->neff)) == NULL)
+		return;
+	e->file = z->file;
+	json_array_foreach(value, i, x) {
+		const char *src = json_string_value(json_object_get(x,
+		    "source"));
+		const char *type = json_string_value(json_object_get(x,
+		    "nextHopType"));
+		const char *state = json_string_value(json_object_get(x,
+		    "state"));
+
+		snprintf(w, sizeof(w), "value[%zu]", i);
+		if (src == NULL || type == NULL) {
+			az_err(z, w, "a route needs source and nextHopType");
+			continue;
+		}
+		pfx = json_object_get(x, "addressPrefix");
+		nh = json_object_get(x, "nextHopIpAddress");
+		if (strcasecmp(src, "Default") == 0 &&
+		    strcasecmp(type, "VnetLocal") == 0) {
+			az_pfx_list(z, w, pfx, &e->local, &e->nlocal);
+			continue;
+		}
+		if (strcasecmp(src, "VirtualNetworkGateway") != 0 ||
+		    (state != NULL && strcasecmp(state, "Active") != 0 &&
+		    strcasecmp(state, "Invalid") != 0))
+			continue;	/* system and user routes: rebuilt */
+		json_array_foreach(pfx, k, p) {
+			struct az_bgp *b = NULL;
+			struct pfx q;
+
+			if (!json_is_string(p) || az_pfx(z, w,
+			    json_string_value(p), &q) != 0)
+				continue;
+			for (j = 0; j < e->nbgp; j++)
+				if (pfx_equal(e->bgp[j].pfx, q))
+					b = &e->bgp[j];
+			if (b == NULL && (b = PUSH(z, e->bgp, e->nbgp)) == NULL)
+				return;
+			b->pfx = q;
+			for (j = 0; j < json_array_size(nh) &&
+			    b->nnh < AZ_ECMP; j++) {
+				uint32_t ip;
+				size_t m;
+
+				if (ip_parse(json_string_value(
+				    json_array_get(nh, j)) != NULL ?
+				    json_string_value(json_array_get(nh, j)) :
+				    "", &ip) != 0)
+					continue;
+				for (m = 0; m < b->nnh && b->nh[m] != ip; m++)
+					;
+				if (m == b->nnh)
+					b->nh[b->nnh++] = ip;
+			}
+		}
+	}
+}
+
+static void
+read_template(struct az *z, json_t *root)
+{
+	json_t *res = json_object_get(root, "resources"), *x, *kids, *k;
+	char w[64], w2[96];
+	size_t i, j;
+
+	z->params = json_object_get(root, "parameters");
+	z->vars = json_object_get(root, "variables");
+	json_array_foreach(res, i, x) {
+		snprintf(w, sizeof(w), "resources[%zu]", i);
+		read_resource(z, x, w);
+		/* Child resources nested under their parent. */
+		kids = json_object_get(x, "resources");
+		json_array_foreach(kids, j, k) {
+			snprintf(w2, sizeof(w2), "%s.resources[%zu]", w, j);
+			read_resource(z, k, w2);
+		}
+	}
+	z->params = z->vars = NULL;
+}
+
+static void
+read_file(struct az *z, const char *path)
+{
+	json_error_t e;
+	json_t *root, *value, *x;
+	size_t i;
+	char w[32];
+
+	z->file = path;
+	if ((root = json_load_file(path, JSON_REJECT_DUPLICATES, &e)) ==
+	    NULL) {
+		struct srcpos pos = { path, e.line > 0 ? e.line : 0,
+		    e.column > 0 ? e.column : 1 };
+
+		diag_error(z->d, pos, "JSON: %s", e.text);
+		z->nerr++;
+		return;
+	}
+	value = json_object_get(root, "value");
+	if (json_is_array(json_object_get(root, "resources")))
+		read_template(z, root);
+	else if (json_is_array(value) && json_array_size(value) > 0 &&
+	    json_object_get(json_array_get(value, 0), "nextHopType") != NULL)
+		read_effective(z, value);
+	else if (json_is_array(value) || json_is_array(root)) {
+		json_array_foreach(json_is_array(root) ? root : value, i, x) {
+			snprintf(w, sizeof(w), "[%zu]", i);
+			read_resource(z, x, w);
+		}
+	} else if (json_is_object(root) && json_object_get(root, "type"))
+		read_resource(z, root, "the resource");
+	else
+		az_err(z, "the document", "neither an ARM template, an az "
+		    "CLI resource or list, nor an effective route table");
+	json_decref(root);
+}
+
+/*
+ * Assembly.
+ */
+
+static void
+az_free(struct az *z)
+{
+	size_t i, j;
+
+	for (i = 0; i < z->nvn; i++) {
+		struct az_vnet *v = &z->vn[i];
+
+		for (j = 0; j < v->nsn; j++) {
+			size_t k;
+
+			free(v->sn[j].name);
+			free(v->sn[j].rt);
+			free(v->sn[j].nsg);
+			for (k = 0; k < v->sn[j].nse; k++)
+				free(v->sn[j].se[k]);
+			free(v->sn[j].se);
+		}
+		free(v->sn);
+		for (j = 0; j < v->npeer; j++) {
+			free(v->peer[j].name);
+			free(v->peer[j].space);
+		}
+		free(v->peer);
+		free(v->space);
+		free(v->name);
+	}
+	free(z->vn);
+	for (i = 0; i < z->nrt; i++)
+		topo_rtable_free(&z->rt[i]);
+	free(z->rt);
+	for (i = 0; i < z->nnsg; i++) {
+		for (j = 0; j < z->nsg[i].nrules; j++)
+			topo_rule_free(&z->nsg[i].rules[j]);
+		free(z->nsg[i].rules);
+		free(z->nsg[i].name);
+	}
+	free(z->nsg);
+	for (i = 0; i < z->nnic; i++) {
+		free(z->nic[i].name);
+		free(z->nic[i].vm);
+		free(z->nic[i].vnet);
+		free(z->nic[i].subnet);
+		free(z->nic[i].nsg);
+		free(z->nic[i].pip);
+	}
+	free(z->nic);
+#define FREE_PAIRS(arr, n) do {				\
+	for (i = 0; i < (n); i++) {			\
+		free((arr)[i].a);			\
+		free((arr)[i].b);			\
+	}						\
+	free(arr);					\
+} while (0)
+	FREE_PAIRS(z->gw, z->ngw);
+	FREE_PAIRS(z->conn, z->nconn);
+	FREE_PAIRS(z->pip, z->npip);
+	FREE_PAIRS(z->vmnic, z->nvmnic);
+#undef FREE_PAIRS
+	for (i = 0; i < z->ncirc; i++)
+		free(z->circ[i].name);
+	free(z->circ);
+	for (i = 0; i < z->neff; i++) {
+		free(z->eff[i].local);
+		free(z->eff[i].bgp);
+	}
+	free(z->eff);
+}
+
+static const char *
+pair_find(const struct az_pair *p, size_t n, const char *a)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i].a != NULL && strcasecmp(p[i].a, a) == 0)
+			return p[i].b;
+	return NULL;
+}
+
+/* Give t the builder's route tables and NSGs (moved, not copied). */
+static void
+take_tables(struct az *z, struct topo *t)
+{
+	size_t i, j;
+
+	t->rtables = z->rt;
+	t->nrtables = z->nrt;
+	z->rt = NULL;
+	z->nrt = 0;
+	t->nsgs = z->nsg;
+	t->nnsgs = z->nnsg;
+	z->nsg = NULL;
+	z->nnsg = 0;
+	for (i = 0; i < t->nrtables; i++) {
+		t->rtables[i].pos.file = t->file;
+		for (j = 0; j < t->rtables[i].nroutes; j++)
+			t->rtables[i].routes[j].pos.file = t->file;
+	}
+	for (i = 0; i < t->nnsgs; i++) {
+		t->nsgs[i].pos.file = t->file;
+		for (j = 0; j < t->nsgs[i].nrules; j++)
+			t->nsgs[i].rules[j].pos.file = t->file;
+	}
+}
+
+static int
+build_vnets(struct az *z, struct topo *t)
+{
+	struct srcpos pos = { t->file, 0, 0 };
+	size_t i, j, k, n = z->nvn;
+
+	/* Peered VNets that were not exported come from the peering's
+	 * remote address space. */
+	for (i = 0; i < n; i++)
+		for (j = 0; j < z->vn[i].npeer; j++) {
+			struct az_peer pe = z->vn[i].peer[j];
+			struct az_vnet *v;
+			const char *r = pe.name;
+			size_t before = z->nvn;
+
+			if (pe.nspace == 0)
+				continue;
+			if ((v = vnet_get(z, r)) == NULL)
+				return -ENOMEM;
+			if (z->nvn > before) {
+				if ((v->space = malloc(pe.nspace *
+				    sizeof(*v->space))) == NULL)
+					return -ENOMEM;
+				memcpy(v->space, pe.space, pe.nspace *
+				    sizeof(*v->space));
+				v->nspace = pe.nspace;
+				az_note(z, "VNet %s (peered with %s) is not in the "
+				    "exports: modelled from the peering's "
+				    "remote address space, without subnets", r,
+				    z->vn[i].name);
+				/* vnet_get may have moved the array. */
+			}
+		}
+	if (z->nvn > 0 && (t->vnets = calloc(z->nvn, sizeof(*t->vnets))) ==
+	    NULL)
+		return -ENOMEM;
+	for (i = 0; i < z->nvn; i++) {
+		struct az_vnet *a = &z->vn[i];
+		struct vnet *v = &t->vnets[i];
+
+		t->nvnets++;
+		v->pos = pos;
+		v->name = a->name;
+		a->name = NULL;
+		v->space = a->space;
+		v->nspace = a->nspace;
+		a->space = NULL;
+		if (v->nspace == 0) {
+			diag_error(z->d, pos, "VNet %s: no IPv4 address space",
+			    v->name);
+			z->nerr++;
+		}
+		if (a->nsn > 0 && (v->subnets = calloc(a->nsn,
+		    sizeof(*v->subnets))) == NULL)
+			return -ENOMEM;
+		for (j = 0; j < a->nsn; j++) {
+			struct az_subnet *s = &a->sn[j];
+			struct subnet *d = &v->subnets[j];
+
+			v->nsubnets++;
+			d->pos = d->route_table_pos = d->nsg_pos = pos;
+			d->name = s->name;
+			s->name = NULL;
+			d->pfx = s->pfx;
+			d->vnet = i;
+			d->default_outbound_access = !s->no_default_outbound;
+			d->service_endpoints = s->se;
+			d->nservice_endpoints = s->nse;
+			s->se = NULL;
+			s->nse = 0;
+			d->route_table = d->nsg = TOPO_NONE;
+			if (s->rt != NULL && (d->route_table =
+			    topo_rtable_find(t, s->rt)) == TOPO_NONE) {
+				diag_error(z->d, pos, "subnet %s of %s uses "
+				    "route table %s, which is in none of the "
+				    "files: export it too (az network "
+				    "route-table show)", d->name, v->name,
+				    s->rt);
+				z->nerr++;
+			}
+			if (s->nsg != NULL && (d->nsg = topo_nsg_find(t,
+			    s->nsg)) == TOPO_NONE) {
+				diag_error(z->d, pos, "subnet %s of %s uses NSG "
+				    "%s, which is in none of the files: export "
+				    "it too (az network nsg show)", d->name,
+				    v->name, s->nsg);
+				z->nerr++;
+			}
+			for (k = 0; k < v->nspace; k++)
+				if (pfx_covers(v->space[k], d->pfx))
+					break;
+			if (k == v->nspace && z->nerr == 0) {
+				diag_error(z->d, pos, "subnet %s is outside the "
+				    "address space of %s", d->name, v->name);
+				z->nerr++;
+			}
+		}
+	}
+	/* Peerings, both sides' lists. */
+	for (i = 0; i < z->nvn; i++)
+		for (j = 0; j < z->vn[i].npeer; j++) {
+			size_t r = topo_vnet_find(t, z->vn[i].peer[j].name);
+			size_t *np;
+
+			if (r == TOPO_NONE) {
+				az_note(z, "VNet %s peers with %s, which is in "
+				    "no file and whose address space the "
+				    "peering does not give: not modelled",
+				    t->vnets[i].name, z->vn[i].peer[j].name);
+				continue;
+			}
+			if (topo_peered(t, i, r) || r == i)
+				continue;
+			np = realloc(t->vnets[i].peers, (t->vnets[i].npeers +
+			    1) * sizeof(*np));
+			if (np == NULL)
+				return -ENOMEM;
+			t->vnets[i].peers = np;
+			np[t->vnets[i].npeers++] = r;
+		}
+	return 0;
+}
+
+static int
+build_vms(struct az *z, struct topo *t)
+{
+	struct srcpos pos = { t->file, 0, 0 };
+	size_t i, s;
+
+	if (z->nnic > 0 && (t->vms = calloc(z->nnic, sizeof(*t->vms))) ==
+	    NULL)
+		return -ENOMEM;
+	for (i = 0; i < z->nnic; i++) {
+		struct az_nic *n = &z->nic[i];
+		const char *name = n->vm != NULL ? n->vm :
+		    pair_find(z->vmnic, z->nvmnic, n->name);
+		struct vm *v = &t->vms[t->nvms];
+		const struct vnet *vn;
+		const char *pip;
+
+		if (name == NULL)
+			name = n->name;
+		if (n->vnet == NULL)
+			continue;
+		if (topo_vm_find(t, name) != TOPO_NONE) {
+			az_note(z, "VM %s has several network interfaces: only "
+			    "the first is modelled (%s is not)", name,
+			    n->name);
+			continue;
+		}
+		if ((v->vnet = topo_vnet_find(t, n->vnet)) == TOPO_NONE) {
+			diag_error(z->d, pos, "network interface %s is in VNet "
+			    "%s, which is in none of the files", n->name,
+			    n->vnet);
+			z->nerr++;
+			continue;
+		}
+		vn = &t->vnets[v->vnet];
+		for (s = 0; s < vn->nsubnets; s++)
+			if (strcasecmp(vn->subnets[s].name, n->subnet) == 0)
+				break;
+		if (s == vn->nsubnets) {
+			diag_error(z->d, pos, "network interface %s: no subnet "
+			    "%s in VNet %s", n->name, n->subnet, vn->name);
+			z->nerr++;
+			continue;
+		}
+		if (!pfx_contains_ip(vn->subnets[s].pfx, n->ip)) {
+			diag_error(z->d, pos, "network interface %s: its "
+			    "address is outside subnet %s", n->name,
+			    vn->subnets[s].name);
+			z->nerr++;
+			continue;
+		}
+		v->subnet = s;
+		v->ip = n->ip;
+		v->pos = pos;
+		v->ip_forwarding = n->fwd;
+		v->nsg = TOPO_NONE;
+		if (n->nsg != NULL && (v->nsg = topo_nsg_find(t, n->nsg)) ==
+		    TOPO_NONE) {
+			diag_error(z->d, pos, "network interface %s uses NSG "
+			    "%s, which is in none of the files", n->name,
+			    n->nsg);
+			z->nerr++;
+			continue;
+		}
+		if (n->pip != NULL) {
+			pip = pair_find(z->pip, z->npip, n->pip);
+			if (pip != NULL && ip_parse(pip, &v->public_ip) == 0)
+				v->has_public_ip = true;
+			else
+				az_note(z, "VM %s: the address of public IP %s "
+				    "is not in the files: modelled without it",
+				    name, n->pip);
+		}
+		if ((v->name = strdup(name)) == NULL)
+			return -ENOMEM;
+		t->nvms++;
+	}
+	return 0;
+}
+
+/* The circuit on VNet v's gateway: found or made. */
+static struct circuit *
+circuit_for(struct az *z, struct topo *t, size_t v)
+{
+	struct srcpos pos = { t->file, 0, 0 };
+	struct vnet *vn = &t->vnets[v];
+	struct circuit *c, *nc;
+	const char *cname;
+	char buf[300];
+	size_t ci;
+
+	if (vn->gateway == NULL) {
+		snprintf(buf, sizeof(buf), "%s-gateway", vn->name);
+		if ((vn->gateway = strdup(buf)) == NULL)
+			return NULL;
+		az_note(z, "VNet %s learns BGP routes but no gateway resource "
+		    "is in the files: its gateway is named %s", vn->name, buf);
+	}
+	if ((ci = topo_circuit_of_vnet(t, v)) != TOPO_NONE)
+		return &t->circuits[ci];
+	cname = pair_find(z->conn, z->nconn, vn->gateway);
+	if (cname == NULL && z->ncirc == 1)
+		cname = z->circ[0].name;
+	if (cname == NULL) {
+		snprintf(buf, sizeof(buf), "%s-expressroute", vn->name);
+		az_note(z, "no ExpressRoute circuit connected to %s is in the "
+		    "files: the learned routes come from a circuit named %s",
+		    vn->gateway, buf);
+		cname = buf;
+	}
+	if ((nc = realloc(t->circuits, (t->ncircuits + 1) *
+	    sizeof(*nc))) == NULL)
+		return NULL;
+	t->circuits = nc;
+	c = &nc[t->ncircuits++];
+	memset(c, 0, sizeof(*c));
+	c->pos = c->advertised_pos = c->public_peering_pos = pos;
+	c->vnet = v;
+	c->sku = SKU_STANDARD;
+	for (ci = 0; ci < z->ncirc; ci++)
+		if (strcasecmp(z->circ[ci].name, cname) == 0)
+			break;
+	if (ci < z->ncirc)
+		c->sku = z->circ[ci].sku;
+	else
+		az_note(z, "circuit %s: its SKU is not in the files: Standard "
+		    "assumed", cname);
+	if ((c->name = strdup(cname)) == NULL ||
+	    (c->gateway = strdup(vn->gateway)) == NULL)
+		return NULL;
+	return c;
+}
+
+/* The VNet whose address space is exactly what an effective route
+ * table lists as VnetLocal. */
+static size_t
+eff_vnet(const struct topo *t, const struct az_eff *e)
+{
+	size_t v, i, k;
+
+	if (t->nvnets == 1)
+		return 0;
+	for (v = 0; v < t->nvnets; v++) {
+		const struct vnet *vn = &t->vnets[v];
+
+		if (vn->nspace != e->nlocal || vn->nsubnets == 0)
+			continue;
+		for (i = 0; i < e->nlocal; i++) {
+			for (k = 0; k < vn->nspace; k++)
+				if (pfx_equal(vn->space[k], e->local[i]))
+					break;
+			if (k == vn->nspace)
+				break;
+		}
+		if (i == e->nlocal)
+			return v;
+	}
+	return TOPO_NONE;
+}
+
+static int
+build_bgp(struct az *z, struct topo *t)
+{
+	size_t i, j, k, v;
+
+	/* Gateways named in the files. */
+	for (i = 0; i < z->ngw; i++) {
+		if (z->gw[i].b == NULL ||
+		    (v = topo_vnet_find(t, z->gw[i].b)) == TOPO_NONE)
+			continue;
+		free(t->vnets[v].gateway);
+		if ((t->vnets[v].gateway = strdup(z->gw[i].a)) == NULL)
+			return -ENOMEM;
+	}
+	for (i = 0; i < z->neff; i++) {
+		struct az_eff *e = &z->eff[i];
+		struct circuit *c;
+
+		if (e->nbgp == 0)
+			continue;
+		if ((v = eff_vnet(t, e)) == TOPO_NONE) {
+			az_note(z, "%s: %zu learned routes, but no imported VNet "
+			    "has the address space this table lists as "
+			    "VnetLocal: not modelled (export the NIC's VNet "
+			    "too)", e->file, e->nbgp);
+			continue;
+		}
+		if ((c = circuit_for(z, t, v)) == NULL)
+			return -ENOMEM;
+		for (j = 0; j < e->nbgp; j++) {
+			struct pfx *np;
+
+			for (k = 0; k < c->nadvertised; k++)
+				if (pfx_equal(c->advertised[k], e->bgp[j].pfx))
+					break;
+			if (k == c->nadvertised) {
+				if ((np = realloc(c->advertised,
+				    (c->nadvertised + 1) * sizeof(*np))) == NULL)
+					return -ENOMEM;
+				c->advertised = np;
+				np[c->nadvertised++] = e->bgp[j].pfx;
+			}
+			for (k = 0; k < e->bgp[j].nnh; k++) {
+				size_t m;
+				uint32_t *nh;
+
+				for (m = 0; m < c->nnext_hops; m++)
+					if (c->next_hops[m] == e->bgp[j].nh[k])
+						break;
+				if (m < c->nnext_hops ||
+				    c->nnext_hops == TOPO_ECMP_MAX)
+					continue;
+				if ((nh = realloc(c->next_hops,
+				    (c->nnext_hops + 1) * sizeof(*nh))) == NULL)
+					return -ENOMEM;
+				c->next_hops = nh;
+				nh[c->nnext_hops++] = e->bgp[j].nh[k];
+			}
+		}
+		if (c->nadvertised > sku_bgp_limit(c->sku)) {
+			c->sku = SKU_PREMIUM;
+			az_note(z, "circuit %s learned %zu prefixes, more than "
+			    "a Standard circuit holds: modelled as Premium",
+			    c->name, c->nadvertised);
+		}
+	}
+	for (i = 0; i < z->ncirc; i++)
+		if (topo_circuit_find(t, z->circ[i].name) == TOPO_NONE)
+			az_note(z, "circuit %s: no learned routes of it are in "
+			    "the files (export the effective route table of a "
+			    "NIC): not modelled", z->circ[i].name);
+	return 0;
+}
+
+static char *
+scenario_name(const char *file)
+{
+	char *copy = strdup(file), *base, *dot, *r;
+
+	if (copy == NULL)
+		return NULL;
+	base = basename(copy);
+	if ((dot = strrchr(base, '.')) != NULL && dot != base)
+		*dot = '\0';
+	r = strdup(base);
+	free(copy);
+	return r;
+}
+
+int
+azjson_load(const char *const *files, size_t n, struct topo *out,
+    struct azjson_notes *notes, struct diag *d)
+{
+	struct srcpos unknown = { n > 0 ? files[0] : NULL, 0, 0 };
+	struct az z;
+	size_t i, len;
+	char *copy;
+	int rc = 0;
+
+	if (files == NULL || n == 0 || out == NULL || d == NULL)
+		return -1;
+	topo_init(out);
+	memset(&z, 0, sizeof(z));
+	z.d = d;
+	z.notes = notes;
+	for (i = 0; i < n && z.err == 0; i++)
+		read_file(&z, files[i]);
+	if (z.err != 0 || z.nerr > 0)
+		goto fail;
+	if ((out->file = strdup(files[0])) == NULL ||
+	    (copy = strdup(files[0])) == NULL) {
+		z.err = -ENOMEM;
+		goto fail;
+	}
+	out->dir = strdup(dirname(copy));
+	free(copy);
+	out->scenario = scenario_name(files[0]);
+	for (i = 0, len = 32; i < n; i++)
+		len += strlen(files[i]) + 2;
+	if ((out->description = malloc(len)) != NULL) {
+		strcpy(out->description, "Imported from ");
+		for (i = 0; i < n; i++) {
+			strcat(out->description, files[i]);
+			strcat(out->description, i + 1 < n ? ", " : ".");
+		}
+	}
+	if (out->dir == NULL || out->scenario == NULL ||
+	    out->description == NULL ||
+	    (out->tags = tagset_builtin(out->cloud)) == NULL) {
+		z.err = -ENOMEM;
+		goto fail;
+	}
+	take_tables(&z, out);
+	if ((rc = build_vnets(&z, out)) != 0 || z.nerr > 0 ||
+	    (rc = build_vms(&z, out)) != 0 || z.nerr > 0 ||
+	    (rc = build_bgp(&z, out)) != 0 || z.nerr > 0) {
+		if (rc != 0)
+			z.err = rc;
+		goto fail;
+	}
+	if (z.err != 0)
+		goto fail;
+	az_free(&z);
+	return 0;
+fail:
+	if (z.err != 0)
+		diag_error(d, unknown, "out of memory");
+	az_free(&z);
+	topo_free(out);
+	if (notes != NULL)
+		azjson_notes_free(notes);
+	return -1;
+}

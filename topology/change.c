@@ -1,0 +1,980 @@
+/*
+ * change.c: change files (change.h): the reader and change_apply.
+ *
+ * The file goes through the scenario loader's checks before libyaml
+ * builds the tree (scenario_yaml_load), and the elements an operation
+ * adds (a route, a route table, an NSG rule, prefixes) are read by the
+ * scenario loader's own readers, so that they take exactly the keys and
+ * values of the scenario format. Errors while reading do not stop the
+ * reading: one run shows every malformed operation.
+ *
+ * Applying stops at the first operation that cannot apply: later
+ * operations usually depend on it, and their errors would only repeat it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <yaml.h>
+
+#include "topology/change.h"
+#include "topology/scenario.h"
+
+/* Keys of an operation mapping. */
+enum {
+	K_OP = 1 << 0,
+	K_RT = 1 << 1,		/* route_table: a name (a mapping for add) */
+	K_ROUTE = 1 << 2,
+	K_NAME = 1 << 3,
+	K_VNET = 1 << 4,
+	K_SUBNET = 1 << 5,
+	K_NSG = 1 << 6,
+	K_RULE = 1 << 7,
+	K_CIRCUIT = 1 << 8,
+	K_FLAG = 1 << 9,	/* disable_bgp_route_propagation */
+	K_NATPOOL = 1 << 10,
+	K_ADVERTISED = 1 << 11,
+	K_PREFIXES = 1 << 12,
+};
+
+static const char *const key_names[] = {
+	"op", "route_table", "route", "name", "vnet", "subnet", "nsg", "rule",
+	"circuit", "disable_bgp_route_propagation", "nat_pool", "advertised",
+	"prefixes",
+};
+#define NKEYS (sizeof(key_names) / sizeof(key_names[0]))
+
+/* Each operation's name and the keys it takes, all required. */
+static const struct {
+	const char *name;
+	unsigned keys;
+} kinds[CH_COUNT] = {
+	[CH_ADD_ROUTE_TABLE] = { "add_route_table", K_RT },
+	[CH_REMOVE_ROUTE_TABLE] = { "remove_route_table", K_RT },
+	[CH_ADD_ROUTE] = { "add_route", K_RT | K_ROUTE },
+	[CH_REMOVE_ROUTE] = { "remove_route", K_RT | K_NAME },
+	[CH_REPLACE_ROUTE] = { "replace_route", K_RT | K_ROUTE },
+	[CH_ASSOCIATE_ROUTE_TABLE] = { "associate_route_table",
+	    K_VNET | K_SUBNET | K_RT },
+	[CH_DISSOCIATE_ROUTE_TABLE] = { "dissociate_route_table",
+	    K_VNET | K_SUBNET },
+	[CH_SET_PROPAGATION] = { "set_route_propagation", K_RT | K_FLAG },
+	[CH_ADD_NSG_RULE] = { "add_nsg_rule", K_NSG | K_RULE },
+	[CH_REMOVE_NSG_RULE] = { "remove_nsg_rule", K_NSG | K_NAME },
+	[CH_ENABLE_PUBLIC_PEERING] = { "enable_public_peering",
+	    K_CIRCUIT | K_NATPOOL },
+	[CH_DISABLE_PUBLIC_PEERING] = { "disable_public_peering",
+	    K_CIRCUIT },
+	[CH_SET_ADVERTISED] = { "set_advertised", K_CIRCUIT | K_ADVERTISED },
+	[CH_ADVERTISE] = { "advertise", K_CIRCUIT | K_PREFIXES },
+	[CH_WITHDRAW] = { "withdraw", K_CIRCUIT | K_PREFIXES },
+};
+
+const char *
+change_kind_name(enum change_kind k)
+{
+	return (unsigned)k < CH_COUNT ? kinds[k].name : "?";
+}
+
+/*
+ * Reading.
+ */
+
+struct chr {
+	struct change *c;
+	struct diag *d;
+	yaml_document_t *doc;
+	size_t nerr;
+};
+
+static struct srcpos
+chr_pos(const struct chr *r, const yaml_node_t *n)
+{
+	struct srcpos p = { r->c->file, (int)n->start_mark.line + 1,
+	    (int)n->start_mark.column + 1 };
+
+	return p;
+}
+
+static void __attribute__((format(printf, 3, 4)))
+chr_err(struct chr *r, const yaml_node_t *n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(r->d, DIAG_ERROR, chr_pos(r, n), fmt, ap);
+	va_end(ap);
+	r->nerr++;
+}
+
+static const char *
+chr_kind(const yaml_node_t *n)
+{
+	return n->type == YAML_MAPPING_NODE ? "a mapping" :
+	    n->type == YAML_SEQUENCE_NODE ? "a list" : "a scalar";
+}
+
+/* A non-empty string scalar into *out (a copy). 0 or -1 after an error. */
+static int
+chr_name(struct chr *r, yaml_node_t *n, const char *key, struct change_ref *out)
+{
+	const char *v;
+
+	if (n->type != YAML_SCALAR_NODE) {
+		chr_err(r, n, "'%s' must be a name, not %s", key, chr_kind(n));
+		return -1;
+	}
+	v = (const char *)n->data.scalar.value;
+	if (*v == '\0') {
+		chr_err(r, n, "'%s' must not be empty", key);
+		return -1;
+	}
+	if ((out->name = strdup(v)) == NULL) {
+		chr_err(r, n, "out of memory");
+		return -1;
+	}
+	out->pos = chr_pos(r, n);
+	return 0;
+}
+
+static int
+chr_bool(struct chr *r, yaml_node_t *n, const char *key, bool *out)
+{
+	const char *v = n->type == YAML_SCALAR_NODE ?
+	    (const char *)n->data.scalar.value : "";
+
+	if (strcasecmp(v, "true") == 0)
+		*out = true;
+	else if (strcasecmp(v, "false") == 0)
+		*out = false;
+	else {
+		chr_err(r, n, "'%s' must be true or false", key);
+		return -1;
+	}
+	return 0;
+}
+
+static size_t
+key_index(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(key_names[i], s) == 0)
+			return i;
+	return NKEYS;
+}
+
+static int
+chr_kind_of(struct chr *r, yaml_node_t *n, enum change_kind *out)
+{
+	const char *v;
+	size_t i;
+
+	if (n->type != YAML_SCALAR_NODE) {
+		chr_err(r, n, "'op' must be an operation name, not %s",
+		    chr_kind(n));
+		return -1;
+	}
+	v = (const char *)n->data.scalar.value;
+	for (i = 0; i < CH_COUNT; i++)
+		if (strcmp(kinds[i].name, v) == 0) {
+			*out = (enum change_kind)i;
+			return 0;
+		}
+	chr_err(r, n, "unknown operation '%s' (add_route, remove_route, "
+	    "replace_route, add_route_table, remove_route_table, "
+	    "associate_route_table, dissociate_route_table, "
+	    "set_route_propagation, add_nsg_rule, remove_nsg_rule, "
+	    "enable_public_peering, disable_public_peering, set_advertised, "
+	    "advertise, withdraw)", v);
+	return -1;
+}
+
+static void
+chr_op(struct chr *r, yaml_node_t *n, struct change_op *op)
+{
+	yaml_node_t *val[NKEYS] = { NULL }, *key[NKEYS] = { NULL };
+	yaml_node_pair_t *p;
+	enum change_kind kind;
+	const char *file = r->c->file;
+	unsigned have = 0, want;
+	size_t i;
+
+	op->pos = chr_pos(r, n);
+	if (n->type != YAML_MAPPING_NODE) {
+		chr_err(r, n, "an operation is a mapping with an 'op' key, "
+		    "not %s", chr_kind(n));
+		return;
+	}
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	    p++) {
+		yaml_node_t *k = yaml_document_get_node(r->doc, p->key);
+		const char *ks = k->type == YAML_SCALAR_NODE ?
+		    (const char *)k->data.scalar.value : "";
+
+		if ((i = key_index(ks)) == NKEYS) {
+			chr_err(r, k, "unknown key '%s' in an operation", ks);
+			continue;
+		}
+		if (key[i] != NULL) {
+			chr_err(r, k, "duplicate key '%s' (first at line %zu)",
+			    ks, key[i]->start_mark.line + 1);
+			continue;
+		}
+		key[i] = k;
+		val[i] = yaml_document_get_node(r->doc, p->value);
+		have |= 1u << i;
+	}
+	if (val[0] == NULL) {
+		chr_err(r, n, "missing required key 'op' in an operation");
+		return;
+	}
+	if (chr_kind_of(r, val[0], &kind) != 0)
+		return;
+	op->kind = kind;
+	want = kinds[kind].keys | K_OP;
+	for (i = 0; i < NKEYS; i++) {
+		if ((have & 1u << i) && !(want & 1u << i))
+			chr_err(r, key[i], "'%s' does not take key '%s'",
+			    kinds[kind].name, key_names[i]);
+		else if (!(have & 1u << i) && (want & 1u << i))
+			chr_err(r, n, "'%s' needs key '%s'", kinds[kind].name,
+			    key_names[i]);
+	}
+	if (val[1] != NULL) {
+		if (kind == CH_ADD_ROUTE_TABLE) {
+			if (scenario_read_rtable(file, r->doc, val[1],
+			    &op->rtable, r->d) != 0)
+				r->nerr++;
+		} else
+			(void)chr_name(r, val[1], "route_table",
+			    &op->route_table);
+	}
+	if (val[2] != NULL && scenario_read_route(file, r->doc, val[2],
+	    &op->route, r->d) != 0)
+		r->nerr++;
+	if (val[3] != NULL)
+		(void)chr_name(r, val[3], "name", &op->name);
+	if (val[4] != NULL)
+		(void)chr_name(r, val[4], "vnet", &op->vnet);
+	if (val[5] != NULL)
+		(void)chr_name(r, val[5], "subnet", &op->subnet);
+	if (val[6] != NULL)
+		(void)chr_name(r, val[6], "nsg", &op->nsg);
+	if (val[7] != NULL && scenario_read_rule(file, r->doc, val[7],
+	    &op->rule, r->d) != 0)
+		r->nerr++;
+	if (val[8] != NULL)
+		(void)chr_name(r, val[8], "circuit", &op->circuit);
+	if (val[9] != NULL)
+		(void)chr_bool(r, val[9], "disable_bgp_route_propagation",
+		    &op->flag);
+	for (i = 10; i <= 12; i++) {
+		if (val[i] == NULL)
+			continue;
+		if (scenario_read_prefixes(file, r->doc, val[i], key_names[i],
+		    &op->prefixes, &op->nprefixes, r->d) != 0)
+			r->nerr++;
+		else if (op->nprefixes == 0 && kind != CH_SET_ADVERTISED)
+			chr_err(r, val[i], "'%s' must not be empty",
+			    key_names[i]);
+	}
+}
+
+static void
+chr_root(struct chr *r, yaml_node_t *root)
+{
+	yaml_node_t *ops = NULL;
+	yaml_node_pair_t *p;
+	yaml_node_item_t *it;
+	size_t i, n;
+
+	if (root->type != YAML_MAPPING_NODE) {
+		chr_err(r, root, "expected a mapping at the top of the change "
+		    "file, got %s", chr_kind(root));
+		return;
+	}
+	for (p = root->data.mapping.pairs.start;
+	    p < root->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(r->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(r->doc, p->value);
+		const char *ks = k->type == YAML_SCALAR_NODE ?
+		    (const char *)k->data.scalar.value : "";
+		struct change_ref ref = { NULL, { NULL, 0, 0 } };
+
+		if (strcmp(ks, "operations") == 0)
+			ops = v;
+		else if (strcmp(ks, "change") == 0 && r->c->name == NULL) {
+			if (chr_name(r, v, "change", &ref) == 0)
+				r->c->name = ref.name;
+		} else if (strcmp(ks, "description") == 0 &&
+		    r->c->description == NULL) {
+			if (chr_name(r, v, "description", &ref) == 0)
+				r->c->description = ref.name;
+		} else
+			chr_err(r, k, "unknown key '%s' in a change file "
+			    "(change, description, operations)", ks);
+	}
+	if (ops == NULL) {
+		chr_err(r, root, "missing required key 'operations'");
+		return;
+	}
+	if (ops->type != YAML_SEQUENCE_NODE) {
+		chr_err(r, ops, "'operations' must be a list, not %s",
+		    chr_kind(ops));
+		return;
+	}
+	it = ops->data.sequence.items.start;
+	n = (size_t)(ops->data.sequence.items.top - it);
+	if (n == 0) {
+		chr_err(r, ops, "'operations' must not be empty");
+		return;
+	}
+	if ((r->c->ops = calloc(n, sizeof(*r->c->ops))) == NULL) {
+		chr_err(r, ops, "out of memory");
+		return;
+	}
+	r->c->nops = n;
+	for (i = 0; i < n; i++)
+		chr_op(r, yaml_document_get_node(r->doc, it[i]),
+		    &r->c->ops[i]);
+}
+
+static void
+free_ref(struct change_ref *r)
+{
+	free(r->name);
+	r->name = NULL;
+}
+
+void
+change_free(struct change *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nops; i++) {
+		struct change_op *op = &c->ops[i];
+
+		free_ref(&op->route_table);
+		free_ref(&op->vnet);
+		free_ref(&op->subnet);
+		free_ref(&op->nsg);
+		free_ref(&op->circuit);
+		free_ref(&op->name);
+		topo_route_free(&op->route);
+		topo_rtable_free(&op->rtable);
+		topo_rule_free(&op->rule);
+		free(op->prefixes);
+	}
+	free(c->ops);
+	free(c->name);
+	free(c->description);
+	free(c->file);
+	memset(c, 0, sizeof(*c));
+}
+
+int
+change_parse(const char *name, const char *buf, size_t len,
+    struct change *out, struct diag *d)
+{
+	struct srcpos unknown = { name, 0, 0 };
+	yaml_document_t doc;
+	struct chr r;
+	size_t from;
+
+	if (name == NULL || out == NULL || d == NULL)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	if ((out->file = strdup(name)) == NULL) {
+		diag_error(d, unknown, "out of memory");
+		return -1;
+	}
+	if (len > CHANGE_MAX_BYTES) {
+		struct srcpos start = { name, 1, 1 };
+
+		diag_error(d, start, "change file is larger than %u MiB",
+		    CHANGE_MAX_BYTES >> 20);
+		change_free(out);
+		return -1;
+	}
+	if (scenario_yaml_load(name, buf, len, &doc, d) != 0) {
+		change_free(out);
+		return -1;
+	}
+	from = d->n;
+	memset(&r, 0, sizeof(r));
+	r.c = out;
+	r.d = d;
+	r.doc = &doc;
+	chr_root(&r, yaml_document_get_root_node(&doc));
+	yaml_document_delete(&doc);
+	if (r.nerr == 0)
+		return 0;
+	/* Messages in document order. */
+	{
+		struct diag_msg m;
+		size_t i, j;
+
+		for (i = from + 1; i < d->n; i++) {
+			m = d->msgs[i];
+			for (j = i; j > from && (d->msgs[j - 1].pos.line >
+			    m.pos.line || (d->msgs[j - 1].pos.line ==
+			    m.pos.line && d->msgs[j - 1].pos.col >
+			    m.pos.col)); j--)
+				d->msgs[j] = d->msgs[j - 1];
+			d->msgs[j] = m;
+		}
+	}
+	change_free(out);
+	return -1;
+}
+
+int
+change_load(const char *path, struct change *out, struct diag *d)
+{
+	char *buf;
+	size_t len;
+	int rc;
+
+	if (path == NULL || out == NULL || d == NULL)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	if (scenario_read_file(path, &buf, &len, d) != 0)
+		return -1;
+	rc = change_parse(path, buf, len, out, d);
+	free(buf);
+	return rc;
+}
+
+/*
+ * Applying.
+ */
+
+struct cha {
+	const struct change *c;
+	struct topo *t;
+	struct diag *d;
+};
+
+static int __attribute__((format(printf, 3, 4)))
+cha_err(struct cha *a, struct srcpos pos, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(a->d, DIAG_ERROR, pos, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int
+cha_nomem(struct cha *a, const struct change_op *op)
+{
+	return cha_err(a, op->pos, "out of memory");
+}
+
+/* Where an element comes from, for messages: the scenario or a line of
+ * the change. */
+static void
+origin(const struct cha *a, struct srcpos pos, char *buf, size_t len)
+{
+	if (pos.file == a->c->file)
+		snprintf(buf, len, "added at line %d", pos.line);
+	else
+		snprintf(buf, len, "in %s, line %d", a->t->file, pos.line);
+}
+
+/* The route table op->route_table names, or an error listing the tables
+ * there are (with where each comes from), so that a name that does not
+ * match shows the one that was meant. */
+static size_t
+cha_rtable(struct cha *a, const struct change_ref *ref)
+{
+	char list[512], where[128];
+	size_t i, k, len = 0;
+
+	if ((i = topo_rtable_find(a->t, ref->name)) != TOPO_NONE)
+		return i;
+	list[0] = '\0';
+	for (k = 0; k < a->t->nrtables && len < sizeof(list) - 1; k++) {
+		origin(a, a->t->rtables[k].pos, where, sizeof(where));
+		len += (size_t)snprintf(list + len, sizeof(list) - len,
+		    "%s'%s' (%s)", k ? ", " : "", a->t->rtables[k].name,
+		    where);
+		if (len >= sizeof(list))
+			len = sizeof(list) - 1;
+	}
+	if (a->t->nrtables == 0)
+		cha_err(a, ref->pos, "no route table '%s': the network has no "
+		    "route tables", ref->name);
+	else
+		cha_err(a, ref->pos, "no route table '%s'; the route tables "
+		    "are %s", ref->name, list);
+	return TOPO_NONE;
+}
+
+static size_t
+cha_nsg(struct cha *a, const struct change_ref *ref)
+{
+	size_t i;
+
+	if ((i = topo_nsg_find(a->t, ref->name)) == TOPO_NONE)
+		cha_err(a, ref->pos, "no NSG '%s'", ref->name);
+	return i;
+}
+
+static size_t
+cha_circuit(struct cha *a, const struct change_ref *ref)
+{
+	size_t i;
+
+	if ((i = topo_circuit_find(a->t, ref->name)) == TOPO_NONE)
+		cha_err(a, ref->pos, "no ExpressRoute circuit '%s'",
+		    ref->name);
+	return i;
+}
+
+static struct subnet *
+cha_subnet(struct cha *a, const struct change_op *op)
+{
+	struct vnet *v;
+	size_t vi, i;
+
+	if ((vi = topo_vnet_find(a->t, op->vnet.name)) == TOPO_NONE) {
+		cha_err(a, op->vnet.pos, "no VNet '%s'", op->vnet.name);
+		return NULL;
+	}
+	v = &a->t->vnets[vi];
+	for (i = 0; i < v->nsubnets; i++)
+		if (strcasecmp(v->subnets[i].name, op->subnet.name) == 0)
+			return &v->subnets[i];
+	cha_err(a, op->subnet.pos, "no subnet '%s' in VNet %s",
+	    op->subnet.name, v->name);
+	return NULL;
+}
+
+static size_t
+route_by_name(const struct route_table *rt, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rt->nroutes; i++)
+		if (strcasecmp(rt->routes[i].name, name) == 0)
+			return i;
+	return TOPO_NONE;
+}
+
+/* A route with the prefix of r in rt, other than skip (Azure refuses two
+ * routes with one prefix in a table). */
+static const struct route *
+route_same_prefix(const struct route_table *rt, const struct route *r,
+    size_t skip)
+{
+	size_t i;
+
+	for (i = 0; i < rt->nroutes; i++)
+		if (i != skip && pfx_equal(rt->routes[i].pfx, r->pfx))
+			return &rt->routes[i];
+	return NULL;
+}
+
+static int
+grow(void **arr, size_t n, size_t sz)
+{
+	void *p = realloc(*arr, (n + 1) * sz);
+
+	if (p == NULL)
+		return -ENOMEM;
+	*arr = p;
+	memset((char *)p + n * sz, 0, sz);
+	return 0;
+}
+
+static int
+op_add_route_table(struct cha *a, const struct change_op *op)
+{
+	struct topo *t = a->t;
+	char where[128];
+	size_t i;
+
+	if ((i = topo_rtable_find(t, op->rtable.name)) != TOPO_NONE) {
+		origin(a, t->rtables[i].pos, where, sizeof(where));
+		return cha_err(a, op->rtable.pos, "route table '%s' already "
+		    "exists (%s)", op->rtable.name, where);
+	}
+	if (grow((void **)&t->rtables, t->nrtables, sizeof(*t->rtables)) != 0 ||
+	    topo_rtable_copy(&op->rtable, &t->rtables[t->nrtables]) != 0)
+		return cha_nomem(a, op);
+	t->nrtables++;
+	return 0;
+}
+
+static int
+op_remove_route_table(struct cha *a, const struct change_op *op)
+{
+	struct topo *t = a->t;
+	size_t ri, v, s;
+
+	if ((ri = cha_rtable(a, &op->route_table)) == TOPO_NONE)
+		return -1;
+	for (v = 0; v < t->nvnets; v++)
+		for (s = 0; s < t->vnets[v].nsubnets; s++)
+			if (t->vnets[v].subnets[s].route_table == ri)
+				return cha_err(a, op->route_table.pos, "route "
+				    "table '%s' is associated with subnet %s "
+				    "of %s; dissociate it first",
+				    t->rtables[ri].name,
+				    t->vnets[v].subnets[s].name,
+				    t->vnets[v].name);
+	topo_rtable_free(&t->rtables[ri]);
+	memmove(&t->rtables[ri], &t->rtables[ri + 1],
+	    (t->nrtables - ri - 1) * sizeof(*t->rtables));
+	t->nrtables--;
+	for (v = 0; v < t->nvnets; v++)
+		for (s = 0; s < t->vnets[v].nsubnets; s++) {
+			struct subnet *sn = &t->vnets[v].subnets[s];
+
+			if (sn->route_table != TOPO_NONE &&
+			    sn->route_table > ri)
+				sn->route_table--;
+		}
+	return 0;
+}
+
+static int
+op_add_route(struct cha *a, const struct change_op *op)
+{
+	struct route_table *rt;
+	const struct route *dup;
+	char where[128];
+	size_t ri;
+
+	if ((ri = cha_rtable(a, &op->route_table)) == TOPO_NONE)
+		return -1;
+	rt = &a->t->rtables[ri];
+	if (route_by_name(rt, op->route.name) != TOPO_NONE)
+		return cha_err(a, op->route.pos, "route table '%s' already has "
+		    "a route '%s' (replace_route changes it)", rt->name,
+		    op->route.name);
+	if ((dup = route_same_prefix(rt, &op->route, TOPO_NONE)) != NULL) {
+		char buf[PFX_STRLEN];
+
+		origin(a, dup->pos, where, sizeof(where));
+		return cha_err(a, op->route.pos, "route '%s' has the same "
+		    "prefix %s as route '%s' (%s) of table '%s'",
+		    op->route.name, pfx_format(op->route.pfx, buf), dup->name,
+		    where, rt->name);
+	}
+	if (grow((void **)&rt->routes, rt->nroutes, sizeof(*rt->routes)) != 0 ||
+	    topo_route_copy(&op->route, &rt->routes[rt->nroutes]) != 0)
+		return cha_nomem(a, op);
+	rt->nroutes++;
+	return 0;
+}
+
+static int
+op_remove_route(struct cha *a, const struct change_op *op)
+{
+	struct route_table *rt;
+	size_t ri, i;
+
+	if ((ri = cha_rtable(a, &op->route_table)) == TOPO_NONE)
+		return -1;
+	rt = &a->t->rtables[ri];
+	if ((i = route_by_name(rt, op->name.name)) == TOPO_NONE)
+		return cha_err(a, op->name.pos, "route table '%s' has no "
+		    "route '%s'", rt->name, op->name.name);
+	topo_route_free(&rt->routes[i]);
+	memmove(&rt->routes[i], &rt->routes[i + 1],
+	    (rt->nroutes - i - 1) * sizeof(*rt->routes));
+	rt->nroutes--;
+	return 0;
+}
+
+static int
+op_replace_route(struct cha *a, const struct change_op *op)
+{
+	struct route_table *rt;
+	const struct route *dup;
+	struct route nr;
+	char where[128];
+	size_t ri, i;
+
+	if ((ri = cha_rtable(a, &op->route_table)) == TOPO_NONE)
+		return -1;
+	rt = &a->t->rtables[ri];
+	if ((i = route_by_name(rt, op->route.name)) == TOPO_NONE)
+		return cha_err(a, op->route.pos, "route table '%s' has no "
+		    "route '%s' to replace (add_route adds one)", rt->name,
+		    op->route.name);
+	if ((dup = route_same_prefix(rt, &op->route, i)) != NULL) {
+		char buf[PFX_STRLEN];
+
+		origin(a, dup->pos, where, sizeof(where));
+		return cha_err(a, op->route.pos, "route '%s' would have the "
+		    "same prefix %s as route '%s' (%s)", op->route.name,
+		    pfx_format(op->route.pfx, buf), dup->name, where);
+	}
+	if (topo_route_copy(&op->route, &nr) != 0)
+		return cha_nomem(a, op);
+	topo_route_free(&rt->routes[i]);
+	rt->routes[i] = nr;
+	return 0;
+}
+
+static int
+op_associate(struct cha *a, const struct change_op *op)
+{
+	struct subnet *sn;
+	size_t ri;
+
+	if ((sn = cha_subnet(a, op)) == NULL ||
+	    (ri = cha_rtable(a, &op->route_table)) == TOPO_NONE)
+		return -1;
+	sn->route_table = ri;
+	sn->route_table_pos = op->route_table.pos;
+	return 0;
+}
+
+static int
+op_dissociate(struct cha *a, const struct change_op *op)
+{
+	struct subnet *sn;
+
+	if ((sn = cha_subnet(a, op)) == NULL)
+		return -1;
+	if (sn->route_table == TOPO_NONE)
+		return cha_err(a, op->subnet.pos, "subnet %s has no route "
+		    "table to dissociate", sn->name);
+	sn->route_table = TOPO_NONE;
+	return 0;
+}
+
+static int
+op_set_propagation(struct cha *a, const struct change_op *op)
+{
+	size_t ri;
+
+	if ((ri = cha_rtable(a, &op->route_table)) == TOPO_NONE)
+		return -1;
+	a->t->rtables[ri].disable_bgp_propagation = op->flag;
+	return 0;
+}
+
+static int
+op_add_rule(struct cha *a, const struct change_op *op)
+{
+	struct nsg *g;
+	char where[128];
+	size_t gi, i;
+
+	if ((gi = cha_nsg(a, &op->nsg)) == TOPO_NONE)
+		return -1;
+	g = &a->t->nsgs[gi];
+	for (i = 0; i < g->nrules; i++) {
+		const struct nsg_rule *r = &g->rules[i];
+
+		origin(a, r->pos, where, sizeof(where));
+		if (strcasecmp(r->name, op->rule.name) == 0)
+			return cha_err(a, op->rule.pos, "NSG '%s' already has "
+			    "a rule '%s' (%s)", g->name, r->name, where);
+		if (r->dir == op->rule.dir &&
+		    r->priority == op->rule.priority)
+			return cha_err(a, op->rule.pos, "rule '%s' has "
+			    "priority %d %s, already used by rule '%s' (%s) "
+			    "of NSG '%s'", op->rule.name, r->priority,
+			    r->dir == DIR_INBOUND ? "Inbound" : "Outbound",
+			    r->name, where, g->name);
+	}
+	if (grow((void **)&g->rules, g->nrules, sizeof(*g->rules)) != 0 ||
+	    topo_rule_copy(&op->rule, &g->rules[g->nrules]) != 0)
+		return cha_nomem(a, op);
+	g->nrules++;
+	return 0;
+}
+
+static int
+op_remove_rule(struct cha *a, const struct change_op *op)
+{
+	struct nsg *g;
+	size_t gi, i;
+
+	if ((gi = cha_nsg(a, &op->nsg)) == TOPO_NONE)
+		return -1;
+	g = &a->t->nsgs[gi];
+	for (i = 0; i < g->nrules; i++)
+		if (strcasecmp(g->rules[i].name, op->name.name) == 0)
+			break;
+	if (i == g->nrules)
+		return cha_err(a, op->name.pos, "NSG '%s' has no rule '%s'",
+		    g->name, op->name.name);
+	topo_rule_free(&g->rules[i]);
+	memmove(&g->rules[i], &g->rules[i + 1],
+	    (g->nrules - i - 1) * sizeof(*g->rules));
+	g->nrules--;
+	return 0;
+}
+
+static int
+set_prefixes(struct pfx **dst, size_t *ndst, const struct pfx *src,
+    size_t n)
+{
+	struct pfx *p = NULL;
+
+	if (n > 0 && (p = malloc(n * sizeof(*p))) == NULL)
+		return -ENOMEM;
+	if (n > 0)
+		memcpy(p, src, n * sizeof(*p));
+	free(*dst);
+	*dst = p;
+	*ndst = n;
+	return 0;
+}
+
+static int
+op_public_peering(struct cha *a, const struct change_op *op, bool on)
+{
+	struct circuit *c;
+	size_t ci;
+
+	if ((ci = cha_circuit(a, &op->circuit)) == TOPO_NONE)
+		return -1;
+	c = &a->t->circuits[ci];
+	if (!on) {
+		if (!c->public_peering)
+			return cha_err(a, op->circuit.pos, "circuit %s has no "
+			    "public peering to disable", c->name);
+		c->public_peering = false;
+		return set_prefixes(&c->nat_pool, &c->nnat_pool, NULL, 0);
+	}
+	if (set_prefixes(&c->nat_pool, &c->nnat_pool, op->prefixes,
+	    op->nprefixes) != 0)
+		return cha_nomem(a, op);
+	c->public_peering = true;
+	c->public_peering_pos = op->pos;
+	return 0;
+}
+
+static bool
+has_prefix(const struct pfx *p, size_t n, struct pfx x)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (pfx_equal(p[i], x))
+			return true;
+	return false;
+}
+
+static int
+op_advertised(struct cha *a, const struct change_op *op)
+{
+	struct circuit *c;
+	struct pfx *np;
+	char buf[PFX_STRLEN];
+	size_t ci, i, n;
+
+	if ((ci = cha_circuit(a, &op->circuit)) == TOPO_NONE)
+		return -1;
+	c = &a->t->circuits[ci];
+	switch (op->kind) {
+	case CH_SET_ADVERTISED:
+		if (set_prefixes(&c->advertised, &c->nadvertised,
+		    op->prefixes, op->nprefixes) != 0)
+			return cha_nomem(a, op);
+		break;
+	case CH_ADVERTISE:
+		np = realloc(c->advertised, (c->nadvertised + op->nprefixes) *
+		    sizeof(*np));
+		if (np == NULL)
+			return cha_nomem(a, op);
+		c->advertised = np;
+		for (i = 0; i < op->nprefixes; i++)
+			if (!has_prefix(c->advertised, c->nadvertised,
+			    op->prefixes[i]))
+				c->advertised[c->nadvertised++] =
+				    op->prefixes[i];
+		break;
+	default:	/* CH_WITHDRAW */
+		for (i = 0; i < op->nprefixes; i++)
+			if (!has_prefix(c->advertised, c->nadvertised,
+			    op->prefixes[i]))
+				return cha_err(a, op->pos, "circuit %s does "
+				    "not advertise %s", c->name,
+				    pfx_format(op->prefixes[i], buf));
+		for (i = n = 0; i < c->nadvertised; i++)
+			if (!has_prefix(op->prefixes, op->nprefixes,
+			    c->advertised[i]))
+				c->advertised[n++] = c->advertised[i];
+		c->nadvertised = n;
+		break;
+	}
+	c->advertised_pos = op->pos;
+	return 0;
+}
+
+static int
+apply_op(struct cha *a, const struct change_op *op)
+{
+	switch (op->kind) {
+	case CH_ADD_ROUTE_TABLE:
+		return op_add_route_table(a, op);
+	case CH_REMOVE_ROUTE_TABLE:
+		return op_remove_route_table(a, op);
+	case CH_ADD_ROUTE:
+		return op_add_route(a, op);
+	case CH_REMOVE_ROUTE:
+		return op_remove_route(a, op);
+	case CH_REPLACE_ROUTE:
+		return op_replace_route(a, op);
+	case CH_ASSOCIATE_ROUTE_TABLE:
+		return op_associate(a, op);
+	case CH_DISSOCIATE_ROUTE_TABLE:
+		return op_dissociate(a, op);
+	case CH_SET_PROPAGATION:
+		return op_set_propagation(a, op);
+	case CH_ADD_NSG_RULE:
+		return op_add_rule(a, op);
+	case CH_REMOVE_NSG_RULE:
+		return op_remove_rule(a, op);
+	case CH_ENABLE_PUBLIC_PEERING:
+		return op_public_peering(a, op, true);
+	case CH_DISABLE_PUBLIC_PEERING:
+		return op_public_peering(a, op, false);
+	case CH_SET_ADVERTISED:
+	case CH_ADVERTISE:
+	case CH_WITHDRAW:
+		return op_advertised(a, op);
+	case CH_COUNT:
+		break;
+	}
+	return cha_err(a, op->pos, "unknown operation");
+}
+
+int
+change_apply(const struct change *c, const struct topo *base,
+    struct topo *out, struct diag *d)
+{
+	struct srcpos unknown = { c != NULL ? c->file : NULL, 0, 0 };
+	struct cha a;
+	size_t i;
+
+	if (c == NULL || base == NULL || out == NULL || d == NULL)
+		return -1;
+	if (topo_copy(base, out) != 0) {
+		diag_error(d, unknown, "out of memory");
+		return -1;
+	}
+	a.c = c;
+	a.t = out;
+	a.d = d;
+	for (i = 0; i < c->nops; i++)
+		if (apply_op(&a, &c->ops[i]) != 0) {
+			topo_free(out);
+			return -1;
+		}
+	return 0;
+}

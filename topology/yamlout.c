@@ -1,0 +1,727 @@
+/*
+ * yamlout.c: the scenario writer of yamlout.h, on libyaml's emitter.
+ *
+ * The emitter writes into a growing buffer; a failed event sets a sticky
+ * error and later events are skipped, so the writers below need not test
+ * every call. Comments are the one thing libyaml cannot emit: the comment
+ * block is written before the document, each line prefixed with "# ".
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <yaml.h>
+
+#include "topology/yamlout.h"
+
+struct yobuf {
+	char *p;
+	size_t len, cap;
+	bool nomem;
+};
+
+/* The emitter and its sticky error. */
+struct yo {
+	yaml_emitter_t e;
+	struct yobuf buf;
+	int err;
+};
+
+static int
+yo_write(void *data, unsigned char *bytes, size_t size)
+{
+	struct yobuf *b = data;
+	char *np;
+	size_t cap;
+
+	if (b->len + size + 1 > b->cap) {
+		cap = b->cap ? b->cap : 4096;
+		while (cap < b->len + size + 1)
+			cap *= 2;
+		if ((np = realloc(b->p, cap)) == NULL) {
+			b->nomem = true;
+			return 0;
+		}
+		b->p = np;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, bytes, size);
+	b->len += size;
+	b->p[b->len] = '\0';
+	return 1;
+}
+
+static void
+yo_emit(struct yo *y, yaml_event_t *ev, int ok)
+{
+	if (y->err != 0) {
+		if (ok)
+			yaml_event_delete(ev);
+		return;
+	}
+	if (!ok) {
+		y->err = -ENOMEM;
+		return;
+	}
+	if (!yaml_emitter_emit(&y->e, ev))
+		y->err = y->buf.nomem ? -ENOMEM : -EIO;
+}
+
+/* Words a YAML 1.1 reader would take for a null, a boolean or a number;
+ * such a string is written quoted so that it reads back as a string. */
+static bool
+yo_needs_quotes(const char *s)
+{
+	static const char *const words[] = {
+		"", "~", "null", "true", "false", "yes", "no", "on", "off",
+		"y", "n",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcasecmp(s, words[i]) == 0)
+			return true;
+	return s[strspn(s, "0123456789.+-")] == '\0';
+}
+
+static void
+yo_str(struct yo *y, const char *s)
+{
+	yaml_event_t ev;
+	int ok;
+
+	ok = yaml_scalar_event_initialize(&ev, NULL, NULL,
+	    (yaml_char_t *)(uintptr_t)s, (int)strlen(s), 1, 1,
+	    yo_needs_quotes(s) ? YAML_SINGLE_QUOTED_SCALAR_STYLE :
+	    strchr(s, '\n') != NULL ? YAML_LITERAL_SCALAR_STYLE :
+	    YAML_ANY_SCALAR_STYLE);
+	yo_emit(y, &ev, ok);
+}
+
+/* A scalar that is meant to read back as what it is: a number, a
+ * boolean, an address. */
+static void
+yo_plain(struct yo *y, const char *s)
+{
+	yaml_event_t ev;
+	int ok;
+
+	ok = yaml_scalar_event_initialize(&ev, NULL, NULL,
+	    (yaml_char_t *)(uintptr_t)s, (int)strlen(s), 1, 1,
+	    YAML_PLAIN_SCALAR_STYLE);
+	yo_emit(y, &ev, ok);
+}
+
+static void
+yo_map(struct yo *y, bool flow)
+{
+	yaml_event_t ev;
+	int ok;
+
+	ok = yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+	    flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE);
+	yo_emit(y, &ev, ok);
+}
+
+static void
+yo_map_end(struct yo *y)
+{
+	yaml_event_t ev;
+	int ok;
+
+	ok = yaml_mapping_end_event_initialize(&ev);
+	yo_emit(y, &ev, ok);
+}
+
+static void
+yo_seq(struct yo *y, bool flow)
+{
+	yaml_event_t ev;
+	int ok;
+
+	ok = yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+	    flow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE);
+	yo_emit(y, &ev, ok);
+}
+
+static void
+yo_seq_end(struct yo *y)
+{
+	yaml_event_t ev;
+	int ok;
+
+	ok = yaml_sequence_end_event_initialize(&ev);
+	yo_emit(y, &ev, ok);
+}
+
+static void
+yo_kstr(struct yo *y, const char *k, const char *v)
+{
+	if (v == NULL)
+		return;
+	yo_plain(y, k);
+	yo_str(y, v);
+}
+
+static void
+yo_kbool(struct yo *y, const char *k, bool v)
+{
+	yo_plain(y, k);
+	yo_plain(y, v ? "true" : "false");
+}
+
+static void
+yo_kuint(struct yo *y, const char *k, unsigned long v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%lu", v);
+	yo_plain(y, k);
+	yo_plain(y, buf);
+}
+
+static void
+yo_kip(struct yo *y, const char *k, uint32_t ip)
+{
+	char buf[IP_STRLEN];
+
+	yo_plain(y, k);
+	yo_plain(y, ip_format(ip, buf));
+}
+
+static void
+yo_pfx(struct yo *y, struct pfx p)
+{
+	char buf[PFX_STRLEN];
+
+	yo_plain(y, pfx_format(p, buf));
+}
+
+static void
+yo_kpfxs(struct yo *y, const char *k, const struct pfx *p, size_t n)
+{
+	size_t i;
+
+	yo_plain(y, k);
+	yo_seq(y, true);
+	for (i = 0; i < n; i++)
+		yo_pfx(y, p[i]);
+	yo_seq_end(y);
+}
+
+static void
+yo_kips(struct yo *y, const char *k, const uint32_t *ips, size_t n)
+{
+	char buf[IP_STRLEN];
+	size_t i;
+
+	yo_plain(y, k);
+	yo_seq(y, true);
+	for (i = 0; i < n; i++)
+		yo_plain(y, ip_format(ips[i], buf));
+	yo_seq_end(y);
+}
+
+static void
+yo_kstrs(struct yo *y, const char *k, char *const *v, size_t n)
+{
+	size_t i;
+
+	yo_plain(y, k);
+	yo_seq(y, true);
+	for (i = 0; i < n; i++)
+		yo_str(y, v[i]);
+	yo_seq_end(y);
+}
+
+static void
+yo_port(struct yo *y, struct portrange r)
+{
+	char buf[16];
+
+	if (r.lo == 0 && r.hi == 65535)
+		snprintf(buf, sizeof(buf), "*");
+	else if (r.lo == r.hi)
+		snprintf(buf, sizeof(buf), "%u", (unsigned)r.lo);
+	else
+		snprintf(buf, sizeof(buf), "%u-%u", (unsigned)r.lo,
+		    (unsigned)r.hi);
+	if (r.lo == r.hi)
+		yo_plain(y, buf);
+	else
+		yo_str(y, buf);
+}
+
+static bool
+ports_any(const struct port_spec *p)
+{
+	return p->n == 1 && p->r[0].lo == 0 && p->r[0].hi == 65535;
+}
+
+static void
+yo_kports(struct yo *y, const char *k, const struct port_spec *p)
+{
+	size_t i;
+
+	yo_plain(y, k);
+	if (p->n == 1) {
+		yo_port(y, p->r[0]);
+		return;
+	}
+	yo_seq(y, true);
+	for (i = 0; i < p->n; i++)
+		yo_port(y, p->r[i]);
+	yo_seq_end(y);
+}
+
+static void
+yo_addr_item(struct yo *y, const struct addr_item *it)
+{
+	char buf[PFX_STRLEN];
+
+	if (it->is_tag)
+		yo_str(y, it->tag);
+	else if (it->pfx.len == 32)
+		yo_plain(y, ip_format(it->pfx.addr, buf));
+	else
+		yo_pfx(y, it->pfx);
+}
+
+static void
+yo_kaddr(struct yo *y, const char *k, const struct addr_spec *a)
+{
+	size_t i;
+
+	yo_plain(y, k);
+	if (a->any || a->n == 0) {
+		yo_str(y, "*");
+		return;
+	}
+	if (a->n == 1) {
+		yo_addr_item(y, &a->items[0]);
+		return;
+	}
+	yo_seq(y, true);
+	for (i = 0; i < a->n; i++)
+		yo_addr_item(y, &a->items[i]);
+	yo_seq_end(y);
+}
+
+static void
+yo_model(struct yo *y, const struct model_opts *m)
+{
+	struct topo def;
+
+	topo_init(&def);
+	if (memcmp(&def.model, m, sizeof(*m)) == 0)
+		return;
+	yo_plain(y, "model");
+	yo_map(y, false);
+	if (m->bgp_default_removes_none != def.model.bgp_default_removes_none)
+		yo_kbool(y, "bgp_default_removes_none",
+		    m->bgp_default_removes_none);
+	if (m->vnet_tag_includes_default_route !=
+	    def.model.vnet_tag_includes_default_route)
+		yo_kbool(y, "vnet_tag_includes_default_route",
+		    m->vnet_tag_includes_default_route);
+	if (m->lkm_off_with_forced_default !=
+	    def.model.lkm_off_with_forced_default)
+		yo_kbool(y, "lkm_off_with_forced_default",
+		    m->lkm_off_with_forced_default);
+	if (m->kms_accepts_public_peering_nat !=
+	    def.model.kms_accepts_public_peering_nat)
+		yo_kbool(y, "kms_accepts_public_peering_nat",
+		    m->kms_accepts_public_peering_nat);
+	yo_map_end(y);
+}
+
+static void
+yo_subnet(struct yo *y, const struct topo *t, const struct subnet *sn)
+{
+	yo_map(y, true);
+	yo_kstr(y, "name", sn->name);
+	yo_plain(y, "prefix");
+	yo_pfx(y, sn->pfx);
+	if (sn->route_table != TOPO_NONE)
+		yo_kstr(y, "route_table", t->rtables[sn->route_table].name);
+	if (sn->nsg != TOPO_NONE)
+		yo_kstr(y, "nsg", t->nsgs[sn->nsg].name);
+	if (sn->has_nat_gateway)
+		yo_kip(y, "nat_gateway_ip", sn->nat_gateway_ip);
+	if (!sn->default_outbound_access)
+		yo_kbool(y, "default_outbound_access", false);
+	if (sn->has_default_outbound_ip)
+		yo_kip(y, "default_outbound_ip", sn->default_outbound_ip);
+	if (sn->nservice_endpoints > 0)
+		yo_kstrs(y, "service_endpoints", sn->service_endpoints,
+		    sn->nservice_endpoints);
+	yo_map_end(y);
+}
+
+static void
+yo_vnets(struct yo *y, const struct topo *t)
+{
+	size_t i, j;
+
+	if (t->nvnets == 0)
+		return;
+	yo_plain(y, "vnets");
+	yo_seq(y, false);
+	for (i = 0; i < t->nvnets; i++) {
+		const struct vnet *v = &t->vnets[i];
+
+		yo_map(y, false);
+		yo_kstr(y, "name", v->name);
+		yo_kpfxs(y, "address_space", v->space, v->nspace);
+		if (v->npeers > 0) {
+			yo_plain(y, "peerings");
+			yo_seq(y, true);
+			for (j = 0; j < v->npeers; j++)
+				yo_str(y, t->vnets[v->peers[j]].name);
+			yo_seq_end(y);
+		}
+		yo_kstr(y, "gateway", v->gateway);
+		if (v->nsubnets > 0) {
+			yo_plain(y, "subnets");
+			yo_seq(y, false);
+			for (j = 0; j < v->nsubnets; j++)
+				yo_subnet(y, t, &v->subnets[j]);
+			yo_seq_end(y);
+		}
+		yo_map_end(y);
+	}
+	yo_seq_end(y);
+}
+
+static void
+yo_vms(struct yo *y, const struct topo *t)
+{
+	size_t i;
+
+	if (t->nvms == 0)
+		return;
+	yo_plain(y, "vms");
+	yo_seq(y, false);
+	for (i = 0; i < t->nvms; i++) {
+		const struct vm *v = &t->vms[i];
+
+		yo_map(y, true);
+		yo_kstr(y, "name", v->name);
+		yo_kstr(y, "vnet", t->vnets[v->vnet].name);
+		yo_kstr(y, "subnet", topo_vm_subnet(t, v)->name);
+		yo_kip(y, "ip", v->ip);
+		if (v->has_public_ip)
+			yo_kip(y, "public_ip", v->public_ip);
+		if (v->has_lb_outbound_ip)
+			yo_kip(y, "lb_outbound_ip", v->lb_outbound_ip);
+		if (v->nsg != TOPO_NONE)
+			yo_kstr(y, "nsg", t->nsgs[v->nsg].name);
+		if (v->ip_forwarding)
+			yo_kbool(y, "ip_forwarding", true);
+		if (v->snat)
+			yo_kbool(y, "snat", true);
+		yo_map_end(y);
+	}
+	yo_seq_end(y);
+}
+
+static void
+yo_rtables(struct yo *y, const struct topo *t)
+{
+	size_t i, j;
+
+	if (t->nrtables == 0)
+		return;
+	yo_plain(y, "route_tables");
+	yo_seq(y, false);
+	for (i = 0; i < t->nrtables; i++) {
+		const struct route_table *rt = &t->rtables[i];
+
+		yo_map(y, false);
+		yo_kstr(y, "name", rt->name);
+		if (rt->id != NULL)
+			yo_kstr(y, "id", rt->id);
+		if (rt->disable_bgp_propagation)
+			yo_kbool(y, "disable_bgp_route_propagation", true);
+		yo_plain(y, "routes");
+		yo_seq(y, false);
+		for (j = 0; j < rt->nroutes; j++) {
+			const struct route *r = &rt->routes[j];
+
+			yo_map(y, true);
+			yo_kstr(y, "name", r->name);
+			yo_plain(y, "prefix");
+			yo_pfx(y, r->pfx);
+			yo_kstr(y, "next_hop_type", nh_type_name(r->nh));
+			if (r->has_nh_ip)
+				yo_kip(y, "next_hop_ip", r->nh_ip);
+			yo_map_end(y);
+		}
+		yo_seq_end(y);
+		yo_map_end(y);
+	}
+	yo_seq_end(y);
+}
+
+static void
+yo_rule(struct yo *y, const struct nsg_rule *r)
+{
+	yo_map(y, true);
+	yo_kstr(y, "name", r->name);
+	yo_kuint(y, "priority", (unsigned long)r->priority);
+	yo_kstr(y, "direction", r->dir == DIR_INBOUND ? "Inbound" :
+	    "Outbound");
+	yo_kstr(y, "access", r->access == ACCESS_ALLOW ? "Allow" : "Deny");
+	yo_kstr(y, "protocol", proto_name(r->proto));
+	yo_kaddr(y, "source", &r->src);
+	if (!ports_any(&r->sports))
+		yo_kports(y, "source_ports", &r->sports);
+	yo_kaddr(y, "destination", &r->dst);
+	yo_kports(y, "destination_ports", &r->dports);
+	yo_map_end(y);
+}
+
+static void
+yo_nsgs(struct yo *y, const struct topo *t)
+{
+	size_t i, j;
+
+	if (t->nnsgs == 0)
+		return;
+	yo_plain(y, "nsgs");
+	yo_seq(y, false);
+	for (i = 0; i < t->nnsgs; i++) {
+		yo_map(y, false);
+		yo_kstr(y, "name", t->nsgs[i].name);
+		yo_plain(y, "rules");
+		yo_seq(y, false);
+		for (j = 0; j < t->nsgs[i].nrules; j++)
+			yo_rule(y, &t->nsgs[i].rules[j]);
+		yo_seq_end(y);
+		yo_map_end(y);
+	}
+	yo_seq_end(y);
+}
+
+static void
+yo_circuits(struct yo *y, const struct topo *t)
+{
+	size_t i;
+
+	if (t->ncircuits == 0)
+		return;
+	yo_plain(y, "expressroute");
+	yo_seq(y, false);
+	for (i = 0; i < t->ncircuits; i++) {
+		const struct circuit *c = &t->circuits[i];
+
+		yo_map(y, false);
+		yo_kstr(y, "name", c->name);
+		yo_kstr(y, "sku", sku_name(c->sku));
+		yo_kstr(y, "gateway", c->gateway);
+		yo_plain(y, "private_peering");
+		yo_map(y, false);
+		yo_kpfxs(y, "advertised", c->advertised, c->nadvertised);
+		if (c->nnext_hops > 0)
+			yo_kips(y, "next_hops", c->next_hops, c->nnext_hops);
+		yo_map_end(y);
+		if (c->public_peering) {
+			yo_plain(y, "public_peering");
+			yo_map(y, false);
+			yo_kpfxs(y, "nat_pool", c->nat_pool, c->nnat_pool);
+			yo_map_end(y);
+		}
+		yo_map_end(y);
+	}
+	yo_seq_end(y);
+}
+
+static void
+yo_onprem(struct yo *y, const struct onprem *op)
+{
+	size_t i;
+
+	if (!op->present)
+		return;
+	yo_plain(y, "onprem");
+	yo_map(y, false);
+	yo_kstr(y, "name", op->name);
+	if (op->nprefixes > 0)
+		yo_kpfxs(y, "prefixes", op->prefixes, op->nprefixes);
+	if (op->has_edge_ip)
+		yo_kip(y, "internet_edge_ip", op->internet_edge_ip);
+	if (op->nblocks > 0) {
+		yo_plain(y, "block");
+		yo_seq(y, false);
+		for (i = 0; i < op->nblocks; i++) {
+			const struct onprem_block *b = &op->blocks[i];
+
+			yo_map(y, true);
+			yo_kstr(y, "protocol", proto_name(b->proto));
+			yo_kports(y, "destination_ports", &b->dports);
+			if (!b->dst.any)
+				yo_kaddr(y, "destination", &b->dst);
+			yo_map_end(y);
+		}
+		yo_seq_end(y);
+	}
+	yo_map_end(y);
+}
+
+static void
+yo_dns(struct yo *y, const struct topo *t)
+{
+	size_t i;
+
+	if (t->ndns == 0)
+		return;
+	yo_plain(y, "dns");
+	yo_map(y, false);
+	for (i = 0; i < t->ndns; i++)
+		yo_kips(y, t->dns[i].name, t->dns[i].ips, t->dns[i].nips);
+	yo_map_end(y);
+}
+
+static void
+yo_expect(struct yo *y, const struct expect *e)
+{
+	char buf[IP_STRLEN];
+
+	yo_plain(y, "expect");
+	yo_map(y, false);
+	if (e->have & 1u << EXP_DELIVERED)
+		yo_kbool(y, "delivered", e->delivered);
+	if (e->have & 1u << EXP_TCP_CONNECT)
+		yo_kbool(y, "tcp_connect", e->tcp_connect);
+	if (e->have & 1u << EXP_ACTIVATION)
+		yo_kstr(y, "activation", activation_name(e->activation));
+	if (e->have & 1u << EXP_SOURCE_SEEN)
+		yo_kstr(y, "source_seen", e->source_is_ip ?
+		    ip_format(e->source_ip, buf) :
+		    srcclass_name(e->source_class));
+	if (e->have & 1u << EXP_HAIRPIN)
+		yo_kstr(y, "hairpin", hairpin_name(e->hairpin));
+	if (e->have & 1u << EXP_VIA)
+		yo_kstrs(y, "via", e->via, e->nvia);
+	if (e->have & 1u << EXP_NOT_VIA)
+		yo_kstrs(y, "not_via", e->not_via, e->nnot_via);
+	if (e->have & 1u << EXP_NSG_RULE)
+		yo_kstr(y, "nsg_rule", e->nsg_rule);
+	if (e->have & 1u << EXP_FLOW_LOGGED)
+		yo_kbool(y, "flow_logged", e->flow_logged);
+	if (e->have & 1u << EXP_IP_FLOW_VERIFY)
+		yo_kstr(y, "ip_flow_verify", e->ip_flow_verify == ACCESS_ALLOW ?
+		    "Allow" : "Deny");
+	if (e->have & 1u << EXP_DROP_REASON)
+		yo_kstr(y, "drop_reason", e->drop_reason != NULL ?
+		    e->drop_reason : "none");
+	yo_map_end(y);
+}
+
+static void
+yo_flows(struct yo *y, const struct topo *t)
+{
+	size_t i;
+
+	yo_plain(y, "flows");
+	yo_seq(y, t->nflows == 0);
+	for (i = 0; i < t->nflows; i++) {
+		const struct flow *f = &t->flows[i];
+
+		yo_map(y, false);
+		yo_kstr(y, "name", f->name);
+		yo_kstr(y, "from", t->vms[f->vm].name);
+		yo_kstr(y, "to", f->to);
+		yo_kstr(y, "protocol", proto_name(f->proto));
+		yo_kuint(y, "port", f->port);
+		if (f->has_sport)
+			yo_kuint(y, "source_port", f->sport);
+		if (f->expect.have != 0)
+			yo_expect(y, &f->expect);
+		yo_map_end(y);
+	}
+	yo_seq_end(y);
+}
+
+static void
+yo_document(struct yo *y, const struct topo *t)
+{
+	yaml_event_t ev;
+	int ok;
+
+	ok = yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
+	yo_emit(y, &ev, ok);
+	ok = yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
+	yo_emit(y, &ev, ok);
+	yo_map(y, false);
+	yo_kstr(y, "scenario", t->scenario != NULL ? t->scenario :
+	    "imported");
+	yo_kstr(y, "description", t->description);
+	yo_kstr(y, "cloud", cloud_name(t->cloud));
+	yo_kstr(y, "service_tags", t->service_tags_file);
+	yo_model(y, &t->model);
+	yo_vnets(y, t);
+	yo_vms(y, t);
+	yo_rtables(y, t);
+	yo_nsgs(y, t);
+	yo_circuits(y, t);
+	yo_onprem(y, &t->onprem);
+	yo_dns(y, t);
+	yo_flows(y, t);
+	yo_map_end(y);
+	ok = yaml_document_end_event_initialize(&ev, 1);
+	yo_emit(y, &ev, ok);
+	ok = yaml_stream_end_event_initialize(&ev);
+	yo_emit(y, &ev, ok);
+	if (y->err == 0 && !yaml_emitter_flush(&y->e))
+		y->err = y->buf.nomem ? -ENOMEM : -EIO;
+}
+
+static void
+yo_comments(struct yo *y, const char *const *lines, size_t n)
+{
+	size_t i, len;
+
+	for (i = 0; i < n && y->err == 0; i++) {
+		len = strcspn(lines[i], "\r\n");
+		if ((len > 0 && (!yo_write(&y->buf, (unsigned char *)"# ", 2) ||
+		    !yo_write(&y->buf, (unsigned char *)(uintptr_t)lines[i],
+		    len))) || (len == 0 &&
+		    !yo_write(&y->buf, (unsigned char *)"#", 1)) ||
+		    !yo_write(&y->buf, (unsigned char *)"\n", 1))
+			y->err = -ENOMEM;
+	}
+}
+
+int
+yamlout_topo(const struct topo *t, const char *const *comments,
+    size_t ncomments, char **out, size_t *len)
+{
+	struct yo y;
+
+	if (t == NULL || out == NULL || len == NULL)
+		return -EINVAL;
+	*out = NULL;
+	*len = 0;
+	memset(&y, 0, sizeof(y));
+	if (!yaml_emitter_initialize(&y.e))
+		return -ENOMEM;
+	yaml_emitter_set_output(&y.e, yo_write, &y.buf);
+	yaml_emitter_set_unicode(&y.e, 1);
+	yaml_emitter_set_width(&y.e, 100);
+	yaml_emitter_set_indent(&y.e, 2);
+	yo_comments(&y, comments, ncomments);
+	if (y.err == 0)
+		yo_document(&y, t);
+	yaml_emitter_delete(&y.e);
+	if (y.err != 0) {
+		free(y.buf.p);
+		return y.err;
+	}
+	*out = y.buf.p;
+	*len = y.buf.len;
+	return 0;
+}

@@ -1,0 +1,28 @@
+/*
+ * yamlout.h: a topology written back as a scenario file (libyaml's
+ * emitter), for `ftsim import` and for people who read what a change
+ * produced.
+ *
+ * The output uses the keys of docs/format.md in FORMAT.md's order, small
+ * elements (routes, rules, subnets, VMs) in flow style on one line as the
+ * bundled scenarios write them, and only the keys whose value differs
+ * from the default. Loading it gives the same topology: same names,
+ * prefixes, routes, rules and flows (positions aside).
+ */
+#ifndef FTSIM_YAMLOUT_H
+#define FTSIM_YAMLOUT_H
+
+#include <stddef.h>
+
+#include "topology/topo.h"
+
+/*
+ * Write t as YAML into a new buffer (*out, NUL-terminated, the caller's
+ * to free; *len its length). comments are lines put first as a YAML
+ * comment block ("# " is added; a line holding a newline is cut there).
+ * 0, or -ENOMEM / -EIO (the emitter failed) with *out NULL.
+ */
+int yamlout_topo(const struct topo *t, const char *const *comments,
+		 size_t ncomments, char **out, size_t *len);
+
+#endif
