@@ -1,6 +1,7 @@
 /*
  * job.c: loading a scenario for a command.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,4 +78,25 @@ print_json(json_t *doc)
 	fputc('\n', stdout);
 	json_decref(doc);
 	return rc;
+}
+
+/* Replay every flow of j into j->run. 0 or a negative errno. */
+int
+job_run(struct job *j)
+{
+	size_t i;
+	int rc;
+
+	j->run.topo = &j->topo;
+	j->run.warnings = &j->diag;
+	j->run.sim = j->sim;
+	j->run.nres = j->topo.nflows;
+	j->run.res = calloc(j->topo.nflows + 1, sizeof(*j->run.res));
+	if (j->run.res == NULL)
+		return -ENOMEM;
+	for (i = 0; i < j->topo.nflows; i++)
+		if ((rc = sim_run_flow(j->sim, &j->topo.flows[i],
+				       &j->run.res[i])) != 0)
+			return rc;
+	return 0;
 }

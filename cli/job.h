@@ -26,6 +26,10 @@ struct job {
 int job_load(struct job *j, const char *path);
 void job_free(struct job *j);
 
+/* Replay every flow into j->run (results allocated). 0 or a negative
+ * errno for an internal failure. */
+int job_run(struct job *j);
+
 /* The VM named by --vm, or an error on stderr and TOPO_NONE. */
 size_t job_vm(const struct job *j, const char *name);
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli/job.h"
+#include "cli/flowlog.h"
 #include "cli/nw.h"
 #include "cli/pcapout.h"
 #include "cli/out.h"
@@ -33,6 +34,7 @@ usage(FILE *f)
 	      "       ftsim routes FILE --vm NAME [--json]\n"
 	      "       ftsim rules FILE --vm NAME [--json] [--full]\n"
 	      "       ftsim nexthop FILE --vm NAME --dest IP [--json]\n"
+	      "       ftsim flowlog FILE [--out DIR]\n"
 	      "       ftsim verify FILE --vm NAME --direction Outbound|Inbound\n"
 	      "                    --protocol TCP|UDP --local IP:PORT --remote IP:PORT\n"
 	      "                    [--json]\n"
@@ -52,6 +54,8 @@ usage(FILE *f)
 	      "rules   the effective security rules of a VM's NIC, as `az network\n"
 	      "        nic list-effective-nsg`, and the hidden platform rules\n"
 	      "nexthop Network Watcher's next hop for a destination\n"
+	      "flowlog NSG flow logs version 2 of the simulated exchanges, one\n"
+	      "        PT1H.json per NSG, NIC and hour in Azure's blob layout\n"
 	      "verify  Network Watcher's IP flow verify, beside the real verdict\n"
 	      "        (platform rules included) and why they differ\n"
 	      "whatif  apply a change file and print every flow and address\n"
@@ -62,25 +66,6 @@ usage(FILE *f)
 	      f);
 }
 
-static int
-job_run(struct job *j)
-{
-	size_t i;
-	int rc;
-
-	j->run.topo = &j->topo;
-	j->run.warnings = &j->diag;
-	j->run.sim = j->sim;
-	j->run.nres = j->topo.nflows;
-	j->run.res = calloc(j->topo.nflows + 1, sizeof(*j->run.res));
-	if (j->run.res == NULL)
-		return -ENOMEM;
-	for (i = 0; i < j->topo.nflows; i++)
-		if ((rc = sim_run_flow(j->sim, &j->topo.flows[i],
-				       &j->run.res[i])) != 0)
-			return rc;
-	return 0;
-}
 
 /* --capture a,b,c */
 static int
@@ -337,6 +322,8 @@ main(int argc, char **argv)
 		return cmd_nexthop(argc - 1, argv + 1);
 	if (strcmp(argv[1], "verify") == 0)
 		return cmd_verify(argc - 1, argv + 1);
+	if (strcmp(argv[1], "flowlog") == 0)
+		return cmd_flowlog(argc - 1, argv + 1);
 	if (strcmp(argv[1], "rules") == 0)
 		return cmd_rules(argc - 1, argv + 1);
 	if (strcmp(argv[1], "whatif") == 0)

@@ -184,3 +184,8 @@ set_tests_properties(whatif.arm-kms-udr whatif.udr-default-appliance
   whatif.arm-kms-udr.services.json whatif.udr-default-appliance.all.json
   whatif.classic-kms-route diff.forced-tunnel-vs-udr-fix diff.same-file-exit-0
   import.az-cli import.arm-template whatif.arm-export-json PROPERTIES LABELS whatif)
+
+# NSG flow logs: Azure's blob layout and record structure, read by jq.
+add_test(NAME flowlog.structure
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/flowlog-check.sh $<TARGET_FILE:ftsim>
+  WORKING_DIRECTORY ${TOP})
