@@ -176,7 +176,7 @@ START_TEST(match_covering_prefix)
 	ck_assert_uint_ne(lpm_generation(t), g);
 	ck_assert_int_eq(lpm_match(t, pfx_make(IP4(10, 1, 0, 0), 16), &v),
 			 -ENOENT);
-	ck_assert_int_eq(lpm_match(t, pfx_make(0, 33), &v), -EINVAL);
+	ck_assert_int_eq(lpm_match(t, (struct pfx){ 0, 33 }, &v), -EINVAL);
 }
 END_TEST
 

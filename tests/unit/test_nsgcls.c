@@ -57,6 +57,9 @@ random_case(uint64_t seed, size_t nrules, const char *model_line)
 	struct nsgcls *k[2];
 	size_t vm, i, combo;
 
+	/* Several networks per test: free the previous one first. */
+	teardown();
+	setup();
 	gen_seed(&r, seed);
 	gen_printf(&b, "scenario: t\n%s"
 		   "vnets:\n"
