@@ -4,11 +4,14 @@
 # something is missing. Run as root (or with sudo available).
 set -eu
 
+# libdpdk-dev (with libbsd-dev, which rte_acl's headers include): the
+# benchmark's DPDK peer; gnuplot-nox: scripts/bench.sh's plots.
 pkgs="build-essential cmake pkg-config libyaml-dev libjansson-dev libnet1-dev
-      libpcap-dev check gnuplot-nox"
+      libpcap-dev check gnuplot-nox libdpdk-dev libbsd-dev"
 # Test-only: sanitizers, tshark for the captures, python3 (xml.etree reads
-# the JUnit report), jq (compares JSON with Azure's examples).
-[ "${FTSIM_TEST_DEPS:-0}" = 1 ] && pkgs="$pkgs clang libclang-rt-dev tshark python3 jq"
+# the JUnit report), jq (compares JSON with Azure's examples), iproute2
+# (the kernel oracle test: ip -batch in a network namespace).
+[ "${FTSIM_TEST_DEPS:-0}" = 1 ] && pkgs="$pkgs clang libclang-rt-dev tshark python3 jq iproute2"
 
 missing=""
 for p in $pkgs; do

@@ -21,6 +21,7 @@ struct lpm {
 	uint8_t *has;		/* has[i]: node i ends a prefix */
 	uint32_t n, cap;
 	size_t count;
+	uint32_t gen;		/* bumped by every change */
 };
 
 struct lpm *
@@ -115,6 +116,7 @@ lpm_add(struct lpm *t, struct pfx p, uint32_t value)
 		return err ? err : -ENOMEM;
 	if (!t->has[node])
 		t->count++;
+	t->gen++;
 	t->has[node] = 1;
 	t->nodes[node].value = value;
 	return 0;
@@ -132,6 +134,7 @@ lpm_del(struct lpm *t, struct pfx p)
 		return -ENOENT;
 	t->has[node] = 0;
 	t->count--;
+	t->gen++;
 	return 0;
 }
 
@@ -173,6 +176,36 @@ lpm_lookup(const struct lpm *t, uint32_t ip, uint32_t *value, uint8_t *len)
 		d++;
 	}
 	return found ? 0 : -ENOENT;
+}
+
+int
+lpm_match(const struct lpm *t, struct pfx p, uint32_t *value)
+{
+	uint32_t cur = 0;
+	unsigned d = 0;
+	bool found = false;
+
+	if (t == NULL || p.len > 32)
+		return -EINVAL;
+	for (;;) {
+		if (t->has[cur]) {
+			found = true;
+			*value = t->nodes[cur].value;
+		}
+		if (d == p.len)
+			break;
+		cur = t->nodes[cur].child[bit_at(p.addr, d)];
+		if (cur == 0)
+			break;
+		d++;
+	}
+	return found ? 0 : -ENOENT;
+}
+
+uint32_t
+lpm_generation(const struct lpm *t)
+{
+	return t ? t->gen : 0;
 }
 
 size_t

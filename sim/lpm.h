@@ -31,6 +31,13 @@ int lpm_lookup(const struct lpm *t, uint32_t ip, uint32_t *value,
 	       uint8_t *len);
 /* Exact-prefix lookup: 0 and *value set, or -ENOENT. */
 int lpm_get(const struct lpm *t, struct pfx p, uint32_t *value);
+/* The longest prefix of t that covers p (p itself included): 0 and
+ * *value set, or -ENOENT. */
+int lpm_match(const struct lpm *t, struct pfx p, uint32_t *value);
+
+/* A counter that every lpm_add and lpm_del changes: an index derived
+ * from the trie is current while the counter has not moved. */
+uint32_t lpm_generation(const struct lpm *t);
 
 size_t lpm_count(const struct lpm *t);	/* prefixes held */
 size_t lpm_memory(const struct lpm *t);	/* bytes allocated */

@@ -244,6 +244,90 @@ tag_has(const struct nsgctx *c, const char *tag, uint32_t ip)
 	return tag_contains(tagset_find(c->topo->tags, tag), ip);
 }
 
+/* Append the intervals of a tag to l: the same sets tag_has tests. */
+static int
+tag_push(struct ivlist *l, const struct nsgctx *c, const char *tag)
+{
+	const struct ipinterval *src = NULL;
+	const struct tag *tg;
+	size_t i, n = 0;
+
+	if (strcasecmp(tag, "VirtualNetwork") == 0) {
+		src = c->vnet_tag;
+		n = c->nvnet_tag;
+	} else if (strcasecmp(tag, "Internet") == 0) {
+		src = c->inet_tag;
+		n = c->ninet_tag;
+	} else if (strcasecmp(tag, "AzureLoadBalancer") == 0 ||
+		   strcasecmp(tag, "AzurePlatformDNS") == 0) {
+		return iv_push(l, pfx_make(AZURE_DNS_IP, 32));
+	} else if (strcasecmp(tag, "AzurePlatformIMDS") == 0) {
+		return iv_push(l, pfx_make(AZURE_IMDS_IP, 32));
+	} else if (strcasecmp(tag, "AzurePlatformLKM") == 0) {
+		for (i = 0; i < c->nkms; i++)
+			if (iv_push(l, pfx_make(c->kms[i], 32)) != 0)
+				return -ENOMEM;
+		return 0;
+	} else if ((tg = tagset_find(c->topo->tags, tag)) != NULL) {
+		src = tg->iv;
+		n = tg->niv;
+	}
+	for (i = 0; i < n; i++) {
+		if (l->n == l->cap) {
+			size_t cap = l->cap ? l->cap * 2 : 32;
+			struct ipinterval *ni = realloc(l->iv, cap * sizeof(*ni));
+			if (ni == NULL)
+				return -ENOMEM;
+			l->iv = ni;
+			l->cap = cap;
+		}
+		l->iv[l->n++] = src[i];
+	}
+	return 0;
+}
+
+int
+nsg_tag_intervals(const struct nsgctx *c, const char *tag,
+		  struct ipinterval **out, size_t *n)
+{
+	struct ivlist l = { 0 };
+
+	*out = NULL;
+	*n = 0;
+	if (tag == NULL ? iv_push(&l, pfx_make(0, 0)) != 0
+			: tag_push(&l, c, tag) != 0) {
+		free(l.iv);
+		return -ENOMEM;
+	}
+	*n = iv_normalize(l.iv, l.n);
+	*out = l.iv;
+	return 0;
+}
+
+int
+nsg_addr_intervals(const struct nsgctx *c, const struct addr_spec *a,
+		   struct ipinterval **out, size_t *n)
+{
+	struct ivlist l = { 0 };
+	size_t i;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (a->any)
+		rc = iv_push(&l, pfx_make(0, 0));
+	for (i = 0; i < a->n && !a->any && rc == 0; i++)
+		rc = a->items[i].is_tag ? tag_push(&l, c, a->items[i].tag)
+					: iv_push(&l, a->items[i].pfx);
+	if (rc != 0) {
+		free(l.iv);
+		return -ENOMEM;
+	}
+	*n = iv_normalize(l.iv, l.n);
+	*out = l.iv;
+	return 0;
+}
+
 static bool
 addr_match(const struct nsgctx *c, const struct addr_spec *a, uint32_t ip)
 {

@@ -85,6 +85,16 @@ void nsg_eval(const struct nsgctx *c, const struct nsg *nic,
 	      const struct nsg *subnet, const struct nsg_query *q,
 	      bool with_platform, struct nsg_verdict *v);
 
+/* The addresses an NSG address (prefixes and tags, '*' for all) covers
+ * in context c, as the sorted, merged intervals the rules match; a tag
+ * ftsim does not know is empty. *out is allocated (NULL when empty).
+ * 0 or -ENOMEM. nsg_tag_intervals does the same for one tag name (NULL:
+ * every address), as the default rules use them. */
+int nsg_addr_intervals(const struct nsgctx *c, const struct addr_spec *a,
+		       struct ipinterval **out, size_t *n);
+int nsg_tag_intervals(const struct nsgctx *c, const char *tag,
+		      struct ipinterval **out, size_t *n);
+
 /* The platform service a query is addressed to, PLAT_NONE if none. */
 enum platform nsg_platform_of(const struct nsgctx *c,
 			      const struct nsg_query *q);

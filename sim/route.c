@@ -374,6 +374,56 @@ index_routes(struct rtable *rt)
 	return 0;
 }
 
+/* The rule of rtable_lookup_oracle applied to prefix p: every address
+ * whose longest Active prefix is p sees in each trie the longest prefix
+ * covering p, so the answer is the same for all of them. */
+static int
+answer_of(const struct rtable *rt, struct pfx p, struct rt_answer *a)
+{
+	uint32_t idx, vidx;
+
+	a->lpm_winner = UINT32_MAX;
+	if (lpm_match(rt->active, p, &idx) != 0)
+		return -EINVAL;		/* p is Active: it matches itself */
+	a->r = idx;
+	if (rt->r[idx].source == RT_BGP &&
+	    lpm_match(rt->vnetcls, p, &vidx) == 0 &&
+	    lpm_match(rt->nonbgp, p, &vidx) == 0) {
+		a->lpm_winner = idx;
+		a->r = vidx;
+	}
+	return 0;
+}
+
+static int
+index_fib(struct rtable *rt)
+{
+	struct poptrie_route *pr;
+	size_t i, n = 0;
+	int rc;
+
+	if ((rt->ans = calloc(rt->n + 1, sizeof(*rt->ans))) == NULL ||
+	    (pr = calloc(rt->n + 1, sizeof(*pr))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < rt->n; i++) {
+		if (rt->r[i].state != RT_ACTIVE)
+			continue;
+		if ((rc = answer_of(rt, rt->r[i].pfx, &rt->ans[n])) != 0) {
+			free(pr);
+			return rc;
+		}
+		pr[n].pfx = rt->r[i].pfx;
+		pr[n].value = (uint32_t)n;
+		n++;
+	}
+	rc = poptrie_build(pr, n, &rt->fib);
+	free(pr);
+	rt->gen[0] = lpm_generation(rt->active);
+	rt->gen[1] = lpm_generation(rt->vnetcls);
+	rt->gen[2] = lpm_generation(rt->nonbgp);
+	return rc;
+}
+
 int
 rtable_build(const struct topo *t, size_t vnet, size_t subnet,
 	     struct rtable *out, struct diag *d)
@@ -391,7 +441,8 @@ rtable_build(const struct topo *t, size_t vnet, size_t subnet,
 	    (rc = add_bgp(t, out, d)) != 0 ||
 	    (rc = add_user(t, out)) != 0 ||
 	    (rc = resolve(t, out)) != 0 ||
-	    (rc = index_routes(out)) != 0) {
+	    (rc = index_routes(out)) != 0 ||
+	    (rc = index_fib(out)) != 0) {
 		rtable_free(out);
 		return rc;
 	}
@@ -404,6 +455,8 @@ rtable_free(struct rtable *rt)
 	lpm_free(rt->active);
 	lpm_free(rt->vnetcls);
 	lpm_free(rt->nonbgp);
+	poptrie_free(rt->fib);
+	free(rt->ans);
 	free(rt->r);
 	memset(rt, 0, sizeof(*rt));
 	rt->bgp_circuit = TOPO_NONE;
@@ -412,6 +465,33 @@ rtable_free(struct rtable *rt)
 int
 rtable_lookup(const struct rtable *rt, uint32_t dst, uint32_t flowhash,
 	      struct route_hit *hit)
+{
+	const struct rt_answer *a;
+	uint32_t leaf;
+
+	/* MODEL §1 Selection and exception, as rtable_lookup_oracle
+	 * applies them, precomputed per Active prefix by answer_of. */
+	if (rt->fib == NULL || rt->gen[0] != lpm_generation(rt->active) ||
+	    rt->gen[1] != lpm_generation(rt->vnetcls) ||
+	    rt->gen[2] != lpm_generation(rt->nonbgp))
+		return rtable_lookup_oracle(rt, dst, flowhash, hit);
+	memset(hit, 0, sizeof(*hit));
+	if ((leaf = poptrie_leaf(rt->fib, dst)) == 0)
+		return -ENOENT;
+	a = &rt->ans[leaf - 1];
+	hit->r = &rt->r[a->r];
+	if (a->lpm_winner != UINT32_MAX) {
+		hit->lpm_winner = &rt->r[a->lpm_winner];
+		hit->exception = true;
+	}
+	if (hit->r->nnh > 0)
+		hit->nh_ip = hit->r->nh_ips[flowhash % hit->r->nnh];
+	return 0;
+}
+
+int
+rtable_lookup_oracle(const struct rtable *rt, uint32_t dst, uint32_t flowhash,
+		     struct route_hit *hit)
 {
 	uint32_t idx, vidx;
 

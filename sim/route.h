@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "sim/lpm.h"
+#include "sim/poptrie.h"
 #include "topology/topo.h"
 
 #define RT_ECMP_MAX TOPO_ECMP_MAX
@@ -42,6 +43,14 @@ struct eroute {
 	const char *invalid_by;	/* why Invalid: "User route X", ... */
 };
 
+/* The answer of rtable_lookup for every address whose longest Active
+ * prefix is one given route: the route that forwards and, under the VNet
+ * exception, the BGP route it beat (UINT32_MAX when none). */
+struct rt_answer {
+	uint32_t r;
+	uint32_t lpm_winner;
+};
+
 struct rtable {
 	const struct topo *topo;
 	size_t vnet, subnet;
@@ -50,6 +59,13 @@ struct rtable {
 	struct lpm *active;	/* every Active route */
 	struct lpm *vnetcls;	/* Active system VNet-class routes */
 	struct lpm *nonbgp;	/* Active routes that are not BGP */
+	/* The forwarding index: one poptrie over the Active prefixes whose
+	 * values point into ans[], each answer computed once from the three
+	 * tries above (which stay the oracle), and the tries' generations
+	 * it was computed from. */
+	struct poptrie *fib;
+	struct rt_answer *ans;
+	uint32_t gen[3];
 	/* BGP state, for the trace and the warnings. */
 	size_t bgp_circuit;	/* first circuit feeding it, TOPO_NONE if none */
 	bool bgp_disabled;	/* disableBgpRoutePropagation */
@@ -77,9 +93,14 @@ struct route_hit {
 };
 
 /* Route dst; flowhash picks among ECMP next hops. 0, or -ENOENT (no
- * route at all: the packet is dropped). */
+ * route at all: the packet is dropped). Answers from the forwarding
+ * index, or from the tries if one of them changed since the build. */
 int rtable_lookup(const struct rtable *rt, uint32_t dst, uint32_t flowhash,
 		  struct route_hit *hit);
+/* The same answer computed from the three binary tries: the oracle the
+ * forwarding index is tested against. */
+int rtable_lookup_oracle(const struct rtable *rt, uint32_t dst,
+			 uint32_t flowhash, struct route_hit *hit);
 
 /* True when traffic is forced through a 0.0.0.0/0 that is not Internet
  * (a UDR or a BGP default), the condition of MODEL.md §5's KMS switch. */

@@ -11,6 +11,7 @@
 
 #include <netinet/in.h>
 
+#include "sim/nsgcls.h"
 #include "sim/services.h"
 #include "sim/walkint.h"
 #include "topology/names.h"
@@ -49,6 +50,9 @@ sim_free(struct sim *s)
 		if (s->ctx)
 			nsgctx_free(&s->ctx[i]);
 	}
+	for (i = 0; s->cls != NULL && i < 2 * s->t->nvms; i++)
+		nsgcls_free(s->cls[i]);
+	free(s->cls);
 	free(s->rt);
 	free(s->ctx);
 	free(s->base);
@@ -58,6 +62,33 @@ sim_free(struct sim *s)
 	free(s->pkind);
 	pktbuilder_free(s->pb);
 	free(s);
+}
+
+static const struct nsg *nsg_ptr(const struct topo *t, size_t idx);
+
+/* Every VM's NIC and subnet NSG, compiled in its subnet's context. */
+static int
+compile_nsgs(struct sim *s)
+{
+	const struct topo *t = s->t;
+	size_t i;
+	int rc;
+
+	if ((s->cls = calloc(2 * t->nvms + 1, sizeof(*s->cls))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < t->nvms; i++) {
+		const struct vm *m = &t->vms[i];
+		const struct nsgctx *c = sim_nsgctx(s, m->vnet, m->subnet);
+		const struct nsg *nic = nsg_ptr(t, m->nsg);
+		const struct nsg *sub = nsg_ptr(t, topo_vm_subnet(t, m)->nsg);
+
+		if ((nic != NULL &&
+		     (rc = nsgcls_new(c, nic, &s->cls[2 * i])) != 0) ||
+		    (sub != NULL &&
+		     (rc = nsgcls_new(c, sub, &s->cls[2 * i + 1])) != 0))
+			return rc;
+	}
+	return 0;
 }
 
 int
@@ -92,6 +123,8 @@ sim_new(const struct topo *t, struct diag *d, struct sim **out)
 				goto fail;
 		}
 	}
+	if ((rc = compile_nsgs(s)) != 0)
+		goto fail;
 	/* MODEL §1 User: at most 400 routes per table [S2]; a larger table
 	 * is simulated, with a warning. */
 	for (i = 0; i < t->nrtables; i++)
@@ -374,11 +407,11 @@ void
 sim_nsg_eval(const struct sim *s, size_t vm, const struct nsg_query *q,
 	     bool with_platform, struct nsg_verdict *v)
 {
-	const struct topo *t = s->t;
-	const struct vm *m = &t->vms[vm];
+	const struct vm *m = &s->t->vms[vm];
 
-	nsg_eval(sim_nsgctx(s, m->vnet, m->subnet), nsg_ptr(t, m->nsg),
-		 nsg_ptr(t, topo_vm_subnet(t, m)->nsg), q, with_platform, v);
+	/* The compiled NSGs give nsg_eval's verdict (nsgcls.h). */
+	nsgcls_eval(sim_nsgctx(s, m->vnet, m->subnet), s->cls[2 * vm],
+		    s->cls[2 * vm + 1], q, with_platform, v);
 }
 
 static void

@@ -20,6 +20,8 @@ struct sim {
 	size_t nslots;
 	struct rtable *rt;	/* per subnet slot */
 	struct nsgctx *ctx;	/* per subnet slot */
+	struct nsgcls **cls;	/* per VM: NIC and subnet NSG, compiled in
+				 * the VM's subnet context (NULL: none) */
 	struct pktbuilder *pb;
 	char **pname;		/* capture points: names */
 	uint8_t *pkind;		/* and kinds */

@@ -149,6 +149,37 @@ START_TEST(random_vs_linear)
 }
 END_TEST
 
+/* lpm_match: the longest prefix covering a prefix, itself included;
+ * the generation moves with every change. */
+START_TEST(match_covering_prefix)
+{
+	uint32_t v = 0xdead, g;
+
+	ck_assert_int_eq(lpm_match(t, pfx_make(IP4(10, 1, 0, 0), 16), &v),
+			 -ENOENT);
+	g = lpm_generation(t);
+	ck_assert_int_eq(lpm_add(t, pfx_make(IP4(10, 0, 0, 0), 8), 8), 0);
+	ck_assert_int_eq(lpm_add(t, pfx_make(IP4(10, 1, 1, 0), 24), 24), 0);
+	ck_assert_uint_ne(lpm_generation(t), g);
+	ck_assert_int_eq(lpm_match(t, pfx_make(IP4(10, 1, 0, 0), 16), &v), 0);
+	ck_assert_uint_eq(v, 8);
+	ck_assert_int_eq(lpm_match(t, pfx_make(IP4(10, 1, 1, 0), 24), &v), 0);
+	ck_assert_uint_eq(v, 24);
+	ck_assert_int_eq(lpm_match(t, pfx_make(IP4(10, 1, 1, 4), 30), &v), 0);
+	ck_assert_uint_eq(v, 24);
+	/* The /24's own address seen as a /16 is covered only by the /8. */
+	ck_assert_int_eq(lpm_match(t, pfx_make(IP4(10, 1, 1, 0), 16), &v), 0);
+	ck_assert_uint_eq(v, 8);
+	ck_assert_int_eq(lpm_match(t, pfx_make(0, 0), &v), -ENOENT);
+	g = lpm_generation(t);
+	ck_assert_int_eq(lpm_del(t, pfx_make(IP4(10, 0, 0, 0), 8)), 0);
+	ck_assert_uint_ne(lpm_generation(t), g);
+	ck_assert_int_eq(lpm_match(t, pfx_make(IP4(10, 1, 0, 0), 16), &v),
+			 -ENOENT);
+	ck_assert_int_eq(lpm_match(t, (struct pfx){ 0, 33 }, &v), -EINVAL);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -163,6 +194,7 @@ main(void)
 	tcase_add_test(tc, replace_and_delete);
 	tcase_add_test(tc, host_bits_ignored);
 	tcase_add_test(tc, random_vs_linear);
+	tcase_add_test(tc, match_covering_prefix);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

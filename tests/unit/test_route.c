@@ -860,6 +860,86 @@ START_TEST(none_route_hit_and_no_match)
 }
 END_TEST
 
+/* The forwarding index (poptrie and precomputed answers) gives what the
+ * three binary tries give, for every subnet of a network with the VNet
+ * exception, peering, service endpoints, ECMP and UDRs inside BGP
+ * prefixes: at every route's edges and at random addresses. */
+static void
+same_hit(const struct rtable *rt, uint32_t ip, uint32_t hash)
+{
+	struct route_hit a, b;
+	int ra = rtable_lookup(rt, ip, hash, &a);
+	int rb = rtable_lookup_oracle(rt, ip, hash, &b);
+
+	ck_assert_msg(ra == rb, "%08x: index %d oracle %d", ip, ra, rb);
+	ck_assert_msg(a.r == b.r && a.nh_ip == b.nh_ip &&
+		      a.exception == b.exception &&
+		      a.lpm_winner == b.lpm_winner,
+		      "%08x: index and oracle pick different routes", ip);
+}
+
+START_TEST(fib_agrees_with_oracle)
+{
+	uint64_t x = 88172645463325252ull;
+	size_t v, sn, i, q;
+
+	load("scenario: t\n"
+	     "vnets:\n"
+	     "  - name: hub\n"
+	     "    address_space: [10.10.0.0/16, 172.16.4.0/22]\n"
+	     "    gateway: er-gw\n"
+	     "    peerings: [spoke]\n"
+	     "    subnets:\n"
+	     "      - {name: a, prefix: 10.10.1.0/24, route_table: rt}\n"
+	     "      - {name: b, prefix: 10.10.2.0/24, "
+	     "service_endpoints: [Microsoft.Storage]}\n"
+	     "      - {name: c, prefix: 10.10.3.0/24, route_table: off}\n"
+	     "  - name: spoke\n"
+	     "    address_space: [10.20.0.0/16]\n"
+	     "    subnets: [{name: w, prefix: 10.20.1.0/24, route_table: rt}]\n"
+	     "route_tables:\n"
+	     "  - name: rt\n"
+	     "    routes:\n"
+	     "      - {name: Nva, prefix: 10.10.5.0/25, "
+	     "next_hop_type: VirtualAppliance, next_hop_ip: 10.10.9.4}\n"
+	     "      - {name: Kms, prefix: 23.102.135.246/32, next_hop_type: Internet}\n"
+	     "      - {name: Hole, prefix: 192.168.7.0/24, next_hop_type: None}\n"
+	     "      - {name: Same, prefix: 192.168.0.0/16, next_hop_type: Internet}\n"
+	     "      - {name: Zero, prefix: 0.0.0.0/1, "
+	     "next_hop_type: VirtualNetworkGateway}\n"
+	     "  - {name: off, disable_bgp_route_propagation: true, routes: []}\n"
+	     "expressroute:\n"
+	     "  - name: er\n"
+	     "    sku: Premium\n"
+	     "    gateway: er-gw\n"
+	     "    private_peering:\n"
+	     "      advertised: [0.0.0.0/0, 192.168.0.0/16, 10.10.5.0/24, "
+	     "10.10.5.128/26, 10.20.7.0/24, 10.0.0.0/8, 172.16.4.0/23, "
+	     "172.16.0.0/12, 52.0.0.0/8, 10.10.0.0/16]\n"
+	     "      next_hops: [192.168.255.1, 192.168.255.2, 192.168.255.3]\n");
+	for (v = 0; v < topo.nvnets; v++)
+		for (sn = 0; sn < topo.vnets[v].nsubnets; sn++) {
+			const struct rtable *rt = sim_rtable(sim, v, sn);
+
+			for (i = 0; i < rt->n; i++) {
+				struct pfx p = rt->r[i].pfx;
+				uint32_t last = p.addr | ~pfx_mask(p.len);
+
+				same_hit(rt, p.addr, (uint32_t)i);
+				same_hit(rt, last, (uint32_t)i);
+				same_hit(rt, p.addr - 1, (uint32_t)i);
+				same_hit(rt, last + 1, (uint32_t)i);
+			}
+			for (q = 0; q < 20000; q++) {
+				x ^= x << 13;
+				x ^= x >> 7;
+				x ^= x << 17;
+				same_hit(rt, (uint32_t)x, (uint32_t)(x >> 32));
+			}
+		}
+}
+END_TEST
+
 /* MODEL §5: forced default = a 0/0 (UDR or BGP) that is not Internet. */
 START_TEST(forced_default_by_route_kind)
 {
@@ -1000,6 +1080,7 @@ main(void)
 	tcase_add_test(sel, two_circuits_one_gateway);
 	tcase_add_test(sel, forced_default_by_route_kind);
 	tcase_add_test(sel, udr_prefix_length_boundaries);
+	tcase_add_test(sel, fib_agrees_with_oracle);
 	suite_add_tcase(s, sel);
 
 	sr = srunner_create(s);
