@@ -424,6 +424,23 @@ index_fib(struct rtable *rt)
 	return rc;
 }
 
+static int
+index_invalid(struct rtable *rt)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < rt->n; i++)
+		n += rt->r[i].state == RT_INVALID;
+	if (n == 0)
+		return 0;
+	if ((rt->invalid = calloc(n, sizeof(*rt->invalid))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < rt->n; i++)
+		if (rt->r[i].state == RT_INVALID)
+			rt->invalid[rt->ninvalid++] = i;
+	return 0;
+}
+
 int
 rtable_build(const struct topo *t, size_t vnet, size_t subnet,
 	     struct rtable *out, struct diag *d)
@@ -442,7 +459,8 @@ rtable_build(const struct topo *t, size_t vnet, size_t subnet,
 	    (rc = add_user(t, out)) != 0 ||
 	    (rc = resolve(t, out)) != 0 ||
 	    (rc = index_routes(out)) != 0 ||
-	    (rc = index_fib(out)) != 0) {
+	    (rc = index_fib(out)) != 0 ||
+	    (rc = index_invalid(out)) != 0) {
 		rtable_free(out);
 		return rc;
 	}
@@ -457,6 +475,7 @@ rtable_free(struct rtable *rt)
 	lpm_free(rt->nonbgp);
 	poptrie_free(rt->fib);
 	free(rt->ans);
+	free(rt->invalid);
 	free(rt->r);
 	memset(rt, 0, sizeof(*rt));
 	rt->bgp_circuit = TOPO_NONE;

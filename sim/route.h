@@ -72,6 +72,10 @@ struct rtable {
 	bool bgp_dropped;	/* a circuit exceeded its prefix limit */
 	/* The Active route for exactly 0.0.0.0/0, NULL if none. */
 	const struct eroute *dflt;
+	/* The Invalid routes (indices into r), for the trace's notes on
+	 * what a winner overrode: a few, where a table has 10,000. */
+	size_t *invalid;
+	size_t ninvalid;
 };
 
 /* Build the effective routes of subnet `subnet` of VNet `vnet`. Warnings

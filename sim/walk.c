@@ -965,8 +965,8 @@ walk_route_notes(const struct topo *t, const struct rtable *rt,
 	int k;
 
 	buf[0] = '\0';
-	for (i = 0; i < rt->n && o < len; i++) {
-		const struct eroute *e = &rt->r[i];
+	for (i = 0; i < rt->ninvalid && o < len; i++) {
+		const struct eroute *e = &rt->r[rt->invalid[i]];
 
 		if (e == win || e->state != RT_INVALID ||
 		    !pfx_equal(e->pfx, win->pfx))
