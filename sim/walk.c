@@ -890,6 +890,29 @@ deliver_vnet(struct walk *w, const struct eroute *r)
 	}
 }
 
+/* The nodes of a loop that closes at appliance name: the path from the
+ * appliance's first visit on, and the appliance again. */
+static const char *
+loop_hops(const struct flow_result *r, const char *name, char *buf,
+	  size_t size)
+{
+	size_t i, first = 0, len;
+
+	for (i = 0; i < r->npath; i++)
+		if (strcmp(r->path[i], name) == 0) {
+			first = i;
+			break;
+		}
+	buf[0] = '\0';
+	for (i = first; i < r->npath; i++) {
+		len = strlen(buf);
+		snprintf(buf + len, size - len, "%s > ", r->path[i]);
+	}
+	len = strlen(buf);
+	snprintf(buf + len, size - len, "%s", name);
+	return buf;
+}
+
 /* MODEL §2 VirtualAppliance: forwarded to the appliance's NIC (IP
  * forwarding on), which may SNAT and then routes with its own subnet's
  * routes. Returns true when the walk continues from the appliance. */
@@ -898,7 +921,7 @@ appliance(struct walk *w, uint32_t nh_ip, unsigned *visits)
 {
 	const struct topo *t = w->t;
 	size_t i, vm = TOPO_NONE;
-	char a[IP_STRLEN], b[IP_STRLEN];
+	char a[IP_STRLEN], b[IP_STRLEN], circle[sizeof(((struct hop *)0)->why)];
 	struct hop *h;
 	const struct vm *v;
 	uint32_t before;
@@ -919,8 +942,8 @@ appliance(struct walk *w, uint32_t nh_ip, unsigned *visits)
 	if (++visits[vm] > 1) {
 		h = walk_drop(w, v->name, "routing-loop");
 		hop_why(h, "the packet comes back to appliance %s: the route "
-			"tables send it in a circle (path so far: %zu nodes)",
-			v->name, w->r->npath);
+			"tables send it in a circle: %s", v->name,
+			loop_hops(w->r, v->name, circle, sizeof(circle)));
 		return false;
 	}
 	if (!nsg_hop(w, vm, DIR_INBOUND, false))
