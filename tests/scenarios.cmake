@@ -63,8 +63,28 @@ foreach(b ${FTSIM_BAD})
   set_tests_properties(bad.${name} PROPERTIES LABELS bad)
 endforeach()
 
-# Regressions that are not bundled scenarios (they need test data).
-foreach(name service-tags-file)
+# Inputs that are not files of tests/bad: a directory, an empty device,
+# and a 100 MB file made at test time (tests/huge-file.sh).
+foreach(name directory dev-null)
+  if(name STREQUAL directory)
+    set(arg tests/bad)
+  else()
+    set(arg /dev/null)
+  endif()
+  add_test(NAME bad.${name}
+    COMMAND ${RUNCASE} stderr ${CMAKE_CURRENT_SOURCE_DIR}/bad/special/${name}.err 2
+            -- $<TARGET_FILE:ftsim> run ${arg}
+    WORKING_DIRECTORY ${TOP})
+endforeach()
+add_test(NAME bad.huge-file
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/huge-file.sh ${CMAKE_CURRENT_BINARY_DIR}
+          $<TARGET_FILE:ftsim> ${FTSIM_SANITIZE})
+set_tests_properties(bad.directory bad.dev-null bad.huge-file PROPERTIES LABELS bad)
+set_tests_properties(bad.huge-file PROPERTIES TIMEOUT 120)
+
+# Regressions that are not bundled scenarios (they need test data, or
+# show a run-time refusal such as a routing loop).
+foreach(name service-tags-file routing-loop)
   add_test(NAME regress.${name}
     COMMAND ${RUNCASE} golden ${CMAKE_CURRENT_SOURCE_DIR}/golden/${name}.txt 0
             -- $<TARGET_FILE:ftsim> run --no-color tests/scenarios/${name}.yaml

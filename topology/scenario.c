@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <yaml.h>
 
@@ -336,31 +337,37 @@ scn_key_find(const struct scn_key *keys, size_t nkeys, const char *name)
 	return i;
 }
 
-static void
+/* Report an unknown key with the closest known one; returns the index
+ * of that key, or nkeys when none is close. */
+static size_t
 scn_unknown_key(struct scn *s, const yaml_node_t *k, const struct scn_map *m)
 {
-	const char *typed = scn_text(k), *hint = NULL;
-	size_t i, best = SIZE_MAX;
+	const char *typed = scn_text(k);
+	size_t i, best = SIZE_MAX, hint = m->nkeys;
 
 	for (i = 0; i < m->nkeys; i++)
 		if (scn_close(typed, m->keys[i].name, &best))
-			hint = m->keys[i].name;
-	if (hint != NULL)
+			hint = i;
+	if (hint < m->nkeys)
 		scn_err(s, k, "unknown key '%s' in %s; did you mean '%s'?",
-		    typed, m->what, hint);
+		    typed, m->what, m->keys[hint].name);
 	else
 		scn_err(s, k, "unknown key '%s' in %s", typed, m->what);
+	return hint;
 }
 
 /*
  * Read a mapping against its key table. Unknown, duplicate and missing
  * keys are reported and the rest is still filled in; -1 only when n is
- * not a mapping at all. An empty value is an empty mapping.
+ * not a mapping at all. An empty value is an empty mapping. A required
+ * key that is missing because it was misspelt is reported once, at the
+ * misspelling, with its suggestion.
  */
 static int
 scn_map_read(struct scn *s, yaml_node_t *n, const char *ctx, const char *what,
     const struct scn_key *keys, size_t nkeys, struct scn_map *m)
 {
+	bool hinted[SCN_MAXKEYS] = { false };
 	yaml_node_pair_t *p;
 	yaml_node_t *k;
 	size_t i;
@@ -387,9 +394,10 @@ scn_map_read(struct scn *s, yaml_node_t *n, const char *ctx, const char *what,
 				continue;
 			}
 			i = scn_key_find(keys, nkeys, scn_text(k));
-			if (i == nkeys)
-				scn_unknown_key(s, k, m);
-			else if (m->key[i] != NULL)
+			if (i == nkeys) {
+				if ((i = scn_unknown_key(s, k, m)) < nkeys)
+					hinted[i] = true;
+			} else if (m->key[i] != NULL)
 				scn_err(s, k, "duplicate key '%s' in %s "
 				    "(first at line %zu)", keys[i].name, what,
 				    m->key[i]->start_mark.line + 1);
@@ -400,7 +408,7 @@ scn_map_read(struct scn *s, yaml_node_t *n, const char *ctx, const char *what,
 		}
 	}
 	for (i = 0; i < nkeys; i++)
-		if (keys[i].required && m->val[i] == NULL)
+		if (keys[i].required && m->val[i] == NULL && !hinted[i])
 			scn_errp(s, m->pos, "missing required key '%s' in %s",
 			    keys[i].name, what);
 	return 0;
@@ -658,6 +666,23 @@ scn_str_list(struct scn *s, yaml_node_t *n, const char *key, char ***out,
 	return rc;
 }
 
+/* Whether a port range that portrange_parse refused has two valid ports
+ * in the wrong order, rather than a port out of range. */
+static bool
+scn_upside_down(const char *v)
+{
+	struct portrange lo, hi;
+	char buf[16];
+	const char *dash = strchr(v, '-');
+
+	if (dash == NULL || (size_t)(dash - v) >= sizeof(buf))
+		return false;
+	memcpy(buf, v, (size_t)(dash - v));
+	buf[dash - v] = '\0';
+	return portrange_parse(buf, &lo) == 0 &&
+	    portrange_parse(dash + 1, &hi) == 0 && lo.lo > hi.lo;
+}
+
 /* '*', a port, 'lo-hi', or a list of them. */
 static int
 scn_ports(struct scn *s, yaml_node_t *n, const char *key,
@@ -691,9 +716,13 @@ scn_ports(struct scn *s, yaml_node_t *n, const char *key,
 		if (err == PFX_EPORT && strchr(v, '-') == NULL)
 			scn_err(s, item, "bad port '%s' for '%s': above 65535",
 			    v, key);
+		else if (err == PFX_EPORT && scn_upside_down(v))
+			scn_err(s, item, "bad port range '%s' for '%s': it "
+			    "starts above where it ends (write it lo-hi)", v,
+			    key);
 		else if (err == PFX_EPORT)
-			scn_err(s, item, "bad port range '%s' for '%s': %s", v,
-			    key, pfx_strerror(err));
+			scn_err(s, item, "bad port range '%s' for '%s': a port "
+			    "above 65535", v, key);
 		else
 			scn_err(s, item, "bad port '%s' for '%s': expected "
 			    "'*', a port 0-65535 or a range lo-hi", v, key);
@@ -2486,6 +2515,15 @@ scn_yaml_error(struct scn *s, const yaml_parser_t *p)
 	    s->buf[p->problem_mark.index] == '\t')
 		scn_errp(s, pos, "YAML: %s (a tab: YAML indents with spaces)",
 		    problem);
+	else if (p->error == YAML_READER_ERROR && strstr(problem, "UTF-8"))
+		scn_errp(s, pos, "YAML: %s (the file is not valid UTF-8: save "
+		    "it as UTF-8)", problem);
+	else if (p->error == YAML_PARSER_ERROR && p->context != NULL &&
+	    strstr(p->context, "block") != NULL &&
+	    p->context_mark.line != p->problem_mark.line)
+		scn_errp(s, pos, "YAML: %s %s (started at line %zu): check "
+		    "this line's indentation", problem, p->context,
+		    p->context_mark.line + 1);
 	else if (p->context != NULL && p->error != YAML_READER_ERROR &&
 	    p->context_mark.line != p->problem_mark.line)
 		scn_errp(s, pos, "YAML: %s %s (started at line %zu)", problem,
@@ -2707,6 +2745,7 @@ scenario_read_file(const char *path, char **out, size_t *outlen,
 	const size_t max = (size_t)SCENARIO_MAX_BYTES + 1;
 	char *buf = NULL, *nbuf;
 	size_t len = 0, cap = 0, got;
+	struct stat st;
 	FILE *f;
 
 	if (path == NULL || out == NULL || outlen == NULL || d == NULL)
@@ -2714,6 +2753,21 @@ scenario_read_file(const char *path, char **out, size_t *outlen,
 	if ((f = fopen(path, "rb")) == NULL) {
 		diag_error(d, unknown, "cannot open: %s", strerror(errno));
 		return -1;
+	}
+	/* A directory opens but does not read; a regular file says its size
+	 * before a byte is read. Pipes and devices are read up to the cap. */
+	if (fstat(fileno(f), &st) != 0) {
+		diag_error(d, unknown, "cannot read: %s", strerror(errno));
+		goto fail;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		diag_error(d, unknown, "is a directory, not a scenario file");
+		goto fail;
+	}
+	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > SCENARIO_MAX_BYTES) {
+		diag_error(d, start, "scenario file is larger than %u MiB (%jd "
+		    "bytes)", SCENARIO_MAX_BYTES >> 20, (intmax_t)st.st_size);
+		goto fail;
 	}
 	do {
 		if (len == cap) {

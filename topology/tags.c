@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -358,6 +359,26 @@ fail:
 /* Largest Service Tags file read; the real one is about 4 MB. */
 #define TAGS_MAX_BYTES (256u << 20)
 
+/* A scenario names this file: a FIFO or a device there would hang or
+ * run ftsim out of memory, so only a regular file under the cap is read. */
+static int
+tags_check_file(FILE *f, struct srcpos pos, struct diag *d)
+{
+	struct stat st;
+
+	if (fstat(fileno(f), &st) != 0)
+		diag_error(d, pos, "cannot read service tags file: %s",
+			   strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		diag_error(d, pos, "service tags file is not a regular file");
+	else if ((uintmax_t)st.st_size > TAGS_MAX_BYTES)
+		diag_error(d, pos, "service tags file larger than %u MiB",
+			   TAGS_MAX_BYTES >> 20);
+	else
+		return 0;
+	return -1;
+}
+
 int
 tagset_load(const char *path, struct tagset **out, struct diag *d)
 {
@@ -371,6 +392,10 @@ tagset_load(const char *path, struct tagset **out, struct diag *d)
 	if ((f = fopen(path, "rb")) == NULL) {
 		diag_error(d, pos, "cannot open service tags file: %s",
 			   strerror(errno));
+		return -1;
+	}
+	if (tags_check_file(f, pos, d) != 0) {
+		fclose(f);
 		return -1;
 	}
 	do {

@@ -193,8 +193,17 @@ static const struct bad bad[] = {
 	  "4:97: error: bad port '65536' for 'destination_ports': above "
 	  "65535\n" },
 	{ RULE("source_ports: 2000-1000"), 0,
-	  "4:87: error: bad port range '2000-1000' for 'source_ports': port above "
-	  "65535 or range upside down" },
+	  "4:87: error: bad port range '2000-1000' for 'source_ports': it starts "
+	  "above where it ends (write it lo-hi)" },
+	{ RULE("source_ports: 1000-70000"),
+	  0,
+	  "4:87: error: bad port range '1000-70000' for 'source_ports': a port "
+	  "above 65535" },
+	/* A misspelt required key: one message, at the misspelling. */
+	{ ROUTE("nexthop_type: Internet"),
+	  0,
+	  "5:39: error: unknown key 'nexthop_type' in route; did you mean "
+	  "'next_hop_type'?" },
 	{ HEAD "nsgs:\n  - name: g\n"
 	  "    rules: [{name: r, priority: 100, direction: Sideways, "
 	  "access: Allow}]\n", 0,
