@@ -95,7 +95,7 @@ int
 sim_new(const struct topo *t, struct diag *d, struct sim **out)
 {
 	struct sim *s;
-	size_t v, i, n = 0;
+	size_t v, i, n = 0, routes = 0;
 	char err[256];
 	int rc = -ENOMEM;
 
@@ -119,19 +119,22 @@ sim_new(const struct topo *t, struct diag *d, struct sim **out)
 			if ((rc = rtable_build(t, v, i, &s->rt[k], d)) != 0)
 				goto fail;
 			s->nslots = k + 1;
+			if ((routes += s->rt[k].n) > SIM_MAX_ROUTES) {
+				diag_error(d, (struct srcpos){ t->file, 0, 0 },
+				    "the effective route tables of its %zu "
+				    "subnets hold more than %d routes, the most "
+				    "ftsim builds (each subnet holds every BGP "
+				    "route its gateway learns)", n,
+				    SIM_MAX_ROUTES);
+				rc = -E2BIG;
+				goto fail;
+			}
 			if ((rc = nsgctx_build(&s->ctx[k], t, &s->rt[k])) != 0)
 				goto fail;
 		}
 	}
 	if ((rc = compile_nsgs(s)) != 0)
 		goto fail;
-	/* MODEL §1 User: at most 400 routes per table [S2]; a larger table
-	 * is simulated, with a warning. */
-	for (i = 0; i < t->nrtables; i++)
-		if (t->rtables[i].nroutes > 400)
-			diag_warn(d, t->rtables[i].pos, "route table %s has %zu "
-				  "routes; Azure allows at most 400 per table",
-				  t->rtables[i].name, t->rtables[i].nroutes);
 	/* MODEL §3: public peering is retired for new circuits; still
 	 * simulated, with a warning. */
 	for (i = 0; i < t->ncircuits; i++)

@@ -26,6 +26,9 @@
 #define SIM_NODE_LEN 256	/* above Azure's 80-character names and
 				 * DNS's 253: names are never cut */
 #define SIM_TTL 128		/* initial TTL (Windows' default) */
+/* Effective routes over all subnets' tables: about 150 MB. Above it
+ * sim_new refuses the scenario (docs/format.md, "Limits"). */
+#define SIM_MAX_ROUTES 1000000
 
 #define SIM_MAX_XINGS 64		/* capture-point crossings per flow */
 #define SIM_MAX_NATS 8		/* translations per flow */
@@ -142,8 +145,9 @@ struct flow_result {
 struct sim;
 
 /* Build the engine for t (t must outlive it). Warnings (BGP session
- * dropped, retired public peering) are added to d. 0, or -ENOMEM or
- * -EIO (libnet could not start). */
+ * dropped, retired public peering) are added to d. 0, or -ENOMEM, -E2BIG
+ * (over SIM_MAX_ROUTES, with an error in d) or -EIO (libnet could not
+ * start). */
 int sim_new(const struct topo *t, struct diag *d, struct sim **out);
 void sim_free(struct sim *s);
 

@@ -40,6 +40,7 @@
 #define SCN_MAXKEYS	16		/* keys of the largest mapping */
 #define SCN_MAXGEN	1000000		/* advertised_generate count */
 #define SCN_MAXWORD	64		/* longest word suggestions see */
+#define SCN_MAXNAME	255		/* a name fits a trace's node (walk.h) */
 
 /*
  * An entry of a sorted index: a name or a number, in a scope, with the
@@ -106,6 +107,43 @@ struct scn_map {
 };
 
 /*
+ * The limits of scenario.h. Azure's figures are those of "Networking
+ * limits - Azure Resource Manager" (azure-docs
+ * includes/azure-virtual-network-limits.md) and, for circuits' prefixes,
+ * the ExpressRoute limits [er-limits]: above 4,000 (10,000 on Premium)
+ * the BGP session drops, which sim/route.c models, so no warning here.
+ * The caps keep memory bounded: a flow's result takes about 80 KB, and
+ * every subnet's effective route table holds the BGP and user routes
+ * (sim_new caps the total).
+ */
+const struct scenario_limit scenario_limits[SCN_LIM_N] = {
+	[SCN_LIM_ROUTES] = { "routes", "route table", 400, "per route table",
+	    10000 },
+	[SCN_LIM_RTABLES] = { "route tables", "scenario", 200,
+	    "per region and subscription", 10000 },
+	[SCN_LIM_RULES] = { "rules", "nsg", 1000, "per NSG", 10000 },
+	[SCN_LIM_NSGS] = { "nsgs", "scenario", 5000,
+	    "per region and subscription", 10000 },
+	[SCN_LIM_RULE_ADDRS] = { "addresses", "rule", 4000,
+	    "in a rule's source or destination", 40000 },
+	[SCN_LIM_VNETS] = { "vnets", "scenario", 1000,
+	    "per region and subscription", 10000 },
+	[SCN_LIM_SUBNETS] = { "subnets", "vnet", 3000, "per virtual network",
+	    10000 },
+	[SCN_LIM_PEERINGS] = { "peerings", "vnet", 500, "per virtual network",
+	    10000 },
+	[SCN_LIM_VMS] = { "vms", "scenario", 65536,
+	    "network interfaces per region and subscription", 100000 },
+	[SCN_LIM_CIRCUITS] = { "expressroute circuits", "scenario", 0, NULL,
+	    1000 },
+	[SCN_LIM_ADVERTISED] = { "advertised prefixes", "expressroute circuit",
+	    0, NULL, SCN_MAXGEN },
+	[SCN_LIM_BLOCKS] = { "block filters", "onprem", 0, NULL, 10000 },
+	[SCN_LIM_DNS] = { "names", "dns", 0, NULL, 100000 },
+	[SCN_LIM_FLOWS] = { "flows", "scenario", 0, NULL, 1000 },
+};
+
+/*
  * Messages.
  */
 
@@ -159,6 +197,17 @@ scn_err(struct scn *s, const yaml_node_t *n, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	scn_verr(s, scn_pos(s, n), fmt, ap);
+	va_end(ap);
+}
+
+/* A warning: the scenario still loads. */
+static void __attribute__((format(printf, 3, 4)))
+scn_warn(struct scn *s, const yaml_node_t *n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(s->d, DIAG_WARNING, scn_pos(s, n), fmt, ap);
 	va_end(ap);
 }
 
@@ -326,6 +375,42 @@ scn_list(struct scn *s, yaml_node_t *n, const char *key,
 	return -1;
 }
 
+/*
+ * Check count items of list n against limit l of its owner (NULL: the
+ * scenario, or a name): -1 after an error above ftsim's cap, 0 else, with
+ * a warning above Azure's limit.
+ */
+static int
+scn_limit(struct scn *s, const yaml_node_t *n, enum scenario_lim l,
+    size_t count, const char *name)
+{
+	const struct scenario_limit *lim = &scenario_limits[l];
+	char owner[128];
+
+	if (count <= lim->cap && (lim->azure == 0 || count <= lim->azure))
+		return 0;
+	if (strcmp(lim->owner, "scenario") == 0 || name == NULL)
+		(void)snprintf(owner, sizeof(owner), "the %s", lim->owner);
+	else
+		(void)snprintf(owner, sizeof(owner), "%s '%.64s'", lim->owner,
+		    name);
+	if (count > lim->cap && lim->azure > 0) {
+		scn_err(s, n, "%s has %zu %s; ftsim reads at most %zu (Azure "
+		    "allows %zu %s)", owner, count, lim->what, lim->cap,
+		    lim->azure, lim->scope);
+		return -1;
+	}
+	if (count > lim->cap) {
+		scn_err(s, n, "%s has %zu %s; ftsim reads at most %zu", owner,
+		    count, lim->what, lim->cap);
+		return -1;
+	}
+	scn_warn(s, n, "%s has %zu %s; Azure allows at most %zu %s "
+	    "(simulated anyway)", owner, count, lim->what, lim->azure,
+	    lim->scope);
+	return 0;
+}
+
 static size_t
 scn_key_find(const struct scn_key *keys, size_t nkeys, const char *name)
 {
@@ -446,6 +531,12 @@ scn_name(struct scn *s, yaml_node_t *n, const char *key, char **out)
 		return -1;
 	if (*v == '\0') {
 		scn_err(s, n, "'%s' must not be empty", key);
+		return -1;
+	}
+	if (strlen(v) > SCN_MAXNAME) {
+		scn_err(s, n, "'%s' is %zu characters long; ftsim reads names "
+		    "of at most %d (Azure's are at most 80)", key, strlen(v),
+		    SCN_MAXNAME);
 		return -1;
 	}
 	if (scn_strdup(s, v, out) == -1)
@@ -795,7 +886,8 @@ scn_addrs(struct scn *s, yaml_node_t *n, const char *key,
 		out->any = true;
 		return 0;
 	}
-	if (scn_list(s, n, key, &one, &it, &count) == -1)
+	if (scn_list(s, n, key, &one, &it, &count) == -1 ||
+	    scn_limit(s, n, SCN_LIM_RULE_ADDRS, count, NULL) == -1)
 		return -1;
 	if (count == 0) {
 		scn_err(s, n, "'%s' must not be empty", key);
@@ -1150,7 +1242,9 @@ scn_rtable(struct scn *s, yaml_node_t *n, struct route_table *rt)
 	(void)scn_bool(s, m.val[RT_NOBGP], "disable_bgp_route_propagation",
 	    &rt->disable_bgp_propagation);
 	if (m.val[RT_ROUTES] == NULL ||
-	    scn_list(s, m.val[RT_ROUTES], "routes", NULL, &it, &count) == -1)
+	    scn_list(s, m.val[RT_ROUTES], "routes", NULL, &it, &count) == -1 ||
+	    scn_limit(s, m.val[RT_ROUTES], SCN_LIM_ROUTES, count,
+	    rt->name) == -1)
 		return 0;
 	if ((rt->routes = scn_calloc(s, count, sizeof(*rt->routes))) == NULL)
 		return -1;
@@ -1180,7 +1274,8 @@ scn_rtables(struct scn *s, yaml_node_t *n)
 	size_t i, count, e0 = s->nerr;
 
 	if (n != NULL && scn_list(s, n, "route_tables", NULL, &it,
-	    &count) == 0) {
+	    &count) == 0 && scn_limit(s, n, SCN_LIM_RTABLES, count,
+	    NULL) == 0) {
 		if ((t->rtables = scn_calloc(s, count,
 		    sizeof(*t->rtables))) == NULL)
 			return;
@@ -1302,7 +1397,9 @@ scn_nsg(struct scn *s, yaml_node_t *n, struct nsg *g)
 	g->pos = m.pos;
 	(void)scn_name(s, m.val[NS_NAME], "name", &g->name);
 	if (m.val[NS_RULES] == NULL ||
-	    scn_list(s, m.val[NS_RULES], "rules", NULL, &it, &count) == -1)
+	    scn_list(s, m.val[NS_RULES], "rules", NULL, &it, &count) == -1 ||
+	    scn_limit(s, m.val[NS_RULES], SCN_LIM_RULES, count,
+	    g->name) == -1)
 		return 0;
 	if ((g->rules = scn_calloc(s, count, sizeof(*g->rules))) == NULL)
 		return -1;
@@ -1333,7 +1430,8 @@ scn_nsgs(struct scn *s, yaml_node_t *n)
 	yaml_node_item_t *it;
 	size_t i, count, e0 = s->nerr;
 
-	if (n != NULL && scn_list(s, n, "nsgs", NULL, &it, &count) == 0) {
+	if (n != NULL && scn_list(s, n, "nsgs", NULL, &it, &count) == 0 &&
+	    scn_limit(s, n, SCN_LIM_NSGS, count, NULL) == 0) {
 		if ((t->nsgs = scn_calloc(s, count, sizeof(*t->nsgs))) == NULL)
 			return;
 		t->nnsgs = count;
@@ -1452,7 +1550,9 @@ scn_vnet(struct scn *s, yaml_node_t *n, struct vnet *vn, size_t vi)
 		vn->nspace = 0;		/* subnets: no space check */
 	(void)scn_name(s, m.val[VN_GATEWAY], "gateway", &vn->gateway);
 	if (m.val[VN_SUBNETS] == NULL ||
-	    scn_list(s, m.val[VN_SUBNETS], "subnets", NULL, &it, &count) == -1)
+	    scn_list(s, m.val[VN_SUBNETS], "subnets", NULL, &it, &count) == -1 ||
+	    scn_limit(s, m.val[VN_SUBNETS], SCN_LIM_SUBNETS, count,
+	    vn->name) == -1)
 		return 0;
 	if ((vn->subnets = scn_calloc(s, count, sizeof(*vn->subnets))) == NULL)
 		return -1;
@@ -1520,7 +1620,9 @@ scn_peerings(struct scn *s)
 	for (vi = 0; vi < s->t->nvnets && !s->stop; vi++) {
 		vn = &s->t->vnets[vi];
 		if (s->peerings[vi] == NULL || scn_list(s, s->peerings[vi],
-		    "peerings", NULL, &it, &count) == -1)
+		    "peerings", NULL, &it, &count) == -1 ||
+		    scn_limit(s, s->peerings[vi], SCN_LIM_PEERINGS, count,
+		    vn->name) == -1)
 			continue;
 		if ((vn->peers = scn_calloc(s, count,
 		    sizeof(*vn->peers))) == NULL)
@@ -1548,7 +1650,8 @@ scn_vnets(struct scn *s, yaml_node_t *n)
 	yaml_node_item_t *it;
 	size_t i, count, e0 = s->nerr;
 
-	if (n != NULL && scn_list(s, n, "vnets", NULL, &it, &count) == 0) {
+	if (n != NULL && scn_list(s, n, "vnets", NULL, &it, &count) == 0 &&
+	    scn_limit(s, n, SCN_LIM_VNETS, count, NULL) == 0) {
 		if ((t->vnets = scn_calloc(s, count, sizeof(*t->vnets))) ==
 		    NULL || (s->peerings = scn_calloc(s, count,
 		    sizeof(*s->peerings))) == NULL)
@@ -1682,7 +1785,8 @@ scn_vms(struct scn *s, yaml_node_t *n)
 	struct vm *v;
 	size_t i, count, e0 = s->nerr;
 
-	if (n != NULL && scn_list(s, n, "vms", NULL, &it, &count) == 0) {
+	if (n != NULL && scn_list(s, n, "vms", NULL, &it, &count) == 0 &&
+	    scn_limit(s, n, SCN_LIM_VMS, count, NULL) == 0) {
 		if ((t->vms = scn_calloc(s, count, sizeof(*t->vms))) == NULL)
 			return;
 		t->nvms = count;
@@ -1783,6 +1887,9 @@ scn_private_peering(struct scn *s, yaml_node_t *key, yaml_node_t *n,
 		    "members), got %zu", TOPO_ECMP_MAX, c->nnext_hops);
 	if (m.val[PP_GEN] != NULL)
 		scn_generate(s, m.val[PP_GEN], c);
+	(void)scn_limit(s, m.key[PP_GEN] != NULL ? m.key[PP_GEN] :
+	    m.key[PP_ADV] != NULL ? m.key[PP_ADV] : key, SCN_LIM_ADVERTISED,
+	    c->nadvertised, c->name);
 }
 
 enum { PUB_NAT, PUB_N };
@@ -1877,7 +1984,8 @@ scn_circuits(struct scn *s, yaml_node_t *n)
 	size_t i, count;
 
 	if (n == NULL || scn_list(s, n, "expressroute", NULL, &it,
-	    &count) == -1)
+	    &count) == -1 || scn_limit(s, n, SCN_LIM_CIRCUITS, count,
+	    NULL) == -1)
 		return;
 	if ((t->circuits = scn_calloc(s, count, sizeof(*t->circuits))) == NULL)
 		return;
@@ -1966,7 +2074,9 @@ scn_onprem(struct scn *s, yaml_node_t *n)
 	op->has_edge_ip = scn_ip(s, m.val[OP_EDGE], "internet_edge_ip",
 	    &op->internet_edge_ip) == 1;
 	if (m.val[OP_BLOCK] == NULL ||
-	    scn_list(s, m.val[OP_BLOCK], "block", NULL, &it, &count) == -1)
+	    scn_list(s, m.val[OP_BLOCK], "block", NULL, &it, &count) == -1 ||
+	    scn_limit(s, m.val[OP_BLOCK], SCN_LIM_BLOCKS, count,
+	    op->name) == -1)
 		return;
 	if ((op->blocks = scn_calloc(s, count, sizeof(*op->blocks))) == NULL)
 		return;
@@ -2014,6 +2124,11 @@ scn_dns(struct scn *s, yaml_node_t *n)
 		return;
 	}
 	p = n->data.mapping.pairs.start;
+	if (scn_limit(s, n, SCN_LIM_DNS, (size_t)(n->data.mapping.pairs.top - p),
+	    NULL) == -1) {
+		s->bad_dns = true;
+		return;
+	}
 	if ((t->dns = scn_calloc(s, (size_t)(n->data.mapping.pairs.top - p),
 	    sizeof(*t->dns))) == NULL)
 		return;
@@ -2241,7 +2356,8 @@ scn_flows(struct scn *s, yaml_node_t *n)
 	yaml_node_item_t *it;
 	size_t i, count;
 
-	if (n == NULL || scn_list(s, n, "flows", NULL, &it, &count) == -1)
+	if (n == NULL || scn_list(s, n, "flows", NULL, &it, &count) == -1 ||
+	    scn_limit(s, n, SCN_LIM_FLOWS, count, NULL) == -1)
 		return;
 	if ((t->flows = scn_calloc(s, count, sizeof(*t->flows))) == NULL)
 		return;

@@ -21,6 +21,42 @@
  * 30 times the file's size; 16 MiB holds far more than Azure's limits. */
 #define SCENARIO_MAX_BYTES (16u << 20)
 
+/*
+ * Count limits of a scenario (docs/format.md, "Limits"). Each list has
+ * ftsim's cap: above it the scenario is refused (exit 2), so that no input
+ * makes ftsim run away in memory or time. Where Azure has a limit of its
+ * own (azure > 0, from "Networking limits - Azure Resource Manager"), the
+ * cap is above it and a list between the two is read with a warning that
+ * names Azure's limit: a scenario may model what Azure would refuse.
+ */
+enum scenario_lim {
+	SCN_LIM_ROUTES,		/* routes per route table */
+	SCN_LIM_RTABLES,	/* route tables */
+	SCN_LIM_RULES,		/* rules per NSG */
+	SCN_LIM_NSGS,		/* NSGs */
+	SCN_LIM_RULE_ADDRS,	/* addresses in a rule's source or destination */
+	SCN_LIM_VNETS,		/* VNets */
+	SCN_LIM_SUBNETS,	/* subnets per VNet */
+	SCN_LIM_PEERINGS,	/* peerings per VNet */
+	SCN_LIM_VMS,		/* VMs (one NIC each) */
+	SCN_LIM_CIRCUITS,	/* ExpressRoute circuits */
+	SCN_LIM_ADVERTISED,	/* prefixes advertised on one private peering */
+	SCN_LIM_BLOCKS,		/* on-premises block filters */
+	SCN_LIM_DNS,		/* dns: names */
+	SCN_LIM_FLOWS,		/* flows */
+	SCN_LIM_N
+};
+
+struct scenario_limit {
+	const char *what;	/* the counted things, plural: "routes" */
+	const char *owner;	/* what holds them: "route table", "scenario" */
+	size_t azure;		/* Azure's own limit, 0 when none applies */
+	const char *scope;	/* Azure's limit is per this */
+	size_t cap;		/* ftsim refuses more than this */
+};
+
+extern const struct scenario_limit scenario_limits[SCN_LIM_N];
+
 int scenario_load(const char *path, struct topo *out, struct diag *d);
 /* From memory; name is the file name used in messages and the base of
  * relative paths (service_tags). */

@@ -1020,6 +1020,101 @@ START_TEST(test_cap)
 }
 END_TEST
 
+/*
+ * Count limits: a list over Azure's limit loads with one warning naming
+ * that limit; over ftsim's cap the scenario is refused. Each case is a
+ * head, count items made from a format taking the item's index, and the
+ * message of the first diagnostic.
+ */
+static const struct limit_case {
+	const char *head;
+	const char *item;		/* printf format of one item */
+	size_t count;
+	int rc;
+	const char *want;
+} limit_cases[] = {
+	{ "scenario: l\nroute_tables:\n  - name: rt\n    routes:\n",
+	  "      - {name: r%zu, prefix: 10.%zu.%zu.0/24, next_hop_type: None}\n",
+	  401, 0, "5:7: warning: route table 'rt' has 401 routes; Azure allows "
+	  "at most 400 per route table (simulated anyway)" },
+	{ "scenario: l\nroute_tables:\n  - name: rt\n    routes:\n",
+	  "      - {name: r%zu, prefix: 10.%zu.%zu.0/24, next_hop_type: None}\n",
+	  10001, -1, "5:7: error: route table 'rt' has 10001 routes; ftsim "
+	  "reads at most 10000 (Azure allows 400 per route table)" },
+	{ "scenario: l\nnsgs:\n  - name: g\n    rules:\n",
+	  "      - {name: r%zu, priority: %zu, direction: Inbound, "
+	  "access: Deny}\n",
+	  1001, 0, "5:7: warning: nsg 'g' has 1001 rules; Azure allows at most "
+	  "1000 per NSG (simulated anyway)" },
+	{ "scenario: l\nnsgs:\n  - name: g\n    rules:\n",
+	  "      - {name: r%zu, priority: %zu, direction: Inbound, "
+	  "access: Deny}\n",
+	  10001, -1, "5:7: error: nsg 'g' has 10001 rules; ftsim reads at most "
+	  "10000 (Azure allows 1000 per NSG)" },
+	{ "scenario: l\nnsgs:\n  - name: g\n    rules:\n"
+	  "      - name: r\n        priority: 100\n        direction: Inbound\n"
+	  "        access: Deny\n        source:\n",
+	  "          - 10.%zu.%zu.%zu\n",
+	  4001, 0, "10:11: warning: the rule has 4001 addresses; Azure allows at "
+	  "most 4000 in a rule's source or destination (simulated anyway)" },
+	{ "scenario: l\nnsgs:\n  - name: g\n    rules:\n"
+	  "      - name: r\n        priority: 100\n        direction: Inbound\n"
+	  "        access: Deny\n        source:\n",
+	  "          - 10.%zu.%zu.%zu\n",
+	  40001, -1, "10:11: error: the rule has 40001 addresses; ftsim reads at "
+	  "most 40000 (Azure allows 4000 in a rule's source or destination)" },
+	{ "scenario: l\nvnets:\n  - name: v\n    address_space: [10.0.0.0/8]\n"
+	  "    subnets:\n",
+	  "      - {name: s%zu, prefix: 10.%zu.%zu.0/24}\n",
+	  3001, 0, "6:7: warning: vnet 'v' has 3001 subnets; Azure allows at "
+	  "most 3000 per virtual network (simulated anyway)" },
+	{ "scenario: l\nflows:\n",
+	  "  - {name: f%zu, from: vm%zu, to: 10.0.0.%zu, port: 1}\n",
+	  1001, -1, "3:3: error: the scenario has 1001 flows; ftsim reads at "
+	  "most 1000" },
+};
+
+/* The item format gets the index and then what makes each item differ:
+ * its bytes for addresses and prefixes, 100 + i for a priority. */
+START_TEST(test_limits)
+{
+	const struct limit_case *c = &limit_cases[_i];
+	size_t i, len, cap = strlen(c->head) + c->count * 128;
+	char *yaml, msg[1024];
+	struct topo t;
+	struct diag d;
+	int rc;
+
+	ck_assert_ptr_nonnull(yaml = malloc(cap));
+	len = (size_t)sprintf(yaml, "%s", c->head);
+	for (i = 0; i < c->count; i++) {
+		if (strstr(c->item, "10.%zu.%zu.%zu") != NULL)
+			len += (size_t)snprintf(yaml + len, cap - len, c->item,
+			    i >> 16, (i >> 8) & 0xff, i & 0xff);
+		else if (strstr(c->item, "priority") != NULL)
+			len += (size_t)snprintf(yaml + len, cap - len, c->item,
+			    i, 100 + i);
+		else if (strstr(c->item, "from") != NULL)
+			len += (size_t)snprintf(yaml + len, cap - len, c->item,
+			    i, i, i % 250);
+		else
+			len += (size_t)snprintf(yaml + len, cap - len, c->item,
+			    i, i >> 8, i & 0xff);
+	}
+	diag_init(&d);
+	rc = parse(yaml, len, &t, &d, msg, sizeof(msg));
+	ck_assert_msg(rc == c->rc, "case %d: rc %d: %s", _i, rc, msg);
+	ck_assert_msg(strstr(msg, c->want) != NULL, "case %d:\nwant: %s\n"
+	    "got:  %s", _i, c->want, msg);
+	if (rc == 0) {
+		ck_assert_uint_eq(d.warnings, 1);
+		topo_free(&t);
+	}
+	diag_free(&d);
+	free(yaml);
+}
+END_TEST
+
 /* The billion laughs: refused at the first alias, without expanding. */
 START_TEST(test_alias_bomb)
 {
@@ -1204,6 +1299,8 @@ scenario_suite(void)
 	tcase_add_test(tc, test_several);
 	tcase_add_test(tc, test_cap);
 	tcase_add_test(tc, test_alias_bomb);
+	tcase_add_loop_test(tc, test_limits, 0,
+	    (int)(sizeof(limit_cases) / sizeof(limit_cases[0])));
 	tcase_add_test(tc, test_service_tags);
 	tcase_add_test(tc, test_load);
 	suite_add_tcase(s, tc);
