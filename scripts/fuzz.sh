@@ -20,7 +20,7 @@ case $secs in ''|*[!0-9]*) echo "usage: $0 [SECONDS] [NAME...]" >&2; exit 2 ;; e
 FTSIM_TEST_DEPS=1 scripts/install-deps.sh
 cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	-DFTSIM_FUZZ=ON >/dev/null
-cmake --build build-fuzz -j"$(nproc)" >/dev/null
+cmake --build build-fuzz -j"$(nproc)" --target fuzzers >/dev/null
 
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then

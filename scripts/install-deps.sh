@@ -8,10 +8,13 @@ set -eu
 # benchmark's DPDK peer; gnuplot-nox: scripts/bench.sh's plots.
 pkgs="build-essential cmake pkg-config libyaml-dev libjansson-dev libnet1-dev
       libpcap-dev check gnuplot-nox libdpdk-dev libbsd-dev"
-# Test-only: sanitizers, tshark for the captures, python3 (xml.etree reads
-# the JUnit report), jq (compares JSON with Azure's examples), iproute2
-# (the kernel oracle test: ip -batch in a network namespace).
-[ "${FTSIM_TEST_DEPS:-0}" = 1 ] && pkgs="$pkgs clang libclang-rt-dev tshark python3 jq iproute2"
+# Test-only: clang and its runtime (libclang-rt-dev pulls libclang-rt-14-dev:
+# libFuzzer and the sanitizers) for the sanitizer build and tests/fuzz,
+# valgrind and cppcheck for scripts/check-tools.sh, tshark for the
+# captures, python3 (xml.etree reads the JUnit report), jq (compares JSON
+# with Azure's examples), iproute2 (the kernel oracle test: ip -batch in a
+# network namespace).
+[ "${FTSIM_TEST_DEPS:-0}" = 1 ] && pkgs="$pkgs clang libclang-rt-dev valgrind cppcheck tshark python3 jq iproute2"
 
 missing=""
 for p in $pkgs; do

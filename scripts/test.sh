@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Install what is missing, then build and run the whole test suite twice:
 # a normal build and an AddressSanitizer + UndefinedBehaviorSanitizer
-# build (leak checking on). Exits non-zero if anything fails.
+# build (leak checking on); replay every fuzz harness's corpus and
+# crashers (clang build); run cppcheck and gcc's -fanalyzer
+# (scripts/check-tools.sh). FTSIM_CHECK_VALGRIND=1 also runs the suite
+# under valgrind (minutes: not by default). Exits non-zero if anything
+# fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FTSIM_TEST_DEPS=1 scripts/install-deps.sh
@@ -18,3 +22,15 @@ cmake --build build-asan -j"$jobs"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	ctest --output-on-failure -j"$jobs")
+
+echo "== fuzz harnesses, regression mode (clang, ASan + UBSan)"
+cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	-DFTSIM_FUZZ=ON >/dev/null
+cmake --build build-fuzz -j"$jobs" --target fuzzers
+(cd build-fuzz && ctest -L fuzz --output-on-failure)
+
+echo "== static checks"
+scripts/check-tools.sh cppcheck analyzer
+if [ "${FTSIM_CHECK_VALGRIND:-0}" = 1 ]; then
+	scripts/check-tools.sh valgrind
+fi

@@ -3,6 +3,9 @@
 # diff -u); a scenario with wrong expectations exits 1; each bad input
 # exits 2 with its golden message.
 set(RUNCASE ${CMAKE_CURRENT_SOURCE_DIR}/run-case.sh)
+# ftsim as the tests run it: under FTSIM_TEST_WRAPPER when one is set
+# (not the 100 MB file test, which limits ftsim's address space).
+set(FTSIM ${FTSIM_TEST_WRAPPER} $<TARGET_FILE:ftsim>)
 set(TOP ${PROJECT_SOURCE_DIR})
 
 file(GLOB FTSIM_SCENARIOS RELATIVE ${TOP} ${TOP}/scenarios/*.yaml)
@@ -10,21 +13,21 @@ foreach(s ${FTSIM_SCENARIOS})
   get_filename_component(name ${s} NAME_WE)
   add_test(NAME scenario.${name}
     COMMAND ${RUNCASE} golden ${CMAKE_CURRENT_SOURCE_DIR}/golden/${name}.txt 0
-            -- $<TARGET_FILE:ftsim> run --no-color ${s}
+            -- ${FTSIM} run --no-color ${s}
     WORKING_DIRECTORY ${TOP})
   add_test(NAME scenario.${name}.json
     COMMAND ${RUNCASE} golden ${CMAKE_CURRENT_SOURCE_DIR}/golden/${name}.json 0
-            -- $<TARGET_FILE:ftsim> run --json ${s}
+            -- ${FTSIM} run --json ${s}
     WORKING_DIRECTORY ${TOP})
   set_tests_properties(scenario.${name} scenario.${name}.json PROPERTIES LABELS scenario)
 endforeach()
 
 add_test(NAME scenario.all-at-once
-  COMMAND ${RUNCASE} exit 0 -- $<TARGET_FILE:ftsim> run ${FTSIM_SCENARIOS}
+  COMMAND ${RUNCASE} exit 0 -- ${FTSIM} run ${FTSIM_SCENARIOS}
   WORKING_DIRECTORY ${TOP})
 add_test(NAME scenario.wrong-expectations-exit-1
   COMMAND ${RUNCASE} golden ${CMAKE_CURRENT_SOURCE_DIR}/golden/wrong-expectations.txt 1
-          -- $<TARGET_FILE:ftsim> run --no-color tests/scenarios/wrong-expectations.yaml
+          -- ${FTSIM} run --no-color tests/scenarios/wrong-expectations.yaml
   WORKING_DIRECTORY ${TOP})
 
 file(GLOB FTSIM_ROUTES RELATIVE ${TOP} ${CMAKE_CURRENT_SOURCE_DIR}/golden/routes/*.args)
@@ -35,7 +38,7 @@ foreach(a ${FTSIM_ROUTES})
   separate_arguments(args)
   add_test(NAME routes.${name}
     COMMAND ${RUNCASE} golden ${CMAKE_CURRENT_SOURCE_DIR}/golden/routes/${name}.txt 0
-            -- $<TARGET_FILE:ftsim> routes ${args}
+            -- ${FTSIM} routes ${args}
     WORKING_DIRECTORY ${TOP})
 endforeach()
 
@@ -49,7 +52,7 @@ foreach(a ${FTSIM_CLI})
   separate_arguments(args)
   add_test(NAME cli.${name}
     COMMAND ${RUNCASE} golden ${CMAKE_CURRENT_SOURCE_DIR}/golden/cli/${name}.txt 0
-            -- $<TARGET_FILE:ftsim> ${args}
+            -- ${FTSIM} ${args}
     WORKING_DIRECTORY ${TOP})
 endforeach()
 
@@ -58,7 +61,7 @@ foreach(b ${FTSIM_BAD})
   get_filename_component(name ${b} NAME_WE)
   add_test(NAME bad.${name}
     COMMAND ${RUNCASE} stderr ${CMAKE_CURRENT_SOURCE_DIR}/bad/${name}.err 2
-            -- $<TARGET_FILE:ftsim> run ${b}
+            -- ${FTSIM} run ${b}
     WORKING_DIRECTORY ${TOP})
   set_tests_properties(bad.${name} PROPERTIES LABELS bad)
 endforeach()
@@ -73,7 +76,7 @@ foreach(name directory dev-null)
   endif()
   add_test(NAME bad.${name}
     COMMAND ${RUNCASE} stderr ${CMAKE_CURRENT_SOURCE_DIR}/bad/special/${name}.err 2
-            -- $<TARGET_FILE:ftsim> run ${arg}
+            -- ${FTSIM} run ${arg}
     WORKING_DIRECTORY ${TOP})
 endforeach()
 add_test(NAME bad.huge-file
@@ -87,17 +90,17 @@ set_tests_properties(bad.huge-file PROPERTIES TIMEOUT 120)
 foreach(name service-tags-file routing-loop)
   add_test(NAME regress.${name}
     COMMAND ${RUNCASE} golden ${CMAKE_CURRENT_SOURCE_DIR}/golden/${name}.txt 0
-            -- $<TARGET_FILE:ftsim> run --no-color tests/scenarios/${name}.yaml
+            -- ${FTSIM} run --no-color tests/scenarios/${name}.yaml
     WORKING_DIRECTORY ${TOP})
 endforeach()
 
 # Bad arguments to the Network Watcher commands exit 2.
 add_test(NAME cli.verify-local-not-vm
-  COMMAND ${RUNCASE} exit 2 -- $<TARGET_FILE:ftsim> verify scenarios/10-hidden-platform-rule.yaml
+  COMMAND ${RUNCASE} exit 2 -- ${FTSIM} verify scenarios/10-hidden-platform-rule.yaml
           --vm winvm --direction Outbound --protocol TCP --local 10.9.9.9:1 --remote 23.102.135.246:1688
   WORKING_DIRECTORY ${TOP})
 add_test(NAME cli.nexthop-bad-dest
-  COMMAND ${RUNCASE} exit 2 -- $<TARGET_FILE:ftsim> nexthop scenarios/03-udr-kms-fix.yaml
+  COMMAND ${RUNCASE} exit 2 -- ${FTSIM} nexthop scenarios/03-udr-kms-fix.yaml
           --vm vm1 --dest 23.102.135.999
   WORKING_DIRECTORY ${TOP})
 add_test(NAME cli.rules-unknown-vm
