@@ -112,7 +112,7 @@ struct scn_map {
  * includes/azure-virtual-network-limits.md) and, for circuits' prefixes,
  * the ExpressRoute limits [er-limits]: above 4,000 (10,000 on Premium)
  * the BGP session drops, which sim/route.c models, so no warning here.
- * The caps keep memory bounded: a flow's result takes about 80 KB, and
+ * The caps keep memory bounded: a flow's result takes close to 100 KB, and
  * every subnet's effective route table holds the BGP and user routes
  * (sim_new caps the total).
  */
