@@ -88,6 +88,61 @@ push_vnet_spaces(struct ivlist *l, const struct topo *t, size_t vnet)
 	return 0;
 }
 
+/* A prefix and where it was in its list. */
+struct pfx_at {
+	struct pfx p;
+	size_t at;
+};
+
+static int
+pfx_at_cmp(const void *a, const void *b)
+{
+	const struct pfx_at *x = a, *y = b;
+	int c = pfx_cmp(&x->p, &y->p);
+
+	if (c != 0)
+		return c;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/*
+ * Drop repeated prefixes from p[0..n), keeping the first of each, in
+ * order; returns the new count, or (size_t)-1 when out of memory. By
+ * sorting: a subnet may hold a million BGP routes, and comparing each
+ * with every other would take hours.
+ */
+static size_t
+pfx_dedup(struct pfx *p, size_t n)
+{
+	struct pfx_at *s;
+	bool *dup;
+	size_t i, out = 0;
+
+	if (n == 0)
+		return 0;
+	s = calloc(n, sizeof(*s));
+	dup = calloc(n, sizeof(*dup));
+	if (s == NULL || dup == NULL) {
+		free(s);
+		free(dup);
+		return (size_t)-1;
+	}
+	for (i = 0; i < n; i++) {
+		s[i].p = p[i];
+		s[i].at = i;
+	}
+	qsort(s, n, sizeof(*s), pfx_at_cmp);
+	for (i = 1; i < n; i++)
+		if (pfx_equal(s[i].p, s[i - 1].p))
+			dup[s[i].at] = true;
+	for (i = 0; i < n; i++)
+		if (!dup[i])
+			p[out++] = p[i];
+	free(s);
+	free(dup);
+	return out;
+}
+
 /* MODEL §5 tags: VirtualNetwork = VNet space + peered + on-premises
  * prefixes learned by the gateway + UDR prefixes (+ the host's
  * 168.63.129.16 [S24]); a default route among them widens it to
@@ -113,22 +168,19 @@ build_vnet_tag(struct nsgctx *c, const struct topo *t, const struct rtable *rt)
 	}
 	/* The prefixes in the order they were added, for the listing of
 	 * effective rules; then the merged intervals for lookups. */
-	if ((c->vnet_pfx = calloc(l.n, sizeof(*c->vnet_pfx))) == NULL)
+	if ((c->vnet_pfx = calloc(l.n + 1, sizeof(*c->vnet_pfx))) == NULL)
 		goto oom;
 	for (i = 0; i < l.n; i++) {
 		struct pfx p = pfx_make(l.iv[i].lo, 32);
-		size_t k;
 
 		/* iv_push stored hi = addr | ~mask: recover the length. */
 		while (p.len > 0 && (l.iv[i].hi - l.iv[i].lo) >>
 		       (32 - p.len) != 0)
 			p = pfx_make(l.iv[i].lo, p.len - 1);
-		for (k = 0; k < c->nvnet_pfx; k++)
-			if (pfx_equal(c->vnet_pfx[k], p))
-				break;
-		if (k == c->nvnet_pfx)
-			c->vnet_pfx[c->nvnet_pfx++] = p;
+		c->vnet_pfx[i] = p;
 	}
+	if ((c->nvnet_pfx = pfx_dedup(c->vnet_pfx, l.n)) == (size_t)-1)
+		goto oom;
 	c->nvnet_tag = iv_normalize(l.iv, l.n);
 	c->vnet_tag = l.iv;
 	return 0;

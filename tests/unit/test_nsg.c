@@ -1054,6 +1054,38 @@ START_TEST(tag_prefixes_expand)
 }
 END_TEST
 
+/* MODEL §5 tags: VirtualNetwork lists each prefix once, where it first
+ * appears, when user routes repeat the VNet's, its peer's and the DNS
+ * host's prefixes. */
+START_TEST(tag_prefixes_repeats)
+{
+	const struct nsgctx *c;
+	struct pfx *p;
+	size_t n;
+
+	load("scenario: t\n"
+	     "vnets:\n"
+	     "  - name: v\n"
+	     "    address_space: [10.1.0.0/16]\n"
+	     "    peerings: [w]\n"
+	     "    subnets: [{name: s1, prefix: 10.1.1.0/24, route_table: rt}]\n"
+	     "  - name: w\n"
+	     "    address_space: [10.2.0.0/16]\n"
+	     "route_tables:\n"
+	     "  - name: rt\n"
+	     "    routes:\n"
+	     "      - {name: a, prefix: 10.2.0.0/16, next_hop_type: None}\n"
+	     "      - {name: b, prefix: 192.168.5.0/24, next_hop_type: None}\n"
+	     "      - {name: c, prefix: 168.63.129.16/32, next_hop_type: None}\n"
+	     "      - {name: d, prefix: 10.1.0.0/16, next_hop_type: None}\n");
+	c = ctx("v", "s1");
+	ck_assert_int_eq(nsg_tag_prefixes(c, "VirtualNetwork", &p, &n), 0);
+	ck_assert_str_eq(joined(p, n), "10.1.0.0/16 10.2.0.0/16 "
+			 "168.63.129.16/32 192.168.5.0/24");
+	free(p);
+}
+END_TEST
+
 /* MODEL §5: the state of each hidden rule as `ftsim rules` lists it. */
 START_TEST(platform_info_states)
 {
@@ -1135,6 +1167,7 @@ main(void)
 	tcase_add_test(tags, check_tags_accepts_known_tags);
 	tcase_add_test(tags, intervals_to_prefixes);
 	tcase_add_test(tags, tag_prefixes_expand);
+	tcase_add_test(tags, tag_prefixes_repeats);
 	suite_add_tcase(s, tags);
 
 	tcase_add_checked_fixture(order, setup, teardown);
