@@ -113,16 +113,58 @@ tag_contains(const struct tag *tg, uint32_t ip)
 	return tg != NULL && iv_contains(tg->iv, tg->niv, ip);
 }
 
-const struct tag *
-tagset_find(const struct tagset *ts, const char *name)
+/* By name, then by place. */
+static int
+tagref_cmp(const void *a, const void *b)
+{
+	const struct tagref *x = a, *y = b;
+	int c = strcasecmp(x->name, y->name);
+
+	if (c != 0)
+		return c;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+int
+tagset_index(struct tagset *ts)
 {
 	size_t i;
 
+	free(ts->byname);
+	if ((ts->byname = calloc(ts->ntags + 1, sizeof(*ts->byname))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < ts->ntags; i++) {
+		ts->byname[i].name = ts->tags[i].name;
+		ts->byname[i].idx = i;
+	}
+	qsort(ts->byname, ts->ntags, sizeof(*ts->byname), tagref_cmp);
+	return 0;
+}
+
+const struct tag *
+tagset_find(const struct tagset *ts, const char *name)
+{
+	size_t i, lo = 0, hi, mid;
+
 	if (ts == NULL || name == NULL)
 		return NULL;
-	for (i = 0; i < ts->ntags; i++)
-		if (strcasecmp(ts->tags[i].name, name) == 0)
-			return &ts->tags[i];
+	if (ts->byname == NULL) {
+		for (i = 0; i < ts->ntags; i++)
+			if (strcasecmp(ts->tags[i].name, name) == 0)
+				return &ts->tags[i];
+		return NULL;
+	}
+	/* The first entry not below name: the tag's first place. */
+	hi = ts->ntags;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcasecmp(ts->byname[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < ts->ntags && strcasecmp(ts->byname[lo].name, name) == 0)
+		return &ts->tags[ts->byname[lo].idx];
 	return NULL;
 }
 
@@ -139,6 +181,7 @@ tagset_free(struct tagset *ts)
 		free(ts->tags[i].iv);
 	}
 	free(ts->tags);
+	free(ts->byname);
 	free(ts->origin);
 	free(ts->cloud);
 	free(ts);
@@ -226,6 +269,8 @@ tagset_builtin(enum cloud c)
 				     src[i].n) != 0)
 			goto fail;
 	}
+	if (tagset_index(ts) != 0)
+		goto fail;
 	return ts;
 fail:
 	tagset_free(ts);
@@ -345,6 +390,8 @@ tagset_parse(const char *name, const char *buf, size_t len,
 			goto fail;
 		}
 	}
+	if (tagset_index(ts) != 0)
+		goto oom;
 	json_decref(root);
 	*out = ts;
 	return 0;

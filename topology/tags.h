@@ -35,12 +35,20 @@ struct tag {
 	size_t niv;
 };
 
+/* A tag's name and its place in the set, for the index by name. */
+struct tagref {
+	const char *name;		/* the tag's own */
+	size_t idx;
+};
+
 struct tagset {
 	char *origin;			/* "built-in" or the file path */
 	long change_number;		/* -1 when unknown */
 	char *cloud;			/* the file's "cloud" value */
 	struct tag *tags;
 	size_t ntags;
+	struct tagref *byname;		/* sorted by name, then place, for
+					 * bisection; NULL: search in order */
 };
 
 /* The built-in AzureCloud list of a cloud. Returns NULL only when out of
@@ -58,8 +66,14 @@ int tagset_parse(const char *name, const char *buf, size_t len,
 
 void tagset_free(struct tagset *ts);
 
-/* Case-insensitive lookup; NULL when the set has no such tag. */
+/* Case-insensitive lookup; NULL when the set has no such tag. With a
+ * name twice, the first. */
 const struct tag *tagset_find(const struct tagset *ts, const char *name);
+
+/* Sort the names for tagset_find (the loaders do it; a set made by hand
+ * may too). A real file has 3,000 tags and a rule may name thousands:
+ * a search in order would take minutes per flow. Returns 0 or -ENOMEM. */
+int tagset_index(struct tagset *ts);
 
 bool tag_contains(const struct tag *tg, uint32_t ip);
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <strings.h>
 
 #include "topology/tags.h"
 
@@ -28,8 +29,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (i = 0; i < ts->ntags; i++) {
 		const struct tag *tg = &ts->tags[i];
+		const struct tag *found = tagset_find(ts, tg->name);
 
-		if (tagset_find(ts, tg->name) == NULL)
+		/* The lookup finds the first tag of that name, in any case. */
+		if (found == NULL || found > tg ||
+		    strcasecmp(found->name, tg->name) != 0)
 			abort();
 		/* Every published prefix is inside its tag. */
 		for (k = 0; k < tg->npfx; k++)
