@@ -38,7 +38,7 @@ for name in "${names[@]}"; do
 	mkdir -p "$corpus" "$crashers"
 	mapfile -t seeds < "build-fuzz/tests/fuzz/$name.seeds"
 	log=build-fuzz/fuzz-$name.log
-	before=$(find "$crashers" -type f | wc -l)
+	before=$(find "$crashers" -type f ! -name ".*" | wc -l)
 	echo "== $name: ${secs}s"
 	dict=()
 	[ -f "tests/fuzz/$name.dict" ] && dict=(-dict="tests/fuzz/$name.dict")
@@ -47,7 +47,7 @@ for name in "${names[@]}"; do
 	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$crashers/" "${dict[@]}" \
 		"$corpus" "${seeds[@]}" >"$log" 2>&1 || rc=$?
-	after=$(find "$crashers" -type f | wc -l)
+	after=$(find "$crashers" -type f ! -name ".*" | wc -l)
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
 	cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last")
