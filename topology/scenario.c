@@ -1064,19 +1064,47 @@ scn_ix_suggest(const struct scn_index *ix, uint64_t key, const char *typed)
 	return hint;
 }
 
+/* The names in scope key of a sorted index, for a message: the first
+ * three and how many more ("'a', 'b', 'c' and 4 more"). Returns how
+ * many there are. */
+static size_t
+scn_ix_known(const struct scn_index *ix, uint64_t key, char *buf,
+    size_t size)
+{
+	size_t i, n = 0, len;
+
+	buf[0] = '\0';
+	for (i = 0; i < ix->n; i++) {
+		if (ix->e[i].key != key ||
+		    (i > 0 && scn_ent_same(&ix->e[i - 1], &ix->e[i])))
+			continue;
+		if (++n <= 3) {
+			len = strlen(buf);
+			(void)snprintf(buf + len, size - len, "%s'%.40s'",
+			    n > 1 ? ", " : "", ix->e[i].name);
+		}
+	}
+	if (n > 3) {
+		len = strlen(buf);
+		(void)snprintf(buf + len, size - len, " and %zu more", n - 3);
+	}
+	return n;
+}
+
 /*
  * Resolve the reference in scalar n to an element of ix in scope key.
  * what names the kind of element ("route table"); vnet, when not NULL,
  * is the VNet the name was looked for in. Returns the index, or
- * TOPO_NONE after an error.
+ * TOPO_NONE after an error, which suggests a close name, or else lists
+ * the names there are, or says there are none.
  */
 static size_t
 scn_ref(struct scn *s, yaml_node_t *n, const struct scn_index *ix,
     uint64_t key, const char *what, const char *vnet)
 {
 	const char *v = scn_text(n), *hint;
-	char in[128] = "";
-	size_t idx;
+	char in[128] = "", known[192];
+	size_t idx, count;
 
 	if ((idx = scn_ix_find(ix, key, v)) != TOPO_NONE)
 		return idx;
@@ -1085,8 +1113,18 @@ scn_ref(struct scn *s, yaml_node_t *n, const struct scn_index *ix,
 	if ((hint = scn_ix_suggest(ix, key, v)) != NULL)
 		scn_err(s, n, "unknown %s '%s'%s; did you mean '%s'?", what, v,
 		    in, hint);
+	else if ((count = scn_ix_known(ix, key, known, sizeof(known))) == 1)
+		scn_err(s, n, "unknown %s '%s'%s; the only %s is %s", what, v,
+		    in, what, known);
+	else if (count > 1)
+		scn_err(s, n, "unknown %s '%s'%s; the %ss are %s", what, v, in,
+		    what, known);
+	else if (vnet != NULL)
+		scn_err(s, n, "unknown %s '%s'%s: it has no %ss", what, v, in,
+		    what);
 	else
-		scn_err(s, n, "unknown %s '%s'%s", what, v, in);
+		scn_err(s, n, "unknown %s '%s': the scenario defines no %ss",
+		    what, v, what);
 	return TOPO_NONE;
 }
 

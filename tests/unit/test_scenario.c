@@ -274,14 +274,23 @@ static const struct bad bad[] = {
 	  "'KmsDirectRoute'?" },
 	{ HEAD "vnets:\n  - name: v\n    address_space: [10.0.0.0/16]\n"
 	  "    subnets: [{name: s, prefix: 10.0.0.0/24, nsg: zzz}]\n", 0,
-	  "5:51: error: unknown nsg 'zzz'\n" },
+	  "5:51: error: unknown nsg 'zzz': the scenario defines no nsgs\n" },
 	{ NET "  - {name: vm2, vnet: spoke, subnet: s1, ip: 10.0.1.5}\n", 0,
-	  "10:23: error: unknown vnet 'spoke'\n" },
+	  "10:23: error: unknown vnet 'spoke'; the only vnet is 'hub'\n" },
 	{ NET "  - {name: vm2, vnet: hub, subnet: s2, ip: 10.0.1.5}\n", 0,
 	  "10:36: error: unknown subnet 's2' in vnet 'hub'; did you mean "
 	  "'s1'?" },
 	{ NET "  - {name: vm2, vnet: hub, subnet: s1, ip: 10.0.1.5, nsg: x}\n",
-	  0, "10:59: error: unknown nsg 'x'\n" },
+	  0, "10:59: error: unknown nsg 'x': the scenario defines no nsgs\n" },
+	/* No close name: the first three in name order, and how many more. */
+	{ HEAD "vnets:\n"
+	  "  - {name: echo, address_space: [10.5.0.0/16], peerings: [zulu]}\n"
+	  "  - {name: delta, address_space: [10.4.0.0/16]}\n"
+	  "  - {name: charlie, address_space: [10.3.0.0/16]}\n"
+	  "  - {name: bravo, address_space: [10.2.0.0/16]}\n"
+	  "  - {name: alpha, address_space: [10.1.0.0/16]}\n", 0,
+	  "3:59: error: unknown vnet 'zulu'; the vnets are 'alpha', 'bravo', "
+	  "'charlie' and 2 more\n" },
 	{ HEAD "vnets:\n  - {name: hub, address_space: [10.0.0.0/16], "
 	  "peerings: [spok]}\n  - {name: spoke, address_space: [10.1.0.0/16]}\n",
 	  0, "3:58: error: unknown vnet 'spok'; did you mean 'spoke'?" },
