@@ -120,12 +120,12 @@ sim_new(const struct topo *t, struct diag *d, struct sim **out)
 				goto fail;
 			s->nslots = k + 1;
 			if ((routes += s->rt[k].n) > SIM_MAX_ROUTES) {
-				diag_error(d, (struct srcpos){ t->file, 0, 0 },
-				    "the effective route tables of its %zu "
-				    "subnets hold more than %d routes, the most "
-				    "ftsim builds (each subnet holds every BGP "
-				    "route its gateway learns)", n,
-				    SIM_MAX_ROUTES);
+				diag_error(d, t->vnets[v].subnets[i].pos,
+				    "with subnet '%s' the effective route tables "
+				    "hold %zu routes, more than the %d ftsim "
+				    "builds (each subnet holds every BGP route its "
+				    "gateway learns)", t->vnets[v].subnets[i].name,
+				    routes, SIM_MAX_ROUTES);
 				rc = -E2BIG;
 				goto fail;
 			}
