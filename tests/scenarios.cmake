@@ -165,35 +165,35 @@ set(GW ${CMAKE_CURRENT_SOURCE_DIR}/golden/whatif)
 foreach(c arm-kms-udr udr-default-appliance)
   add_test(NAME whatif.${c}
     COMMAND ${RUNCASE} golden ${GW}/${c}.txt 1
-            -- $<TARGET_FILE:ftsim> whatif scenarios/02-forced-tunnel-breaks-kms.yaml scenarios/changes/${c}.yaml
+            -- ${FTSIM} whatif scenarios/02-forced-tunnel-breaks-kms.yaml scenarios/changes/${c}.yaml
     WORKING_DIRECTORY ${TOP})
 endforeach()
 add_test(NAME whatif.arm-kms-udr.services.json
   COMMAND ${RUNCASE} golden ${GW}/arm-kms-udr.services.json 1
-          -- $<TARGET_FILE:ftsim> whatif --json --services scenarios/02-forced-tunnel-breaks-kms.yaml scenarios/changes/arm-kms-udr.yaml
+          -- ${FTSIM} whatif --json --services scenarios/02-forced-tunnel-breaks-kms.yaml scenarios/changes/arm-kms-udr.yaml
   WORKING_DIRECTORY ${TOP})
 add_test(NAME whatif.udr-default-appliance.all.json
   COMMAND ${RUNCASE} golden ${GW}/udr-default-appliance.json 1
-          -- $<TARGET_FILE:ftsim> whatif --json scenarios/02-forced-tunnel-breaks-kms.yaml scenarios/changes/udr-default-appliance.yaml
+          -- ${FTSIM} whatif --json scenarios/02-forced-tunnel-breaks-kms.yaml scenarios/changes/udr-default-appliance.yaml
   WORKING_DIRECTORY ${TOP})
 add_test(NAME whatif.classic-kms-route
   COMMAND ${RUNCASE} stderr ${GW}/classic-kms-route.err 2
-          -- $<TARGET_FILE:ftsim> whatif scenarios/02-forced-tunnel-breaks-kms.yaml scenarios/changes/classic-kms-route.yaml
+          -- ${FTSIM} whatif scenarios/02-forced-tunnel-breaks-kms.yaml scenarios/changes/classic-kms-route.yaml
   WORKING_DIRECTORY ${TOP})
 add_test(NAME diff.forced-tunnel-vs-udr-fix
   COMMAND ${RUNCASE} golden ${GW}/diff-02-03.txt 1
-          -- $<TARGET_FILE:ftsim> diff --services scenarios/02-forced-tunnel-breaks-kms.yaml scenarios/03-udr-kms-fix.yaml
+          -- ${FTSIM} diff --services scenarios/02-forced-tunnel-breaks-kms.yaml scenarios/03-udr-kms-fix.yaml
   WORKING_DIRECTORY ${TOP})
 add_test(NAME diff.same-file-exit-0
   COMMAND ${RUNCASE} golden ${GW}/diff-same.txt 0
-          -- $<TARGET_FILE:ftsim> diff --services scenarios/16-nva-firewall-snat.yaml scenarios/16-nva-firewall-snat.yaml
+          -- ${FTSIM} diff --services scenarios/16-nva-firewall-snat.yaml scenarios/16-nva-firewall-snat.yaml
   WORKING_DIRECTORY ${TOP})
 file(GLOB FTSIM_BAD_CHANGES RELATIVE ${TOP} ${CMAKE_CURRENT_SOURCE_DIR}/changes/bad/*.yaml)
 foreach(b ${FTSIM_BAD_CHANGES})
   get_filename_component(name ${b} NAME_WE)
   add_test(NAME whatif.bad.${name}
     COMMAND ${RUNCASE} stderr ${CMAKE_CURRENT_SOURCE_DIR}/changes/bad/${name}.err 2
-            -- $<TARGET_FILE:ftsim> whatif scenarios/02-forced-tunnel-breaks-kms.yaml ${b}
+            -- ${FTSIM} whatif scenarios/02-forced-tunnel-breaks-kms.yaml ${b}
     WORKING_DIRECTORY ${TOP})
   set_tests_properties(whatif.bad.${name} PROPERTIES LABELS bad)
 endforeach()
@@ -202,16 +202,16 @@ endforeach()
 set(AZ tests/data/azure-export)
 add_test(NAME import.az-cli
   COMMAND ${RUNCASE} golden ${GW}/import-az-cli.yaml 0
-          -- $<TARGET_FILE:ftsim> import ${AZ}/vnet-show.json ${AZ}/route-table-list.json
+          -- ${FTSIM} import ${AZ}/vnet-show.json ${AZ}/route-table-list.json
              ${AZ}/nsg-show.json ${AZ}/nic-show.json ${AZ}/effective-routes.json
   WORKING_DIRECTORY ${TOP})
 add_test(NAME import.arm-template
   COMMAND ${RUNCASE} golden ${GW}/import-arm.yaml 0
-          -- $<TARGET_FILE:ftsim> import ${AZ}/arm-export.json ${AZ}/effective-routes.json
+          -- ${FTSIM} import ${AZ}/arm-export.json ${AZ}/effective-routes.json
   WORKING_DIRECTORY ${TOP})
 add_test(NAME whatif.arm-export-json
   COMMAND ${RUNCASE} golden ${GW}/arm-export-remove-kms.txt 1
-          -- $<TARGET_FILE:ftsim> whatif ${AZ}/arm-export.json tests/changes/remove-kms-route.yaml
+          -- ${FTSIM} whatif ${AZ}/arm-export.json tests/changes/remove-kms-route.yaml
   WORKING_DIRECTORY ${TOP})
 set_tests_properties(whatif.arm-kms-udr whatif.udr-default-appliance
   whatif.arm-kms-udr.services.json whatif.udr-default-appliance.all.json
@@ -220,5 +220,5 @@ set_tests_properties(whatif.arm-kms-udr whatif.udr-default-appliance
 
 # NSG flow logs: Azure's blob layout and record structure, read by jq.
 add_test(NAME flowlog.structure
-  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/flowlog-check.sh $<TARGET_FILE:ftsim>
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/flowlog-check.sh ${FTSIM}
   WORKING_DIRECTORY ${TOP})
