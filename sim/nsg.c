@@ -664,7 +664,8 @@ nsg_platform_info(const struct nsgctx *c, const struct nsg *nic,
 {
 	memset(out, 0, sizeof(*out));
 	out->p = p;
-	out->tag = platform_tag(p);
+	if ((out->tag = platform_tag(p)) == NULL)
+		return;		/* PLAT_NONE: no platform rule */
 	/* What each platform rule lets through: nsg_platform_of. */
 	switch (p) {
 	case PLAT_DNS:

@@ -33,15 +33,6 @@ oom(void)
 	abort();
 }
 
-/*
- * gcc 12's analyzer loses track of pointers stored into memory it saw
- * realloc'ed, and calls the message's strings leaked; diag_free frees
- * them, as LSan and valgrind confirm.
- */
-#pragma GCC diagnostic push
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 10
-#pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
-#endif
 void
 diag_vadd(struct diag *d, enum diag_level lvl, struct srcpos pos,
 	  const char *fmt, va_list ap)
@@ -77,7 +68,6 @@ diag_vadd(struct diag *d, enum diag_level lvl, struct srcpos pos,
 	else
 		d->warnings++;
 }
-#pragma GCC diagnostic pop
 
 void
 diag_error(struct diag *d, struct srcpos pos, const char *fmt, ...)
