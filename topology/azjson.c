@@ -1716,7 +1716,7 @@ int
 azjson_load(const char *const *files, size_t n, struct topo *out,
     struct azjson_notes *notes, struct diag *d)
 {
-	struct srcpos unknown = { n > 0 ? files[0] : NULL, 0, 0 };
+	struct srcpos unknown = { NULL, 0, 0 };
 	struct az z;
 	size_t i, len;
 	char *copy;
@@ -1724,6 +1724,7 @@ azjson_load(const char *const *files, size_t n, struct topo *out,
 
 	if (files == NULL || n == 0 || out == NULL || d == NULL)
 		return -1;
+	unknown.file = files[0];
 	topo_init(out);
 	memset(&z, 0, sizeof(z));
 	z.d = d;
