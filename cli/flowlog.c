@@ -84,13 +84,12 @@ upper(char *dst, const char *src, size_t len)
 
 /* The NIC's MAC as Azure writes it: 12 hex digits, no separators. */
 static void
-nic_mac(const struct sim *s, const char *vm, char out[13])
+nic_mac(const char *vm, char out[13])
 {
 	char point[SIM_NODE_LEN + 8];
 	uint8_t m[6];
 
 	snprintf(point, sizeof(point), "nic-%s", vm);
-	(void)s;
 	xchg_mac(point, m);
 	snprintf(out, 13, "%02X%02X%02X%02X%02X%02X", m[0], m[1], m[2], m[3],
 		 m[4], m[5]);
@@ -186,7 +185,7 @@ fl_add(struct flfile *f, uint64_t sec, const char *rule, const char *tuple)
 
 /* Log one NSG verdict at a NIC. */
 static int
-fl_verdict(struct flset *fs, const struct sim *s, const char *vm,
+fl_verdict(struct flset *fs, const char *vm,
 	   const struct nsg_verdict *v, const struct nsg_query *q,
 	   const struct nicount *cnt, uint64_t start_us, uint64_t end_us)
 {
@@ -201,7 +200,7 @@ fl_verdict(struct flset *fs, const struct sim *s, const char *vm,
 	 * NSG decided. */
 	if (v->is_platform || v->by == NULL || v->rule == NULL)
 		return 0;
-	nic_mac(s, vm, mac);
+	nic_mac(vm, mac);
 	snprintf(rule, sizeof(rule), "%s_%s",
 		 v->is_default ? "DefaultRule" : "UserRule", v->rule);
 	snprintf(head, sizeof(head), "%s,%s,%u,%u,%c,%c,%c",
@@ -271,7 +270,7 @@ fl_collect(struct job *j, struct flset *fs)
 		q = (struct nsg_query){ DIR_OUTBOUND, r->flow->proto, v->ip,
 					r->dst, r->sport, r->flow->port };
 		sim_nsg_eval(j->sim, r->flow->vm, &q, true, &nv);
-		if ((rc = fl_verdict(fs, j->sim, v->name, &nv, &q, &c.nic[0],
+		if ((rc = fl_verdict(fs, v->name, &nv, &q, &c.nic[0],
 		    t0, end)) != 0)
 			return rc;
 		if (dvm != TOPO_NONE) {
@@ -284,7 +283,7 @@ fl_collect(struct job *j, struct flset *fs)
 						seen, r->dst, r->sport,
 						r->flow->port };
 			sim_nsg_eval(j->sim, dvm, &q, true, &nv);
-			if ((rc = fl_verdict(fs, j->sim, t->vms[dvm].name, &nv,
+			if ((rc = fl_verdict(fs, t->vms[dvm].name, &nv,
 			    &q, &in, t0, end)) != 0)
 				return rc;
 		}

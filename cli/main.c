@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/job.h"
@@ -106,16 +105,12 @@ static int
 write_captures(struct job *jobs, size_t n, const char *dir,
 	       const struct capsel *sel)
 {
-	size_t i, k, files, total = 0;
+	size_t i, k, files;
 	uint64_t pkts;
 	char path[4096];
 
 	pcapout_signals();
-	if (n > 1 && mkdir(dir, 0777) == -1 && errno != EEXIST) {
-		fprintf(stderr, "ftsim: cannot create %s: %s\n", dir,
-			strerror(errno));
-		return -1;
-	}
+	/* capw_open creates DIR/SCENARIO with its parents. */
 	for (i = 0; i < n; i++) {
 		struct job *j = &jobs[i];
 		const char *d = dir;
@@ -129,7 +124,6 @@ write_captures(struct job *jobs, size_t n, const char *dir,
 		    &files, &pkts) != 0)
 			return -1;
 		j->run.captures = true;
-		total += files;
 	}
 	/* A name that selected nothing is most likely a typo. */
 	for (k = 0; k < sel->n; k++) {
@@ -145,7 +139,6 @@ write_captures(struct job *jobs, size_t n, const char *dir,
 				"capture point has that name or kind\n",
 				sel->names[k]);
 	}
-	(void)total;
 	return 0;
 }
 

@@ -28,12 +28,6 @@ enum rloc {
 	RL_SUBNET,		/* leaving a NIC: route by its subnet */
 };
 
-static const char *
-ipstr(uint32_t ip, char buf[IP_STRLEN])
-{
-	return ip_format(ip, buf);
-}
-
 /* The translation whose outside is the reply's destination. */
 static const struct natrec *
 nat_find(const struct flow_result *r, uint32_t ip, uint16_t port)
@@ -54,8 +48,8 @@ nat_undo(struct walk *w, const struct natrec *n, const char *node)
 	struct hop *h;
 
 	pkt_set_dst(w->p, n->inside, n->inside_port);
-	h = walk_hop(w, node, "un-NAT %s -> %s", ipstr(n->outside, a),
-		     ipstr(n->inside, b));
+	h = walk_hop(w, node, "un-NAT %s -> %s", ip_format(n->outside, a),
+		     ip_format(n->inside, b));
 	hop_why(h, "%s translated the request; its state maps %s:%u back "
 		"[nat]", n->who, a, n->outside_port);
 }
@@ -119,8 +113,8 @@ home(struct walk *w, enum link_kind link)
 	if (pkt_src(w->p) != r->dst || pkt_sport(w->p) != w->f->port ||
 	    pkt_dport(w->p) != r->sport) {
 		h = walk_hop(w, v->name, "reply from %s:%u, but %s sent to "
-			     "%s:%u", ipstr(pkt_src(w->p), a), pkt_sport(w->p),
-			     v->name, ipstr(r->dst, b), w->f->port);
+			     "%s:%u", ip_format(pkt_src(w->p), a), pkt_sport(w->p),
+			     v->name, ip_format(r->dst, b), w->f->port);
 		hop_why(h, "the answer came back another way than the request "
 			"went and carries another source: the VM's stack "
 			"drops it (asymmetric routing)");
@@ -142,7 +136,7 @@ home(struct walk *w, enum link_kind link)
 	w->r->reply_delivered = true;
 	w->done = true;
 	h = walk_hop(w, v->name, "reply delivered to %s from %s:%u", v->name,
-		     ipstr(pkt_src(w->p), a), pkt_sport(w->p));
+		     ip_format(pkt_src(w->p), a), pkt_sport(w->p));
 	hop_why(h, "return traffic of a connection the NSGs allowed: NSGs are "
 		"stateful [nsg]");
 }
@@ -182,7 +176,7 @@ fabric(struct walk *w, size_t *vm)
 	if (o == TOPO_NONE) {
 		h = walk_drop(w, t->vnets[w->vnet].name, "no-host");
 		hop_why(h, "no NIC in VNet %s or a peered one has address %s "
-			"[udr]", t->vnets[w->vnet].name, ipstr(dst, a));
+			"[udr]", t->vnets[w->vnet].name, ip_format(dst, a));
 		return -1;
 	}
 	v = &t->vms[o];
@@ -193,7 +187,7 @@ fabric(struct walk *w, size_t *vm)
 	if ((n = nat_find(w->r, dst, pkt_dport(w->p))) == NULL) {
 		h = walk_drop(w, v->name, "no-nat-state");
 		hop_why(h, "%s holds no translation for %s:%u: it did not "
-			"send the request", v->name, ipstr(dst, a),
+			"send the request", v->name, ip_format(dst, a),
 			pkt_dport(w->p));
 		return -1;
 	}
@@ -229,14 +223,14 @@ subnet_route(struct walk *w, size_t *vmp)
 	if (rtable_lookup(rt, dst, 0, &hit) != 0) {
 		h = walk_drop(w, sname, "no-route");
 		hop_why(h, "no Active route of subnet %s covers %s [udr]",
-			sname, ipstr(dst, a));
+			sname, ip_format(dst, a));
 		return -1;
 	}
 	eroute_describe(t, hit.r, src, sizeof(src));
 	walk_route_notes(t, rt, hit.r, notes, sizeof(notes));
 	h = walk_hop(w, sname, "route %s -> %s%s%s", pfx_format(hit.r->pfx, pf),
 		     nh_type_name(hit.r->nh), hit.nh_ip ? " " : "",
-		     hit.nh_ip ? ipstr(hit.nh_ip, a) : "");
+		     hit.nh_ip ? ip_format(hit.nh_ip, a) : "");
 	hop_why(h, "the reply to %s follows %s's routes: source %s, %s%s",
 		ip_format(dst, a), sname, rt_source_name(hit.r->source), src,
 		notes);
@@ -251,7 +245,7 @@ subnet_route(struct walk *w, size_t *vmp)
 		if (nva == TOPO_NONE || !t->vms[nva].ip_forwarding) {
 			h = walk_drop(w, sname, "appliance-unreachable");
 			hop_why(h, "no NIC forwards for %s [udr]",
-				ipstr(hit.r->nh_ips[0], a));
+				ip_format(hit.r->nh_ips[0], a));
 			return -1;
 		}
 		walk_path(w, t->vms[nva].name);
@@ -286,13 +280,10 @@ subnet_route(struct walk *w, size_t *vmp)
 		return RL_SUBNET;
 	case NH_INTERNET:
 	case NH_SERVICE_ENDPOINT:
-		if (pfx_contains_ip((struct pfx){ IP4(10, 0, 0, 0), 8 }, dst) ||
-		    pfx_contains_ip((struct pfx){ IP4(172, 16, 0, 0), 12 }, dst) ||
-		    pfx_contains_ip((struct pfx){ IP4(192, 168, 0, 0), 16 }, dst) ||
-		    pfx_contains_ip((struct pfx){ IP4(100, 64, 0, 0), 10 }, dst)) {
+		if (ip_private(dst)) {
 			h = walk_drop(w, sname, "reply-no-route");
 			hop_why(h, "%s is a private address: the Internet does "
-				"not carry it back [udr]", ipstr(dst, a));
+				"not carry it back [udr]", ip_format(dst, a));
 			return -1;
 		}
 		return RL_PUBLIC;
@@ -355,7 +346,7 @@ public_hop(struct walk *w)
 	if (n == NULL) {
 		h = walk_drop(w, "internet", "reply-no-route");
 		hop_why(h, "nothing on the way holds %s:%u: no NAT translated "
-			"the request to it", ipstr(dst, a), pkt_dport(w->p));
+			"the request to it", ip_format(dst, a), pkt_dport(w->p));
 		return -1;
 	}
 	k = sim_point_kind(w->s, n->point);
@@ -398,7 +389,7 @@ public_hop(struct walk *w)
 		h = walk_hop(w, t->circuits[ci].name, "public peering "
 			     "(MSEE -> customer edge)");
 		hop_why(h, "%s is in the NAT pool the customer advertises over "
-			"public peering [er-nat]", ipstr(dst, a));
+			"public peering [er-nat]", ip_format(dst, a));
 		walk_path(w, t->onprem.name);
 		walk_xing(w, CAP_ONPREM_INSIDE, t->onprem.name, LINK_CIRCUIT);
 		nat_undo(w, n, t->onprem.name);
@@ -427,7 +418,7 @@ onprem_hop(struct walk *w)
 	if (vm == TOPO_NONE) {
 		h = walk_drop(w, t->onprem.name, "reply-no-route");
 		hop_why(h, "%s is in no VNet on-premises can reach",
-			ipstr(dst, a));
+			ip_format(dst, a));
 		return -1;
 	}
 	vn = t->vms[vm].vnet;
@@ -436,7 +427,7 @@ onprem_hop(struct walk *w)
 		const struct circuit *c = &t->circuits[ci];
 		gw = c->gateway;
 		h = walk_hop(w, t->onprem.name, "customer edge: %s is in VNet "
-			     "%s, over private peering", ipstr(dst, a),
+			     "%s, over private peering", ip_format(dst, a),
 			     t->vnets[vn].name);
 		hop_why(h, "gateway %s advertises the VNet's address space to "
 			"on-premises over BGP [udr]", gw);
@@ -446,7 +437,7 @@ onprem_hop(struct walk *w)
 		walk_xing(w, CAP_GATEWAY, gw, LINK_CIRCUIT);
 	} else if ((gw = t->vnets[vn].gateway) != NULL) {
 		h = walk_hop(w, t->onprem.name, "on-premises: %s is in VNet "
-			     "%s, over the VPN", ipstr(dst, a),
+			     "%s, over the VPN", ip_format(dst, a),
 			     t->vnets[vn].name);
 		hop_why(h, "VPN gateway %s [udr]", gw);
 		walk_path(w, gw);
@@ -454,7 +445,7 @@ onprem_hop(struct walk *w)
 	} else {
 		h = walk_drop(w, t->onprem.name, "reply-no-route");
 		hop_why(h, "VNet %s has no gateway: on-premises has no route "
-			"to %s", t->vnets[vn].name, ipstr(dst, a));
+			"to %s", t->vnets[vn].name, ip_format(dst, a));
 		return -1;
 	}
 	h = walk_hop(w, gw, "gateway: into VNet %s", t->vnets[vn].name);
@@ -509,7 +500,7 @@ reply_walk(struct walk *w)
 	node = w->arr == ARR_VM ? t->vms[w->arr_vm].name
 	       : sim_point_name(w->s, w->arr_point) + strlen("dest-");
 	walk_path(w, node);
-	h = walk_hop(w, node, "answer to %s:%u", ipstr(pkt_dst(&p), a),
+	h = walk_hop(w, node, "answer to %s:%u", ip_format(pkt_dst(&p), a),
 		     pkt_dport(&p));
 	hop_why(h, "addressed to the source the destination saw; each place "
 		"on the way routes it by what the model knows there [nat]");

@@ -215,12 +215,12 @@ xchg_run(struct sim *s, struct flow_result *r, uint64_t t0_us,
 			break;
 		/* A packet answering another leaves when that one arrived;
 		 * the same side's next packet a little after its last. */
-		if (i > 0 && st[i].rev == st[i - 1].rev)
+		if (i == 0)
+			base = t0_us;
+		else if (st[i].rev == st[i - 1].rev)
 			base += XCHG_GAP_US;
 		else
 			base = t + (st[i].rev ? 0 : XCHG_GAP_US);
-		if (i == 0)
-			base = t0_us;
 		if ((rc = build(s, r, &st[i], &r->xing[xs[d][0]], &tmpl)) != 0)
 			return rc;
 		for (k = 0; k < nx[d]; k++) {
