@@ -17,6 +17,7 @@
 #include "cli/flowlog.h"
 #include "cli/nw.h"
 #include "cli/pcapout.h"
+#include "cli/replay.h"
 #include "cli/out.h"
 #include "cli/rules.h"
 #include "cli/whatif.h"
@@ -42,6 +43,9 @@ usage(FILE *f)
 	      "       ftsim diff [--json] [--services] [--no-exhaustive] [--all]\n"
 	      "                    BEFORE AFTER\n"
 	      "       ftsim import [--out FILE] FILE.json...\n"
+	      "       ftsim replay --scenario FILE --from VM [--filter BPF] [--json]\n"
+	      "                    [--per-packet] [--trace] [--pcap DIR [--capture NAME,...]]\n"
+	      "                    CAPTURE\n"
 	      "       ftsim version\n"
 	      "\n"
 	      "run     replay every flow of each scenario, print the hop-by-hop\n"
@@ -61,44 +65,12 @@ usage(FILE *f)
 	      "        range whose fate changes (exit 0 none, 1 some, 2 bad input)\n"
 	      "diff    the same between two whole scenarios\n"
 	      "import  read Azure exports (az CLI JSON, ARM template) and write\n"
-	      "        a scenario file\n",
+	      "        a scenario file\n"
+	      "replay  inject a recorded capture (pcap, pcapng) at a VM's NIC and\n"
+	      "        report what the model does with each flow or packet\n",
 	      f);
 }
 
-
-/* --capture a,b,c */
-static int
-capsel_parse(const char *arg, struct capsel *sel)
-{
-	char *copy, *tok, *save = NULL;
-
-	if ((copy = strdup(arg)) == NULL)
-		return -1;
-	for (tok = strtok_r(copy, ",", &save); tok != NULL;
-	     tok = strtok_r(NULL, ",", &save)) {
-		char **v = realloc(sel->names, (sel->n + 1) * sizeof(*v));
-		if (v == NULL || (v[sel->n] = strdup(tok)) == NULL) {
-			if (v != NULL)
-				sel->names = v;
-			free(copy);
-			return -1;
-		}
-		sel->names = v;
-		sel->n++;
-	}
-	free(copy);
-	return sel->n > 0 ? 0 : -1;
-}
-
-static void
-capsel_free(struct capsel *sel)
-{
-	size_t i;
-
-	for (i = 0; i < sel->n; i++)
-		free(sel->names[i]);
-	free(sel->names);
-}
 
 /* --pcap DIR: one scenario writes into DIR, several into DIR/SCENARIO. */
 static int
@@ -325,6 +297,8 @@ main(int argc, char **argv)
 		return cmd_diff(argc - 1, argv + 1);
 	if (strcmp(argv[1], "import") == 0)
 		return cmd_import(argc - 1, argv + 1);
+	if (strcmp(argv[1], "replay") == 0)
+		return cmd_replay(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
 		puts("ftsim 0.1.0");
 		return 0;

@@ -46,6 +46,8 @@ int out_tap(FILE *f, const struct run *runs, size_t n);
 
 /* New references; NULL only when out of memory. */
 json_t *out_json_run(const struct run *run);
+/* One flow's object of out_json_run's "flows". */
+json_t *out_json_flow(const struct run *run, const struct flow_result *r);
 json_t *out_json_routes(const struct rtable *rt);
 
 #endif

@@ -49,8 +49,8 @@ json_hop(const struct run *run, const struct flow_result *r, size_t i)
 	return o;
 }
 
-static json_t *
-json_flow(const struct run *run, const struct flow_result *r)
+json_t *
+out_json_flow(const struct run *run, const struct flow_result *r)
 {
 	const struct topo *t = run->topo;
 	json_t *o, *path, *rpath, *exps, *trace;
@@ -121,7 +121,7 @@ out_json_run(const struct run *run)
 
 	flows = json_array();
 	for (i = 0; i < run->nres; i++)
-		json_array_append_new(flows, json_flow(run, &run->res[i]));
+		json_array_append_new(flows, out_json_flow(run, &run->res[i]));
 	warns = json_array();
 	for (i = 0; run->warnings && i < run->warnings->n; i++) {
 		const struct diag_msg *m = &run->warnings->msgs[i];

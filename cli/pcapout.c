@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +17,12 @@
 
 /* The set being written, for the signal handler. */
 static struct capwriter *volatile pcapout_active;
+
+void
+pcapout_track(struct capwriter *w)
+{
+	pcapout_active = w;
+}
 
 static void
 pcapout_signal(int sig)
@@ -42,6 +49,40 @@ pcapout_signals(void)
 	/* Over `ulimit -f`, a write fails with EFBIG and the commit says
 	 * so, instead of the process dying with the file half-written. */
 	signal(SIGXFSZ, SIG_IGN);
+}
+
+/* --capture a,b,c */
+int
+capsel_parse(const char *arg, struct capsel *sel)
+{
+	char *copy, *tok, *save = NULL;
+
+	if ((copy = strdup(arg)) == NULL)
+		return -1;
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char **v = realloc(sel->names, (sel->n + 1) * sizeof(*v));
+		if (v == NULL || (v[sel->n] = strdup(tok)) == NULL) {
+			if (v != NULL)
+				sel->names = v;
+			free(copy);
+			return -1;
+		}
+		sel->names = v;
+		sel->n++;
+	}
+	free(copy);
+	return sel->n > 0 ? 0 : -1;
+}
+
+void
+capsel_free(struct capsel *sel)
+{
+	size_t i;
+
+	for (i = 0; i < sel->n; i++)
+		free(sel->names[i]);
+	free(sel->names);
 }
 
 bool

@@ -1158,6 +1158,18 @@ build_request(struct walk *w, uint32_t src, uint16_t sport, uint32_t dst)
 			     SIM_TTL, NULL, 0);
 }
 
+uint16_t
+sim_flow_sport(const struct topo *t, const struct flow *f)
+{
+	/* A scenario flow without source_port gets one of the dynamic
+	 * range by its place in the file: stable run to run. */
+	uintptr_t a = (uintptr_t)f, lo = (uintptr_t)t->flows;
+
+	if (f->has_sport || a < lo || a >= lo + t->nflows * sizeof(*f))
+		return f->sport;
+	return (uint16_t)(49152 + (a - lo) / sizeof(*f) % 16384);
+}
+
 int
 sim_run_flow(struct sim *s, const struct flow *f, struct flow_result *r)
 {
@@ -1194,8 +1206,7 @@ sim_run_flow(struct sim *s, const struct flow *f, struct flow_result *r)
 		return -EINVAL;	/* the loader refuses unknown names */
 	r->dst = ips[0];
 	r->src = v->ip;
-	r->sport = f->has_sport ? f->sport
-				: (uint16_t)(49152 + (f - t->flows) % 16384);
+	r->sport = sim_flow_sport(t, f);
 	w.hash = flow_hash(r->src, r->dst, r->sport, f->port, f->proto);
 	if ((rc = build_request(&w, r->src, r->sport, r->dst)) != 0)
 		return rc;

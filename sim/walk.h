@@ -155,6 +155,9 @@ void sim_free(struct sim *s);
  * internal failure (never for a packet that is dropped). */
 int sim_run_flow(struct sim *s, const struct flow *f, struct flow_result *r);
 
+/* The source port flow f's request leaves with. */
+uint16_t sim_flow_sport(const struct topo *t, const struct flow *f);
+
 /* The effective routes and NSG context of a subnet. */
 const struct rtable *sim_rtable(const struct sim *s, size_t vnet,
 				size_t subnet);

@@ -167,19 +167,18 @@ xchg_mac(const char *point, uint8_t mac[6])
  * crossing before; the first one, or a second crossing of the same point
  * (an appliance sending on what it received), is on the link to the
  * next. */
-static void
-frame_macs(const struct sim *s, const struct flow_result *r,
-	   const size_t *xs, size_t nx, size_t k, struct xpkt *o)
+void
+xchg_macs(const struct sim *s, const uint16_t *pts, size_t n, size_t k,
+	  uint8_t src[6], uint8_t dst[6])
 {
-	uint16_t here = r->xing[xs[k]].point, a = here, b = here;
+	uint16_t here = pts[k], a = here, b = here;
 
-	if (k > 0 && r->xing[xs[k - 1]].point != here) {
-		a = r->xing[xs[k - 1]].point;
-	} else if (k + 1 < nx) {
-		b = r->xing[xs[k + 1]].point;
-	}
-	xchg_mac(sim_point_name(s, a), o->eth_src);
-	xchg_mac(sim_point_name(s, b), o->eth_dst);
+	if (k > 0 && pts[k - 1] != here)
+		a = pts[k - 1];
+	else if (k + 1 < n)
+		b = pts[k + 1];
+	xchg_mac(sim_point_name(s, a), src);
+	xchg_mac(sim_point_name(s, b), dst);
 }
 
 int
@@ -188,6 +187,7 @@ xchg_run(struct sim *s, struct flow_result *r, uint64_t t0_us,
 {
 	struct step st[XCHG_MAX_STEPS];
 	size_t xs[2][SIM_MAX_XINGS], nx[2] = { 0, 0 };
+	uint16_t pts[2][SIM_MAX_XINGS];
 	size_t nst, i, k;
 	uint64_t t = t0_us, base = t0_us;
 	uint16_t nic;
@@ -200,6 +200,7 @@ xchg_run(struct sim *s, struct flow_result *r, uint64_t t0_us,
 	*end_us = t0_us;
 	for (i = 0; i < r->nxing; i++) {
 		int d = r->xing[i].reply ? 1 : 0;
+		pts[d][nx[d]] = r->xing[i].point;
 		xs[d][nx[d]++] = i;
 	}
 	if (nx[0] == 0)
@@ -238,7 +239,7 @@ xchg_run(struct sim *s, struct flow_result *r, uint64_t t0_us,
 			o.xing = xs[d][k];
 			o.first = i == 0 || (st[i].rev && !st[i - 1].rev &&
 					     i == 1);
-			frame_macs(s, r, xs[d], nx[d], k, &o);
+			xchg_macs(s, pts[d], nx[d], k, o.eth_src, o.eth_dst);
 			if (x->point == nic) {
 				if (cnt->pkts[0] + cnt->pkts[1] == 0)
 					cnt->start_us = o.ts_us;

@@ -63,4 +63,11 @@ int xchg_run(struct sim *s, struct flow_result *r, uint64_t t0_us,
  * five bytes of a hash of its name. */
 void xchg_mac(const char *point, uint8_t mac[6]);
 
+/* The MACs of the frame at crossing k of a direction whose crossings
+ * are at points pts[0..n-1]: the link from the crossing before (the
+ * first crossing, or a second one of the same point, is on the link to
+ * the next). */
+void xchg_macs(const struct sim *s, const uint16_t *pts, size_t n, size_t k,
+	       uint8_t src[6], uint8_t dst[6]);
+
 #endif

@@ -157,6 +157,14 @@ add_test(NAME captures.tshark
   WORKING_DIRECTORY ${TOP})
 set_tests_properties(captures.tshark PROPERTIES LABELS capture)
 
+# `ftsim replay` of every scenario's NIC captures: run's verdicts and
+# per-hop captures again; other link types, pcapng, filters, damaged
+# files (tests/replay/*.hex through text2pcap).
+add_test(NAME captures.replay
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/replay.sh ${FTSIM}
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(captures.replay PROPERTIES LABELS capture TIMEOUT 600)
+
 # What-if and diff (sim/whatif.h): a change on a base scenario, or two
 # scenarios, against golden output; exit 1 when something changed, 0 when
 # nothing did, 2 for a change that cannot apply.
