@@ -9,11 +9,15 @@
  * scan, rte_lpm) for 10, 400, 10,000 and 1,000,000 prefixes; NSG
  * classification (the compiled classifier, the linear nsg_eval, rte_acl)
  * for 10, 100 and 1,000 rules, realistic and worst case; end to end
- * (sim_run_flow) on a network at Azure's limits. Each figure is the
- * median of --reps runs. --check compares every answer of the fast
+ * on a network at Azure's limits: sim_run_flow, the same with every
+ * packet of every exchange written to captures (run --pcap), a recorded
+ * capture of 1,000,000 packets replayed (judged only, and with its
+ * per-hop captures), and the exhaustive what-if of one UDR (one run).
+ * Each other figure is the median of --reps runs. --check compares every answer of the fast
  * structures (and of DPDK) with the oracles and exits 1 on any mismatch.
  * --quick uses smaller sizes (the ctest run).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,12 +28,21 @@
 
 #include <jansson.h>
 
+#include <pcap/pcap.h>
+
 #include "bench/gen.h"
 #include "bench/peer.h"
+#include "capture/pcapr.h"
+#include "capture/pcapw.h"
 #include "sim/lpm.h"
 #include "sim/nsgcls.h"
 #include "sim/poptrie.h"
+#include "sim/replay.h"
 #include "sim/walk.h"
+#include "sim/whatif.h"
+#include "sim/xchg.h"
+#include "topology/change.h"
+#include "topology/names.h"
 #include "topology/scenario.h"
 
 struct opts {
@@ -800,6 +813,260 @@ check_network(const struct topo *t, const struct sim *sim, struct gen_rng *r)
 	mismatch("compiled NSGs vs nsg_eval on the network", badn);
 }
 
+/* Remove dir's files and dir (captures the benchmark wrote). */
+static void
+rm_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char p[4096];
+
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		(void)unlink(p);
+	}
+	if (d != NULL)
+		closedir(d);
+	(void)rmdir(dir);
+}
+
+struct capsink {
+	struct capwriter *w;
+	const struct sim *s;
+};
+
+static int
+cap_sink(void *arg, struct flow_result *r, const struct xpkt *x)
+{
+	struct capsink *c = arg;
+
+	(void)r;
+	return capw_write(c->w, x->point, sim_point_name(c->s, x->point),
+			  x->ts_us, x->eth_src, x->eth_dst, x->p, NULL);
+}
+
+/* `run --pcap`'s path: every flow walked, its whole exchange written at
+ * every capture point: flows per second until the set is complete, and
+ * the commit (flush, fsync, rename) apart. */
+static int
+time_run_pcap(const struct topo *t, struct sim *sim, struct flow_result *res,
+	      const char *dir, double *rate, double *commit_ms,
+	      uint64_t *npkts)
+{
+	struct capsink c = { NULL, sim };
+	struct xchg_count cnt;
+	uint64_t t0 = 0, end;
+	char err[512];
+	double s = now(), m;
+	size_t i;
+	int rc;
+
+	if ((rc = capw_open(dir, &c.w, err, sizeof(err))) != 0)
+		return rc;
+	for (i = 0; i < t->nflows; i++) {
+		if ((rc = sim_run_flow(sim, &t->flows[i], res)) != 0 ||
+		    (rc = xchg_run(sim, res, t0, cap_sink, &c, &cnt, &end)) != 0) {
+			capw_abort(c.w);
+			return rc;
+		}
+		t0 = (end / 1000000 + 1) * 1000000;
+	}
+	*npkts = capw_npackets(c.w);
+	m = now();
+	*rate = (double)t->nflows / (m - s);
+	if ((rc = capw_commit(c.w, err, sizeof(err))) != 0)
+		return rc;
+	*commit_ms = (now() - m) * 1e3;
+	rm_dir(dir);
+	return 0;
+}
+
+/* A capture of npk packets at the NIC of flow 0's VM: nf flows to the
+ * addresses, protocols and ports of the scenario's flows, round robin,
+ * requests and answers in turns. */
+static int
+write_capture(const char *path, const struct topo *t, size_t npk, size_t nf)
+{
+	struct pktbuilder *pb = pktbuilder_new(NULL, 0);
+	struct pkt *tp = calloc(2 * nf, sizeof(*tp));
+	pcap_t *pd = pcap_open_dead(DLT_EN10MB, 65535);
+	pcap_dumper_t *dp = pd ? pcap_dump_open(pd, path) : NULL;
+	uint32_t vmip = t->vms[t->flows[0].vm].ip, dst;
+	struct pcap_pkthdr h;
+	uint8_t frame[14 + PKT_MAX] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1,
+					8, 0 };
+	const char *origin;
+	size_t i, k;
+	int rc = -ENOMEM;
+
+	if (pb == NULL || tp == NULL || dp == NULL)
+		goto out;
+	for (i = 0; i < nf; i++) {
+		const struct flow *f = &t->flows[i % t->nflows];
+		uint16_t sp = (uint16_t)(20000 + i);
+
+		if (dns_resolve(t, f->to, &dst, 1, &origin) == 0) {
+			rc = -EINVAL;
+			goto out;
+		}
+		rc = f->proto == PROTO_TCP
+		    ? pkt_build_tcp(pb, &tp[2 * i], vmip, sp, dst, f->port, 1,
+				    0, PKT_SYN, 128, NULL, 0) ||
+		      pkt_build_tcp(pb, &tp[2 * i + 1], dst, f->port, vmip, sp,
+				    9, 2, PKT_SYN | PKT_ACK, 50, NULL, 0)
+		    : pkt_build_udp(pb, &tp[2 * i], vmip, sp, dst, f->port, 128,
+				    NULL, 0) ||
+		      pkt_build_udp(pb, &tp[2 * i + 1], dst, f->port, vmip, sp,
+				    50, NULL, 0);
+		if (rc != 0) {
+			rc = -EIO;
+			goto out;
+		}
+	}
+	for (k = 0; k < npk; k++) {
+		const struct pkt *p = &tp[2 * (k % nf) + (k / nf) % 2];
+
+		memcpy(frame + 14, p->buf, p->len);
+		memset(&h, 0, sizeof(h));
+		h.ts.tv_sec = (time_t)(k / 100000);
+		h.ts.tv_usec = (suseconds_t)(k % 100000) * 10;
+		h.caplen = h.len = 14u + p->len;
+		pcap_dump((u_char *)dp, &h, frame);
+	}
+	rc = pcap_dump_flush(dp) == 0 ? 0 : -EIO;
+out:
+	if (dp != NULL)
+		pcap_dump_close(dp);
+	if (pd != NULL)
+		pcap_close(pd);
+	pktbuilder_free(pb);
+	free(tp);
+	return rc;
+}
+
+/* `ftsim replay`'s path: read, judge, and with dir write every packet at
+ * every capture point. Packets per second. */
+static int
+time_replay(const char *path, struct sim *sim, size_t vm, const char *dir,
+	    double *rate, uint64_t *npkts, size_t *nflows)
+{
+	struct capsink c = { NULL, sim };
+	struct pcapreader *pr = NULL;
+	struct replay *rp = NULL;
+	struct replay_res res;
+	struct pcapr_pkt p;
+	struct diag d;
+	uint64_t n = 0, t0 = 0;
+	char err[512];
+	bool written;
+	double s = now();
+	int rc;
+
+	diag_init(&d);
+	if ((rc = pcapr_open(path, NULL, &d, &pr)) != 0 ||
+	    (rc = replay_new(sim, vm, NULL, NULL, &rp)) != 0 ||
+	    (dir != NULL && (rc = capw_open(dir, &c.w, err, sizeof(err))) != 0))
+		goto out;
+	while ((rc = pcapr_next(pr, &p, &d)) == 1) {
+		if (n++ == 0)
+			t0 = p.ts_us;
+		if ((rc = replay_packet(rp, &p, &res)) != 0 ||
+		    (c.w != NULL && (rc = replay_emit(rp, &p, &res,
+		     p.ts_us - t0, cap_sink, &c, &written)) != 0))
+			break;
+	}
+	if (rc != 0)
+		goto out;
+	*npkts = c.w != NULL ? capw_npackets(c.w) : 0;
+	*nflows = replay_nflows(rp);
+	if (c.w != NULL) {
+		rc = capw_commit(c.w, err, sizeof(err));
+		c.w = NULL;
+		if (rc != 0)
+			goto out;
+	}
+	*rate = (double)n / (now() - s);
+out:
+	if (rc != 0)
+		diag_print(stderr, &d);
+	capw_abort(c.w);
+	if (dir != NULL)
+		rm_dir(dir);
+	replay_free(rp);
+	pcapr_close(pr);
+	diag_free(&d);
+	return rc;
+}
+
+/* The exhaustive what-if's progress, stopped after a budget. */
+struct wi_clock {
+	double start, budget, secs;
+	uint64_t done, total;
+};
+
+static int
+wi_tick(void *arg, uint64_t done, uint64_t total)
+{
+	struct wi_clock *c = arg;
+
+	c->done = done;
+	c->total = total;
+	c->secs = now() - c->start;
+	return c->secs > c->budget;
+}
+
+/* The exhaustive what-if of a /32 UDR to Internet added to route table
+ * rt1 (the KMS fix), on the network, one run: the time it took, or, past
+ * budget seconds, the time it would take at the rate it went. */
+static int
+time_whatif(const struct topo *t, struct sim *sim, double budget,
+	    struct wi_clock *c)
+{
+	static const char chg[] =
+	    "change: kms-udr\n"
+	    "operations:\n"
+	    "  - op: add_route\n"
+	    "    route_table: rt1\n"
+	    "    route: {name: kms, prefix: 23.102.135.246/32, "
+	    "next_hop_type: Internet}\n";
+	struct whatif_opts wo = { false, true, wi_tick, c };
+	struct whatif_result r;
+	struct change ch;
+	struct topo after;
+	struct sim *sa = NULL;
+	struct diag d;
+	int rc;
+
+	diag_init(&d);
+	topo_init(&after);
+	memset(&ch, 0, sizeof(ch));
+	memset(c, 0, sizeof(*c));
+	c->budget = budget;
+	if ((rc = change_parse("kms-udr.yaml", chg, sizeof(chg) - 1, &ch,
+	    &d)) != 0 || (rc = change_apply(&ch, t, &after, &d)) != 0 ||
+	    (rc = sim_new(&after, &d, &sa)) != 0) {
+		diag_print(stderr, &d);
+		goto out;
+	}
+	c->start = now();
+	rc = whatif_run(t, sim, &after, sa, &wo, &r);
+	c->secs = now() - c->start;
+	if (rc == 0) {
+		c->done = c->total;
+		whatif_free(&r);
+	} else if (rc == -ECANCELED) {
+		rc = 0;
+	}
+out:
+	sim_free(sa);
+	topo_free(&after);
+	change_free(&ch);
+	diag_free(&d);
+	return rc;
+}
+
 static int
 bench_e2e(json_t *root)
 {
@@ -810,9 +1077,13 @@ bench_e2e(json_t *root)
 	struct diag d;
 	struct sim *sim = NULL;
 	struct flow_result *res = NULL;
-	double t0, load_ms, new_ms, rr[32], f;
-	size_t i, delivered = 0;
-	unsigned rep;
+	double t0, load_ms, new_ms, rr[32], cm[32], f, fcap, fjudge, frep, west;
+	double commit_ms;
+	size_t i, delivered = 0, npk = 1000000, nrf = 1000, repfl = 0;
+	struct wi_clock wc;
+	uint64_t runpk = 0, reppk = 0;
+	char dir[4096] = "", cdir[4200], cap[4200];
+	unsigned rep, wreps = o.reps < 3 ? o.reps : 3;
 	json_t *j;
 	int rc = -EINVAL;
 
@@ -822,6 +1093,8 @@ bench_e2e(json_t *root)
 		p.nbgp = 500;
 		p.nrules = 100;
 		p.nflows = 200;
+		npk = 20000;
+		nrf = 100;
 	}
 	topo_init(&t);
 	diag_init(&d);
@@ -854,14 +1127,61 @@ bench_e2e(json_t *root)
 	f = median(rr, o.reps);
 	if (o.check)
 		check_network(&t, sim, &r);
+
+	/* The same flows with their captures; then a recorded capture of
+	 * npk packets replayed, judged only and with captures. */
+	if (snprintf(dir, sizeof(dir), "%s/ftsim-bench-XXXXXX",
+		     getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp") >=
+	    (int)sizeof(dir) || mkdtemp(dir) == NULL) {
+		rc = -errno;
+		goto out;
+	}
+	snprintf(cdir, sizeof(cdir), "%s/captures", dir);
+	snprintf(cap, sizeof(cap), "%s/recorded.pcap", dir);
+	for (rep = 0; rep < o.reps; rep++)
+		if ((rc = time_run_pcap(&t, sim, res, cdir, &rr[rep],
+		    &cm[rep], &runpk)) != 0)
+			goto out;
+	fcap = median(rr, o.reps);
+	commit_ms = median(cm, o.reps);
+	if ((rc = write_capture(cap, &t, npk, nrf)) != 0)
+		goto out;
+	for (rep = 0; rep < o.reps; rep++)
+		if ((rc = time_replay(cap, sim, t.flows[0].vm, NULL, &rr[rep],
+		    &reppk, &repfl)) != 0)
+			goto out;
+	fjudge = median(rr, o.reps);
+	for (rep = 0; rep < wreps; rep++)
+		if ((rc = time_replay(cap, sim, t.flows[0].vm, cdir, &rr[rep],
+		    &reppk, &repfl)) != 0)
+			goto out;
+	frep = median(rr, wreps);
+	(void)unlink(cap);
+	(void)rmdir(dir);
+	dir[0] = '\0';
+	if ((rc = time_whatif(&t, sim, o.quick ? 5 : 30, &wc)) != 0)
+		goto out;
+	west = wc.done > 0 ? wc.secs * (double)wc.total / (double)wc.done : 0;
+
 	say("network: %zu subnets, %zu UDRs per table, %zu BGP prefixes, "
 	    "%zu NSG rules, %zu flows (%zu%% delivered)\n"
 	    "  load %.0f ms, engine build %.0f ms, sim_run_flow %.0f flows/s "
 	    "(%.2f us per flow, full trace)\n"
-	    "  packets/s with captures: not measurable (no capture writer on "
-	    "main)\n  exhaustive what-if: not measurable (no such command)\n",
+	    "  with captures (run --pcap): %.0f flows/s, %.0f packets/s "
+	    "written (%llu per run), then %.0f ms to commit the files\n"
+	    "  replay of %zu recorded packets (%zu flows): %.0f packets/s "
+	    "judged; %.0f packets/s with captures (%llu written; median of "
+	    "%u)\n"
+	    "  exhaustive what-if (a /32 UDR to Internet in rt1): %llu of "
+	    "%llu VM x range evaluations in %.1f s: %s %.0f s (one run)\n",
 	    p.nsubnets, p.nudr, p.nbgp, p.nrules, t.nflows,
-	    delivered * 100 / (t.nflows * o.reps), load_ms, new_ms, f, 1e6 / f);
+	    delivered * 100 / (t.nflows * o.reps), load_ms, new_ms, f, 1e6 / f,
+	    fcap, fcap * (double)runpk / (double)t.nflows,
+	    (unsigned long long)runpk, commit_ms, npk, repfl, fjudge, frep,
+	    (unsigned long long)reppk, wreps,
+	    (unsigned long long)wc.done, (unsigned long long)wc.total,
+	    wc.secs, wc.done == wc.total ? "done in" : "stopped; at that "
+	    "rate the whole diff takes", west);
 	j = json_object();
 	json_object_set_new(j, "subnets", json_integer((json_int_t)p.nsubnets));
 	json_object_set_new(j, "udrs_per_table", json_integer((json_int_t)p.nudr));
@@ -871,15 +1191,29 @@ bench_e2e(json_t *root)
 	json_object_set_new(j, "load_ms", json_real(load_ms));
 	json_object_set_new(j, "engine_build_ms", json_real(new_ms));
 	json_object_set_new(j, "sim_run_flow", rate_obj(f, 0));
-	json_object_set_new(j, "packets_with_captures", json_null());
-	json_object_set_new(j, "packets_with_captures_note",
-			    json_string("no capture writer on main yet"));
-	json_object_set_new(j, "exhaustive_what_if", json_null());
-	json_object_set_new(j, "exhaustive_what_if_note",
-			    json_string("no such capability yet"));
+	json_object_set_new(j, "flows_with_captures", rate_obj(fcap, 0));
+	json_object_set_new(j, "packets_written_per_run",
+			    json_integer((json_int_t)runpk));
+	json_object_set_new(j, "captures_commit_ms", json_real(commit_ms));
+	json_object_set_new(j, "replay_packets", json_integer((json_int_t)npk));
+	json_object_set_new(j, "replay_flows", json_integer((json_int_t)repfl));
+	json_object_set_new(j, "replay_judged", rate_obj(fjudge, 0));
+	json_object_set_new(j, "packets_with_captures", rate_obj(frep, 0));
+	json_object_set_new(j, "replay_packets_written",
+			    json_integer((json_int_t)reppk));
+	json_object_set_new(j, "exhaustive_what_if", json_pack(
+	    "{s:I, s:I, s:f, s:b, s:f}", "evaluations",
+	    (json_int_t)wc.total, "evaluated", (json_int_t)wc.done,
+	    "seconds", wc.secs, "complete", wc.done == wc.total,
+	    "estimated_seconds", west));
 	json_object_set_new(root, "end_to_end", j);
 	rc = 0;
 out:
+	if (dir[0] != '\0') {
+		rm_dir(cdir);
+		(void)unlink(cap);
+		(void)rmdir(dir);
+	}
 	free(res);
 	sim_free(sim);
 	topo_free(&t);

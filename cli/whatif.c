@@ -70,14 +70,14 @@ wopts_parse(int argc, char **argv, struct wopts *o)
 }
 
 /* A progress bar on stderr, only when it is a terminal. */
-static void
+static int
 progress(void *arg, uint64_t done, uint64_t total)
 {
 	int width = 40, fill;
 
 	(void)arg;
 	if (total == 0)
-		return;
+		return 0;
 	fill = (int)(done * (uint64_t)width / total);
 	fprintf(stderr, "\rexhaustive diff [%.*s%*s] %3u%% %llu/%llu",
 	    fill, "########################################", width - fill,
@@ -86,6 +86,7 @@ progress(void *arg, uint64_t done, uint64_t total)
 	if (done == total)
 		fputs("\r\033[K", stderr);
 	fflush(stderr);
+	return 0;
 }
 
 /*

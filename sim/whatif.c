@@ -1016,9 +1016,10 @@ exhaustive_vm(struct wi *w, size_t vb, size_t va, const struct cutset *cut,
 				rc = -ENOMEM;
 			nchanged++;
 		}
-		if (w->o->progress != NULL && ((*done)++ % WI_TICK == 0 ||
-		    *done == total))
-			w->o->progress(w->o->progress_arg, *done, total);
+		if (rc == 0 && w->o->progress != NULL &&
+		    ((*done)++ % WI_TICK == 0 || *done == total) &&
+		    w->o->progress(w->o->progress_arg, *done, total) != 0)
+			rc = -ECANCELED;
 	}
 	free(key.p);
 	free(tmp.p);

@@ -94,8 +94,9 @@ struct whatif_result {
 	bool changed;
 };
 
-/* Called every few thousand evaluations with what is done of total. */
-typedef void (*whatif_progress_fn)(void *arg, uint64_t done, uint64_t total);
+/* Called every few hundred ranges with what is done of total; a
+ * non-zero return stops the comparison (whatif_run: -ECANCELED). */
+typedef int (*whatif_progress_fn)(void *arg, uint64_t done, uint64_t total);
 
 struct whatif_opts {
 	bool services;			/* add the service flows */
@@ -105,7 +106,8 @@ struct whatif_opts {
 };
 
 /* Compare. Both engines must be built on their topologies. 0, or a
- * negative errno (out of memory, an engine failure) with *out empty. */
+ * negative errno (out of memory, an engine failure, -ECANCELED by the
+ * progress function) with *out empty. */
 int whatif_run(const struct topo *tb, struct sim *sb, const struct topo *ta,
 	       struct sim *sa, const struct whatif_opts *opts,
 	       struct whatif_result *out);
