@@ -238,11 +238,15 @@ fl_collect(struct job *j, struct flset *fs)
 
 	for (i = 0; i < j->run.nres; i++) {
 		struct flow_result *r = &j->run.res[i];
-		const struct vm *v = &t->vms[r->flow->vm];
+		bool ext = r->flow->external;
+		const struct vm *v = ext ? NULL : &t->vms[r->flow->vm];
 		struct countctx c;
 		struct nsg_query q;
 		struct nsg_verdict nv;
 		size_t dvm = TOPO_NONE;
+		/* The destination's private address: an inbound flow's
+		 * public IP was translated before the NSGs saw it. */
+		uint32_t ddst = r->dst;
 
 		memset(&c, 0, sizeof(c));
 		c.nic[0].point = c.nic[1].point = UINT16_MAX;
@@ -250,7 +254,10 @@ fl_collect(struct job *j, struct flset *fs)
 			c.nic[0].point = r->xing[0].point;
 		/* A VM destination whose NSGs saw the request: delivered
 		 * (its NIC is the request's last crossing) or denied there. */
-		dvm = topo_vm_by_ip(t, r->dst);
+		dvm = ext ? topo_vm_by_public_ip(t, r->dst)
+			  : topo_vm_by_ip(t, r->dst);
+		if (ext && dvm != TOPO_NONE)
+			ddst = t->vms[dvm].ip;
 		if (dvm != TOPO_NONE && r->delivered) {
 			for (k = 0; k < r->nxing; k++)
 				if (!r->xing[k].reply)
@@ -267,12 +274,15 @@ fl_collect(struct job *j, struct flset *fs)
 		if ((rc = xchg_run(j->sim, r, t0, count_sink, &c, &xc,
 		    &end)) != 0)
 			return rc;
-		q = (struct nsg_query){ DIR_OUTBOUND, r->flow->proto, v->ip,
-					r->dst, r->sport, r->flow->port };
-		sim_nsg_eval(j->sim, r->flow->vm, &q, true, &nv);
-		if ((rc = fl_verdict(fs, v->name, &nv, &q, &c.nic[0],
-		    t0, end)) != 0)
-			return rc;
+		if (v != NULL) {
+			q = (struct nsg_query){ DIR_OUTBOUND, r->flow->proto,
+						v->ip, r->dst, r->sport,
+						r->flow->port };
+			sim_nsg_eval(j->sim, r->flow->vm, &q, true, &nv);
+			if ((rc = fl_verdict(fs, v->name, &nv, &q, &c.nic[0],
+			    t0, end)) != 0)
+				return rc;
+		}
 		if (dvm != TOPO_NONE) {
 			struct nicount in = c.nic[1];
 			const struct hop *last = &r->hops[r->nhops - 1];
@@ -280,7 +290,7 @@ fl_collect(struct job *j, struct flset *fs)
 			uint32_t seen = r->has_source_seen ? r->source_seen
 							   : last->src;
 			q = (struct nsg_query){ DIR_INBOUND, r->flow->proto,
-						seen, r->dst, r->sport,
+						seen, ddst, r->sport,
 						r->flow->port };
 			sim_nsg_eval(j->sim, dvm, &q, true, &nv);
 			if ((rc = fl_verdict(fs, t->vms[dvm].name, &nv,

@@ -54,6 +54,7 @@ out_json_flow(const struct run *run, const struct flow_result *r)
 {
 	const struct topo *t = run->topo;
 	json_t *o, *path, *rpath, *exps, *trace;
+	char from[IP_STRLEN];
 	size_t i;
 
 	path = json_array();
@@ -74,7 +75,8 @@ out_json_flow(const struct run *run, const struct flow_result *r)
 
 	o = json_object();
 	json_object_set_new(o, "name", json_string(r->flow->name));
-	json_object_set_new(o, "from", json_string(t->vms[r->flow->vm].name));
+	json_object_set_new(o, "from", json_string(topo_flow_from(t, r->flow,
+							       from)));
 	json_object_set_new(o, "to", jip(r->dst));
 	json_object_set_new(o, "to_name", json_string(r->flow->to));
 	json_object_set_new(o, "protocol", json_string(proto_name(r->flow->proto)));

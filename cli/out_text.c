@@ -138,10 +138,10 @@ out_text_run(FILE *f, const struct run *run, bool color)
 	}
 	for (i = 0; i < run->nres; i++) {
 		const struct flow_result *r = &run->res[i];
-		char ip[IP_STRLEN];
+		char ip[IP_STRLEN], from[IP_STRLEN];
 
 		fprintf(f, "\nflow %s: %s -> %s (%s) %s/%u\n", r->flow->name,
-			t->vms[r->flow->vm].name, r->flow->to,
+			topo_flow_from(t, r->flow, from), r->flow->to,
 			ip_format(r->dst, ip), proto_name(r->flow->proto),
 			r->flow->port);
 		out_text_hops(f, run, r);

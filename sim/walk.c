@@ -250,6 +250,7 @@ cap_kind_name(enum cap_kind k)
 		[CAP_CIRCUIT_PRIVATE] = "circuit", [CAP_CIRCUIT_PUBLIC] = "circuit",
 		[CAP_ONPREM_INSIDE] = "onprem", [CAP_ONPREM_OUTSIDE] = "onprem",
 		[CAP_APPLIANCE] = "appliance", [CAP_DEST] = "dest",
+		[CAP_HOST] = "host",
 	};
 
 	return (unsigned)k < CAP_COUNT ? names[k] : "?";
@@ -449,10 +450,11 @@ describe_verdict(const struct nsg_verdict *v, char *buf, size_t len)
 }
 
 /* Evaluate the NSGs of VM vm for the packet as it is now; returns true
- * when allowed. source_nic: the flow's own VM outbound, whose verdict
- * becomes the flow's nsg_rule / flow_logged / ip_flow_verify. */
-static bool
-nsg_hop(struct walk *w, size_t vm, enum direction dir, bool source_nic)
+ * when allowed. source_nic: the verdict that decides the flow (its own
+ * VM outbound, or an inbound flow's VM) becomes the flow's nsg_rule /
+ * flow_logged / ip_flow_verify. */
+bool
+walk_nsg_hop(struct walk *w, size_t vm, enum direction dir, bool source_nic)
 {
 	const struct topo *t = w->t;
 	const struct vm *v = &t->vms[vm];
@@ -833,8 +835,8 @@ walk_vm_at(const struct walk *w, uint32_t ip, size_t vnet)
 	const struct topo *t = w->t;
 	size_t i;
 
-	if (t->vms[w->f->vm].ip == ip && (vnet == TOPO_NONE ||
-	    reachable(t, t->vms[w->f->vm].vnet, vnet)))
+	if (w->f->vm < t->nvms && t->vms[w->f->vm].ip == ip &&
+	    (vnet == TOPO_NONE || reachable(t, t->vms[w->f->vm].vnet, vnet)))
 		return w->f->vm;
 	for (i = 0; i < t->nvms; i++)
 		if (t->vms[i].ip == ip && (vnet == TOPO_NONE ||
@@ -871,7 +873,7 @@ deliver_vnet(struct walk *w, const struct eroute *r)
 
 		if (v->vnet != w->vnet || v->subnet != w->subnet)
 			walk_path(w, sname);
-		if (!nsg_hop(w, vm, DIR_INBOUND, false))
+		if (!walk_nsg_hop(w, vm, DIR_INBOUND, false))
 			return;
 		walk_path(w, v->name);
 		w->done = true;
@@ -949,7 +951,7 @@ appliance(struct walk *w, uint32_t nh_ip, unsigned *visits)
 			loop_hops(w->r, v->name, circle, sizeof(circle)));
 		return false;
 	}
-	if (!nsg_hop(w, vm, DIR_INBOUND, false))
+	if (!walk_nsg_hop(w, vm, DIR_INBOUND, false))
 		return false;
 	walk_path(w, v->name);
 	if (!v->ip_forwarding) {
@@ -974,7 +976,7 @@ appliance(struct walk *w, uint32_t nh_ip, unsigned *visits)
 	if (v->snat)
 		nat_record(w, v->name, before, pkt_sport(w->p));
 	w->sender = vm;
-	if (!nsg_hop(w, vm, DIR_OUTBOUND, false))
+	if (!walk_nsg_hop(w, vm, DIR_OUTBOUND, false))
 		return false;
 	w->vnet = v->vnet;
 	w->subnet = v->subnet;
@@ -1186,18 +1188,18 @@ sim_run_flow(struct sim *s, const struct flow *f, struct flow_result *r)
 
 	memset(r, 0, sizeof(*r));
 	r->flow = f;
-	if (f->vm >= t->nvms)
+	if (!f->external && f->vm >= t->nvms)
 		return -EINVAL;
-	v = &t->vms[f->vm];
+	v = f->external ? NULL : &t->vms[f->vm];
 	memset(&w, 0, sizeof(w));
 	w.s = s;
 	w.t = t;
 	w.f = f;
 	w.r = r;
 	w.p = &r->request;
-	w.sender = f->vm;
-	w.vnet = v->vnet;
-	w.subnet = v->subnet;
+	w.sender = f->external ? TOPO_NONE : f->vm;
+	w.vnet = v ? v->vnet : TOPO_NONE;
+	w.subnet = v ? v->subnet : TOPO_NONE;
 	w.proto = f->proto;
 
 	/* MODEL §4: names resolve through the scenario's dns: first, then
@@ -1205,11 +1207,19 @@ sim_run_flow(struct sim *s, const struct flow *f, struct flow_result *r)
 	if ((n = dns_resolve(t, f->to, ips, 4, &origin)) == 0)
 		return -EINVAL;	/* the loader refuses unknown names */
 	r->dst = ips[0];
-	r->src = v->ip;
+	r->src = v ? v->ip : f->from_ip;
 	r->sport = sim_flow_sport(t, f);
 	w.hash = flow_hash(r->src, r->dst, r->sport, f->port, f->proto);
 	if ((rc = build_request(&w, r->src, r->sport, r->dst)) != 0)
 		return rc;
+	if (f->external) {
+		/* MODEL §7: a connection from the Internet to an instance
+		 * public IP; its answer decides whether it works. */
+		inbound_walk(&w);
+		if (r->replied && w.err == 0)
+			inbound_reply(&w);
+		goto out;
+	}
 
 	walk_path(&w, v->name);
 	h = walk_hop(&w, v->name, "send %s",
@@ -1228,7 +1238,7 @@ sim_run_flow(struct sim *s, const struct flow *f, struct flow_result *r)
 	walk_xing(&w, CAP_NIC, v->name, LINK_COUNT);
 
 	/* MODEL §5: outbound rules see the private source, before any SNAT. */
-	if (!nsg_hop(&w, f->vm, DIR_OUTBOUND, true))
+	if (!walk_nsg_hop(&w, f->vm, DIR_OUTBOUND, true))
 		goto out;
 	/* MODEL §1: 168.63.129.16 and 169.254.169.254 are answered by the
 	 * host and never follow user or BGP routes [168]. */
@@ -1259,7 +1269,7 @@ out:
 	}
 	/* MODEL §7: the answer goes home by the model's routes; a TCP
 	 * connection needs it, and so does the service's verdict. */
-	if (r->replied && w.err == 0)
+	if (r->replied && w.err == 0 && !f->external)
 		reply_walk(&w);
 	if (r->replied && (!r->reply_delivered || r->asymmetric)) {
 		r->tcp_connect = false;

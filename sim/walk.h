@@ -50,6 +50,8 @@ enum cap_kind {
 	CAP_ONPREM_OUTSIDE,	/* on-premises, outside the edge NAT */
 	CAP_APPLIANCE,		/* a network virtual appliance's NIC */
 	CAP_DEST,		/* a destination service or host */
+	CAP_HOST,		/* a host on the Internet that opens a
+				 * connection (an inbound flow's source) */
 	CAP_COUNT
 };
 

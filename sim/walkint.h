@@ -80,7 +80,18 @@ size_t walk_vm_at(const struct walk *w, uint32_t ip, size_t vnet);
 void walk_route_notes(const struct topo *t, const struct rtable *rt,
 		      const struct eroute *win, char *buf, size_t len);
 
+/* The NSG verdict for the packet at VM vm's NIC in direction dir (MODEL
+ * §5), as a trace line; source_nic: it decides the flow's nsg_rule, flow
+ * log and IP flow verify fields. false when denied (the walk ends). */
+bool walk_nsg_hop(struct walk *w, size_t vm, enum direction dir,
+		  bool source_nic);
+
 /* reply.c: walk the destination's answer home (MODEL §7). */
 void reply_walk(struct walk *w);
+
+/* inbound.c: a connection from a host on the Internet to an instance
+ * public IP, and the VM's answer back to it (MODEL §7). */
+void inbound_walk(struct walk *w);
+void inbound_reply(struct walk *w);
 
 #endif

@@ -348,7 +348,9 @@ add_flow(struct wi *w, const char *name, const char *desc, bool service,
 static void
 flow_desc(const struct topo *t, const struct flow *f, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s -> %s %s/%u", t->vms[f->vm].name, f->to,
+	char from[IP_STRLEN];
+
+	snprintf(buf, len, "%s -> %s %s/%u", topo_flow_from(t, f, from), f->to,
 	    proto_name(f->proto), (unsigned)f->port);
 }
 

@@ -38,7 +38,7 @@ for s in "$top"/scenarios/*.yaml; do
 	"$ftsim" run --json --pcap "$work/run/$name" "$s" >"$work/$name.json" 2>/dev/null
 	runrc=$?
 	[ "$runrc" -le 1 ] || { echo "FAIL $name: run exited $runrc" >&2; fail=1; continue; }
-	vms=$(jq -r '[.flows[].from] | unique | .[]' "$work/$name.json")
+	vms=$(jq -r '[.flows[].from | select(test("^[0-9.]+$") | not)] | unique | .[]' "$work/$name.json")
 	nvms=$(echo "$vms" | wc -w)
 	for vm in $vms; do
 		cap="$work/run/$name/nic-$vm.pcap"

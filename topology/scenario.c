@@ -2348,6 +2348,29 @@ static const struct scn_key scn_flow_keys[FL_N] = {
 	[FL_EXPECT] = { "expect", false },
 };
 
+/* Not a private, shared, loopback, link-local, multicast or reserved
+ * address: one a host on the Internet can have. */
+static bool
+ip_internet(uint32_t ip)
+{
+	static const struct { uint32_t net, mask; } special[] = {
+		{ 0x00000000u, 0xff000000u },	/* 0/8 */
+		{ 0x0a000000u, 0xff000000u },	/* 10/8 */
+		{ 0x64400000u, 0xffc00000u },	/* 100.64/10 */
+		{ 0x7f000000u, 0xff000000u },	/* 127/8 */
+		{ 0xa9fe0000u, 0xffff0000u },	/* 169.254/16 */
+		{ 0xac100000u, 0xfff00000u },	/* 172.16/12 */
+		{ 0xc0a80000u, 0xffff0000u },	/* 192.168/16 */
+		{ 0xe0000000u, 0xe0000000u },	/* 224/3 */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(special) / sizeof(special[0]); i++)
+		if ((ip & special[i].mask) == special[i].net)
+			return false;
+	return true;
+}
+
 static void
 scn_flow(struct scn *s, yaml_node_t *n, struct flow *f, size_t fi)
 {
@@ -2367,8 +2390,21 @@ scn_flow(struct scn *s, yaml_node_t *n, struct flow *f, size_t fi)
 			return;
 	}
 	if (m.val[FL_FROM] != NULL && scn_scalar(s, m.val[FL_FROM], "from",
-	    "a vm name") != NULL && !s->bad_vms)
-		f->vm = scn_ref(s, m.val[FL_FROM], &s->ivm, 0, "vm", NULL);
+	    "a vm name or an address") != NULL) {
+		/* An address: a host on the Internet opening a connection
+		 * to an Azure public IP (MODEL §7, inbound). */
+		if (ip_parse(scn_text(m.val[FL_FROM]), &f->from_ip) == 0) {
+			f->external = true;
+			if (!ip_internet(f->from_ip))
+				scn_err(s, m.val[FL_FROM], "from: %s is not an "
+				    "Internet address: an external source must "
+				    "be public (a VM is named by its name)",
+				    scn_text(m.val[FL_FROM]));
+		} else if (!s->bad_vms) {
+			f->vm = scn_ref(s, m.val[FL_FROM], &s->ivm, 0, "vm",
+			    NULL);
+		}
+	}
 	if (m.val[FL_TO] != NULL)
 		scn_flow_to(s, m.val[FL_TO], f);
 	if (scn_proto(s, m.val[FL_PROTO], "protocol", &f->proto) == 1 &&

@@ -254,6 +254,26 @@ topo_vm_by_ip(const struct topo *t, uint32_t ip)
 	return TOPO_NONE;
 }
 
+size_t
+topo_vm_by_public_ip(const struct topo *t, uint32_t ip)
+{
+	size_t i;
+
+	for (i = 0; i < t->nvms; i++)
+		if (t->vms[i].has_public_ip && t->vms[i].public_ip == ip)
+			return i;
+	return TOPO_NONE;
+}
+
+const char *
+topo_flow_from(const struct topo *t, const struct flow *f,
+	       char buf[IP_STRLEN])
+{
+	if (f->external || f->vm >= t->nvms)
+		return ip_format(f->from_ip, buf);
+	return t->vms[f->vm].name;
+}
+
 /*
  * Spellings. Each table lists Azure's name first; the parsers also take
  * the aliases after it (classic names, the spellings of other tools).

@@ -248,7 +248,9 @@ struct expect {
 
 struct flow {
 	char *name;
-	size_t vm;			/* source VM */
+	size_t vm;			/* source VM; TOPO_NONE when external */
+	bool external;			/* from a host on the Internet */
+	uint32_t from_ip;		/* its address (external only) */
 	char *to;			/* as written: a DNS name or an IP */
 	unsigned proto;			/* PROTO_TCP or PROTO_UDP */
 	uint16_t port;
@@ -339,6 +341,12 @@ int topo_rule_copy(const struct nsg_rule *src, struct nsg_rule *dst);
 size_t topo_vnet_find(const struct topo *t, const char *name);
 size_t topo_vm_find(const struct topo *t, const char *name);
 size_t topo_vm_by_ip(const struct topo *t, uint32_t ip);
+/* The VM whose instance-level public IP is ip, or TOPO_NONE. */
+size_t topo_vm_by_public_ip(const struct topo *t, uint32_t ip);
+/* A flow's source as written: its VM's name, or its external address
+ * (formatted into buf). */
+const char *topo_flow_from(const struct topo *t, const struct flow *f,
+			   char buf[IP_STRLEN]);
 size_t topo_rtable_find(const struct topo *t, const char *name);
 size_t topo_nsg_find(const struct topo *t, const char *name);
 size_t topo_circuit_find(const struct topo *t, const char *name);

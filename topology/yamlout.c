@@ -624,6 +624,7 @@ yo_expect(struct yo *y, const struct expect *e)
 static void
 yo_flows(struct yo *y, const struct topo *t)
 {
+	char from[IP_STRLEN];
 	size_t i;
 
 	yo_plain(y, "flows");
@@ -633,7 +634,7 @@ yo_flows(struct yo *y, const struct topo *t)
 
 		yo_map(y, false);
 		yo_kstr(y, "name", f->name);
-		yo_kstr(y, "from", t->vms[f->vm].name);
+		yo_kstr(y, "from", topo_flow_from(t, f, from));
 		yo_kstr(y, "to", f->to);
 		yo_kstr(y, "protocol", proto_name(f->proto));
 		yo_kuint(y, "port", f->port);

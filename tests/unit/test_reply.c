@@ -303,6 +303,63 @@ START_TEST(capw_commit_and_read_back)
 }
 END_TEST
 
+/* MODEL §7, inbound: an instance public IP is a stateful 1:1 NAT at
+ * Azure's edge; the answer follows the subnet's routes. */
+START_TEST(inbound_forced_tunnel_is_asymmetric)
+{
+	static const char *const want[] = { "web1", "Web", "er-gw",
+		"er-circuit", "contoso", "internet", "203.0.113.50" };
+	struct flow_result *r;
+
+	load_file("24-inbound-public-ip-forced-tunnel.yaml");
+	r = run("https-to-web1-forced-tunnel");
+	ck_assert(r->delivered);
+	ck_assert_uint_eq(r->source_seen, 0xcb007132u);	/* 203.0.113.50 */
+	ck_assert_str_eq(r->nsg_rule, "AllowHttpsFromInternet");
+	ck_assert(r->replied);
+	ck_assert(r->asymmetric);
+	ck_assert(!r->reply_delivered);
+	ck_assert_str_eq(r->reply_drop_reason, "reply-mismatch");
+	ck_assert(!r->tcp_connect);
+	rpath_is(r, want, 7);
+	/* The request's translation is the edge's, public to private. */
+	ck_assert_uint_eq(r->nnat, 1);
+	ck_assert_uint_eq(r->nat[0].outside, 0x34a0140au);	/* 52.160.20.10 */
+	ck_assert_uint_eq(r->nat[0].inside, 0x0a030104u);
+}
+END_TEST
+
+START_TEST(inbound_udr_internet_is_symmetric)
+{
+	struct flow_result *r;
+	size_t i;
+
+	load_file("24-inbound-public-ip-forced-tunnel.yaml");
+	r = run("https-to-dmz1-udr-internet");
+	ck_assert(r->reply_delivered);
+	ck_assert(!r->asymmetric);
+	ck_assert(r->tcp_connect);
+	/* The answer reaches the host from the public IP it called. */
+	for (i = r->nxing; i-- > 0;)
+		if (r->xing[i].reply)
+			break;
+	ck_assert_uint_eq(r->xing[i].src, 0x34a0140bu);	/* 52.160.20.11 */
+	ck_assert_uint_eq(r->xing[i].dst, 0xcb007132u);
+}
+END_TEST
+
+START_TEST(inbound_unowned_public_ip)
+{
+	struct flow_result *r;
+
+	load_file("24-inbound-public-ip-forced-tunnel.yaml");
+	r = run("https-to-unowned-public-ip");
+	ck_assert(!r->delivered);
+	ck_assert_str_eq(r->drop_reason, "no-public-ip");
+	ck_assert(!r->replied);
+}
+END_TEST
+
 static Suite *
 reply_suite(void)
 {
@@ -312,6 +369,9 @@ reply_suite(void)
 
 	tcase_add_checked_fixture(walk, setup, teardown);
 	tcase_add_test(walk, asymmetric_appliance_bypassed);
+	tcase_add_test(walk, inbound_forced_tunnel_is_asymmetric);
+	tcase_add_test(walk, inbound_udr_internet_is_symmetric);
+	tcase_add_test(walk, inbound_unowned_public_ip);
 	tcase_add_test(walk, asymmetric_appliance_without_state);
 	tcase_add_test(walk, symmetric_through_appliance);
 	tcase_add_test(walk, nat_undone_in_reverse);
