@@ -117,7 +117,7 @@ expect_counts() {	# FILE WANT-JSON [REPLAY ARGS...]
 # judged, flows, not-ipv4, other-protocol, fragment, cut, not-the-vm,
 # unsolicited, the first flow's source seen
 mixed='[2,1,2,1,1,0,1,1,"198.51.100.10"]'
-text2pcap -q -l 1 "$top/tests/replay/ether.hex" "$work/ether.pcap"
+text2pcap -q -F pcap -l 1 "$top/tests/replay/ether.hex" "$work/ether.pcap" >/dev/null 2>&1
 expect_counts "$work/ether.pcap" "$mixed"
 editcap -F pcapng "$work/ether.pcap" "$work/ether.pcapng" >/dev/null
 expect_counts "$work/ether.pcapng" "$mixed"
@@ -125,7 +125,7 @@ expect_counts "$work/ether.pcap" '[1,1,0,0,0,0,0,0,"198.51.100.10"]' --filter 't
 editcap -s 40 "$work/ether.pcap" "$work/cut.pcap" >/dev/null
 expect_counts "$work/cut.pcap" '[0,0,2,1,1,4,0,0,null]'
 for lt in raw:101 null:0 sll:113 sll2:276 vlan:1; do
-	text2pcap -q -l "${lt#*:}" "$top/tests/replay/${lt%:*}.hex" "$work/${lt%:*}.pcap"
+	text2pcap -q -F pcap -l "${lt#*:}" "$top/tests/replay/${lt%:*}.hex" "$work/${lt%:*}.pcap" >/dev/null 2>&1
 	expect_counts "$work/${lt%:*}.pcap" '[1,1,0,0,0,0,0,0,"198.51.100.10"]'
 done
 
