@@ -1070,7 +1070,7 @@ out:
 static int
 bench_e2e(json_t *root)
 {
-	struct gen_net p = { 100, 400, 10000, 1000, 2000 };
+	struct gen_net p = { 100, 400, 10000, 1000, 1000 };	/* flows: the loader's cap */
 	struct gen_rng r;
 	struct gen_buf b = { 0 };
 	struct topo t;
