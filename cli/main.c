@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/job.h"
+#include "cli/diagram.h"
 #include "cli/flowlog.h"
 #include "cli/nw.h"
 #include "cli/pcapout.h"
@@ -295,6 +296,8 @@ main(int argc, char **argv)
 		return cmd_whatif(argc - 1, argv + 1);
 	if (strcmp(argv[1], "diff") == 0)
 		return cmd_diff(argc - 1, argv + 1);
+	if (strcmp(argv[1], "diagram") == 0)
+		return cmd_diagram(argc - 1, argv + 1);
 	if (strcmp(argv[1], "import") == 0)
 		return cmd_import(argc - 1, argv + 1);
 	if (strcmp(argv[1], "replay") == 0)
