@@ -15,6 +15,7 @@
 
 #include "cli/job.h"
 #include "cli/diagram.h"
+#include "cli/htmlreport.h"
 #include "cli/flowlog.h"
 #include "cli/nw.h"
 #include "cli/pcapout.h"
@@ -298,6 +299,8 @@ main(int argc, char **argv)
 		return cmd_diff(argc - 1, argv + 1);
 	if (strcmp(argv[1], "diagram") == 0)
 		return cmd_diagram(argc - 1, argv + 1);
+	if (strcmp(argv[1], "report") == 0)
+		return cmd_report(argc - 1, argv + 1);
 	if (strcmp(argv[1], "import") == 0)
 		return cmd_import(argc - 1, argv + 1);
 	if (strcmp(argv[1], "replay") == 0)

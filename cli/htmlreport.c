@@ -1,0 +1,1031 @@
+/*
+ * htmlreport.c: `ftsim report` (htmlreport.h).
+ *
+ *   ftsim report [--whatif CHANGE.yaml]... -o DIR FILE...
+ *
+ * Everything is loaded and simulated first (bad input: exit 2, nothing
+ * written); then the folder is built under DIR.tmp.XXXXXX: captures of
+ * every scenario (cli/pcapout.h), a DOT file and an SVG per flow (dot),
+ * the plots' data and scripts (gnuplot), index.html last; then it is
+ * renamed to DIR. A DIR that exists is replaced only when it is an
+ * earlier report (its index.html says so). The folder's files are named
+ * by position (scenario 3, flow 2: diagrams/03-02.svg), so a name from a
+ * user's file never becomes a path; text from those files is escaped in
+ * the HTML and stripped of tabs and line breaks in the plots' data.
+ *
+ * Same inputs, same bytes: nothing depends on the clock, the machine or
+ * the folder's path.
+ */
+#define _XOPEN_SOURCE 700	/* nftw */
+#include <errno.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/diagram.h"
+#include "cli/gpscripts.h"
+#include "cli/htmlreport.h"
+#include "cli/job.h"
+#include "cli/pcapout.h"
+#include "cli/report.h"
+#include "cli/spawn.h"
+#include "sim/nsg.h"
+#include "sim/whatif.h"
+#include "topology/change.h"
+
+#define REPORT_MARK "<meta name=\"generator\" content=\"ftsim report\">"
+#define LABEL_MAX 40		/* characters of a name in a plot */
+
+/* A flow's outcome as the matrix colours it (results/matrix.gp). */
+enum outcome {
+	OUT_HELD = 1,		/* every expectation held, delivered */
+	OUT_HELD_DROP,		/* every expectation held, not delivered */
+	OUT_FAILED,		/* an expectation failed */
+	OUT_NONE,		/* no expectation */
+};
+
+static const char *const outcome_name[] = {
+	[OUT_HELD] = "held", [OUT_HELD_DROP] = "held, not delivered",
+	[OUT_FAILED] = "failed", [OUT_NONE] = "no expectation",
+};
+
+/* One change of --whatif, compared with the base (the first FILE). */
+struct wichange {
+	const char *file;
+	char *name;
+	struct whatif_result res;
+	uint64_t nexthop, fate;		/* addresses, summed over VMs */
+};
+
+/* The report being written. */
+struct report {
+	struct job *jobs;
+	size_t n;
+	struct wichange *wi;
+	size_t nwi;
+	char *dir;			/* the temporary folder */
+	char err[1024];
+};
+
+static enum outcome
+outcome_of(const struct flow_result *r)
+{
+	if (r->nexp == 0)
+		return OUT_NONE;
+	if (!r->all_ok)
+		return OUT_FAILED;
+	return r->delivered ? OUT_HELD : OUT_HELD_DROP;
+}
+
+void
+html_escape(FILE *f, const char *s)
+{
+	for (; *s != '\0'; s++)
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default: fputc(*s, f); break;
+		}
+}
+
+/* A name for a plot's data: no tab, line break or quote, at most
+ * LABEL_MAX bytes cut on a UTF-8 character boundary. */
+static void
+tsv_label(FILE *f, const char *s)
+{
+	size_t len = strlen(s), i;
+
+	if (len > LABEL_MAX) {
+		len = LABEL_MAX;
+		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+			len--;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		fputc(c < 0x20 || c == 0x7f ? ' ' : c == '"' ? '\'' : c, f);
+	}
+	if (len < strlen(s))
+		fputs("...", f);
+}
+
+/* ---------------------------------------------------------------- */
+/* Files */
+
+static int
+mkdirs(const char *dir)
+{
+	char path[4096];
+	size_t i, len = strlen(dir);
+
+	if (len >= sizeof(path))
+		return -ENAMETOOLONG;
+	memcpy(path, dir, len + 1);
+	for (i = 1; i <= len; i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		path[i] = '\0';
+		if (mkdir(path, 0777) == -1 && errno != EEXIST)
+			return -errno;
+		path[i] = dir[i];
+	}
+	return 0;
+}
+
+static int
+rmtree_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) == 0 ? 0 : -1;
+}
+
+/* Remove a folder the report made, with everything in it. */
+static void
+rmtree(const char *dir)
+{
+	(void)nftw(dir, rmtree_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static char *
+rep_path(const struct report *rp, const char *name)
+{
+	size_t len = strlen(rp->dir) + strlen(name) + 2;
+	char *p = malloc(len);
+
+	if (p != NULL)
+		snprintf(p, len, "%s/%s", rp->dir, name);
+	return p;
+}
+
+/* Open a file of the folder for writing; NULL with rp->err set. */
+static FILE *
+rep_open(struct report *rp, const char *name)
+{
+	char *p = rep_path(rp, name);
+	FILE *f = p != NULL ? fopen(p, "w") : NULL;
+
+	if (f == NULL)
+		snprintf(rp->err, sizeof(rp->err), "cannot write %s/%s: %s",
+		    rp->dir, name, p != NULL ? strerror(errno) :
+		    "out of memory");
+	free(p);
+	return f;
+}
+
+/* Close a file of the folder; -1 with rp->err set if anything failed. */
+static int
+rep_close(struct report *rp, FILE *f, const char *name)
+{
+	int bad = ferror(f);
+
+	if (fclose(f) != 0 || bad) {
+		snprintf(rp->err, sizeof(rp->err), "cannot write %s/%s",
+		    rp->dir, name);
+		return -1;
+	}
+	return 0;
+}
+
+/* The folder of scenario i's captures, relative to the report. */
+static void
+scen_dir(const struct job *j, size_t i, char *buf, size_t len)
+{
+	char *c;
+	size_t off = (size_t)snprintf(buf, len, "captures/%02zu-", i + 1);
+
+	if (off < len)
+		snprintf(buf + off, len - off, "%.64s", j->topo.scenario);
+	for (c = buf + (off < len ? off : len - 1); *c != '\0'; c++)
+		if (!(*c >= 'a' && *c <= 'z') && !(*c >= 'A' && *c <= 'Z') &&
+		    !(*c >= '0' && *c <= '9') && *c != '-' && *c != '.' &&
+		    *c != '_')
+			*c = '_';
+}
+
+/* ---------------------------------------------------------------- */
+/* Captures and diagrams */
+
+static int
+write_captures(struct report *rp)
+{
+	char rel[128], *path;
+	size_t i, files;
+	uint64_t pkts;
+	int rc;
+
+	for (i = 0; i < rp->n; i++) {
+		struct job *j = &rp->jobs[i];
+
+		scen_dir(j, i, rel, sizeof(rel));
+		if ((path = rep_path(rp, rel)) == NULL)
+			return -ENOMEM;
+		rc = pcapout_run(j->sim, j->run.res, j->run.nres, path, NULL,
+		    &files, &pkts);
+		free(path);
+		if (rc != 0) {
+			snprintf(rp->err, sizeof(rp->err), "cannot write the "
+			    "captures of %s", j->topo.file);
+			return rc;
+		}
+		j->run.captures = true;
+	}
+	return 0;
+}
+
+static int
+write_diagrams(struct report *rp)
+{
+	char name[64], *dot, *svg;
+	size_t i, k;
+	int rc = 0;
+
+	if ((dot = rep_path(rp, "diagrams")) == NULL)
+		return -ENOMEM;
+	if (mkdir(dot, 0777) == -1) {
+		rc = -errno;
+		snprintf(rp->err, sizeof(rp->err), "cannot create %s: %s",
+		    dot, strerror(errno));
+	}
+	free(dot);
+	for (i = 0; i < rp->n && rc == 0; i++) {
+		struct job *j = &rp->jobs[i];
+
+		for (k = 0; k < j->run.nres && rc == 0; k++) {
+			snprintf(name, sizeof(name), "diagrams/%02zu-%02zu.dot",
+			    i + 1, k + 1);
+			dot = rep_path(rp, name);
+			snprintf(name, sizeof(name), "diagrams/%02zu-%02zu.svg",
+			    i + 1, k + 1);
+			svg = rep_path(rp, name);
+			if (dot == NULL || svg == NULL)
+				rc = -ENOMEM;
+			if (rc == 0)
+				rc = diagram_write(&j->run, &j->run.res[k], dot,
+				    DG_DOT, rp->err, sizeof(rp->err));
+			if (rc == 0)
+				rc = diagram_render(dot, svg, DG_SVG, rp->err,
+				    sizeof(rp->err));
+			free(dot);
+			free(svg);
+		}
+	}
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* Plots */
+
+static int
+write_script(struct report *rp, const char *name)
+{
+	size_t i;
+	FILE *f;
+
+	for (i = 0; i < gp_nscripts; i++)
+		if (strcmp(gp_scripts[i].name, name) == 0)
+			break;
+	if (i == gp_nscripts) {
+		snprintf(rp->err, sizeof(rp->err), "internal error: no "
+		    "script %s", name);
+		return -1;
+	}
+	if ((f = rep_open(rp, name)) == NULL)
+		return -1;
+	fwrite(gp_scripts[i].text, 1, gp_scripts[i].len, f);
+	return rep_close(rp, f, name);
+}
+
+static int
+run_gnuplot(struct report *rp, const char *script)
+{
+	char *argv[] = { "gnuplot", (char *)script, NULL };
+	char err[512];
+	int rc;
+
+	if (write_script(rp, script) != 0)
+		return -1;
+	if ((rc = spawn_run(argv, rp->dir, err, sizeof(err))) != 0) {
+		snprintf(rp->err, sizeof(rp->err), "gnuplot %s: %s", script,
+		    err);
+		return rc;
+	}
+	return 0;
+}
+
+static int
+plot_matrix(struct report *rp)
+{
+	size_t i, k, wide = 1;
+	FILE *f;
+
+	for (i = 0; i < rp->n; i++)
+		if (rp->jobs[i].run.nres > wide)
+			wide = rp->jobs[i].run.nres;
+	if ((f = rep_open(rp, "matrix-size.gp")) == NULL)
+		return -1;
+	fprintf(f, "nscen = %zu\nnflows = %zu\n", rp->n, wide);
+	if (rep_close(rp, f, "matrix-size.gp") != 0 ||
+	    (f = rep_open(rp, "matrix.tsv")) == NULL)
+		return -1;
+	fputs("# scenario\tflow\toutcome\tflow name\tscenario name\n", f);
+	for (i = 0; i < rp->n; i++) {
+		const struct run *run = &rp->jobs[i].run;
+
+		for (k = 0; k < run->nres; k++) {
+			fprintf(f, "%zu\t%zu\t%d\t", i + 1, k + 1,
+			    (int)outcome_of(&run->res[k]));
+			tsv_label(f, run->res[k].flow->name);
+			fprintf(f, "\t%02zu ", i + 1);
+			tsv_label(f, run->topo->scenario);
+			fputc('\n', f);
+		}
+	}
+	if (rep_close(rp, f, "matrix.tsv") != 0)
+		return -1;
+	return run_gnuplot(rp, "matrix.gp");
+}
+
+/* The segment class of a hop by the point it leads to (latency.gp). */
+static const char *
+seg_class(enum cap_kind k)
+{
+	switch (k) {
+	case CAP_CIRCUIT_PRIVATE: return "circuit-private";
+	case CAP_CIRCUIT_PUBLIC: return "circuit-public";
+	case CAP_ONPREM_INSIDE: return "onprem-inside";
+	case CAP_ONPREM_OUTSIDE: return "onprem-outside";
+	default: return cap_kind_name(k);
+	}
+}
+
+static int
+plot_latency(struct report *rp)
+{
+	FILE *f[3];
+	char name[32];
+	size_t rows[3] = { 0, 0, 0 }, i, k, x, p;
+	uint32_t tmax = 0;
+	int rc = 0;
+
+	for (p = 0; p < 3; p++) {
+		snprintf(name, sizeof(name), "latency-%zu.tsv", p);
+		if ((f[p] = rep_open(rp, name)) == NULL) {
+			while (p-- > 0)
+				fclose(f[p]);
+			return -1;
+		}
+		fputs("# row\tstart ms\tend ms\tpoint kind\tflow\n", f[p]);
+	}
+	for (i = 0; i < rp->n; i++) {
+		const struct run *run = &rp->jobs[i].run;
+
+		for (k = 0; k < run->nres; k++) {
+			const struct flow_result *r = &run->res[k];
+			const struct xing *prev = NULL;
+
+			p = r->hairpin == HAIRPIN_CUSTOMER ? 2 :
+			    r->hairpin == HAIRPIN_AZURE ? 1 : 0;
+			rows[p]++;
+			/* MODEL §7: at_us is the simulated clock. */
+			for (x = 0; x < r->nxing; x++) {
+				const struct xing *c = &r->xing[x];
+
+				if (c->reply)
+					continue;
+				if (c->at_us > tmax)
+					tmax = c->at_us;
+				if (prev != NULL) {
+					fprintf(f[p], "%zu\t%.3f\t%.3f\t%s\t",
+					    rows[p], prev->at_us / 1000.0,
+					    c->at_us / 1000.0, seg_class(
+					    sim_point_kind(run->sim, c->point)));
+					fprintf(f[p], "%02zu ", i + 1);
+					tsv_label(f[p], r->flow->name);
+					fputc('\n', f[p]);
+				}
+				prev = c;
+			}
+			if (prev == NULL || prev == &r->xing[0]) {
+				/* no hop: the row keeps its label */
+				fprintf(f[p], "%zu\t0\t0\tnic\t%02zu ", rows[p],
+				    i + 1);
+				tsv_label(f[p], r->flow->name);
+				fputc('\n', f[p]);
+			}
+		}
+	}
+	for (p = 0; p < 3; p++) {
+		snprintf(name, sizeof(name), "latency-%zu.tsv", p);
+		if (rep_close(rp, f[p], name) != 0)
+			rc = -1;
+	}
+	if (rc != 0 || (f[0] = rep_open(rp, "latency-size.gp")) == NULL)
+		return -1;
+	fprintf(f[0], "n0 = %zu\nn1 = %zu\nn2 = %zu\ntmax = %.3f\n", rows[0],
+	    rows[1], rows[2], tmax / 1000.0);
+	if (rep_close(rp, f[0], "latency-size.gp") != 0)
+		return -1;
+	return run_gnuplot(rp, "latency.gp");
+}
+
+static int
+plot_whatif(struct report *rp)
+{
+	size_t i;
+	bool any = false;
+	FILE *f;
+
+	if ((f = rep_open(rp, "whatif.tsv")) == NULL)
+		return -1;
+	fputs("# change\tnext-hop addresses\tfate addresses\tflows\n", f);
+	for (i = 0; i < rp->nwi; i++) {
+		const struct wichange *w = &rp->wi[i];
+
+		tsv_label(f, w->name);
+		fprintf(f, "\t%llu\t%llu\t%zu\n", (unsigned long long)w->nexthop,
+		    (unsigned long long)w->fate, w->res.nflows);
+		any = any || w->nexthop > 0 || w->fate > 0;
+	}
+	if (rep_close(rp, f, "whatif.tsv") != 0 ||
+	    (f = rep_open(rp, "whatif-size.gp")) == NULL)
+		return -1;
+	fprintf(f, "nchanges = %zu\nany = %d\n", rp->nwi, any ? 1 : 0);
+	if (rep_close(rp, f, "whatif-size.gp") != 0)
+		return -1;
+	return run_gnuplot(rp, "whatif.gp");
+}
+
+/* ---------------------------------------------------------------- */
+/* index.html */
+
+static const char css[] =
+    "body{font-family:Helvetica,Arial,sans-serif;margin:1.5em;color:#222;"
+    "max-width:1800px}\n"
+    "h1{margin-bottom:.2em}h2{border-bottom:2px solid #ccc;"
+    "padding-bottom:.2em;margin-top:1.6em}\n"
+    "h3{margin-top:1.4em}h4{margin:.8em 0 .3em}\n"
+    "table{border-collapse:collapse}td,th{padding:2px 8px;"
+    "border:1px solid #ddd;text-align:left;vertical-align:top}\n"
+    "table.matrix td{border:2px solid #fff;font-size:13px;white-space:nowrap}\n"
+    "table.matrix td a{color:#fff;text-decoration:none}\n"
+    "table.matrix th{border:none;font-weight:normal;white-space:nowrap}\n"
+    ".o1{background:#59a14f;color:#fff}.o2{background:#4e79a7;color:#fff}"
+    ".o3{background:#e15759;color:#fff}.o4{background:#bab0ac;color:#fff}\n"
+    ".badge{display:inline-block;padding:1px 7px;border-radius:4px;"
+    "font-size:12px;vertical-align:middle}\n"
+    ".ok{color:#2e7d32}.bad{color:#c62828;font-weight:bold}\n"
+    "pre{background:#f6f6f6;padding:.6em;overflow-x:auto;font-size:12px;"
+    "line-height:1.35}\n"
+    "img{max-width:100%;height:auto;border:1px solid #eee}\n"
+    ".flow{border-left:4px solid #ddd;padding-left:1em;margin:1.2em 0}\n"
+    ".warn{color:#8a6d00}.muted{color:#666;font-size:13px}\n"
+    ".caps a{margin-right:.7em}\n";
+
+static void
+h(FILE *f, const char *s)
+{
+	html_escape(f, s);
+}
+
+static void
+html_matrix(FILE *f, const struct report *rp)
+{
+	size_t i, k;
+
+	fputs("<table class=\"matrix\">\n", f);
+	for (i = 0; i < rp->n; i++) {
+		const struct run *run = &rp->jobs[i].run;
+
+		fprintf(f, "<tr><th><a href=\"#s%zu\">%02zu ", i + 1, i + 1);
+		h(f, run->topo->scenario);
+		fputs("</a></th>", f);
+		for (k = 0; k < run->nres; k++) {
+			enum outcome o = outcome_of(&run->res[k]);
+
+			fprintf(f, "<td class=\"o%d\" title=\"%s\"><a href=\"#s%zu"
+			    "-f%zu\">", (int)o, outcome_name[o], i + 1, k + 1);
+			h(f, run->res[k].flow->name);
+			fputs("</a></td>", f);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n<p class=\"muted\"><span class=\"badge o1\">held"
+	    "</span> every expectation held, delivered &nbsp; <span class="
+	    "\"badge o2\">held</span> every expectation held, not delivered "
+	    "&nbsp; <span class=\"badge o3\">failed</span> an expectation "
+	    "failed &nbsp; <span class=\"badge o4\">none</span> no "
+	    "expectation</p>\n", f);
+}
+
+static void
+html_outcome(FILE *f, const struct flow_result *r)
+{
+	char ip[IP_STRLEN];
+
+	fprintf(f, "<p>%s", r->delivered ? "delivered" : "not delivered");
+	if (r->drop_reason != NULL) {
+		fputs(" (", f);
+		h(f, r->drop_reason);
+		fputc(')', f);
+	}
+	if (r->flow->proto == PROTO_TCP)
+		fprintf(f, ", TCP %s", r->tcp_connect ? "connects" : "fails");
+	if (r->activation != ACT_NONE)
+		fprintf(f, ", activation %s", activation_name(r->activation));
+	if (r->has_source_seen)
+		fprintf(f, ", source seen %s (%s)", ip_format(r->source_seen,
+		    ip), srcclass_name(r->source_class));
+	fprintf(f, ", hairpin %s", hairpin_name(r->hairpin));
+	if (r->replied) {
+		fprintf(f, "; reply %s", r->reply_delivered ? "delivered" :
+		    "lost");
+		if (r->reply_drop_reason != NULL) {
+			fputs(" (", f);
+			h(f, r->reply_drop_reason);
+			fputc(')', f);
+		}
+	}
+	fputs("</p>\n", f);
+}
+
+static void
+html_expectations(FILE *f, const struct flow_result *r)
+{
+	size_t e;
+
+	if (r->nexp == 0) {
+		fputs("<p class=\"muted\">no expectation</p>\n", f);
+		return;
+	}
+	fputs("<table><tr><th></th><th>expectation</th><th>want</th>"
+	    "<th>got</th></tr>\n", f);
+	for (e = 0; e < r->nexp; e++) {
+		const struct exp_result *x = &r->exp[e];
+
+		fprintf(f, "<tr><td class=\"%s\">%s</td><td>%s</td><td>",
+		    x->ok ? "ok" : "bad", x->ok ? "&#10003;" : "&#10007;",
+		    exp_key_name(x->key));
+		h(f, x->want);
+		fputs("</td><td>", f);
+		h(f, x->got);
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
+/* The captures a flow's packets show in, in the order they meet them,
+ * with the first packet's number in each. */
+static void
+html_captures(FILE *f, const struct job *j, size_t si,
+	      const struct flow_result *r)
+{
+	char rel[128];
+	size_t x, y;
+
+	scen_dir(j, si, rel, sizeof(rel));
+	fputs("<p class=\"caps\">captures: ", f);
+	for (x = 0; x < r->nxing; x++) {
+		const char *pt = sim_point_name(j->sim, r->xing[x].point);
+
+		for (y = 0; y < x; y++)
+			if (r->xing[y].point == r->xing[x].point)
+				break;
+		if (y < x || pt == NULL)
+			continue;
+		/* point names are file names already (docs/format.md) */
+		fprintf(f, "<a href=\"%s/", rel);
+		h(f, pt);
+		fputs(".pcap\">", f);
+		h(f, pt);
+		fprintf(f, ".pcap</a><span class=\"muted\">#%u</span> ",
+		    (unsigned)r->xing[x].pktno);
+	}
+	fputs("</p>\n", f);
+}
+
+static void
+html_flow(FILE *f, const struct job *j, size_t si, size_t k)
+{
+	const struct flow_result *r = &j->run.res[k];
+	enum outcome o = outcome_of(r);
+	char ip[IP_STRLEN], *trace;
+
+	fprintf(f, "<div class=\"flow\" id=\"s%zu-f%zu\">\n<h4><span class="
+	    "\"badge o%d\">%s</span> flow ", si + 1, k + 1, (int)o,
+	    outcome_name[o]);
+	h(f, r->flow->name);
+	fputs(": ", f);
+	h(f, r->nhops > 0 ? r->hops[0].node : "?");
+	fputs(" &rarr; ", f);
+	h(f, r->flow->to);
+	fprintf(f, " (%s) %s/%u</h4>\n", ip_format(r->dst, ip),
+	    proto_name(r->flow->proto), r->flow->port);
+	html_outcome(f, r);
+	html_expectations(f, r);
+	fprintf(f, "<p><a href=\"diagrams/%02zu-%02zu.svg\"><img src=\""
+	    "diagrams/%02zu-%02zu.svg\" alt=\"path of flow ", si + 1, k + 1,
+	    si + 1, k + 1);
+	h(f, r->flow->name);
+	fprintf(f, "\"></a><br><span class=\"muted\">path diagram (<a href="
+	    "\"diagrams/%02zu-%02zu.dot\">DOT</a>)</span></p>\n", si + 1,
+	    k + 1);
+	html_captures(f, j, si, r);
+	fprintf(f, "<details><summary>trace (%zu steps)</summary><pre>",
+	    r->nhops);
+	if ((trace = report_trace(&j->run, r)) != NULL)
+		h(f, trace);
+	free(trace);
+	fputs("</pre></details>\n</div>\n", f);
+}
+
+static void
+html_whatif(FILE *f, const struct report *rp)
+{
+	char pf[PFX_STRLEN];
+	size_t i, v, g, c;
+
+	fputs("<h2 id=\"whatif\">What-if</h2>\n<p>Each change applied to ", f);
+	h(f, rp->jobs[0].topo.file);
+	fputs(" (exhaustive: every destination range of every VM).</p>\n"
+	    "<p><a href=\"whatif.svg\"><img src=\"whatif.svg\" alt=\"changed "
+	    "address space per change\"></a></p>\n<table><tr><th>change</th>"
+	    "<th>flows changed</th><th>next hop changed (addresses)</th>"
+	    "<th>fate changed (addresses)</th><th>next-hop ranges</th></tr>\n",
+	    f);
+	for (i = 0; i < rp->nwi; i++) {
+		const struct wichange *w = &rp->wi[i];
+
+		fputs("<tr><td>", f);
+		h(f, w->name);
+		fputs("<br><span class=\"muted\">", f);
+		h(f, w->file);
+		fprintf(f, "</span></td><td>%zu", w->res.nflows);
+		for (c = 0; c < w->res.nflows; c++) {
+			fputs("<br>", f);
+			h(f, w->res.flows[c].name);
+		}
+		fprintf(f, "</td><td>%llu</td><td>%llu</td><td>",
+		    (unsigned long long)w->nexthop,
+		    (unsigned long long)w->fate);
+		for (v = 0; v < w->res.nvms; v++) {
+			const struct wi_vm *m = &w->res.vms[v];
+			size_t shown = 0;
+
+			if (m->nnexthop == 0)
+				continue;
+			h(f, m->vm);
+			fputs(": ", f);
+			for (g = 0; g < m->nnexthop; g++)
+				for (c = 0; c < m->nexthop[g].ncidrs; c++)
+					if (shown++ < 8)
+						fprintf(f, "%s ", pfx_format(
+						    m->nexthop[g].cidrs[c], pf));
+			if (shown > 8)
+				fprintf(f, "(%zu more)", shown - 8);
+			fputs("<br>", f);
+		}
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
+static int
+write_index(struct report *rp)
+{
+	size_t i, k, m, cases, failed, skipped, nflows = 0;
+	struct run *runs;
+	FILE *f;
+
+	if ((runs = calloc(rp->n, sizeof(*runs))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < rp->n; i++) {
+		runs[i] = rp->jobs[i].run;
+		nflows += runs[i].nres;
+	}
+	report_count(runs, rp->n, &cases, &failed, &skipped);
+	free(runs);
+	if ((f = rep_open(rp, "index.html")) == NULL)
+		return -1;
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset="
+	    "\"utf-8\">\n" REPORT_MARK "\n<title>ftsim report</title>\n"
+	    "<style>\n", f);
+	fputs(css, f);
+	fputs("</style>\n</head>\n<body>\n<h1>ftsim report</h1>\n", f);
+	fprintf(f, "<p>%zu scenario%s, %zu flow%s: %zu expectation%s held, "
+	    "<span class=\"%s\">%zu failed</span>, %zu flow%s without "
+	    "expectations.</p>\n", rp->n, rp->n == 1 ? "" : "s", nflows,
+	    nflows == 1 ? "" : "s", cases - failed - skipped,
+	    cases - failed - skipped == 1 ? "" : "s", failed ? "bad" : "ok",
+	    failed, skipped, skipped == 1 ? "" : "s");
+	fputs("<h2 id=\"matrix\">Outcome matrix</h2>\n", f);
+	html_matrix(f, rp);
+	fputs("<p><a href=\"matrix.svg\"><img src=\"matrix.svg\" alt=\""
+	    "outcome matrix\"></a><br><span class=\"muted\">gnuplot: "
+	    "<a href=\"matrix.gp\">matrix.gp</a>, <a href=\"matrix.png\">PNG"
+	    "</a></span></p>\n", f);
+	fputs("<h2 id=\"latency\">Per-hop latency</h2>\n<p>Each flow's "
+	    "request on the simulated clock, one segment per hop from one "
+	    "capture point to the next.</p>\n<p><a href=\"latency.svg\"><img "
+	    "src=\"latency.svg\" alt=\"per-hop latency\"></a><br><span class="
+	    "\"muted\">gnuplot: <a href=\"latency.gp\">latency.gp</a>, <a "
+	    "href=\"latency.png\">PNG</a></span></p>\n", f);
+	if (rp->nwi > 0)
+		html_whatif(f, rp);
+	fputs("<h2 id=\"scenarios\">Scenarios</h2>\n", f);
+	for (i = 0; i < rp->n; i++) {
+		const struct job *j = &rp->jobs[i];
+
+		fprintf(f, "<h3 id=\"s%zu\">%02zu ", i + 1, i + 1);
+		h(f, j->topo.scenario);
+		fputs("</h3>\n<p class=\"muted\">", f);
+		h(f, j->topo.file);
+		fprintf(f, ", %s</p>\n", cloud_name(j->topo.cloud));
+		if (j->topo.description != NULL) {
+			fputs("<p>", f);
+			h(f, j->topo.description);
+			fputs("</p>\n", f);
+		}
+		for (m = 0; m < j->diag.n; m++) {
+			const struct diag_msg *d = &j->diag.msgs[m];
+
+			fprintf(f, "<p class=\"warn\">line %d: ", d->pos.line);
+			h(f, d->text);
+			fputs("</p>\n", f);
+		}
+		for (k = 0; k < j->run.nres; k++)
+			html_flow(f, j, i, k);
+	}
+	fputs("</body>\n</html>\n", f);
+	return rep_close(rp, f, "index.html");
+}
+
+/* ---------------------------------------------------------------- */
+/* What-if */
+
+static int
+whatif_load(struct report *rp, const char *file)
+{
+	struct wichange *w = &rp->wi[rp->nwi];
+	struct whatif_opts wo = { false, true, NULL, NULL };
+	struct job *base = &rp->jobs[0];
+	struct change ch;
+	struct topo after;
+	struct diag d;
+	struct sim *sa = NULL;
+	const char *slash;
+	size_t v, g;
+	int rc = -1;
+
+	memset(w, 0, sizeof(*w));
+	w->file = file;
+	diag_init(&d);
+	memset(&after, 0, sizeof(after));
+	topo_init(&after);
+	/* MODEL §5: the tags a change's rules name must be known. */
+	if (change_load(file, &ch, &d) != 0) {
+		diag_print(stderr, &d);
+		diag_free(&d);
+		topo_free(&after);
+		return -1;
+	}
+	if (change_apply(&ch, &base->topo, &after, &d) != 0 ||
+	    nsg_check_tags(&after, &d) != 0 || sim_new(&after, &d, &sa) != 0) {
+		diag_print(stderr, &d);
+		goto out;
+	}
+	if (whatif_run(&base->topo, base->sim, &after, sa, &wo, &w->res) != 0) {
+		fprintf(stderr, "ftsim: %s: internal error while comparing\n",
+		    file);
+		goto out;
+	}
+	slash = strrchr(file, '/');
+	if ((w->name = strdup(ch.name != NULL ? ch.name :
+	    slash != NULL ? slash + 1 : file)) == NULL) {
+		whatif_free(&w->res);
+		goto out;
+	}
+	for (v = 0; v < w->res.nvms; v++) {
+		for (g = 0; g < w->res.vms[v].nnexthop; g++)
+			w->nexthop += w->res.vms[v].nexthop[g].addresses;
+		for (g = 0; g < w->res.vms[v].nfate; g++)
+			w->fate += w->res.vms[v].fate[g].addresses;
+	}
+	rp->nwi++;
+	rc = 0;
+out:
+	sim_free(sa);
+	topo_free(&after);
+	change_free(&ch);
+	diag_free(&d);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* The folder */
+
+/* Is dir an earlier report (its index.html carries the mark)? */
+static bool
+is_report(const char *dir)
+{
+	char path[4096], buf[512];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/index.html", dir);
+	if ((f = fopen(path, "r")) == NULL)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return strstr(buf, REPORT_MARK) != NULL;
+}
+
+/* Put the finished folder in place: an earlier report at out is moved
+ * aside first and removed after. */
+static int
+install(struct report *rp, const char *out)
+{
+	char old[4096];
+	struct stat st;
+	bool had = stat(out, &st) == 0;
+
+	if (had) {
+		snprintf(old, sizeof(old), "%s.old.XXXXXX", out);
+		if (mkdtemp(old) == NULL || rename(out, old) != 0) {
+			snprintf(rp->err, sizeof(rp->err), "cannot replace "
+			    "%s: %s", out, strerror(errno));
+			return -1;
+		}
+	}
+	if (rename(rp->dir, out) != 0) {
+		snprintf(rp->err, sizeof(rp->err), "cannot rename %s to %s: %s",
+		    rp->dir, out, strerror(errno));
+		if (had)
+			(void)rename(old, out);
+		return -1;
+	}
+	if (had)
+		rmtree(old);
+	return 0;
+}
+
+static const char report_usage[] =
+    "usage: ftsim report [--whatif CHANGE.yaml]... -o DIR FILE...\n";
+
+int
+cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "whatif", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct report rp;
+	const char **changes = NULL, **cv;
+	char *out = NULL, *tmp = NULL;
+	size_t nchanges = 0, i, len;
+	struct stat st;
+	int c, status = 0;
+
+	memset(&rp, 0, sizeof(rp));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			free(out);
+			out = strdup(optarg);
+			break;
+		case 'w':
+			if ((cv = realloc(changes, (nchanges + 1) *
+			    sizeof(*cv))) == NULL) {
+				status = EXIT_BADINPUT;
+				break;
+			}
+			changes = cv;
+			changes[nchanges++] = optarg;
+			break;
+		case 'h':
+			fputs(report_usage, stdout);
+			free(out);
+			free(changes);
+			return 0;
+		default:
+			status = EXIT_BADINPUT;
+			break;
+		}
+	}
+	if (status != 0 || out == NULL || optind >= argc) {
+		fputs(report_usage, stderr);
+		status = EXIT_BADINPUT;
+		goto done;
+	}
+	/* "results/x/" and "results/x" are the same folder. */
+	for (len = strlen(out); len > 1 && out[len - 1] == '/'; len--)
+		out[len - 1] = '\0';
+	if (stat(out, &st) == 0 && !(S_ISDIR(st.st_mode) && is_report(out))) {
+		fprintf(stderr, "ftsim: %s exists and is not an ftsim report: "
+		    "remove it or choose another folder\n", out);
+		status = EXIT_BADINPUT;
+		goto done;
+	}
+	if (!spawn_found("dot") || !spawn_found("gnuplot")) {
+		fprintf(stderr, "ftsim: report needs %s on PATH: "
+		    "scripts/install-deps.sh installs %s\n",
+		    spawn_found("dot") ? "gnuplot" : "dot (Graphviz)",
+		    spawn_found("dot") ? "gnuplot-nox" : "graphviz");
+		status = EXIT_NOTOOL;
+		goto done;
+	}
+	rp.n = (size_t)(argc - optind);
+	if ((rp.jobs = calloc(rp.n, sizeof(*rp.jobs))) == NULL ||
+	    (nchanges > 0 &&
+	    (rp.wi = calloc(nchanges, sizeof(*rp.wi))) == NULL)) {
+		rp.n = 0;
+		status = EXIT_BADINPUT;
+		goto done;
+	}
+	/* Load everything first: bad input anywhere means no output. */
+	for (i = 0; i < rp.n; i++)
+		if (job_load(&rp.jobs[i], argv[optind + (int)i]) != 0)
+			status = EXIT_BADINPUT;
+	for (i = 0; i < rp.n && status == 0; i++)
+		if (job_run(&rp.jobs[i]) != 0) {
+			fprintf(stderr, "ftsim: %s: internal error while "
+			    "simulating\n", rp.jobs[i].topo.file);
+			status = EXIT_BADINPUT;
+		}
+	for (i = 0; i < nchanges && status == 0; i++)
+		if (whatif_load(&rp, changes[i]) != 0)
+			status = EXIT_BADINPUT;
+	if (status != 0)
+		goto done;
+
+	len = strlen(out) + 16;
+	if ((tmp = malloc(len)) == NULL) {
+		status = EXIT_BADINPUT;
+		goto done;
+	}
+	snprintf(tmp, len, "%s.tmp.XXXXXX", out);
+	{
+		char *slash = strrchr(tmp, '/');
+		int rc = 0;
+
+		if (slash != NULL && slash != tmp) {
+			*slash = '\0';
+			rc = mkdirs(tmp);
+			*slash = '/';
+		}
+		if (rc != 0 || mkdtemp(tmp) == NULL) {
+			fprintf(stderr, "ftsim: cannot create %s: %s\n", tmp,
+			    strerror(rc != 0 ? -rc : errno));
+			status = EXIT_BADINPUT;
+			goto done;
+		}
+		/* mkdtemp makes 0700; a report is read like any folder */
+		{
+			mode_t um = umask(0);
+
+			umask(um);
+			(void)chmod(tmp, 0777 & ~um);
+		}
+	}
+	rp.dir = tmp;
+	if (write_captures(&rp) != 0 || write_diagrams(&rp) != 0 ||
+	    plot_matrix(&rp) != 0 || plot_latency(&rp) != 0 ||
+	    (rp.nwi > 0 && plot_whatif(&rp) != 0) || write_index(&rp) != 0 ||
+	    install(&rp, out) != 0) {
+		fprintf(stderr, "ftsim: %s\n", rp.err[0] ? rp.err :
+		    "out of memory");
+		rmtree(tmp);
+		status = spawn_found("dot") && spawn_found("gnuplot") ?
+		    EXIT_BADINPUT : EXIT_NOTOOL;
+		goto done;
+	}
+	for (i = 0; i < rp.n; i++)
+		for (c = 0; c < (int)rp.jobs[i].run.nres; c++)
+			if (!rp.jobs[i].run.res[c].all_ok)
+				status = EXIT_FAILED;
+	fprintf(stderr, "ftsim: report written to %s/index.html\n", out);
+done:
+	for (i = 0; i < rp.n; i++)
+		job_free(&rp.jobs[i]);
+	for (i = 0; i < rp.nwi; i++) {
+		whatif_free(&rp.wi[i].res);
+		free(rp.wi[i].name);
+	}
+	free(rp.jobs);
+	free(rp.wi);
+	free(changes);
+	free(tmp);
+	free(out);
+	return status;
+}
