@@ -439,7 +439,7 @@ plot_latency(struct report *rp)
 static int
 plot_whatif(struct report *rp)
 {
-	size_t i;
+	size_t i, maxflows = 0;
 	bool any = false;
 	FILE *f;
 
@@ -453,11 +453,14 @@ plot_whatif(struct report *rp)
 		fprintf(f, "\t%llu\t%llu\t%zu\n", (unsigned long long)w->nexthop,
 		    (unsigned long long)w->fate, w->res.nflows);
 		any = any || w->nexthop > 0 || w->fate > 0;
+		if (w->res.nflows > maxflows)
+			maxflows = w->res.nflows;
 	}
 	if (rep_close(rp, f, "whatif.tsv") != 0 ||
 	    (f = rep_open(rp, "whatif-size.gp")) == NULL)
 		return -1;
-	fprintf(f, "nchanges = %zu\nany = %d\n", rp->nwi, any ? 1 : 0);
+	fprintf(f, "nchanges = %zu\nany = %d\nmaxflows = %zu\n", rp->nwi,
+	    any ? 1 : 0, maxflows);
 	if (rep_close(rp, f, "whatif-size.gp") != 0)
 		return -1;
 	return run_gnuplot(rp, "whatif.gp");

@@ -3,7 +3,8 @@
 # activation, source seen, ...) changes on some port, summed over the
 # base scenario's VMs, and the flows whose outcome changes. ftsim runs it
 # in the report's folder:
-#   whatif-size.gp  nchanges, any (1 when some count is not zero)
+#   whatif-size.gp  nchanges, any (1 when some count is not zero),
+#                   maxflows (the most flows one change changes)
 #   whatif.tsv      change, next-hop addresses, fate addresses, flows
 # and it writes whatif.svg and whatif.png there.
 load "whatif-size.gp"
@@ -19,11 +20,12 @@ set ylabel "addresses (summed over VMs)"
 set y2label "flows"
 set ytics nomirror
 set y2tics
-set y2range [0 : *]
+set y2range [0 : maxflows + 1]
 set xtics nomirror rotate by -20 font ",9"
 if (any) { set logscale y; set yrange [0.8 : *] } else { set yrange [0 : 1] }
 set title "Changed address space per change" font ",12"
-na(x) = x > 0 ? x : NaN
+# zero: below the axis (log scale), never an empty column
+na(x) = x > 0 ? x : 0.5
 w = 420 + 200 * nchanges
 do for [fmt in "svg png"] {
   if (fmt eq "svg") { set terminal svg size w,480 font "Helvetica,10" background rgb "#ffffff" } else { set terminal pngcairo size w,480 font "Helvetica,10" background rgb "#ffffff" }

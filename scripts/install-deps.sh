@@ -5,16 +5,18 @@
 set -eu
 
 # libdpdk-dev (with libbsd-dev, which rte_acl's headers include): the
-# benchmark's DPDK peer; gnuplot-nox: scripts/bench.sh's plots.
+# benchmark's DPDK peer; gnuplot-nox: scripts/bench.sh's plots and the
+# plots of `ftsim report`; graphviz: `dot` draws `ftsim diagram` and the
+# report's path diagrams.
 pkgs="build-essential cmake pkg-config libyaml-dev libjansson-dev libnet1-dev
-      libpcap-dev check gnuplot-nox libdpdk-dev libbsd-dev"
+      libpcap-dev check gnuplot-nox graphviz libdpdk-dev libbsd-dev"
 # Test-only: clang and its runtime (libclang-rt-dev pulls libclang-rt-14-dev:
 # libFuzzer and the sanitizers) for the sanitizer build and tests/fuzz,
 # valgrind and cppcheck for scripts/check-tools.sh, tshark for the
 # captures, python3 (xml.etree reads the JUnit report), jq (compares JSON
 # with Azure's examples), iproute2 (the kernel oracle test: ip -batch in a
-# network namespace).
-[ "${FTSIM_TEST_DEPS:-0}" = 1 ] && pkgs="$pkgs clang libclang-rt-dev valgrind cppcheck tshark python3 jq iproute2"
+# network namespace), chromium (opens `ftsim report`'s index.html headless).
+[ "${FTSIM_TEST_DEPS:-0}" = 1 ] && pkgs="$pkgs clang libclang-rt-dev valgrind cppcheck tshark python3 jq iproute2 chromium"
 
 missing=""
 for p in $pkgs; do

@@ -165,6 +165,19 @@ add_test(NAME captures.replay
   WORKING_DIRECTORY ${TOP})
 set_tests_properties(captures.replay PROPERTIES LABELS capture TIMEOUT 600)
 
+# Pictures: `ftsim diagram` as DOT, SVG and PNG (Graphviz), and `ftsim
+# report` over the whole suite opened in headless Chromium (skipped, 77,
+# when Chromium is not installed).
+add_test(NAME pictures.diagram
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/pictures.sh ${FTSIM}
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(pictures.diagram PROPERTIES LABELS pictures)
+add_test(NAME pictures.report
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/report.sh ${FTSIM}
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(pictures.report PROPERTIES LABELS pictures
+  SKIP_RETURN_CODE 77 TIMEOUT 300)
+
 # What-if and diff (sim/whatif.h): a change on a base scenario, or two
 # scenarios, against golden output; exit 1 when something changed, 0 when
 # nothing did, 2 for a change that cannot apply.
