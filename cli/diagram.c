@@ -79,8 +79,11 @@ struct dedge {
 };
 
 /* The picture being built; err is set by the first failure and every
- * later call does nothing. */
+ * later call does nothing. Every string of it is in strs, freed with
+ * the graph; nodes, clusters and edges only point at them. */
 struct dgraph {
+	char **strs;
+	size_t nstrs, cstrs;
 	struct dnode *n;
 	size_t nn, cn;
 	struct dclus *c;
@@ -149,6 +152,19 @@ dg_vfmt(struct dgraph *g, const char *fmt, va_list ap)
 		return NULL;
 	}
 	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	if (g->nstrs == g->cstrs) {
+		size_t nc = g->cstrs ? g->cstrs * 2 : 64;
+		char **p = realloc(g->strs, nc * sizeof(*p));
+
+		if (p == NULL) {
+			free(s);
+			g->err = -ENOMEM;
+			return NULL;
+		}
+		g->strs = p;
+		g->cstrs = nc;
+	}
+	g->strs[g->nstrs++] = s;
 	return s;
 }
 
@@ -168,24 +184,25 @@ dg_fmt(struct dgraph *g, const char *fmt, ...)
 	return s;
 }
 
-static bool
-dg_grow(struct dgraph *g, void **arr, size_t *cap, size_t n, size_t sz)
+/* arr with room for one more element after n: the same or a larger
+ * array, or NULL (arr untouched, g->err set). */
+static void *
+dg_grow(struct dgraph *g, void *arr, size_t *cap, size_t n, size_t sz)
 {
 	void *p;
 	size_t nc;
 
 	if (g->err != 0)
-		return false;
+		return NULL;
 	if (n < *cap)
-		return true;
+		return arr;
 	nc = *cap ? *cap * 2 : 16;
-	if ((p = realloc(*arr, nc * sz)) == NULL) {
+	if ((p = realloc(arr, nc * sz)) == NULL) {
 		g->err = -ENOMEM;
-		return false;
+		return NULL;
 	}
-	*arr = p;
 	*cap = nc;
-	return true;
+	return p;
 }
 
 /*
@@ -215,30 +232,27 @@ clus_add(struct dgraph *g, const char *style, char *label)
 {
 	struct dclus *c;
 
-	if (label == NULL || !dg_grow(g, (void **)&g->c, &g->cc, g->nc,
-	    sizeof(*g->c))) {
-		free(label);
+	if (label == NULL || (c = dg_grow(g, g->c, &g->cc, g->nc,
+	    sizeof(*g->c))) == NULL)
 		return 0;
-	}
+	g->c = c;
 	c = &g->c[g->nc];
 	c->label = label;
 	c->style = style;
 	return g->nc++;
 }
 
-/* A node; label and point are taken over (freed on failure). */
+/* A node (strings from dg_fmt). */
 static size_t
 node_add(struct dgraph *g, int clus, const char *style, char *point,
 	 char *label)
 {
 	struct dnode *n;
 
-	if (label == NULL || !dg_grow(g, (void **)&g->n, &g->cn, g->nn,
-	    sizeof(*g->n))) {
-		free(label);
-		free(point);
+	if (label == NULL || (n = dg_grow(g, g->n, &g->cn, g->nn,
+	    sizeof(*g->n))) == NULL)
 		return TOPO_NONE;
-	}
+	g->n = n;
 	n = &g->n[g->nn];
 	memset(n, 0, sizeof(*n));
 	n->label = label;
@@ -254,10 +268,9 @@ edge_add(struct dgraph *g, size_t a, size_t b, enum ekind kind, char *label)
 	struct dedge *e;
 
 	if (a == TOPO_NONE || b == TOPO_NONE ||
-	    !dg_grow(g, (void **)&g->e, &g->ce, g->ne, sizeof(*g->e))) {
-		free(label);
+	    (e = dg_grow(g, g->e, &g->ce, g->ne, sizeof(*g->e))) == NULL)
 		return;
-	}
+	g->e = e;
 	e = &g->e[g->ne++];
 	e->a = a;
 	e->b = b;
@@ -282,15 +295,9 @@ dg_free(struct dgraph *g)
 {
 	size_t i;
 
-	for (i = 0; i < g->nn; i++) {
-		free(g->n[i].label);
-		free(g->n[i].point);
-		free(g->n[i].point2);
-	}
-	for (i = 0; i < g->nc; i++)
-		free(g->c[i].label);
-	for (i = 0; i < g->ne; i++)
-		free(g->e[i].label);
+	for (i = 0; i < g->nstrs; i++)
+		free(g->strs[i]);
+	free(g->strs);
 	free(g->n);
 	free(g->c);
 	free(g->e);
@@ -780,7 +787,6 @@ diagram_dot(FILE *f, const struct run *run, const struct flow_result *r)
 		write_graph(f, &g, label);
 		rc = ferror(f) ? -EIO : 0;
 	}
-	free(label);
 	free(fab);
 	free(gw);
 	free(vcl);

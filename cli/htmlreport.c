@@ -477,7 +477,8 @@ static const char css[] =
     "h3{margin-top:1.4em}h4{margin:.8em 0 .3em}\n"
     "table{border-collapse:collapse}td,th{padding:2px 8px;"
     "border:1px solid #ddd;text-align:left;vertical-align:top}\n"
-    "table.matrix td{border:2px solid #fff;font-size:13px;white-space:nowrap}\n"
+    "table.matrix td{border:2px solid #fff;font-size:13px;white-space:nowrap;"
+    "max-width:7em;overflow:hidden;text-overflow:ellipsis}\n"
     "table.matrix td a{color:#fff;text-decoration:none}\n"
     "table.matrix th{border:none;font-weight:normal;white-space:nowrap}\n"
     ".o1{background:#59a14f;color:#fff}.o2{background:#4e79a7;color:#fff}"
@@ -513,8 +514,10 @@ html_matrix(FILE *f, const struct report *rp)
 		for (k = 0; k < run->nres; k++) {
 			enum outcome o = outcome_of(&run->res[k]);
 
-			fprintf(f, "<td class=\"o%d\" title=\"%s\"><a href=\"#s%zu"
-			    "-f%zu\">", (int)o, outcome_name[o], i + 1, k + 1);
+			fprintf(f, "<td class=\"o%d\" title=\"", (int)o);
+			h(f, run->res[k].flow->name);
+			fprintf(f, ": %s\"><a href=\"#s%zu-f%zu\">",
+			    outcome_name[o], i + 1, k + 1);
 			h(f, run->res[k].flow->name);
 			fputs("</a></td>", f);
 		}
@@ -893,7 +896,7 @@ cmd_report(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct report rp;
-	const char **changes = NULL, **cv;
+	const char **changes = NULL, **cv, *outarg = NULL;
 	char *out = NULL, *tmp = NULL;
 	size_t nchanges = 0, i, len;
 	struct stat st;
@@ -904,8 +907,7 @@ cmd_report(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			free(out);
-			out = strdup(optarg);
+			outarg = optarg;
 			break;
 		case 'w':
 			if ((cv = realloc(changes, (nchanges + 1) *
@@ -918,7 +920,6 @@ cmd_report(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(report_usage, stdout);
-			free(out);
 			free(changes);
 			return 0;
 		default:
@@ -926,8 +927,12 @@ cmd_report(int argc, char **argv)
 			break;
 		}
 	}
-	if (status != 0 || out == NULL || optind >= argc) {
+	if (status != 0 || outarg == NULL || optind >= argc) {
 		fputs(report_usage, stderr);
+		status = EXIT_BADINPUT;
+		goto done;
+	}
+	if ((out = strdup(outarg)) == NULL) {
 		status = EXIT_BADINPUT;
 		goto done;
 	}
