@@ -48,6 +48,8 @@ usage(FILE *f)
 	      "       ftsim replay --scenario FILE --from VM [--filter BPF] [--json]\n"
 	      "                    [--per-packet] [--trace] [--pcap DIR [--capture NAME,...]]\n"
 	      "                    CAPTURE\n"
+	      "       ftsim diagram FILE [--flow NAME] [-o OUT.svg|OUT.png|OUT.dot]\n"
+	      "       ftsim report [--whatif CHANGE.yaml]... -o DIR FILE...\n"
 	      "       ftsim version\n"
 	      "\n"
 	      "run     replay every flow of each scenario, print the hop-by-hop\n"
@@ -69,7 +71,12 @@ usage(FILE *f)
 	      "import  read Azure exports (az CLI JSON, ARM template) and write\n"
 	      "        a scenario file\n"
 	      "replay  inject a recorded capture (pcap, pcapng) at a VM's NIC and\n"
-	      "        report what the model does with each flow or packet\n",
+	      "        report what the model does with each flow or packet\n"
+	      "diagram the topology and a flow's path as a Graphviz graph, each\n"
+	      "        hop labelled with the packet's source address (exit 3: no\n"
+	      "        dot for SVG or PNG)\n"
+	      "report  a folder with index.html, path diagrams, captures and\n"
+	      "        gnuplot plots of every flow (exit 3: no dot or gnuplot)\n",
 	      f);
 }
 
