@@ -780,7 +780,7 @@ static int
 whatif_load(struct report *rp, const char *file)
 {
 	struct wichange *w = &rp->wi[rp->nwi];
-	struct whatif_opts wo = { false, true, NULL, NULL };
+	struct whatif_opts wo = { .services = false, .exhaustive = true };
 	struct job *base = &rp->jobs[0];
 	struct change ch;
 	struct topo after;
