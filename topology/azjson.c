@@ -1193,17 +1193,21 @@ read_template(struct az *z, json_t *root)
 	z->params = z->vars = NULL;
 }
 
+/* Read one file: src->buf when set, else the file src->name. */
 static void
-read_file(struct az *z, const char *path)
+read_file(struct az *z, const struct azjson_src *src)
 {
+	const char *path = src->name;
 	json_error_t e;
 	json_t *root, *value, *x;
 	size_t i;
 	char w[32];
 
 	z->file = path;
-	if ((root = json_load_file(path, JSON_REJECT_DUPLICATES, &e)) ==
-	    NULL) {
+	root = src->buf != NULL ?
+	    json_loadb(src->buf, src->len, JSON_REJECT_DUPLICATES, &e) :
+	    json_load_file(path, JSON_REJECT_DUPLICATES, &e);
+	if (root == NULL) {
 		struct srcpos pos = { path, e.line > 0 ? e.line : 0,
 		    e.column > 0 ? e.column : 1 };
 
@@ -1716,37 +1720,61 @@ int
 azjson_load(const char *const *files, size_t n, struct topo *out,
     struct azjson_notes *notes, struct diag *d)
 {
+	struct azjson_src *src;
+	size_t i;
+	int rc;
+
+	if (files == NULL || n == 0 || out == NULL || d == NULL)
+		return -1;
+	if ((src = calloc(n, sizeof(*src))) == NULL) {
+		struct srcpos unknown = { files[0], 0, 0 };
+
+		topo_init(out);
+		diag_error(d, unknown, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		src[i].name = files[i];
+	rc = azjson_parse(src, n, out, notes, d);
+	free(src);
+	return rc;
+}
+
+int
+azjson_parse(const struct azjson_src *src, size_t n, struct topo *out,
+    struct azjson_notes *notes, struct diag *d)
+{
 	struct srcpos unknown = { NULL, 0, 0 };
 	struct az z;
 	size_t i, len;
 	char *copy;
 	int rc = 0;
 
-	if (files == NULL || n == 0 || out == NULL || d == NULL)
+	if (src == NULL || n == 0 || out == NULL || d == NULL)
 		return -1;
-	unknown.file = files[0];
+	unknown.file = src[0].name;
 	topo_init(out);
 	memset(&z, 0, sizeof(z));
 	z.d = d;
 	z.notes = notes;
 	for (i = 0; i < n && z.err == 0; i++)
-		read_file(&z, files[i]);
+		read_file(&z, &src[i]);
 	if (z.err != 0 || z.nerr > 0)
 		goto fail;
-	if ((out->file = strdup(files[0])) == NULL ||
-	    (copy = strdup(files[0])) == NULL) {
+	if ((out->file = strdup(src[0].name)) == NULL ||
+	    (copy = strdup(src[0].name)) == NULL) {
 		z.err = -ENOMEM;
 		goto fail;
 	}
 	out->dir = strdup(dirname(copy));
 	free(copy);
-	out->scenario = scenario_name(files[0]);
+	out->scenario = scenario_name(src[0].name);
 	for (i = 0, len = 32; i < n; i++)
-		len += strlen(files[i]) + 2;
+		len += strlen(src[i].name) + 2;
 	if ((out->description = malloc(len)) != NULL) {
 		strcpy(out->description, "Imported from ");
 		for (i = 0; i < n; i++) {
-			strcat(out->description, files[i]);
+			strcat(out->description, src[i].name);
 			strcat(out->description, i + 1 < n ? ", " : ".");
 		}
 	}

@@ -43,10 +43,21 @@ struct azjson_notes {
 	size_t n;
 };
 
+/* One input of azjson_parse: the name its messages and the topology
+ * use, and its bytes (buf NULL: read the file name). */
+struct azjson_src {
+	const char *name;
+	const char *buf;
+	size_t len;
+};
+
 /* Read files[0..n-1] into one topology named after the first file.
  * notes may be NULL. 0, or -1 after reporting through d. */
 int azjson_load(const char *const *files, size_t n, struct topo *out,
 		struct azjson_notes *notes, struct diag *d);
+/* The same from src[0..n-1]; the names must outlive *out. */
+int azjson_parse(const struct azjson_src *src, size_t n, struct topo *out,
+		 struct azjson_notes *notes, struct diag *d);
 void azjson_notes_free(struct azjson_notes *notes);
 
 /* True when path names a JSON file (ends in .json, any case). */
