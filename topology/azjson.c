@@ -8,6 +8,7 @@
  * subnet, gateways and circuits) and the topology is filled in one pass;
  * on any error nothing of it is kept.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <libgen.h>
 #include <stdarg.h>
@@ -750,10 +751,19 @@ rule_addr(struct az *z, const char *w, json_t *one, json_t *many,
 			out->any = true;
 			continue;
 		}
+		if (strchr(s, ':') != NULL)
+			continue;	/* IPv6: not modelled */
+		/* As the scenario loader reads it: a digit starts a prefix,
+		 * a letter a service tag. */
+		if (!isdigit((unsigned char)*s) && !tag_name_ok(s)) {
+			az_err(z, w, "'%s' is neither an address prefix nor a "
+			    "service tag", s);
+			json_decref(many);
+			return -1;
+		}
 		if ((it = PUSH(z, out->items, out->n)) == NULL)
 			break;
-		if (strchr(s, '.') != NULL && s[strspn(s, "0123456789./")] ==
-		    '\0') {
+		if (isdigit((unsigned char)*s)) {
 			int rc = pfx_parse(s, &it->pfx);
 
 			if (rc != 0) {
@@ -762,8 +772,6 @@ rule_addr(struct az *z, const char *w, json_t *one, json_t *many,
 				json_decref(many);
 				return -1;
 			}
-		} else if (strchr(s, ':') != NULL) {
-			out->n--;	/* IPv6: not modelled */
 		} else {
 			it->is_tag = true;
 			if ((it->tag = az_strdup(z, s)) == NULL)

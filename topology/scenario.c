@@ -836,19 +836,6 @@ scn_ports_any(struct scn *s, struct port_spec *out)
 	return 0;
 }
 
-/* A service tag name as Azure spells them: Storage.WestEurope, ... */
-static bool
-scn_is_tag(const char *v)
-{
-	if (!isalpha((unsigned char)*v))
-		return false;
-	for (v++; *v != '\0'; v++)
-		if (!isalnum((unsigned char)*v) && *v != '.' && *v != '_' &&
-		    *v != '-')
-			return false;
-	return true;
-}
-
 static int
 scn_addr_item(struct scn *s, yaml_node_t *n, const char *key,
     struct addr_item *it)
@@ -859,7 +846,7 @@ scn_addr_item(struct scn *s, yaml_node_t *n, const char *key,
 		return -1;
 	if (isdigit((unsigned char)*v))
 		return scn_pfx_text(s, n, key, v, &it->pfx);
-	if (!scn_is_tag(v)) {
+	if (!tag_name_ok(v)) {
 		scn_err(s, n, "'%s' for '%s' is neither an address prefix nor "
 		    "a service tag", v, key);
 		return -1;

@@ -2,6 +2,7 @@
  * tags.c: service-tag sets, from Microsoft's Service Tags JSON (jansson)
  * or from the list compiled into ftsim (tags_builtin.c).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -473,4 +474,16 @@ tagset_load(const char *path, struct tagset **out, struct diag *d)
 	rc = tagset_parse(path, buf, len, out, d);
 	free(buf);
 	return rc;
+}
+
+bool
+tag_name_ok(const char *v)
+{
+	if (v == NULL || !isalpha((unsigned char)*v))
+		return false;
+	for (v++; *v != '\0'; v++)
+		if (!isalnum((unsigned char)*v) && *v != '.' && *v != '_' &&
+		    *v != '-')
+			return false;
+	return true;
 }

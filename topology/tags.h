@@ -77,6 +77,11 @@ int tagset_index(struct tagset *ts);
 
 bool tag_contains(const struct tag *tg, uint32_t ip);
 
+/* A service tag name as Azure spells them (Storage.WestEurope, ...): a
+ * letter, then letters, digits, '.', '_' or '-'. What the scenario
+ * loader and the Azure importer take as a tag where an address may be. */
+bool tag_name_ok(const char *name);
+
 /* Build a tag's intervals from its prefixes (used by the loaders and by
  * tests that make tags by hand). Returns 0 or -ENOMEM. */
 int tag_index(struct tag *tg);

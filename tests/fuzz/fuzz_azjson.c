@@ -13,6 +13,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,8 +68,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (yamlout_topo(&t, (const char *const *)notes.line, notes.n, &yaml,
 	    &len) != 0)
 		abort();
-	if (scenario_parse("import.yaml", yaml, len, &back, &d) != 0)
+	if (scenario_parse("import.yaml", yaml, len, &back, &d) != 0) {
+		diag_print(stderr, &d);
+		fwrite(yaml, 1, len, stderr);
 		abort();
+	}
 	topo_free(&back);
 	free(yaml);
 	if (nsg_check_tags(&t, &d) == 0 && sim_new(&t, &d, &s) == 0)

@@ -249,6 +249,51 @@ START_TEST(bad_prefix_names_path)
 }
 END_TEST
 
+/* One resource from memory (azjson_parse), as the fuzz harness reads. */
+static int
+parse_text(const char *json)
+{
+	struct azjson_src src = { "mem.json", json, strlen(json) };
+
+	return azjson_parse(&src, 1, &t, &notes, &d);
+}
+
+/* Found by fuzz_azjson: an NSG rule address neither a prefix nor a tag
+ * was taken as a tag, and the imported scenario did not load back. */
+START_TEST(rule_address_not_prefix_nor_tag)
+{
+	ck_assert_int_eq(parse_text("{\"type\": "
+	    "\"Microsoft.Network/networkSecurityGroups\", \"name\": \"g\", "
+	    "\"securityRules\": [{\"name\": \"r\", \"priority\": 100, "
+	    "\"direction\": \"Outbound\", \"access\": \"Deny\", "
+	    "\"protocol\": \"*\", \"sourceAddressPrefix\": \"*\", "
+	    "\"destinationAddressPrefixes\": [\"203.0.113.0/24\", "
+	    "\"198.51.100@64/26\"], \"destinationPortRange\": \"*\"}]}"),
+	    -1);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_str_eq(d.msgs[0].pos.file, "mem.json");
+	ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "(rule r): bad address "
+	    "'198.51.100@64/26'"));
+	ck_assert_uint_eq(t.nnsgs, 0);
+}
+END_TEST
+
+/* The same for what is not a tag name either. */
+START_TEST(rule_address_not_a_tag)
+{
+	ck_assert_int_eq(parse_text("{\"type\": "
+	    "\"Microsoft.Network/networkSecurityGroups\", \"name\": \"g\", "
+	    "\"securityRules\": [{\"name\": \"r\", \"priority\": 100, "
+	    "\"direction\": \"Inbound\", \"access\": \"Allow\", "
+	    "\"protocol\": \"*\", \"sourceAddressPrefix\": \"Storage/x\", "
+	    "\"destinationAddressPrefix\": \"*\", "
+	    "\"destinationPortRange\": \"*\"}]}"), -1);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "(rule r): 'Storage/x' "
+	    "is neither an address prefix nor a service tag"));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -264,6 +309,8 @@ main(void)
 	tcase_add_test(tc, bad_json_position);
 	tcase_add_test(tc, missing_route_table);
 	tcase_add_test(tc, bad_prefix_names_path);
+	tcase_add_test(tc, rule_address_not_prefix_nor_tag);
+	tcase_add_test(tc, rule_address_not_a_tag);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
