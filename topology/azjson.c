@@ -271,8 +271,11 @@ ex_call(struct az *z, struct expr *e, const char *fn, size_t fnlen)
 			while (first < nargs && strchr(args[first], '/') ==
 			    NULL)
 				first++;
-		for (i = first, len = 1; i < nargs; i++)
-			len += strlen(args[i]) + 32;
+		/* Each argument at most once (all of them when resourceId
+		 * has no type), the type at most three times its length:
+		 * "/providers/" and every segment with its two slashes. */
+		for (i = 0, len = 1 + sizeof("/providers/"); i < nargs; i++)
+			len += strlen(args[i]) * (i == first ? 3 : 1) + 1;
 		if ((res = calloc(1, len)) == NULL) {
 			z->err = -ENOMEM;
 			goto out;

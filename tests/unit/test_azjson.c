@@ -294,6 +294,26 @@ START_TEST(rule_address_not_a_tag)
 }
 END_TEST
 
+/* Found by fuzz_azjson: resourceId() without a resource type (no
+ * argument holds a '/') concatenates its arguments into a buffer sized
+ * for none of them (a heap overflow under ASan). */
+START_TEST(resource_id_without_type)
+{
+	ck_assert_int_eq(parse_text("{\"resources\": [{\"type\": "
+	    "\"Microsoft.Network/virtualNetworks\", \"name\": \"v\", "
+	    "\"properties\": {\"addressSpace\": {\"addressPrefixes\": "
+	    "[\"10.0.0.0/16\"]}, \"subnets\": [{\"name\": \"s\", "
+	    "\"properties\": {\"addressPrefix\": \"10.0.1.0/24\", "
+	    "\"routeTable\": {\"id\": \"[resourceId('routeTablesXXXXXXXX"
+	    "XXXXXXXXXXXXXXXX', 'rt-with-a-name-longer-than-thirty-two')]\"}}}]"
+	    "}}]}"), 0);
+	/* The id names no route table: the subnet has none. */
+	ck_assert_uint_eq(t.nvnets, 1);
+	ck_assert_uint_eq(t.vnets[0].nsubnets, 1);
+	ck_assert_uint_eq(t.vnets[0].subnets[0].route_table, TOPO_NONE);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -311,6 +331,7 @@ main(void)
 	tcase_add_test(tc, bad_prefix_names_path);
 	tcase_add_test(tc, rule_address_not_prefix_nor_tag);
 	tcase_add_test(tc, rule_address_not_a_tag);
+	tcase_add_test(tc, resource_id_without_type);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
