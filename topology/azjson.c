@@ -20,6 +20,8 @@
 #include <jansson.h>
 
 #include "topology/azjson.h"
+#include "topology/scenario.h"
+#include "topology/yamlout.h"
 
 #define AZ_ECMP TOPO_ECMP_MAX
 
@@ -1712,6 +1714,41 @@ build_bgp(struct az *z, struct topo *t)
 	return 0;
 }
 
+/*
+ * The scenario loader's rules are the definition of a valid network (no
+ * overlapping subnets, no repeated names or priorities, ...): what the
+ * exports made is written as the scenario `ftsim import` writes and read
+ * back. Its errors are reported against the first file; a line number
+ * in them is one of that scenario without its leading comments. 0, or
+ * -1 after reporting.
+ */
+static int
+az_check(const struct topo *t, struct srcpos where, struct diag *d)
+{
+	struct topo back;
+	struct diag bd;
+	char *yaml;
+	size_t len, i;
+	int rc;
+
+	if ((rc = yamlout_topo(t, NULL, 0, &yaml, &len)) != 0) {
+		diag_error(d, where, "%s", rc == -ENOMEM ? "out of memory" :
+		    "cannot write the network as a scenario");
+		return -1;
+	}
+	diag_init(&bd);
+	rc = scenario_parse("(import)", yaml, len, &back, &bd);
+	free(yaml);
+	if (rc == 0)
+		topo_free(&back);
+	for (i = 0; i < bd.n; i++)
+		if (bd.msgs[i].level == DIAG_ERROR)
+			diag_error(d, where, "as a scenario: %s",
+			    bd.msgs[i].text);
+	diag_free(&bd);
+	return rc == 0 ? 0 : -1;
+}
+
 static char *
 scenario_name(const char *file)
 {
@@ -1805,12 +1842,17 @@ azjson_parse(const struct azjson_src *src, size_t n, struct topo *out,
 	}
 	if (z.err != 0)
 		goto fail;
+	if (az_check(out, unknown, d) != 0) {
+		az_free(&z);
+		goto fail_checked;
+	}
 	az_free(&z);
 	return 0;
 fail:
 	if (z.err != 0)
 		diag_error(d, unknown, "out of memory");
 	az_free(&z);
+fail_checked:
 	topo_free(out);
 	if (notes != NULL)
 		azjson_notes_free(notes);

@@ -27,7 +27,11 @@
  * Errors: JSON syntax errors are FILE:LINE:COL (jansson's position);
  * jansson keeps no position for values, so other errors name the file
  * and the JSON path of the value ("FILE: error: resources[2].properties.
- * addressPrefix: ..."). A failed import leaves *out empty.
+ * addressPrefix: ..."). What the files make must then pass the scenario
+ * loader's checks (overlapping subnets, repeated names or priorities,
+ * ...): it is written as the scenario `ftsim import` writes and read
+ * back, and the loader's errors are reported against the first file as
+ * "FILE: error: as a scenario: ...". A failed import leaves *out empty.
  */
 #ifndef FTSIM_AZJSON_H
 #define FTSIM_AZJSON_H

@@ -314,6 +314,25 @@ START_TEST(resource_id_without_type)
 }
 END_TEST
 
+/* Found by fuzz_azjson: exports that make an invalid network (here two
+ * subnets with one prefix) were imported, and the scenario written did
+ * not load back. The loader's checks now apply to an import. */
+START_TEST(invalid_network_refused)
+{
+	ck_assert_int_eq(parse_text("{\"type\": "
+	    "\"Microsoft.Network/virtualNetworks\", \"name\": \"v\", "
+	    "\"addressSpace\": {\"addressPrefixes\": [\"10.0.0.0/16\"]}, "
+	    "\"subnets\": [{\"name\": \"a\", \"addressPrefix\": "
+	    "\"10.0.1.0/24\"}, {\"name\": \"b\", \"addressPrefix\": "
+	    "\"10.0.1.0/24\"}]}"), -1);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_str_eq(d.msgs[0].pos.file, "mem.json");
+	ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "as a scenario: subnet "
+	    "'b' (10.0.1.0/24) overlaps subnet 'a'"));
+	ck_assert_uint_eq(t.nvnets, 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -332,6 +351,7 @@ main(void)
 	tcase_add_test(tc, rule_address_not_prefix_nor_tag);
 	tcase_add_test(tc, rule_address_not_a_tag);
 	tcase_add_test(tc, resource_id_without_type);
+	tcase_add_test(tc, invalid_network_refused);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
