@@ -11,16 +11,18 @@
 
 #include <pcap/pcap.h>
 
+#include "capture/outfile.h"
 #include "capture/pcapw.h"
 
 #define ETH_HLEN	14
 #define ETH_IPV4	0x0800
 #define CAPW_SNAPLEN	65535
 
-/* One file: its libpcap dumper on a temporary file, and where it goes. */
+/* One file: its libpcap dumper on the stream of an outfile (a dumper is
+ * its FILE: the outfile closes it). */
 struct capfile {
-	char *tmp, *final;
-	pcap_dumper_t *d;	/* NULL for an unused id */
+	struct outfile *o;	/* NULL for an unused id */
+	pcap_dumper_t *d;
 	uint32_t n;		/* packets written */
 };
 
@@ -102,9 +104,9 @@ static int
 capw_file(struct capwriter *w, size_t id, const char *name)
 {
 	struct capfile *cf;
+	char *path;
 	size_t len;
-	FILE *fp;
-	int fd;
+	int rc;
 
 	if (id >= w->nf) {
 		size_t n = id + 16;
@@ -117,40 +119,18 @@ capw_file(struct capwriter *w, size_t id, const char *name)
 		w->nf = n;
 	}
 	cf = &w->f[id];
-	len = strlen(w->dir) + strlen(name) + 32;
-	if ((cf->final = malloc(len)) == NULL ||
-	    (cf->tmp = malloc(len)) == NULL) {
-		free(cf->final);
-		cf->final = NULL;
+	len = strlen(w->dir) + strlen(name) + 8;
+	if ((path = malloc(len)) == NULL)
 		return -ENOMEM;
-	}
-	snprintf(cf->final, len, "%s/%s.pcap", w->dir, name);
-	snprintf(cf->tmp, len, "%s/.%s.pcap.XXXXXX", w->dir, name);
-	if ((fd = mkstemp(cf->tmp)) == -1) {
-		int e = errno;
-		free(cf->tmp);
-		free(cf->final);
-		cf->tmp = cf->final = NULL;
-		return -e;
-	}
-	/* mkstemp makes it 0600; a capture is an ordinary output file. */
-	{
-		mode_t m = umask(0);
-		umask(m);
-		(void)fchmod(fd, 0666 & ~m);
-	}
-	if ((fp = fdopen(fd, "wb")) == NULL ||
-	    (cf->d = pcap_dump_fopen(w->pc, fp)) == NULL) {
-		int e = errno ? errno : EIO;
-		if (fp != NULL)
-			fclose(fp);
-		else
-			close(fd);
-		unlink(cf->tmp);
-		free(cf->tmp);
-		free(cf->final);
-		cf->tmp = cf->final = NULL;
-		return -e;
+	snprintf(path, len, "%s/%s.pcap", w->dir, name);
+	rc = outfile_open(path, &cf->o);
+	free(path);
+	if (rc != 0)
+		return rc;
+	if ((cf->d = pcap_dump_fopen(w->pc, outfile_stream(cf->o))) == NULL) {
+		outfile_abort(cf->o);
+		cf->o = NULL;
+		return -EIO;
 	}
 	w->nfiles++;
 	return 0;
@@ -167,7 +147,7 @@ capw_write(struct capwriter *w, size_t id, const char *name,
 
 	if (w == NULL || name == NULL || p == NULL || p->len > PKT_MAX)
 		return -EINVAL;
-	if ((id >= w->nf || w->f[id].d == NULL) &&
+	if ((id >= w->nf || w->f[id].o == NULL) &&
 	    (rc = capw_file(w, id, name)) != 0)
 		return rc;
 	/* Ethernet II: destination, source, type IPv4. */
@@ -206,14 +186,8 @@ capw_free(struct capwriter *w)
 {
 	size_t i;
 
-	for (i = 0; i < w->nf; i++) {
-		if (w->f[i].d != NULL)
-			pcap_dump_close(w->f[i].d);
-		if (w->f[i].tmp != NULL)
-			unlink(w->f[i].tmp);
-		free(w->f[i].tmp);
-		free(w->f[i].final);
-	}
+	for (i = 0; i < w->nf; i++)
+		outfile_abort(w->f[i].o);
 	free(w->f);
 	pcap_close(w->pc);
 	free(w->dir);
@@ -227,18 +201,6 @@ capw_abort(struct capwriter *w)
 		capw_free(w);
 }
 
-void
-capw_abort_signal(const struct capwriter *w)
-{
-	size_t i;
-
-	if (w == NULL)
-		return;
-	for (i = 0; i < w->nf; i++)
-		if (w->f[i].tmp != NULL)
-			unlink(w->f[i].tmp);
-}
-
 int
 capw_commit(struct capwriter *w, char *err, size_t errlen)
 {
@@ -250,47 +212,29 @@ capw_commit(struct capwriter *w, char *err, size_t errlen)
 	/* First make every file whole on disk; only then rename any. */
 	for (i = 0; i < w->nf && rc == 0; i++) {
 		struct capfile *cf = &w->f[i];
-		FILE *fp;
 
-		if (cf->d == NULL)
+		if (cf->o == NULL)
 			continue;
-		fp = pcap_dump_file(cf->d);
-		if (pcap_dump_flush(cf->d) == -1 || ferror(fp) ||
-		    fsync(fileno(fp)) == -1) {
-			rc = errno ? -errno : -EIO;
-			seterr(err, errlen, "cannot write %s: %s", cf->final,
-			       -rc);
-		}
+		if ((rc = outfile_close(cf->o)) != 0)
+			seterr(err, errlen, "cannot write %s: %s",
+			       outfile_path(cf->o), -rc);
 	}
 	for (i = 0; i < w->nf && rc == 0; i++) {
 		struct capfile *cf = &w->f[i];
-		FILE *fp;
+		char *path;
 
-		if (cf->d == NULL)
+		if (cf->o == NULL)
 			continue;
-		/* A dumper is its FILE: closing that is pcap_dump_close
-		 * with the error reported. */
-		fp = pcap_dump_file(cf->d);
-		cf->d = NULL;
-		if (fclose(fp) != 0) {
-			rc = -errno;
-			seterr(err, errlen, "cannot write %s: %s", cf->final,
-			       errno);
-		}
-	}
-	for (i = 0; i < w->nf && rc == 0; i++) {
-		struct capfile *cf = &w->f[i];
-
-		if (cf->tmp == NULL)
-			continue;
-		if (rename(cf->tmp, cf->final) == -1) {
-			rc = -errno;
-			seterr(err, errlen, "cannot rename to %s: %s",
-			       cf->final, errno);
+		if ((path = strdup(outfile_path(cf->o))) == NULL) {
+			rc = -ENOMEM;
 			break;
 		}
-		free(cf->tmp);
-		cf->tmp = NULL;
+		rc = outfile_commit(cf->o);
+		cf->o = NULL;
+		if (rc != 0)
+			seterr(err, errlen, "cannot rename to %s: %s", path,
+			       -rc);
+		free(path);
 	}
 	capw_free(w);
 	return rc;

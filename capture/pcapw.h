@@ -3,10 +3,10 @@
  *
  * A capwriter owns one pcap file per capture point in a directory, each
  * written by libpcap (pcap_open_dead + pcap_dump, Ethernet link type,
- * microsecond timestamps) under a temporary name beside its final one.
- * capw_commit flushes and syncs every file and renames them; capw_abort
- * (or a failed commit) removes them, so a final name only ever holds a
- * whole capture. Timestamps are given by the caller (a simulated clock):
+ * microsecond timestamps) on an outfile (outfile.h): under a temporary
+ * name beside its final one, removed on a signal. capw_commit flushes
+ * and syncs every file, then renames them; capw_abort (or a failed
+ * commit) removes them, so a final name only ever holds a whole capture. Timestamps are given by the caller (a simulated clock):
  * nothing here reads the wall clock.
  */
 #ifndef FTSIM_PCAPW_H
@@ -44,9 +44,5 @@ int capw_commit(struct capwriter *w, char *err, size_t errlen);
 
 /* Remove every temporary file and free w. Safe on NULL. */
 void capw_abort(struct capwriter *w);
-
-/* Remove the temporary files only: async-signal-safe (unlink), for a
- * signal handler; the process must exit right after. */
-void capw_abort_signal(const struct capwriter *w);
 
 #endif

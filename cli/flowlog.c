@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 
+#include "capture/outfile.h"
 #include "capture/pcapw.h"
 #include "cli/flowlog.h"
 #include "cli/job.h"
@@ -319,41 +320,40 @@ fl_mkdirs(char *path)
 	return 0;
 }
 
-/* Write every file under a temporary name, then rename them all. */
+/* Write every file through an outfile, then rename them all: all or
+ * nothing. On failure a message names the file and the cause. */
 static int
 fl_write(const struct flset *fs, const char *dir)
 {
-	char **tmp = calloc(fs->n + 1, sizeof(*tmp));
+	struct outfile **o = calloc(fs->n + 1, sizeof(*o));
 	char path[2048];
-	size_t i, k;
+	size_t i;
 	int rc = 0;
 
-	if (tmp == NULL)
+	if (o == NULL)
 		return -ENOMEM;
 	for (i = 0; i < fs->n && rc == 0; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, fs->f[i].path);
-		if ((rc = fl_mkdirs(path)) != 0)
+		if ((rc = fl_mkdirs(path)) != 0 ||
+		    (rc = outfile_open(path, &o[i])) != 0)
 			break;
-		if ((tmp[i] = malloc(strlen(path) + 8)) == NULL) {
-			rc = -ENOMEM;
-			break;
-		}
-		snprintf(tmp[i], strlen(path) + 8, "%s.tmp", path);
-		if (json_dump_file(fs->f[i].doc, tmp[i], JSON_INDENT(2) |
-		    JSON_PRESERVE_ORDER) != 0)
-			rc = -EIO;
+		/* A write error stays on the stream: the close reports
+		 * its cause. */
+		(void)json_dumpf(fs->f[i].doc, outfile_stream(o[i]),
+		    JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		rc = outfile_close(o[i]);
 	}
-	for (k = 0; k < fs->n && rc == 0; k++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, fs->f[k].path);
-		if (rename(tmp[k], path) == -1)
-			rc = -errno;
+	for (i = 0; i < fs->n && rc == 0; i++) {
+		snprintf(path, sizeof(path), "%s", outfile_path(o[i]));
+		rc = outfile_commit(o[i]);
+		o[i] = NULL;
 	}
-	for (k = 0; k < fs->n; k++) {
-		if (tmp[k] != NULL && rc != 0)
-			unlink(tmp[k]);
-		free(tmp[k]);
-	}
-	free(tmp);
+	if (rc != 0)
+		fprintf(stderr, "ftsim: cannot write %s: %s\n", path,
+		    strerror(-rc));
+	for (i = 0; i < fs->n; i++)
+		outfile_abort(o[i]);
+	free(o);
 	return rc;
 }
 
@@ -405,9 +405,7 @@ cmd_flowlog(int argc, char **argv)
 		fprintf(stderr, "ftsim: %s: %s\n", j.topo.file, strerror(-rc));
 		status = EXIT_BADINPUT;
 	} else if (out != NULL) {
-		if ((rc = fl_write(&fs, out)) != 0) {
-			fprintf(stderr, "ftsim: cannot write flow logs under "
-				"%s: %s\n", out, strerror(-rc));
+		if (fl_write(&fs, out) != 0) {
 			status = EXIT_BADINPUT;
 		} else {
 			for (i = 0; i < fs.n; i++)

@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "capture/outfile.h"
 #include "cli/job.h"
 #include "cli/diagram.h"
 #include "cli/htmlreport.h"
@@ -90,7 +91,6 @@ write_captures(struct job *jobs, size_t n, const char *dir,
 	uint64_t pkts;
 	char path[4096];
 
-	pcapout_signals();
 	/* capw_open creates DIR/SCENARIO with its parents. */
 	for (i = 0; i < n; i++) {
 		struct job *j = &jobs[i];
@@ -284,6 +284,9 @@ cmd_routes(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	/* Output files are removed, not left half-written, on SIGINT,
+	 * SIGTERM, SIGHUP or over `ulimit -f` (capture/outfile.h). */
+	outfile_signals();
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_BADINPUT;

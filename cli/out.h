@@ -36,9 +36,10 @@ void out_text_routes(FILE *f, const struct rtable *rt);
 /*
  * Test reports, one test case per expectation of each flow (a flow
  * without expectations is one skipped case): JUnit XML (out_junit.c)
- * and TAP (out_tap.c). out_junit_write writes the file under a temporary
- * name in the same directory and renames it when complete; on error no
- * file is left and -errno is returned.
+ * and TAP (out_tap.c). out_junit_write writes the file through an
+ * outfile (capture/outfile.h): under a temporary name in the same
+ * directory, renamed when complete; on error no file is left and -errno
+ * is returned.
  */
 int out_junit(FILE *f, const struct run *runs, size_t n);
 int out_junit_write(const char *path, const struct run *runs, size_t n);

@@ -7,13 +7,11 @@
  * No timestamps or host names: the same inputs give the same bytes.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "capture/outfile.h"
 #include "cli/out.h"
 #include "cli/report.h"
 
@@ -177,42 +175,14 @@ out_junit(FILE *f, const struct run *runs, size_t n)
 int
 out_junit_write(const char *path, const struct run *runs, size_t n)
 {
-	size_t len = strlen(path) + sizeof(".XXXXXX");
-	char *tmp;
-	mode_t mask;
-	FILE *f;
-	int fd, rc = 0;
+	struct outfile *o;
+	int rc;
 
-	if ((tmp = malloc(len)) == NULL)
-		return -ENOMEM;
-	/* In the same directory, so that rename() replaces atomically. */
-	snprintf(tmp, len, "%s.XXXXXX", path);
-	if ((fd = mkstemp(tmp)) == -1) {
-		rc = -errno;
-		free(tmp);
+	if ((rc = outfile_open(path, &o)) != 0)
+		return rc;
+	if ((rc = out_junit(outfile_stream(o), runs, n)) != 0) {
+		outfile_abort(o);
 		return rc;
 	}
-	/* mkstemp creates 0600; give the report the usual mode. */
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) != 0 || (f = fdopen(fd, "w")) == NULL) {
-		rc = -errno;
-		close(fd);
-		goto fail;
-	}
-	rc = out_junit(f, runs, n);
-	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0)
-		rc = rc ? rc : -(errno ? errno : EIO);
-	if (fclose(f) != 0 && rc == 0)
-		rc = -(errno ? errno : EIO);
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = -errno;
-	if (rc == 0) {
-		free(tmp);
-		return 0;
-	}
-fail:
-	unlink(tmp);
-	free(tmp);
-	return rc;
+	return outfile_commit(o);
 }

@@ -5,51 +5,13 @@
  * each starts on the whole second after the last one ended.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "capture/pcapw.h"
 #include "cli/pcapout.h"
 #include "sim/xchg.h"
-
-/* The set being written, for the signal handler. */
-static struct capwriter *volatile pcapout_active;
-
-void
-pcapout_track(struct capwriter *w)
-{
-	pcapout_active = w;
-}
-
-static void
-pcapout_signal(int sig)
-{
-	static const char msg[] = "ftsim: interrupted: no capture file "
-				  "written\n";
-
-	capw_abort_signal(pcapout_active);
-	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
-	_exit(128 + sig);
-}
-
-void
-pcapout_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = pcapout_signal;
-	sigemptyset(&sa.sa_mask);
-	(void)sigaction(SIGINT, &sa, NULL);
-	(void)sigaction(SIGTERM, &sa, NULL);
-	(void)sigaction(SIGHUP, &sa, NULL);
-	/* Over `ulimit -f`, a write fails with EFBIG and the commit says
-	 * so, instead of the process dying with the file half-written. */
-	signal(SIGXFSZ, SIG_IGN);
-}
 
 /* --capture a,b,c */
 int
@@ -146,11 +108,9 @@ pcapout_run(struct sim *s, struct flow_result *res, size_t n,
 		fprintf(stderr, "ftsim: %s\n", err[0] ? err : strerror(-rc));
 		return rc;
 	}
-	pcapout_active = c.w;
 	for (i = 0; i < n; i++) {
 		if ((rc = xchg_run(s, &res[i], t0, pcapout_sink, &c, &cnt,
 		    &end)) != 0) {
-			pcapout_active = NULL;
 			capw_abort(c.w);
 			fprintf(stderr, "ftsim: %s: cannot write captures: %s\n",
 				dir, strerror(-rc));
@@ -161,7 +121,6 @@ pcapout_run(struct sim *s, struct flow_result *res, size_t n,
 	*nfiles = capw_nfiles(c.w);
 	*npackets = capw_npackets(c.w);
 	rc = capw_commit(c.w, err, sizeof(err));
-	pcapout_active = NULL;
 	if (rc != 0)
 		fprintf(stderr, "ftsim: %s\n", err[0] ? err : strerror(-rc));
 	return rc;

@@ -26,14 +26,6 @@ void capsel_free(struct capsel *sel);
 bool pcapout_selected(const struct capsel *sel, const struct sim *s,
 		      size_t point);
 
-/* Catch SIGINT, SIGTERM and SIGHUP while captures are written: the
- * temporary files are removed and ftsim exits 128 + the signal. */
-void pcapout_signals(void);
-
-struct capwriter;
-/* The set a signal must remove (NULL: none). */
-void pcapout_track(struct capwriter *w);
-
 /* The start of the next flow on the simulated clock. */
 uint64_t pcapout_next_start(uint64_t end_us);
 

@@ -498,14 +498,13 @@ cmd_replay(int argc, char **argv)
 		goto out;
 	}
 	if (o.pcapdir != NULL) {
-		pcapout_signals();
+		/* Its files are removed on a signal (capture/outfile.h). */
 		if ((rc = capw_open(o.pcapdir, &c.cw, err, sizeof(err))) != 0) {
 			fprintf(stderr, "ftsim: %s\n",
 				err[0] ? err : strerror(-rc));
 			status = EXIT_BADINPUT;
 			goto out;
 		}
-		pcapout_track(c.cw);
 	}
 	if ((status = replay_loop(&c, pr, rp, &d, &seen)) != 0)
 		goto out;
@@ -514,7 +513,6 @@ cmd_replay(int argc, char **argv)
 		c.cw_packets = capw_npackets(c.cw);
 		rc = capw_commit(c.cw, err, sizeof(err));
 		c.cw = NULL;
-		pcapout_track(NULL);
 		if (rc != 0) {
 			fprintf(stderr, "ftsim: %s\n",
 				err[0] ? err : strerror(-rc));
@@ -540,10 +538,8 @@ cmd_replay(int argc, char **argv)
 		if (replay_flow_at(rp, i)->nexp_failed > 0)
 			status = EXIT_FAILED;
 out:
-	if (c.cw != NULL) {
-		pcapout_track(NULL);
+	if (c.cw != NULL)
 		capw_abort(c.cw);
-	}
 	json_decref(c.traces);
 	json_decref(c.pkts);
 	replay_free(rp);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capture/outfile.h"
 #include "cli/job.h"
 #include "cli/whatif.h"
 #include "sim/nsg.h"
@@ -376,34 +377,21 @@ cmd_diff(int argc, char **argv)
 static const char import_usage[] =
     "usage: ftsim import [--out FILE] FILE.json...\n";
 
-/* Write buf to path through a temporary name, renamed when complete. */
+/* Write buf to path through an outfile: whole or not at all. */
 static int
 write_atomic(const char *path, const char *buf, size_t len)
 {
-	size_t n = strlen(path) + 16;
-	char *tmp = malloc(n);
-	FILE *f;
-	int ok;
+	struct outfile *o;
+	int rc;
 
-	if (tmp == NULL)
-		return -1;
-	snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
-	if ((f = fopen(tmp, "wb")) == NULL) {
-		fprintf(stderr, "ftsim: %s: %s\n", tmp, strerror(errno));
-		free(tmp);
-		return -1;
+	if ((rc = outfile_open(path, &o)) == 0) {
+		(void)fwrite(buf, 1, len, outfile_stream(o));
+		rc = outfile_commit(o);
 	}
-	ok = fwrite(buf, 1, len, f) == len;
-	ok = fclose(f) == 0 && ok;
-	if (!ok || rename(tmp, path) != 0) {
+	if (rc != 0)
 		fprintf(stderr, "ftsim: cannot write %s: %s\n", path,
-		    strerror(errno));
-		remove(tmp);
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
-	return 0;
+		    strerror(-rc));
+	return rc;
 }
 
 /* The comment block on top of an imported scenario. */

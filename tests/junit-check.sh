@@ -62,7 +62,7 @@ python3 "$dir/check.py" "$dir/esc.xml" 3 1 1 \
 
 # Written whole or not at all: no temporary file left beside it, and
 # nothing at all when the directory does not exist.
-[ "$(ls "$dir" | grep -c '\.xml\.')" = 0 ] || fail "temporary file left"
+[ "$(ls -A "$dir" | grep -c '\.xml\.')" = 0 ] || fail "temporary file left"
 "$ftsim" run --junit "$dir/missing/r.xml" scenarios/01-no-forced-tunnel.yaml \
 	>"$dir/out" 2>/dev/null
 [ $? = 2 ] || fail "an unwritable report must exit 2"

@@ -1,0 +1,52 @@
+/*
+ * outfile.h: output files written whole or not at all.
+ *
+ * Every file ftsim writes (captures, flow logs, reports, imported
+ * scenarios) goes through an outfile: a temporary file beside its final
+ * name, DIR/.NAME.XXXXXX (same directory, so that rename(2) replaces
+ * atomically; hidden; mode 0666 & ~umask, as an ordinary file), written
+ * through a stdio stream.
+ * outfile_close flushes, syncs and closes it, and reports the first
+ * error (EFBIG over `ulimit -f`, ENOSPC on a full disk); outfile_commit
+ * then renames it to its final name. outfile_abort, or a failed close or
+ * commit, removes it. A final name thus only ever holds a whole file.
+ *
+ * Every temporary file is also in a process-wide table that the handler
+ * of outfile_signals reads: on SIGINT, SIGTERM or SIGHUP it removes them
+ * all, names on stderr what was not written and exits 128 + the signal.
+ * With no file being written, the signal's default action is taken.
+ * SIGXFSZ is ignored, so that a write over `ulimit -f` fails with EFBIG
+ * and is reported rather than killing the process with the file half
+ * written.
+ */
+#ifndef FTSIM_OUTFILE_H
+#define FTSIM_OUTFILE_H
+
+#include <stdio.h>
+
+struct outfile;
+
+/* Install the signal handlers (once, before any outfile is opened). */
+void outfile_signals(void);
+
+/* Create the temporary file of path; its directory must exist. 0, or a
+ * negative errno (*out NULL). */
+int outfile_open(const char *path, struct outfile **out);
+
+/* The stream to write to, and the final name. */
+FILE *outfile_stream(const struct outfile *o);
+const char *outfile_path(const struct outfile *o);
+
+/* Flush, sync and close the stream. 0, or the first write error as a
+ * negative errno (the file is then removed when committed or aborted).
+ * Idempotent: later calls return the same. */
+int outfile_close(struct outfile *o);
+
+/* Close if not yet closed, then rename to the final name; o is freed.
+ * 0, or a negative errno with the temporary file removed. */
+int outfile_commit(struct outfile *o);
+
+/* Remove the temporary file and free o. Safe on NULL. */
+void outfile_abort(struct outfile *o);
+
+#endif
