@@ -272,8 +272,10 @@ chr_op(struct chr *r, yaml_node_t *n, struct change_op *op)
 	if (val[9] != NULL)
 		(void)chr_bool(r, val[9], "disable_bgp_route_propagation",
 		    &op->flag);
+	/* nat_pool, advertised and prefixes fill the same list: only the
+	 * kind's own key is read (another one is an error above). */
 	for (i = 10; i <= 12; i++) {
-		if (val[i] == NULL)
+		if (val[i] == NULL || !(want & 1u << i))
 			continue;
 		if (scenario_read_prefixes(file, r->doc, val[i], key_names[i],
 		    &op->prefixes, &op->nprefixes, r->d) != 0)
