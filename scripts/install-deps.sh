@@ -15,8 +15,10 @@ pkgs="build-essential cmake pkg-config libyaml-dev libjansson-dev libnet1-dev
 # valgrind and cppcheck for scripts/check-tools.sh, tshark for the
 # captures, python3 (xml.etree reads the JUnit report), jq (compares JSON
 # with Azure's examples), iproute2 (the kernel oracle test: ip -batch in a
-# network namespace), chromium (opens `ftsim report`'s index.html headless).
-[ "${FTSIM_TEST_DEPS:-0}" = 1 ] && pkgs="$pkgs clang libclang-rt-dev valgrind cppcheck tshark python3 jq iproute2 chromium"
+# network namespace), chromium (opens `ftsim report`'s index.html headless),
+# strace (tests/faults.sh holds ftsim in a write to deliver a signal
+# mid-write).
+[ "${FTSIM_TEST_DEPS:-0}" = 1 ] && pkgs="$pkgs clang libclang-rt-dev valgrind cppcheck tshark python3 jq iproute2 chromium strace"
 
 missing=""
 for p in $pkgs; do

@@ -243,3 +243,16 @@ set_tests_properties(whatif.arm-kms-udr whatif.udr-default-appliance
 add_test(NAME flowlog.structure
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/flowlog-check.sh ${FTSIM}
   WORKING_DIRECTORY ${TOP})
+
+# Interrupted runs and full disks (tests/faults.sh): every writer leaves
+# nothing under its final name and no temporary file, and exits non-zero
+# naming the file and the cause. SIGINT and SIGTERM mid-write (strace
+# holds each write), `ulimit -f`, a full tmpfs (root only); a case that
+# cannot run here is skipped with a message.
+foreach(case signal ulimit tmpfs)
+  add_test(NAME faults.${case}
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/faults.sh ${FTSIM} ${case}
+    WORKING_DIRECTORY ${TOP})
+  set_tests_properties(faults.${case} PROPERTIES LABELS faults
+    SKIP_RETURN_CODE 77 TIMEOUT 300)
+endforeach()
