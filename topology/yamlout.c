@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -681,6 +682,54 @@ yo_document(struct yo *y, const struct topo *t)
 		y->err = y->buf.nomem ? -ENOMEM : -EIO;
 }
 
+/*
+ * Append s[0..len) to a comment. A comment is read by the YAML reader
+ * like everything else: only printable characters in valid UTF-8, and a
+ * line break (NEL, U+2028, U+2029 too) ends it. Anything else (a control
+ * byte, bad UTF-8, a BOM) is written as '?': a note quoting an input's
+ * name must not make the file unreadable.
+ */
+static bool
+yo_comment_text(struct yobuf *b, const unsigned char *s, size_t len)
+{
+	size_t i = 0, k, n;
+	uint32_t c;
+	bool ok;
+
+	while (i < len) {
+		/* Decode one sequence: n bytes, code point c. */
+		n = s[i] < 0x80 ? 1 : (s[i] & 0xe0) == 0xc0 ? 2 :
+		    (s[i] & 0xf0) == 0xe0 ? 3 : (s[i] & 0xf8) == 0xf0 ? 4 : 0;
+		c = n == 1 ? s[i] : n == 2 ? s[i] & 0x1fu : n == 3 ?
+		    s[i] & 0x0fu : s[i] & 0x07u;
+		ok = n > 0 && n <= len - i;
+		for (k = 1; ok && k < n; k++) {
+			ok = (s[i + k] & 0xc0) == 0x80;
+			c = c << 6 | (s[i + k] & 0x3fu);
+		}
+		/* A malformed sequence is one '?' per byte; a well-formed
+		 * one (the shortest form) is kept if printable as YAML 1.1
+		 * says, else one '?'. */
+		if (!ok || (n == 2 && c < 0x80) || (n == 3 && c < 0x800) ||
+		    (n == 4 && c < 0x10000))
+			n = 1;
+		else if (c == '\t' || (c >= 0x20 && c <= 0x7e) ||
+		    (c >= 0xa0 && c <= 0xd7ff && c != 0x2028 && c != 0x2029) ||
+		    (c >= 0xe000 && c <= 0xfffd && c != 0xfeff) ||
+		    (c >= 0x10000 && c <= 0x10ffff)) {
+			if (!yo_write(b, (unsigned char *)(uintptr_t)(s + i),
+			    n))
+				return false;
+			i += n;
+			continue;
+		}
+		if (!yo_write(b, (unsigned char *)"?", 1))
+			return false;
+		i += n;
+	}
+	return true;
+}
+
 static void
 yo_comments(struct yo *y, const char *const *lines, size_t n)
 {
@@ -689,7 +738,7 @@ yo_comments(struct yo *y, const char *const *lines, size_t n)
 	for (i = 0; i < n && y->err == 0; i++) {
 		len = strcspn(lines[i], "\r\n");
 		if ((len > 0 && (!yo_write(&y->buf, (unsigned char *)"# ", 2) ||
-		    !yo_write(&y->buf, (unsigned char *)(uintptr_t)lines[i],
+		    !yo_comment_text(&y->buf, (const unsigned char *)lines[i],
 		    len))) || (len == 0 &&
 		    !yo_write(&y->buf, (unsigned char *)"#", 1)) ||
 		    !yo_write(&y->buf, (unsigned char *)"\n", 1))

@@ -19,7 +19,9 @@
 /*
  * Write t as YAML into a new buffer (*out, NUL-terminated, the caller's
  * to free; *len its length). comments are lines put first as a YAML
- * comment block ("# " is added; a line holding a newline is cut there).
+ * comment block ("# " is added; a line holding a newline is cut there;
+ * what YAML cannot hold in a comment, control characters and bad UTF-8,
+ * is written as '?').
  * 0, or -ENOMEM / -EIO (the emitter failed) with *out NULL.
  */
 int yamlout_topo(const struct topo *t, const char *const *comments,

@@ -333,6 +333,28 @@ START_TEST(invalid_network_refused)
 }
 END_TEST
 
+/* Found by fuzz_azjson: a note quoting a resource type with a control
+ * character went raw into the scenario's comment block, which then did
+ * not load back. */
+START_TEST(note_with_control_character)
+{
+	struct topo back;
+	char *yaml;
+	size_t len;
+
+	ck_assert_int_eq(parse_text("[{\"type\": \"Microsoft.Network/"
+	    "x\\u0001y\u00e9\", \"name\": \"n\\u0085\"}]"), 0);
+	ck_assert_uint_eq(notes.n, 1);
+	ck_assert_int_eq(yamlout_topo(&t, (const char *const *)notes.line,
+	    notes.n, &yaml, &len), 0);
+	ck_assert_ptr_nonnull(strstr(yaml, "# mem.json: Microsoft.Network/"
+	    "x?y\u00e9 'n?': not modelled\n"));
+	ck_assert_int_eq(scenario_parse("back.yaml", yaml, len, &back, &d), 0);
+	topo_free(&back);
+	free(yaml);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -352,6 +374,7 @@ main(void)
 	tcase_add_test(tc, rule_address_not_a_tag);
 	tcase_add_test(tc, resource_id_without_type);
 	tcase_add_test(tc, invalid_network_refused);
+	tcase_add_test(tc, note_with_control_character);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
