@@ -96,18 +96,20 @@ of_unregister(struct outfile *o)
 	}
 }
 
-/* write(2) of a string, for the handler (stdio is not signal-safe). */
+/* Append str to the handler's message (stdio is not signal-safe). */
 static void
-of_say(const char *s)
+of_cat(char *buf, size_t size, size_t *len, const char *str)
 {
-	(void)!write(STDERR_FILENO, s, strlen(s));
+	while (*str != '\0' && *len + 1 < size)
+		buf[(*len)++] = *str++;
+	buf[*len] = '\0';
 }
 
 static void
 of_handler(int sig)
 {
-	char num[24], *p = num + sizeof(num);
-	size_t i, more;
+	char msg[1024], num[24], *p = num + sizeof(num);
+	size_t i, more, len = 0;
 
 	if (of_nreg == 0) {
 		signal(sig, SIG_DFL);
@@ -116,22 +118,26 @@ of_handler(int sig)
 	}
 	for (i = 0; i < of_nreg; i++)
 		unlink(of_reg[i]->tmp);
-	of_say("ftsim: interrupted by ");
-	of_say(sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" :
-	    sig == SIGHUP ? "SIGHUP" : "a signal");
-	of_say(": ");
-	of_say(of_reg[0]->path);
-	of_say(" not written");
+	/* One write(2): one line on stderr, whatever else writes there. */
+	of_cat(msg, sizeof(msg) - 1, &len, "ftsim: interrupted by ");
+	of_cat(msg, sizeof(msg) - 1, &len, sig == SIGINT ? "SIGINT" :
+	    sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP" :
+	    "a signal");
+	of_cat(msg, sizeof(msg) - 1, &len, ": ");
+	of_cat(msg, sizeof(msg) - 1, &len, of_reg[0]->path);
+	of_cat(msg, sizeof(msg) - 1, &len, " not written");
 	if ((more = of_nreg - 1) > 0) {
 		*--p = '\0';
 		do
 			*--p = (char)('0' + more % 10);
 		while ((more /= 10) > 0);
-		of_say(" (nor ");
-		of_say(p);
-		of_say(of_nreg == 2 ? " other file)" : " other files)");
+		of_cat(msg, sizeof(msg) - 1, &len, " (nor ");
+		of_cat(msg, sizeof(msg) - 1, &len, p);
+		of_cat(msg, sizeof(msg) - 1, &len, of_nreg == 2 ?
+		    " other file)" : " other files)");
 	}
-	of_say("\n");
+	msg[len++] = '\n';
+	(void)!write(STDERR_FILENO, msg, len);
 	_exit(128 + sig);
 }
 

@@ -103,20 +103,24 @@ signal)
 			out=$work/sig-$sig-$name
 			mkdir -p "$out"
 			writer "$out" "$name"
-			# Every write(2) waits 0.1 s: the run is slowed, not
-			# changed. sh writes its pid, then becomes ftsim.
+			# Every write(2) waits 0.5 s: the run is slowed, not
+			# changed, and a signal sent while the temporary file
+			# exists lands in a write (an import is one write).
+			# sh writes its pid, then becomes ftsim. LeakSanitizer
+			# cannot run under a tracer: off for these runs.
+			ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 \
 			strace -f -qq -o /dev/null -e trace=write \
-				-e inject=write:delay_enter=100000 -- \
+				-e inject=write:delay_enter=500000 -- \
 				sh -c 'echo $$ >"$0"; exec "$@"' "$out.pid" \
 				"$ftsim" "${args[@]}" >/dev/null 2>"$out.err" &
 			spid=$!
 			# Wait for the temporary file (at most 60 s).
 			tmp=""
-			for _ in $(seq 600); do
+			for _ in $(seq 3000); do
 				tmp=$(find "$out" -name '.*.??????' -type f | head -1)
 				[ -n "$tmp" ] && break
 				kill -0 "$spid" 2>/dev/null || break
-				sleep 0.1
+				sleep 0.02
 			done
 			if [ -z "$tmp" ]; then
 				wait "$spid"
