@@ -1212,7 +1212,7 @@ sim_run_flow(struct sim *s, const struct flow *f, struct flow_result *r)
 	w.hash = flow_hash(r->src, r->dst, r->sport, f->port, f->proto);
 	if ((rc = build_request(&w, r->src, r->sport, r->dst)) != 0)
 		return rc;
-	if (f->external) {
+	if (v == NULL) {	/* f->external */
 		/* MODEL §7: a connection from the Internet to an instance
 		 * public IP; its answer decides whether it works. */
 		inbound_walk(&w);
