@@ -26,9 +26,9 @@
 #define SIM_NODE_LEN 256	/* above Azure's 80-character names and
 				 * DNS's 253: names are never cut */
 #define SIM_TTL 128		/* initial TTL (Windows' default) */
-/* Effective routes over all subnets' tables: about 150 MB. Above it
+/* Effective routes over all subnets' tables: about 300 MB. Above it
  * sim_new refuses the scenario (docs/format.md, "Limits"). */
-#define SIM_MAX_ROUTES 1000000
+#define SIM_MAX_ROUTES 2000000
 
 #define SIM_MAX_XINGS 64		/* capture-point crossings per flow */
 #define SIM_MAX_NATS 8		/* translations per flow */
