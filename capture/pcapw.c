@@ -47,9 +47,8 @@ seterr(char *err, size_t len, const char *fmt, const char *a, int e)
 		snprintf(err, len, fmt, a, strerror(e));
 }
 
-/* mkdir -p: dir and its missing parents. */
-static int
-mkdirs(const char *dir)
+int
+capw_mkdirs(const char *dir)
 {
 	char path[4096];
 	size_t i, len = strlen(dir);
@@ -78,7 +77,7 @@ capw_open(const char *dir, struct capwriter **out, char *err, size_t errlen)
 	*out = NULL;
 	if (dir == NULL || *dir == '\0')
 		return -EINVAL;
-	if ((rc = mkdirs(dir)) != 0) {
+	if ((rc = capw_mkdirs(dir)) != 0) {
 		seterr(err, errlen, "cannot create %s: %s", dir, -rc);
 		return rc;
 	}

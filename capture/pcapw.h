@@ -22,6 +22,10 @@
 
 struct capwriter;
 
+/* mkdir -p: dir and its missing parents (mode 0777 & ~umask). 0, or a
+ * negative errno. */
+int capw_mkdirs(const char *dir);
+
 /* Start a set in directory dir (created with its parents if missing,
  * mode 0777 & ~umask). 0, or a negative errno; err gets a message. */
 int capw_open(const char *dir, struct capwriter **out, char *err,

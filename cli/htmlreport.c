@@ -28,6 +28,7 @@
 
 #include "cli/diagram.h"
 #include "cli/gpscripts.h"
+#include "capture/pcapw.h"
 #include "cli/htmlreport.h"
 #include "cli/job.h"
 #include "cli/pcapout.h"
@@ -118,25 +119,6 @@ tsv_label(FILE *f, const char *s)
 /* ---------------------------------------------------------------- */
 /* Files */
 
-static int
-mkdirs(const char *dir)
-{
-	char path[4096];
-	size_t i, len = strlen(dir);
-
-	if (len >= sizeof(path))
-		return -ENAMETOOLONG;
-	memcpy(path, dir, len + 1);
-	for (i = 1; i <= len; i++) {
-		if (path[i] != '/' && path[i] != '\0')
-			continue;
-		path[i] = '\0';
-		if (mkdir(path, 0777) == -1 && errno != EEXIST)
-			return -errno;
-		path[i] = dir[i];
-	}
-	return 0;
-}
 
 static int
 rmtree_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -989,7 +971,7 @@ cmd_report(int argc, char **argv)
 
 		if (slash != NULL && slash != tmp) {
 			*slash = '\0';
-			rc = mkdirs(tmp);
+			rc = capw_mkdirs(tmp);
 			*slash = '/';
 		}
 		if (rc != 0 || mkdtemp(tmp) == NULL) {

@@ -193,7 +193,6 @@ inbound_reply(struct walk *w)
 {
 	const struct topo *t = w->t;
 	struct flow_result *r = w->r;
-	const struct pkt *q = &r->request;
 	const struct vm *v = &t->vms[w->arr_vm];
 	const struct rtable *rt = sim_rtable(w->s, v->vnet, v->subnet);
 	const char *sname = topo_vm_subnet(t, v)->name;
@@ -206,9 +205,7 @@ inbound_reply(struct walk *w)
 	size_t ap;
 	int rc;
 
-	if ((rc = pkt_build_tcp(w->s->pb, &p, pkt_dst(q), pkt_dport(q),
-	    pkt_src(q), pkt_sport(q), 0, 0, PKT_SYN | PKT_ACK, SIM_TTL,
-	    NULL, 0)) != 0) {
+	if ((rc = reply_build(w, &p)) != 0) {
 		w->err = rc;
 		return;
 	}

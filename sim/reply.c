@@ -456,11 +456,8 @@ onprem_hop(struct walk *w)
 	return RL_FABRIC;
 }
 
-/* The reply packet: addresses swapped, a SYN-ACK or a datagram; only
- * its addresses matter to the walk (capture/xchg.c builds the real
- * packets of the exchange). */
-static int
-build_reply(struct walk *w, struct pkt *p)
+int
+reply_build(struct walk *w, struct pkt *p)
 {
 	const struct pkt *q = &w->r->request;
 
@@ -484,7 +481,7 @@ reply_walk(struct walk *w)
 	char a[IP_STRLEN];
 	int rc;
 
-	if ((rc = build_reply(w, &p)) != 0) {
+	if ((rc = reply_build(w, &p)) != 0) {
 		w->err = rc;
 		return;
 	}

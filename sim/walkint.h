@@ -88,6 +88,10 @@ bool walk_nsg_hop(struct walk *w, size_t vm, enum direction dir,
 
 /* reply.c: walk the destination's answer home (MODEL §7). */
 void reply_walk(struct walk *w);
+/* The answer to the request as delivered (r->request): addresses
+ * swapped, a SYN-ACK or a datagram; only its addresses matter to a walk
+ * (sim/xchg.c builds the real packets of the exchange). 0 or -errno. */
+int reply_build(struct walk *w, struct pkt *p);
 
 /* inbound.c: a connection from a host on the Internet to an instance
  * public IP, and the VM's answer back to it (MODEL §7). */

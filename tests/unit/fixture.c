@@ -3,6 +3,7 @@
  */
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tests/unit/fixture.h"
@@ -42,4 +43,27 @@ load(const char *yaml)
 		ck_abort_msg("sim_new failed: %s",
 			     diag.n ? diag.msgs[diag.n - 1].text : "(no message)");
 	}
+}
+
+void
+load_file(const char *name)
+{
+	const char *dir = getenv("FTSIM_TESTDATA");
+	char path[1024];
+	FILE *f;
+	char *buf;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/../scenarios/%s", dir ? dir : "tests",
+		 name);
+	ck_assert_msg((f = fopen(path, "rb")) != NULL, "cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	ck_assert((buf = malloc((size_t)n + 1)) != NULL);
+	ck_assert(fread(buf, 1, (size_t)n, f) == (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	load(buf);
+	free(buf);
 }

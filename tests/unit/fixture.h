@@ -21,4 +21,8 @@ void teardown(void);
  * and fail the test with the first one. */
 void load(const char *yaml);
 
+/* The same for a bundled scenario, scenarios/NAME (FTSIM_TESTDATA is
+ * the tests/ folder). */
+void load_file(const char *name);
+
 #endif

@@ -302,36 +302,6 @@ END_TEST
 /* ---------------------------------------------------------------- */
 /* Judging */
 
-static char *
-scenario_text(const char *name)
-{
-	const char *dir = getenv("FTSIM_TESTDATA");
-	char path[1024];
-	FILE *f;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/../scenarios/%s", dir ? dir : "tests",
-		 name);
-	ck_assert_msg((f = fopen(path, "rb")) != NULL, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	ck_assert((buf = malloc((size_t)n + 1)) != NULL);
-	ck_assert(fread(buf, 1, (size_t)n, f) == (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
-static void
-load_file(const char *name)
-{
-	char *y = scenario_text(name);
-
-	load(y);
-	free(y);
-}
 
 static struct pktbuilder *pb;
 static struct pkt pk;
