@@ -141,37 +141,26 @@ answer_at_host(struct walk *w, uint32_t called, const char *how)
 	w->r->asymmetric = true;
 }
 
-/* The answer over a forced tunnel: gateway, circuit, customer edge, the
- * on-premises Internet edge and its SNAT (MODEL §3). */
+/* The answer over a forced tunnel (a BGP route learned from a circuit):
+ * gateway, circuit, customer edge, the on-premises Internet edge and its
+ * SNAT (MODEL §3). */
 static void
-answer_onprem(struct walk *w, uint32_t called)
+answer_onprem(struct walk *w, const struct route_hit *hit, uint32_t called)
 {
 	const struct topo *t = w->t;
-	size_t ci = topo_circuit_of_vnet(t, w->vnet);
-	const struct circuit *c;
 	char a[IP_STRLEN], b[IP_STRLEN];
 	uint32_t before = pkt_src(w->p);
 	struct hop *h;
 
-	if (ci == TOPO_NONE || !t->onprem.present ||
-	    t->onprem.internet_edge_ip == 0) {
+	if (hit->r->source != RT_BGP || hit->r->circuit == TOPO_NONE ||
+	    !t->onprem.present || t->onprem.internet_edge_ip == 0) {
 		h = walk_drop(w, t->vnets[w->vnet].name, "reply-no-route");
 		hop_why(h, "the route leads to a gateway, but no circuit, "
 			"on-premises site or on-premises Internet edge carries "
 			"it to the Internet");
 		return;
 	}
-	c = &t->circuits[ci];
-	walk_path(w, c->gateway);
-	h = walk_hop(w, c->gateway, "ExpressRoute gateway: to circuit %s",
-		     c->name);
-	hop_why(h, "BGP routes of private peering lead through the gateway "
-		"to the circuit [udr]");
-	walk_xing(w, CAP_GATEWAY, c->gateway, LINK_GATEWAY);
-	walk_path(w, c->name);
-	h = walk_hop(w, c->name, "private peering (MSEE -> customer edge)");
-	hop_why(h, "the answer leaves Azure for on-premises [seed-000]");
-	walk_xing(w, CAP_CIRCUIT_PRIVATE, c->name, LINK_CIRCUIT);
+	walk_circuit_hops(w, hit->r->circuit, hit->r, hit->nh_ip);
 	walk_path(w, t->onprem.name);
 	walk_xing(w, CAP_ONPREM_INSIDE, t->onprem.name, LINK_ONPREM);
 	pkt_set_src(w->p, t->onprem.internet_edge_ip, pkt_sport(w->p));
@@ -256,7 +245,7 @@ inbound_reply(struct walk *w)
 			       "that translated the request");
 		return;
 	case NH_VNET_GATEWAY:
-		answer_onprem(w, called);
+		answer_onprem(w, &hit, called);
 		return;
 	case NH_VIRTUAL_APPLIANCE:
 		/* MODEL §7: a stateful appliance that sees one direction

@@ -793,8 +793,9 @@ onprem_ce(struct walk *w, size_t ci, enum link_kind link)
 /* MODEL §2 VirtualNetworkGateway: a BGP route leads through the
  * ExpressRoute gateway and the circuit's private peering (MSEE) to the
  * customer edge. */
-static void
-to_circuit(struct walk *w, size_t ci, const struct eroute *r, uint32_t nh_ip)
+void
+walk_circuit_hops(struct walk *w, size_t ci, const struct eroute *r,
+		  uint32_t nh_ip)
 {
 	const struct circuit *c = &w->t->circuits[ci];
 	char a[IP_STRLEN];
@@ -816,6 +817,12 @@ to_circuit(struct walk *w, size_t ci, const struct eroute *r, uint32_t nh_ip)
 	else
 		hop_why(h, "the packet leaves Azure for on-premises [seed-000]");
 	walk_xing(w, CAP_CIRCUIT_PRIVATE, c->name, LINK_CIRCUIT);
+}
+
+static void
+to_circuit(struct walk *w, size_t ci, const struct eroute *r, uint32_t nh_ip)
+{
+	walk_circuit_hops(w, ci, r, nh_ip);
 	onprem_ce(w, ci, LINK_ONPREM);
 }
 

@@ -86,6 +86,12 @@ void walk_route_notes(const struct topo *t, const struct rtable *rt,
 bool walk_nsg_hop(struct walk *w, size_t vm, enum direction dir,
 		  bool source_nic);
 
+/* The hops of a BGP route r learned from circuit ci (MODEL §2
+ * VirtualNetworkGateway): the ExpressRoute gateway, then the circuit's
+ * private peering to the customer edge, nh_ip the ECMP member chosen. */
+void walk_circuit_hops(struct walk *w, size_t ci, const struct eroute *r,
+		       uint32_t nh_ip);
+
 /* reply.c: walk the destination's answer home (MODEL §7). */
 void reply_walk(struct walk *w);
 /* The answer to the request as delivered (r->request): addresses
