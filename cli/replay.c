@@ -531,7 +531,8 @@ cmd_replay(int argc, char **argv)
 			       o.pcapdir);
 		if (c.unwritten > 0)
 			printf("  %llu judged packets not written: above %d "
-			       "bytes, or their payload cut by the capture\n",
+			       "bytes, their payload cut by the capture, or "
+			       "answers the model does not bring back\n",
 			       (unsigned long long)c.unwritten, PKT_MAX);
 	}
 	for (i = 0; i < replay_nflows(rp); i++)
