@@ -1118,7 +1118,7 @@ bench_e2e(json_t *root)
 	 * apart, is not in it). */
 	heap = mallinfo2().uordblks;
 	rc = -ENOMEM;
-	if ((res = malloc(sizeof(*res))) == NULL)
+	if ((res = calloc(1, sizeof(*res))) == NULL)
 		goto out;
 	for (rep = 0; rep < o.reps; rep++) {
 		t0 = now();
@@ -1221,6 +1221,8 @@ out:
 		(void)unlink(cap);
 		(void)rmdir(dir);
 	}
+	if (res != NULL)
+		flow_result_free(res);
 	free(res);
 	sim_free(sim);
 	topo_free(&t);

@@ -49,7 +49,7 @@ struct flset {
 
 /* Counts at a NIC: packets and bytes each way. */
 struct nicount {
-	uint16_t point;
+	uint32_t point;
 	uint32_t pkts[2];
 	uint64_t bytes[2];
 };
@@ -250,7 +250,7 @@ fl_collect(struct job *j, struct flset *fs)
 		uint32_t ddst = r->dst;
 
 		memset(&c, 0, sizeof(c));
-		c.nic[0].point = c.nic[1].point = UINT16_MAX;
+		c.nic[0].point = c.nic[1].point = UINT32_MAX;
 		if (r->nxing > 0)
 			c.nic[0].point = r->xing[0].point;
 		/* A VM destination whose NSGs saw the request: delivered

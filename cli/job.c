@@ -13,6 +13,10 @@
 void
 job_free(struct job *j)
 {
+	size_t i;
+
+	for (i = 0; j->run.res != NULL && i < j->run.nres; i++)
+		flow_result_free(&j->run.res[i]);
 	free(j->run.res);
 	sim_free(j->sim);
 	topo_free(&j->topo);

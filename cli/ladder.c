@@ -7,15 +7,14 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/pcapout.h"
 #include "sim/xchg.h"
 
 #define LADDER_COLW	16	/* column width */
-#define LADDER_MAXCOL	16
-#define LADDER_MAXPKT	16
-#define LADDER_MAXHOP	SIM_MAX_XINGS
+#define LADDER_MAXPKT	XCHG_MAX_STEPS	/* every packet of an exchange */
 
 /* A packet as the diagram needs it: where it was, what it carried. */
 struct lpkt {
@@ -27,28 +26,29 @@ struct lpkt {
 		int col;
 		uint32_t src, dst;
 		uint16_t sport, dport;
-	} at[LADDER_MAXHOP];
+	} *at;			/* at most one per crossing of the flow */
 };
 
+/* The diagram: a column per capture point the exchange meets (as many
+ * as the flow's crossings at most) and its packets. */
 struct ladder {
 	const struct sim *s;
-	uint16_t cols[LADDER_MAXCOL];
+	uint32_t *cols;
 	size_t ncols;
+	char *line;		/* a row: LADDER_COLW per column */
 	struct lpkt p[LADDER_MAXPKT];
 	size_t np;
 	int first[2];		/* first crossing index of each direction */
 };
 
 static int
-col_of(struct ladder *l, uint16_t point)
+col_of(struct ladder *l, uint32_t point)
 {
 	size_t i;
 
 	for (i = 0; i < l->ncols; i++)
 		if (l->cols[i] == point)
 			return (int)i;
-	if (l->ncols == LADDER_MAXCOL)
-		return (int)l->ncols - 1;
 	l->cols[l->ncols] = point;
 	return (int)l->ncols++;
 }
@@ -64,7 +64,7 @@ ladder_sink(void *arg, struct flow_result *r, const struct xpkt *x)
 		if (l->np == LADDER_MAXPKT)
 			return 0;
 		p = &l->p[l->np++];
-		memset(p, 0, sizeof(*p));
+		p->n = 0;
 		p->rev = xg->reply;
 		p->udp = pkt_proto(x->p) != 6;
 		p->flags = pkt_tcp_flags(x->p);
@@ -73,7 +73,7 @@ ladder_sink(void *arg, struct flow_result *r, const struct xpkt *x)
 		return 0;
 	}
 	p = &l->p[l->np - 1];
-	if (p->n < LADDER_MAXHOP) {
+	if (p->n < r->nxing) {
 		p->at[p->n].col = col_of(l, xg->point);
 		p->at[p->n].src = pkt_src(x->p);
 		p->at[p->n].dst = pkt_dst(x->p);
@@ -119,7 +119,7 @@ static void
 row(FILE *f, const struct ladder *l, int a, int b, char end,
     const char *label)
 {
-	char line[LADDER_MAXCOL * LADDER_COLW + 1];
+	char *line = l->line;
 	int i, w = (int)l->ncols * LADDER_COLW, lo, hi;
 
 	memset(line, ' ', (size_t)w);
@@ -165,6 +165,14 @@ ladder_print(FILE *f, struct sim *s, struct flow_result *r)
 	memset(&l, 0, sizeof(l));
 	l.s = s;
 	l.first[0] = l.first[1] = -1;
+	if ((l.cols = calloc(r->nxing + 1, sizeof(*l.cols))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < LADDER_MAXPKT; i++)
+		if ((l.p[i].at = calloc(r->nxing + 1,
+					sizeof(*l.p[i].at))) == NULL) {
+			rc = -ENOMEM;
+			goto out;
+		}
 	for (i = 0; i < r->nxing; i++)
 		if (l.first[r->xing[i].reply] < 0)
 			l.first[r->xing[i].reply] = (int)i;
@@ -172,7 +180,11 @@ ladder_print(FILE *f, struct sim *s, struct flow_result *r)
 	for (i = 0; i < r->nxing; i++)
 		(void)col_of(&l, r->xing[i].point);
 	if ((rc = xchg_run(s, r, 0, ladder_sink, &l, &cnt, &end)) != 0)
-		return rc;
+		goto out;
+	if ((l.line = malloc(l.ncols * LADDER_COLW + 1)) == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
 
 	fputs("  ", f);
 	for (i = 0; i < l.ncols; i++) {
@@ -234,5 +246,10 @@ ladder_print(FILE *f, struct sim *s, struct flow_result *r)
 			 r->reply_drop_reason ? r->reply_drop_reason : "?");
 		row(f, &l, -1, p->at[p->n - 1].col, 'X', lab);
 	}
-	return 0;
+out:
+	for (i = 0; i < LADDER_MAXPKT; i++)
+		free(l.p[i].at);
+	free(l.cols);
+	free(l.line);
+	return rc;
 }

@@ -37,7 +37,6 @@ inbound_walk(struct walk *w)
 	char a[IP_STRLEN], b[IP_STRLEN], c[IP_STRLEN];
 	const struct vm *v;
 	const struct subnet *sn;
-	struct natrec *n;
 	struct hop *h;
 
 	ip_format(host, a);
@@ -75,15 +74,8 @@ inbound_walk(struct walk *w)
 		"edge translates it to the private address and keeps the "
 		"connection's state [nat]", b, v->name);
 	walk_xing(w, CAP_AZURE_EDGE, NULL, LINK_INTERNET);
-	if (r->nnat < SIM_MAX_NATS) {
-		n = &r->nat[r->nnat++];
-		n->point = r->xing[r->nxing - 1].point;
-		n->inside = v->ip;
-		n->inside_port = pkt_dport(w->p);
-		n->outside = pip;
-		n->outside_port = pkt_dport(w->p);
-		snprintf(n->who, sizeof(n->who), "Azure's instance public IP");
-	}
+	walk_nat(w, "Azure's instance public IP", v->ip, pkt_dport(w->p), pip,
+		 pkt_dport(w->p));
 	walk_path(w, sn->name);
 	h = walk_hop(w, sn->name, "into VNet %s, subnet %s",
 		     t->vnets[v->vnet].name, sn->name);

@@ -155,7 +155,7 @@ replay_new(struct sim *s, size_t vm, replay_flow_cb cb, void *arg,
 	rp->vmip = t->vms[vm].ip;
 	rp->cb = cb;
 	rp->arg = arg;
-	if ((rp->r = malloc(sizeof(*rp->r))) == NULL ||
+	if ((rp->r = calloc(1, sizeof(*rp->r))) == NULL ||
 	    (t->nflows > 0 &&
 	     (rp->sf = calloc(t->nflows, sizeof(*rp->sf))) == NULL) ||
 	    index_grow(rp) != 0) {
@@ -187,11 +187,14 @@ replay_free(struct replay *rp)
 		return;
 	for (i = 0; i < rp->n; i++) {
 		free(rp->flows[i].xing);
+		free(rp->flows[i].pts);
 		free(rp->flows[i].v.where);
 	}
 	free(rp->flows);
 	free(rp->slot);
 	free(rp->sf);
+	if (rp->r != NULL)
+		flow_result_free(rp->r);
 	free(rp->r);
 	free(rp);
 }
@@ -252,7 +255,8 @@ flow_judge(struct replay *rp, struct replay_flow *f)
 	for (i = 0; i < r->nxing; i++)
 		n[r->xing[i].reply ? 1 : 0]++;
 	if (r->nxing > 0 &&
-	    (f->xing = malloc(r->nxing * sizeof(*f->xing))) == NULL)
+	    ((f->xing = malloc(r->nxing * sizeof(*f->xing))) == NULL ||
+	     (f->pts = malloc(r->nxing * sizeof(*f->pts))) == NULL))
 		return -ENOMEM;
 	/* The request's crossings first, then the reply's. */
 	for (k = 0, i = 0; i < r->nxing; i++)
@@ -261,8 +265,10 @@ flow_judge(struct replay *rp, struct replay_flow *f)
 	for (i = 0; i < r->nxing; i++)
 		if (r->xing[i].reply)
 			f->xing[k++] = r->xing[i];
-	f->nx[0] = (uint16_t)n[0];
-	f->nx[1] = (uint16_t)n[1];
+	for (i = 0; i < r->nxing; i++)
+		f->pts[i] = f->xing[i].point;
+	f->nx[0] = n[0];
+	f->nx[1] = n[1];
 	f->scenario_flow = scenario_match(rp, f);
 	if (f->scenario_flow != TOPO_NONE) {
 		/* The matched flow's expectations, checked against what the
@@ -415,7 +421,7 @@ replay_emit(struct replay *rp, const struct pcapr_pkt *p,
 {
 	const struct replay_flow *f;
 	const struct xing *xs, *ref;
-	uint16_t pts[SIM_MAX_XINGS];
+	const uint32_t *pts;
 	struct pkt q0, q;
 	size_t n, k;
 	int d, rc, ttl0;
@@ -434,8 +440,7 @@ replay_emit(struct replay *rp, const struct pcapr_pkt *p,
 	if (p->iplen > PKT_MAX || p->iplen < p->wirelen)
 		return 0;
 	xs = f->xing + (d == 0 ? 0 : f->nx[0]);
-	for (k = 0; k < n; k++)
-		pts[k] = xs[k].point;
+	pts = f->pts + (d == 0 ? 0 : f->nx[0]);
 	/* The recorded packet is where the VM's NIC saw it: the request's
 	 * first crossing, the answer's last. */
 	ref = d == 0 ? &xs[0] : &xs[n - 1];

@@ -60,7 +60,8 @@ struct replay_verdict {
 
 /*
  * One flow of the capture, in the VM's direction. xing holds the
- * request's crossings (nx[0] of them) then the reply's (nx[1]).
+ * request's crossings (nx[0] of them) then the reply's (nx[1]); pts
+ * their points, for the links' MAC addresses.
  */
 struct replay_flow {
 	uint32_t src, dst;
@@ -75,7 +76,8 @@ struct replay_flow {
 					 * against this one's verdict */
 	struct replay_verdict v;
 	struct xing *xing;
-	uint16_t nx[2];
+	uint32_t *pts;			/* each crossing's point, in order */
+	size_t nx[2];
 };
 
 /* Called once per new flow with the engine's whole result for its first

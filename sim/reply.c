@@ -56,7 +56,7 @@ nat_undo(struct walk *w, const struct natrec *n, const char *node)
 
 /* Did the request cross point? */
 static bool
-request_crossed(const struct walk *w, uint16_t point)
+request_crossed(const struct walk *w, uint32_t point)
 {
 	const struct flow_result *r = w->r;
 	size_t i;
@@ -144,7 +144,7 @@ home(struct walk *w, enum link_kind link)
 /* Did the reply cross point before crossing number end? (a loop among
  * appliances) */
 static bool
-reply_crossed_before(const struct walk *w, uint16_t point, int end)
+reply_crossed_before(const struct walk *w, uint32_t point, int end)
 {
 	const struct flow_result *r = w->r;
 	int i;
@@ -531,7 +531,7 @@ reply_walk(struct walk *w)
 		w->done = true;
 		return;
 	}
-	for (step = 0; step < SIM_MAX_PATH && !w->done && loc >= 0; step++) {
+	for (step = 0; step < SIM_MAX_STEPS && !w->done && loc >= 0; step++) {
 		switch (loc) {
 		case RL_PUBLIC:
 			loc = public_hop(w);
@@ -549,6 +549,10 @@ reply_walk(struct walk *w)
 			loc = -1;
 		}
 	}
-	if (!w->done)
-		walk_drop(w, "engine", "reply-path-too-long");
+	if (!w->done) {
+		h = walk_drop(w, "engine", "reply-path-too-long");
+		hop_why(h, "%d routing decisions without reaching the sender: "
+			"the walk's limit (docs/format.md, \"Limits\")",
+			SIM_MAX_STEPS);
+	}
 }

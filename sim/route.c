@@ -71,8 +71,62 @@ covered_by_vnet(const struct vnet *v, struct pfx p, bool *exact)
 	return false;
 }
 
+/* The service tag holding a service endpoint's prefixes, NULL if none
+ * is known. */
+static const struct tag *
+endpoint_tag(const struct topo *t, const char *service)
+{
+	size_t j;
+
+	for (j = 0; j < sizeof(endpoints) / sizeof(endpoints[0]); j++)
+		if (strcasecmp(endpoints[j].service, service) == 0)
+			return tagset_find(t->tags, endpoints[j].tag);
+	return NULL;
+}
+
+/* MODEL §1 BGP limits [er-limits]: above the SKU's limit the BGP session
+ * drops and every BGP route disappears. */
+static bool
+circuit_dropped(const struct circuit *c)
+{
+	return c->nadvertised > sku_bgp_limit(c->sku);
+}
+
+static bool
+propagation_off(const struct topo *t, const struct subnet *sn)
+{
+	return sn->route_table != TOPO_NONE &&
+	       t->rtables[sn->route_table].disable_bgp_propagation;
+}
+
+void
+rtable_warn(const struct topo *t, size_t vnet, size_t subnet,
+	    struct diag *d)
+{
+	const struct subnet *sn = &t->vnets[vnet].subnets[subnet];
+	size_t i;
+
+	for (i = 0; i < sn->nservice_endpoints; i++)
+		if (endpoint_tag(t, sn->service_endpoints[i]) == NULL)
+			diag_warn(d, sn->pos, "subnet %s: no prefixes known "
+				  "for service endpoint %s; not routed",
+				  sn->name, sn->service_endpoints[i]);
+	for (i = 0; i < t->ncircuits; i++) {
+		const struct circuit *c = &t->circuits[i];
+
+		if (c->vnet != vnet || propagation_off(t, sn) ||
+		    !circuit_dropped(c))
+			continue;
+		diag_warn(d, c->advertised_pos, "circuit %s: %zu prefixes "
+			  "advertised over private peering exceed the %s "
+			  "limit of %zu: BGP session dropped, no BGP routes "
+			  "[er-limits]", c->name, c->nadvertised,
+			  sku_name(c->sku), sku_bgp_limit(c->sku));
+	}
+}
+
 static int
-add_system(const struct topo *t, struct rtable *rt, struct diag *d)
+add_system(const struct topo *t, struct rtable *rt)
 {
 	const struct vnet *v = &t->vnets[rt->vnet];
 	const struct subnet *sn = &v->subnets[rt->subnet];
@@ -102,18 +156,10 @@ add_system(const struct topo *t, struct rtable *rt, struct diag *d)
 	/* MODEL §1 System: a service endpoint adds the service's prefixes
 	 * (the service tag's) as VirtualNetworkServiceEndpoint. */
 	for (i = 0; i < sn->nservice_endpoints; i++) {
-		const struct tag *tg = NULL;
+		const struct tag *tg = endpoint_tag(t, sn->service_endpoints[i]);
 
-		for (j = 0; j < sizeof(endpoints) / sizeof(endpoints[0]); j++)
-			if (strcasecmp(endpoints[j].service,
-				       sn->service_endpoints[i]) == 0)
-				tg = tagset_find(t->tags, endpoints[j].tag);
-		if (tg == NULL) {
-			diag_warn(d, sn->pos, "subnet %s: no prefixes known "
-				  "for service endpoint %s; not routed",
-				  sn->name, sn->service_endpoints[i]);
-			continue;
-		}
+		if (tg == NULL)
+			continue;	/* rtable_warn says so */
 		for (j = 0; j < tg->npfx; j++) {
 			e = add(rt, tg->pfx[j], RT_DEFAULT, NH_SERVICE_ENDPOINT);
 			if (e == NULL)
@@ -140,8 +186,7 @@ add_system(const struct topo *t, struct rtable *rt, struct diag *d)
 
 /* MODEL §1 BGP: the prefixes one circuit on the VNet's gateway learns. */
 static int
-add_circuit(const struct topo *t, struct rtable *rt, size_t ci,
-	    struct diag *d)
+add_circuit(const struct topo *t, struct rtable *rt, size_t ci)
 {
 	const struct subnet *sn = &t->vnets[rt->vnet].subnets[rt->subnet];
 	const struct circuit *c = &t->circuits[ci];
@@ -151,20 +196,13 @@ add_circuit(const struct topo *t, struct rtable *rt, size_t ci,
 		rt->bgp_circuit = ci;
 	/* MODEL §1 BGP: not added where the route table disables
 	 * propagation ("propagate gateway routes: no"). */
-	if (sn->route_table != TOPO_NONE &&
-	    t->rtables[sn->route_table].disable_bgp_propagation) {
+	if (propagation_off(t, sn)) {
 		rt->bgp_disabled = true;
 		return 0;
 	}
-	/* MODEL §1 BGP limits [er-limits]: above the SKU's limit the BGP
-	 * session drops and every BGP route disappears. */
-	if (c->nadvertised > sku_bgp_limit(c->sku)) {
+	/* MODEL §1 BGP limits [er-limits] (rtable_warn says so). */
+	if (circuit_dropped(c)) {
 		rt->bgp_dropped = true;
-		diag_warn(d, c->advertised_pos, "circuit %s: %zu prefixes "
-			  "advertised over private peering exceed the %s "
-			  "limit of %zu: BGP session dropped, no BGP routes "
-			  "[er-limits]", c->name, c->nadvertised,
-			  sku_name(c->sku), sku_bgp_limit(c->sku));
 		return 0;
 	}
 	for (i = 0; i < c->nadvertised; i++) {
@@ -186,14 +224,14 @@ add_circuit(const struct topo *t, struct rtable *rt, size_t ci,
  * for a prefix two circuits both advertise, the first circuit's route
  * stays Active (the tie-break of resolve()). */
 static int
-add_bgp(const struct topo *t, struct rtable *rt, struct diag *d)
+add_bgp(const struct topo *t, struct rtable *rt)
 {
 	size_t ci;
 	int rc;
 
 	for (ci = 0; ci < t->ncircuits; ci++)
 		if (t->circuits[ci].vnet == rt->vnet &&
-		    (rc = add_circuit(t, rt, ci, d)) != 0)
+		    (rc = add_circuit(t, rt, ci)) != 0)
 			return rc;
 	return 0;
 }
@@ -454,8 +492,10 @@ rtable_build(const struct topo *t, size_t vnet, size_t subnet,
 	out->bgp_circuit = TOPO_NONE;
 	if (vnet >= t->nvnets || subnet >= t->vnets[vnet].nsubnets)
 		return -EINVAL;
-	if ((rc = add_system(t, out, d)) != 0 ||
-	    (rc = add_bgp(t, out, d)) != 0 ||
+	if (d != NULL)
+		rtable_warn(t, vnet, subnet, d);
+	if ((rc = add_system(t, out)) != 0 ||
+	    (rc = add_bgp(t, out)) != 0 ||
 	    (rc = add_user(t, out)) != 0 ||
 	    (rc = resolve(t, out)) != 0 ||
 	    (rc = index_routes(out)) != 0 ||

@@ -79,10 +79,15 @@ struct rtable {
 };
 
 /* Build the effective routes of subnet `subnet` of VNet `vnet`. Warnings
- * (a BGP session dropped, an unknown service endpoint) go to d. Returns 0,
- * or -ENOMEM with the table left empty. */
+ * (a BGP session dropped, an unknown service endpoint) go to d, unless d
+ * is NULL (the engine builds one table for many subnets and calls
+ * rtable_warn for each). Returns 0, or -ENOMEM with the table left
+ * empty. */
 int rtable_build(const struct topo *t, size_t vnet, size_t subnet,
 		 struct rtable *out, struct diag *d);
+/* The warnings rtable_build gives for that subnet. */
+void rtable_warn(const struct topo *t, size_t vnet, size_t subnet,
+		 struct diag *d);
 void rtable_free(struct rtable *rt);
 
 /* The result of a lookup. exception: a BGP route won the longest match

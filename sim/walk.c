@@ -15,149 +15,19 @@
 #include "sim/services.h"
 #include "sim/walkint.h"
 #include "topology/names.h"
-
-/* ---------------------------------------------------------------- */
-/* sim object */
-
-static size_t
-slot(const struct sim *s, size_t vnet, size_t subnet)
-{
-	return s->base[vnet] + subnet;
-}
-
-const struct rtable *
-sim_rtable(const struct sim *s, size_t vnet, size_t subnet)
-{
-	return &s->rt[slot(s, vnet, subnet)];
-}
-
-const struct nsgctx *
-sim_nsgctx(const struct sim *s, size_t vnet, size_t subnet)
-{
-	return &s->ctx[slot(s, vnet, subnet)];
-}
-
-void
-sim_free(struct sim *s)
-{
-	size_t i;
-
-	if (s == NULL)
-		return;
-	for (i = 0; i < s->nslots; i++) {
-		if (s->rt)
-			rtable_free(&s->rt[i]);
-		if (s->ctx)
-			nsgctx_free(&s->ctx[i]);
-	}
-	for (i = 0; s->cls != NULL && i < 2 * s->t->nvms; i++)
-		nsgcls_free(s->cls[i]);
-	free(s->cls);
-	free(s->rt);
-	free(s->ctx);
-	free(s->base);
-	for (i = 0; i < s->npoints; i++)
-		free(s->pname[i]);
-	free(s->pname);
-	free(s->pkind);
-	pktbuilder_free(s->pb);
-	free(s);
-}
-
-static const struct nsg *nsg_ptr(const struct topo *t, size_t idx);
-
-/* Every VM's NIC and subnet NSG, compiled in its subnet's context. */
-static int
-compile_nsgs(struct sim *s)
-{
-	const struct topo *t = s->t;
-	size_t i;
-	int rc;
-
-	if ((s->cls = calloc(2 * t->nvms + 1, sizeof(*s->cls))) == NULL)
-		return -ENOMEM;
-	for (i = 0; i < t->nvms; i++) {
-		const struct vm *m = &t->vms[i];
-		const struct nsgctx *c = sim_nsgctx(s, m->vnet, m->subnet);
-		const struct nsg *nic = nsg_ptr(t, m->nsg);
-		const struct nsg *sub = nsg_ptr(t, topo_vm_subnet(t, m)->nsg);
-
-		if ((nic != NULL &&
-		     (rc = nsgcls_new(c, nic, &s->cls[2 * i])) != 0) ||
-		    (sub != NULL &&
-		     (rc = nsgcls_new(c, sub, &s->cls[2 * i + 1])) != 0))
-			return rc;
-	}
-	return 0;
-}
-
-int
-sim_new(const struct topo *t, struct diag *d, struct sim **out)
-{
-	struct sim *s;
-	size_t v, i, n = 0, routes = 0;
-	char err[256];
-	int rc = -ENOMEM;
-
-	*out = NULL;
-	if ((s = calloc(1, sizeof(*s))) == NULL)
-		return -ENOMEM;
-	s->t = t;
-	if ((s->base = calloc(t->nvnets + 1, sizeof(*s->base))) == NULL)
-		goto fail;
-	for (v = 0; v < t->nvnets; v++) {
-		s->base[v] = n;
-		n += t->vnets[v].nsubnets;
-	}
-	s->rt = calloc(n + 1, sizeof(*s->rt));
-	s->ctx = calloc(n + 1, sizeof(*s->ctx));
-	if (s->rt == NULL || s->ctx == NULL)
-		goto fail;
-	for (v = 0; v < t->nvnets; v++) {
-		for (i = 0; i < t->vnets[v].nsubnets; i++) {
-			size_t k = s->base[v] + i;
-			if ((rc = rtable_build(t, v, i, &s->rt[k], d)) != 0)
-				goto fail;
-			s->nslots = k + 1;
-			if ((routes += s->rt[k].n) > SIM_MAX_ROUTES) {
-				diag_error(d, t->vnets[v].subnets[i].pos,
-				    "with subnet '%s' the effective route tables "
-				    "hold %zu routes, more than the %d ftsim "
-				    "builds (each subnet holds every BGP route its "
-				    "gateway learns)", t->vnets[v].subnets[i].name,
-				    routes, SIM_MAX_ROUTES);
-				rc = -E2BIG;
-				goto fail;
-			}
-			if ((rc = nsgctx_build(&s->ctx[k], t, &s->rt[k])) != 0)
-				goto fail;
-		}
-	}
-	if ((rc = compile_nsgs(s)) != 0)
-		goto fail;
-	/* MODEL §3: public peering is retired for new circuits; still
-	 * simulated, with a warning. */
-	for (i = 0; i < t->ncircuits; i++)
-		if (t->circuits[i].public_peering)
-			diag_warn(d, t->circuits[i].public_peering_pos,
-			    "circuit %s: Azure public peering is retired for new "
-			    "circuits (Microsoft peering replaces it); simulated "
-			    "as [seed-000] describes it", t->circuits[i].name);
-	if ((s->pb = pktbuilder_new(err, sizeof(err))) == NULL) {
-		diag_error(d, (struct srcpos){ t->file, 0, 0 },
-			   "cannot start libnet: %s", err);
-		rc = -EIO;
-		goto fail;
-	}
-	*out = s;
-	return 0;
-fail:
-	sim_free(s);
-	return rc;
-}
+#include "topology/vec.h"
 
 /* ---------------------------------------------------------------- */
 /* trace helpers */
+
+/* The walk's first internal failure is kept; the walk goes on writing
+ * into scratch space and sim_run_flow returns the failure. */
+static void
+walk_fail(struct walk *w, int err)
+{
+	if (w->err == 0)
+		w->err = err;
+}
 
 static struct hop *
 hop_new(struct walk *w, const char *node)
@@ -165,10 +35,12 @@ hop_new(struct walk *w, const char *node)
 	struct flow_result *r = w->r;
 	struct hop *h;
 
-	if (r->nhops == SIM_MAX_HOPS)
-		h = &r->hops[SIM_MAX_HOPS - 1];	/* overwrite the last */
-	else
+	if (VEC_GROW(r->hops, r->nhops, r->chops) != 0) {
+		walk_fail(w, -ENOMEM);
+		h = &w->scratch;
+	} else {
 		h = &r->hops[r->nhops++];
+	}
 	memset(h, 0, sizeof(*h));
 	h->reply = w->reply;
 	snprintf(h->node, sizeof(h->node), "%s", node);
@@ -212,14 +84,15 @@ void
 walk_path(struct walk *w, const char *node)
 {
 	struct flow_result *r = w->r;
+	char (**path)[SIM_NODE_LEN] = w->reply ? &r->rpath : &r->path;
+	size_t *n = w->reply ? &r->nrpath : &r->npath;
+	size_t *cap = w->reply ? &r->crpath : &r->cpath;
 
-	if (w->reply) {
-		if (r->nrpath < SIM_MAX_PATH)
-			snprintf(r->rpath[r->nrpath++], SIM_NODE_LEN, "%s",
-				 node);
-	} else if (r->npath < SIM_MAX_PATH) {
-		snprintf(r->path[r->npath++], SIM_NODE_LEN, "%s", node);
+	if (VEC_GROW(*path, *n, *cap) != 0) {
+		walk_fail(w, -ENOMEM);
+		return;
 	}
+	snprintf((*path)[(*n)++], SIM_NODE_LEN, "%s", node);
 }
 
 struct hop *
@@ -236,6 +109,36 @@ walk_drop(struct walk *w, const char *node, const char *reason)
 	}
 	w->done = true;
 	return h;
+}
+
+void
+flow_result_free(struct flow_result *r)
+{
+	free(r->hops);
+	free(r->path);
+	free(r->rpath);
+	free(r->nat);
+	free(r->xing);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Zero r for a new flow, keeping its arrays' memory. */
+static void
+flow_result_reset(struct flow_result *r)
+{
+	struct flow_result keep = *r;
+
+	memset(r, 0, sizeof(*r));
+	r->hops = keep.hops;
+	r->chops = keep.chops;
+	r->path = keep.path;
+	r->cpath = keep.cpath;
+	r->rpath = keep.rpath;
+	r->crpath = keep.crpath;
+	r->nat = keep.nat;
+	r->cnat = keep.cnat;
+	r->xing = keep.xing;
+	r->cxing = keep.cxing;
 }
 
 /* ---------------------------------------------------------------- */
@@ -274,11 +177,6 @@ sim_point_kind(const struct sim *s, size_t i)
 	return i < s->npoints ? (enum cap_kind)s->pkind[i] : CAP_COUNT;
 }
 
-const struct topo *
-sim_topo(const struct sim *s)
-{
-	return s->t;
-}
 
 /* The point's name: "KIND-INSTANCE[-SIDE]", with any byte that does not
  * belong in a file name replaced by '_'. */
@@ -305,46 +203,81 @@ point_name(enum cap_kind k, const char *inst, char *buf, size_t len)
 			*c = '_';
 }
 
-/* The index of point name, added when new; -ENOMEM. */
+static uint32_t
+point_hash(const char *name)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (; *name; name++) {
+		h ^= (uint8_t)*name;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* Double the hash of point names (open addressing, linear probing, load
+ * at most one half) and put every point back. -ENOMEM. */
 static int
+point_rehash(struct sim *s)
+{
+	size_t n = s->nphash ? 2 * s->nphash : 64, i, k;
+	uint32_t *nh;
+
+	if ((nh = calloc(n, sizeof(*nh))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < s->npoints; i++) {
+		for (k = point_hash(s->pname[i]) & (n - 1); nh[k] != 0;
+		     k = (k + 1) & (n - 1))
+			;
+		nh[k] = (uint32_t)i + 1;
+	}
+	free(s->phash);
+	s->phash = nh;
+	s->nphash = n;
+	return 0;
+}
+
+/* The index of point name, added when new: one hash probe, whatever
+ * the number of points (a what-if meets one per destination range).
+ * -ENOMEM; -E2BIG past UINT32_MAX points. */
+static int64_t
 point_find(struct sim *s, enum cap_kind k, const char *name)
 {
-	size_t i;
+	size_t h;
+	uint32_t e;
+	int rc;
 
-	for (i = 0; i < s->npoints; i++)
-		if (strcmp(s->pname[i], name) == 0)
-			return (int)i;
-	if (s->npoints == UINT16_MAX)
-		return -ENOSPC;
-	if (s->npoints == s->cpoints) {
-		size_t n = s->cpoints ? 2 * s->cpoints : 16;
-		char **pn = realloc(s->pname, n * sizeof(*pn));
-		uint8_t *pk;
-
-		if (pn == NULL)
-			return -ENOMEM;
-		s->pname = pn;
-		if ((pk = realloc(s->pkind, n)) == NULL)
-			return -ENOMEM;
-		s->pkind = pk;
-		s->cpoints = n;
-	}
+	if (2 * (s->npoints + 1) > s->nphash && (rc = point_rehash(s)) != 0)
+		return rc;
+	for (h = point_hash(name) & (s->nphash - 1); (e = s->phash[h]) != 0;
+	     h = (h + 1) & (s->nphash - 1))
+		if (strcmp(s->pname[e - 1], name) == 0)
+			return e - 1;
+	if (s->npoints >= UINT32_MAX - 1)
+		return -E2BIG;
+	if ((rc = VEC_GROW(s->pname, s->npoints, s->cpoints)) != 0)
+		return rc;
+	if ((rc = VEC_RESERVE(s->pkind, s->ckind, s->npoints + 1)) != 0)
+		return rc;
 	if ((s->pname[s->npoints] = strdup(name)) == NULL)
 		return -ENOMEM;
 	s->pkind[s->npoints] = (uint8_t)k;
-	return (int)s->npoints++;
+	s->phash[h] = (uint32_t)s->npoints + 1;
+	return (int64_t)s->npoints++;
 }
 
 void
-walk_xing_at(struct walk *w, uint16_t point, enum link_kind link)
+walk_xing_at(struct walk *w, uint32_t point, enum link_kind link)
 {
 	struct flow_result *r = w->r;
 	struct xing *x;
 
 	if (link < LINK_COUNT)
 		w->clock_us += w->t->timing.us[link];
-	if (r->nxing == SIM_MAX_XINGS)
-		return;		/* the walk is bounded well below this */
+	if (VEC_GROW(r->xing, r->nxing, r->cxing) != 0) {
+		walk_fail(w, -ENOMEM);
+		return;
+	}
 	x = &r->xing[r->nxing++];
 	memset(x, 0, sizeof(*x));
 	x->src = pkt_src(w->p);
@@ -363,33 +296,45 @@ walk_xing(struct walk *w, enum cap_kind kind, const char *inst,
 	  enum link_kind link)
 {
 	char name[SIM_NODE_LEN + 32];
-	int pt;
+	int64_t pt;
 
 	point_name(kind, inst, name, sizeof(name));
 	if ((pt = point_find(w->s, kind, name)) < 0) {
-		if (w->err == 0)
-			w->err = pt;
+		walk_fail(w, (int)pt);
 		return;
 	}
-	walk_xing_at(w, (uint16_t)pt, link);
+	walk_xing_at(w, (uint32_t)pt, link);
 }
 
-/* Remember a translation for the reply (MODEL §7: NAT is stateful). */
-static void
-nat_record(struct walk *w, const char *who, uint32_t inside, uint16_t iport)
+/* Remember a translation at the last capture point crossed, for the
+ * reply (MODEL §7: NAT is stateful). */
+void
+walk_nat(struct walk *w, const char *who, uint32_t inside, uint16_t iport,
+	 uint32_t outside, uint16_t oport)
 {
 	struct flow_result *r = w->r;
 	struct natrec *n;
 
-	if (r->nnat == SIM_MAX_NATS || r->nxing == 0)
+	if (r->nxing == 0)
+		return;		/* only after a failure, which w->err holds */
+	if (VEC_GROW(r->nat, r->nnat, r->cnat) != 0) {
+		walk_fail(w, -ENOMEM);
 		return;
+	}
 	n = &r->nat[r->nnat++];
 	n->point = r->xing[r->nxing - 1].point;
 	n->inside = inside;
 	n->inside_port = iport;
-	n->outside = pkt_src(w->p);
-	n->outside_port = pkt_sport(w->p);
+	n->outside = outside;
+	n->outside_port = oport;
 	snprintf(n->who, sizeof(n->who), "%s", who);
+}
+
+/* A source NAT just made: the packet's source is the outside. */
+static void
+nat_record(struct walk *w, const char *who, uint32_t inside, uint16_t iport)
+{
+	walk_nat(w, who, inside, iport, pkt_src(w->p), pkt_sport(w->p));
 }
 
 static const char *
@@ -400,23 +345,6 @@ ipstr(uint32_t ip, char buf[IP_STRLEN])
 
 /* ---------------------------------------------------------------- */
 /* NSG hops */
-
-static const struct nsg *
-nsg_ptr(const struct topo *t, size_t idx)
-{
-	return idx == TOPO_NONE ? NULL : &t->nsgs[idx];
-}
-
-void
-sim_nsg_eval(const struct sim *s, size_t vm, const struct nsg_query *q,
-	     bool with_platform, struct nsg_verdict *v)
-{
-	const struct vm *m = &s->t->vms[vm];
-
-	/* The compiled NSGs give nsg_eval's verdict (nsgcls.h). */
-	nsgcls_eval(sim_nsgctx(s, m->vnet, m->subnet), s->cls[2 * vm],
-		    s->cls[2 * vm + 1], q, with_platform, v);
-}
 
 static void
 describe_verdict(const struct nsg_verdict *v, char *buf, size_t len)
@@ -925,11 +853,18 @@ loop_hops(const struct flow_result *r, const char *name, char *buf,
 	return buf;
 }
 
+/* The appliances a request met, each once: a second visit is a loop.
+ * A route step meets at most one, so SIM_MAX_STEPS bound them. */
+struct visits {
+	size_t vm[SIM_MAX_STEPS];
+	size_t n;
+};
+
 /* MODEL §2 VirtualAppliance: forwarded to the appliance's NIC (IP
  * forwarding on), which may SNAT and then routes with its own subnet's
  * routes. Returns true when the walk continues from the appliance. */
 static bool
-appliance(struct walk *w, uint32_t nh_ip, unsigned *visits)
+appliance(struct walk *w, uint32_t nh_ip, struct visits *visits)
 {
 	const struct topo *t = w->t;
 	size_t i, vm = TOPO_NONE;
@@ -951,13 +886,16 @@ appliance(struct walk *w, uint32_t nh_ip, unsigned *visits)
 		return false;
 	}
 	v = &t->vms[vm];
-	if (++visits[vm] > 1) {
+	for (i = 0; i < visits->n && visits->vm[i] != vm; i++)
+		;
+	if (i < visits->n) {
 		h = walk_drop(w, v->name, "routing-loop");
 		hop_why(h, "the packet comes back to appliance %s: the route "
 			"tables send it in a circle: %s", v->name,
 			loop_hops(w->r, v->name, circle, sizeof(circle)));
 		return false;
 	}
+	visits->vm[visits->n++] = vm;	/* one per step: bounded */
 	if (!walk_nsg_hop(w, vm, DIR_INBOUND, false))
 		return false;
 	walk_path(w, v->name);
@@ -1030,7 +968,7 @@ walk_route_notes(const struct topo *t, const struct rtable *rt,
 /* One routing decision in the current subnet. Returns true when the
  * walk goes on from a new place (an appliance). */
 static bool
-route_step(struct walk *w, unsigned *visits)
+route_step(struct walk *w, struct visits *visits)
 {
 	const struct topo *t = w->t;
 	const struct rtable *rt = sim_rtable(w->s, w->vnet, w->subnet);
@@ -1188,12 +1126,12 @@ sim_run_flow(struct sim *s, const struct flow *f, struct flow_result *r)
 	uint32_t ips[4];
 	const char *origin = "";
 	char a[IP_STRLEN], b[IP_STRLEN];
-	unsigned *visits;
+	struct visits visits;
 	size_t n, i;
 	struct hop *h;
 	int rc;
 
-	memset(r, 0, sizeof(*r));
+	flow_result_reset(r);
 	r->flow = f;
 	if (!f->external && f->vm >= t->nvms)
 		return -EINVAL;
@@ -1258,16 +1196,18 @@ sim_run_flow(struct sim *s, const struct flow *f, struct flow_result *r)
 		goto out;
 	}
 	walk_path(&w, t->vnets[v->vnet].subnets[v->subnet].name);
-	if ((visits = calloc(t->nvms + 1, sizeof(*visits))) == NULL)
-		return -ENOMEM;
-	for (i = 0; i < SIM_MAX_PATH && !w.done; i++) {
-		if (!route_step(&w, visits) || w.done)
+	visits.n = 0;
+	for (i = 0; i < SIM_MAX_STEPS && !w.done; i++) {
+		if (!route_step(&w, &visits) || w.done)
 			break;
 		walk_path(&w, t->vnets[w.vnet].subnets[w.subnet].name);
 	}
-	free(visits);
-	if (!w.done)
-		walk_drop(&w, "engine", "path-too-long");
+	if (!w.done) {
+		h = walk_drop(&w, "engine", "path-too-long");
+		hop_why(h, "%d routing decisions without reaching a "
+			"destination: the walk's limit (docs/format.md, "
+			"\"Limits\")", SIM_MAX_STEPS);
+	}
 out:
 	if (!r->delivered) {
 		r->tcp_connect = false;

@@ -6,8 +6,10 @@
  * NATs on the way, rewriting the bytes at every NAT, and records each
  * step with its reason in a flow_result.
  *
- * A flow_result is fixed-size (no allocation while walking); names in it
- * are copied, so it outlives nothing but the topology's flows.
+ * A flow_result's trace, paths, translations and crossings are growable
+ * arrays: no verdict depends on their size. sim_run_flow reuses what a
+ * result already holds; flow_result_free releases it. Names in it are
+ * copied, so it outlives nothing but the topology's flows.
  */
 #ifndef FTSIM_WALK_H
 #define FTSIM_WALK_H
@@ -21,17 +23,16 @@
 #include "sim/route.h"
 #include "topology/topo.h"
 
-#define SIM_MAX_HOPS 64		/* trace lines per flow */
-#define SIM_MAX_PATH 32		/* nodes per path; also the loop bound */
+/* Routing decisions per direction: past it the walk ends with
+ * path-too-long (docs/format.md, "Limits"); far above any real path
+ * (a chain of 25 appliances takes 26). */
+#define SIM_MAX_STEPS 64
 #define SIM_NODE_LEN 256	/* above Azure's 80-character names and
 				 * DNS's 253: names are never cut */
 #define SIM_TTL 128		/* initial TTL (Windows' default) */
 /* Effective routes over all subnets' tables: about 300 MB. Above it
  * sim_new refuses the scenario (docs/format.md, "Limits"). */
 #define SIM_MAX_ROUTES 2000000
-
-#define SIM_MAX_XINGS 64		/* capture-point crossings per flow */
-#define SIM_MAX_NATS 8		/* translations per flow */
 
 /*
  * Capture points (MODEL §7): the places where a packet can be seen, each a
@@ -66,11 +67,12 @@ const char *cap_kind_name(enum cap_kind k);
 struct xing {
 	uint32_t src, dst;
 	uint16_t sport, dport;
-	uint16_t point;		/* sim_point_name(s, point) */
+	uint32_t point;		/* sim_point_name(s, point) */
 	uint8_t ttl;
 	uint8_t reply;		/* 0: request direction, 1: reply */
-	uint16_t hop;		/* the trace line it belongs to */
-	uint16_t pad;
+	uint16_t hop;		/* the trace line it belongs to: a walk
+				 * takes at most SIM_MAX_STEPS routing
+				 * decisions each way, a few lines each */
 	uint32_t at_us;
 	uint32_t pktno;		/* first packet's number in its capture file,
 				 * 0 until captures are written */
@@ -81,7 +83,7 @@ _Static_assert(sizeof(struct xing) == 28, "struct xing is 28 bytes");
 /* A translation a NAT made on the request's way: undone on the reply's
  * (MODEL §7: NAT is stateful). */
 struct natrec {
-	uint16_t point;		/* where it happened */
+	uint32_t point;		/* where it happened */
 	uint16_t inside_port, outside_port;
 	uint32_t inside, outside;
 	char who[SIM_NODE_LEN];
@@ -115,16 +117,16 @@ struct flow_result {
 	uint32_t source_seen;
 	enum srcclass source_class;
 	enum hairpin hairpin;
-	char path[SIM_MAX_PATH][SIM_NODE_LEN];
-	size_t npath;
+	char (*path)[SIM_NODE_LEN];	/* the request's nodes */
+	size_t npath, cpath;
 	char nsg_rule[SIM_NODE_LEN];	/* empty: no NSG applied */
 	bool nsg_rule_hidden;
 	bool flow_logged;
 	enum access ip_flow_verify;
 	char ip_flow_verify_rule[SIM_NODE_LEN + 24];
 	const char *drop_reason;	/* static string, NULL if none */
-	struct hop hops[SIM_MAX_HOPS];
-	size_t nhops;
+	struct hop *hops;		/* the trace, request then reply */
+	size_t nhops, chops;
 	struct exp_result exp[EXP_COUNT];
 	size_t nexp;
 	bool all_ok;
@@ -136,12 +138,12 @@ struct flow_result {
 					 * answer to what it sent */
 	bool asymmetric;		/* it came back another way */
 	const char *reply_drop_reason;	/* static string, NULL if none */
-	char rpath[SIM_MAX_PATH][SIM_NODE_LEN];
-	size_t nrpath;
-	struct natrec nat[SIM_MAX_NATS];
-	size_t nnat;
-	struct xing xing[SIM_MAX_XINGS];
-	size_t nxing;
+	char (*rpath)[SIM_NODE_LEN];	/* the reply's nodes */
+	size_t nrpath, crpath;
+	struct natrec *nat;
+	size_t nnat, cnat;
+	struct xing *xing;
+	size_t nxing, cxing;
 };
 
 struct sim;
@@ -153,9 +155,12 @@ struct sim;
 int sim_new(const struct topo *t, struct diag *d, struct sim **out);
 void sim_free(struct sim *s);
 
-/* Replay flow f; fills r completely. 0, or a negative errno for an
- * internal failure (never for a packet that is dropped). */
+/* Replay flow f; fills r completely (r zeroed before its first use; its
+ * arrays are reused). 0, or a negative errno for an internal failure
+ * (-ENOMEM; never for a packet that is dropped). */
 int sim_run_flow(struct sim *s, const struct flow *f, struct flow_result *r);
+/* Release what r's arrays hold and zero it. */
+void flow_result_free(struct flow_result *r);
 
 /* The source port flow f's request leaves with. */
 uint16_t sim_flow_sport(const struct topo *t, const struct flow *f);
@@ -176,6 +181,11 @@ void sim_nsg_eval(const struct sim *s, size_t vm, const struct nsg_query *q,
 const char *sim_point_name(const struct sim *s, size_t i);
 size_t sim_npoints(const struct sim *s);
 enum cap_kind sim_point_kind(const struct sim *s, size_t i);
+
+/* The distinct effective-route contexts and compiled NSGs the engine
+ * holds (what its memory grows with). */
+size_t sim_ncontexts(const struct sim *s);
+size_t sim_ncompiled_nsgs(const struct sim *s);
 
 /* The topology a sim was built for. */
 const struct topo *sim_topo(const struct sim *s);

@@ -9,23 +9,52 @@
 #include "sim/walk.h"
 
 /*
+ * One effective-route context: the effective routes and NSG context that
+ * every subnet with the same VNet, route table (and so propagation) and
+ * service endpoints shares. rt is built for the first such subnet; a
+ * subnet differs from it only in its name, which no route holds.
+ */
+struct simctx {
+	struct rtable rt;
+	struct nsgctx ctx;
+};
+
+/*
+ * A compiled NSG: one per (NSG, context) pair, whatever the number of
+ * VMs behind it (8,000 VMs behind one NSG compile it once).
+ */
+struct simcls {
+	size_t nsg, cx;
+	struct nsgcls *cls;
+};
+
+/*
  * The engine of one topology: per subnet slot (VNets' subnets numbered in
- * order, base[v] the first of VNet v) its effective routes and NSG
- * context; the packet builder; and the capture points met so far, which
- * grow as walks meet new ones (a point is never removed).
+ * order, base[v] the first of VNet v) the index of its context, the
+ * distinct contexts, the compiled NSGs and which VM uses which; the
+ * packet builder; and the capture points met so far, which grow as walks
+ * meet new ones (a point is never removed). Memory grows with distinct
+ * contexts and NSGs, not with subnets or VMs.
  */
 struct sim {
 	const struct topo *t;
 	size_t *base;		/* first subnet slot of each VNet */
 	size_t nslots;
-	struct rtable *rt;	/* per subnet slot */
-	struct nsgctx *ctx;	/* per subnet slot */
-	struct nsgcls **cls;	/* per VM: NIC and subnet NSG, compiled in
-				 * the VM's subnet context (NULL: none) */
+	size_t *slotcx;		/* per subnet slot: its context in cx */
+	struct simctx *cx;
+	size_t ncx, ccx;
+	struct simcls *ncls;	/* compiled NSGs */
+	size_t nncls, cncls;
+	uint32_t *clshash;	/* (nsg, cx) -> index in ncls + 1; 0 empty */
+	size_t nclshash;	/* a power of two */
+	struct nsgcls **cls;	/* per VM: NIC and subnet NSG, borrowed
+				 * from ncls (NULL: none) */
 	struct pktbuilder *pb;
 	char **pname;		/* capture points: names */
 	uint8_t *pkind;		/* and kinds */
-	size_t npoints, cpoints;
+	size_t npoints, cpoints, ckind;
+	uint32_t *phash;	/* names' hash: point index + 1, 0 empty */
+	size_t nphash;		/* a power of two, or 0 */
 };
 
 /* Where the request arrived: where the reply starts. */
@@ -56,7 +85,8 @@ struct walk {
 	int err;		/* first internal failure (-ENOMEM) */
 	enum arrival arr;
 	size_t arr_vm;
-	uint16_t arr_point;
+	uint32_t arr_point;
+	struct hop scratch;	/* written when the trace cannot grow */
 };
 
 struct hop *walk_hop(struct walk *w, const char *node, const char *fmt, ...)
@@ -70,7 +100,11 @@ struct hop *walk_drop(struct walk *w, const char *node, const char *reason);
  * after a link of kind link (LINK_COUNT: no delay, the same place). */
 void walk_xing(struct walk *w, enum cap_kind kind, const char *inst,
 	       enum link_kind link);
-void walk_xing_at(struct walk *w, uint16_t point, enum link_kind link);
+void walk_xing_at(struct walk *w, uint32_t point, enum link_kind link);
+/* Record a translation (inside -> outside) made at the last capture
+ * point crossed; the reply undoes it (MODEL §7: NAT is stateful). */
+void walk_nat(struct walk *w, const char *who, uint32_t inside,
+	      uint16_t iport, uint32_t outside, uint16_t oport);
 /* The VM with address ip that a packet in VNet vnet can reach (the same
  * VNet or a peered one; any VNet when vnet is TOPO_NONE), preferring the
  * flow's own VM; TOPO_NONE if none. */

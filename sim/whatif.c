@@ -1165,14 +1165,18 @@ whatif_run(const struct topo *tb, struct sim *sb, const struct topo *ta,
 	w.o = opts;
 	w.res = out;
 	out->exhaustive = opts->exhaustive;
-	w.rb = malloc(sizeof(*w.rb));
-	w.ra = malloc(sizeof(*w.ra));
+	w.rb = calloc(1, sizeof(*w.rb));
+	w.ra = calloc(1, sizeof(*w.ra));
 	if (w.rb == NULL || w.ra == NULL)
 		rc = -ENOMEM;
 	else if ((rc = vm_notes(&w)) == 0 && (rc = flow_diff(&w)) == 0 &&
 	    (!opts->services || (rc = service_diff(&w)) == 0) &&
 	    opts->exhaustive)
 		rc = exhaustive(&w);
+	if (w.rb != NULL)
+		flow_result_free(w.rb);
+	if (w.ra != NULL)
+		flow_result_free(w.ra);
 	free(w.rb);
 	free(w.ra);
 	free(w.b1.p);

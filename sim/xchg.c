@@ -3,6 +3,7 @@
  * every capture point they cross (MODEL §7).
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/services.h"
@@ -10,7 +11,6 @@
 #include "sim/xchg.h"
 #include "topology/names.h"
 
-#define XCHG_MAX_STEPS	12
 #define XCHG_GAP_US	10	/* between two packets one side sends */
 
 /* One packet of the exchange: its direction, TCP fields and payload. */
@@ -168,10 +168,10 @@ xchg_mac(const char *point, uint8_t mac[6])
  * (an appliance sending on what it received), is on the link to the
  * next. */
 void
-xchg_macs(const struct sim *s, const uint16_t *pts, size_t n, size_t k,
+xchg_macs(const struct sim *s, const uint32_t *pts, size_t n, size_t k,
 	  uint8_t src[6], uint8_t dst[6])
 {
-	uint16_t here = pts[k], a = here, b = here;
+	uint32_t here = pts[k], a = here, b = here;
 
 	if (k > 0 && pts[k - 1] != here)
 		a = pts[k - 1];
@@ -186,25 +186,35 @@ xchg_run(struct sim *s, struct flow_result *r, uint64_t t0_us,
 	 xchg_sink sink, void *arg, struct xchg_count *cnt, uint64_t *end_us)
 {
 	struct step st[XCHG_MAX_STEPS];
-	size_t xs[2][SIM_MAX_XINGS], nx[2] = { 0, 0 };
-	uint16_t pts[2][SIM_MAX_XINGS];
+	size_t *xs[2], nx[2] = { 0, 0 };
+	uint32_t *pts[2];
 	size_t nst, i, k;
 	uint64_t t = t0_us, base = t0_us;
-	uint16_t nic;
+	uint32_t nic;
 	struct pkt tmpl, p;
-	int rc;
+	int rc = 0;
 
 	if (s == NULL || r == NULL || sink == NULL)
 		return -EINVAL;
 	memset(cnt, 0, sizeof(*cnt));
 	*end_us = t0_us;
+	/* The crossings of each direction, in order: [0] the request's,
+	 * [1] the reply's, each within the first r->nxing places. */
+	xs[0] = calloc(2 * r->nxing + 2, sizeof(**xs));
+	pts[0] = calloc(2 * r->nxing + 2, sizeof(**pts));
+	if (xs[0] == NULL || pts[0] == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	xs[1] = xs[0] + r->nxing + 1;
+	pts[1] = pts[0] + r->nxing + 1;
 	for (i = 0; i < r->nxing; i++) {
 		int d = r->xing[i].reply ? 1 : 0;
 		pts[d][nx[d]] = r->xing[i].point;
 		xs[d][nx[d]++] = i;
 	}
 	if (nx[0] == 0)
-		return 0;
+		goto out;
 	nic = r->xing[xs[0][0]].point;
 	nst = r->flow->proto == PROTO_TCP ? tcp_steps(s->t, r, st)
 					  : udp_steps(r, st);
@@ -223,7 +233,7 @@ xchg_run(struct sim *s, struct flow_result *r, uint64_t t0_us,
 		else
 			base = t + (st[i].rev ? 0 : XCHG_GAP_US);
 		if ((rc = build(s, r, &st[i], &r->xing[xs[d][0]], &tmpl)) != 0)
-			return rc;
+			goto out;
 		for (k = 0; k < nx[d]; k++) {
 			const struct xing *x = &r->xing[xs[d][k]];
 			struct xpkt o;
@@ -248,12 +258,15 @@ xchg_run(struct sim *s, struct flow_result *r, uint64_t t0_us,
 				cnt->end_us = o.ts_us;
 			}
 			if ((rc = sink(arg, r, &o)) != 0)
-				return rc;
+				goto out;
 		}
 		last = &r->xing[xs[d][nx[d] - 1]];
 		t = base + last->at_us;
 		if (t > *end_us)
 			*end_us = t;
 	}
-	return 0;
+out:
+	free(xs[0]);
+	free(pts[0]);
+	return rc;
 }

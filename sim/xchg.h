@@ -27,9 +27,12 @@
 #include "capture/pkt.h"
 #include "sim/walk.h"
 
+/* Packets in one exchange at most (a TCP handshake, data, close). */
+#define XCHG_MAX_STEPS	12
+
 /* One packet at one capture point. */
 struct xpkt {
-	uint16_t point;			/* sim_point_name(s, point) */
+	uint32_t point;			/* sim_point_name(s, point) */
 	uint64_t ts_us;			/* simulated time */
 	const struct pkt *p;
 	size_t xing;			/* its crossing in r->xing */
@@ -67,7 +70,7 @@ void xchg_mac(const char *point, uint8_t mac[6]);
  * are at points pts[0..n-1]: the link from the crossing before (the
  * first crossing, or a second one of the same point, is on the link to
  * the next). */
-void xchg_macs(const struct sim *s, const uint16_t *pts, size_t n, size_t k,
+void xchg_macs(const struct sim *s, const uint32_t *pts, size_t n, size_t k,
 	       uint8_t src[6], uint8_t dst[6]);
 
 #endif

@@ -19,6 +19,14 @@
 
 static struct flow_result res;
 
+/* The fixture's teardown, and the result's arrays. */
+static void
+teardown_res(void)
+{
+	flow_result_free(&res);
+	teardown();
+}
+
 /* A bundled scenario's text (FTSIM_TESTDATA is tests/). */
 
 static struct flow_result *
@@ -337,7 +345,7 @@ reply_suite(void)
 	TCase *walk = tcase_create("reply"), *x = tcase_create("exchange");
 	TCase *cap = tcase_create("capture");
 
-	tcase_add_checked_fixture(walk, setup, teardown);
+	tcase_add_checked_fixture(walk, setup, teardown_res);
 	tcase_add_test(walk, asymmetric_appliance_bypassed);
 	tcase_add_test(walk, inbound_forced_tunnel_is_asymmetric);
 	tcase_add_test(walk, inbound_udr_internet_is_symmetric);
@@ -348,7 +356,7 @@ reply_suite(void)
 	tcase_add_test(walk, hairpin_reply_crosses_circuit_twice);
 	suite_add_tcase(s, walk);
 
-	tcase_add_checked_fixture(x, setup, teardown);
+	tcase_add_checked_fixture(x, setup, teardown_res);
 	tcase_add_test(x, exchange_kms_whole);
 	tcase_add_test(x, exchange_dropped_request_one_packet);
 	tcase_add_test(x, exchange_dns_query_and_answer);

@@ -21,6 +21,15 @@
 /* Results are large (the trace is fixed-size): kept out of the stack. */
 static struct flow_result res, res2;
 
+/* The fixture's teardown, and the results' arrays. */
+static void
+teardown_res(void)
+{
+	flow_result_free(&res);
+	flow_result_free(&res2);
+	teardown();
+}
+
 static const struct flow *
 flow(const char *name)
 {
@@ -853,7 +862,102 @@ START_TEST(runs_are_repeatable)
 	ck_assert(memcmp(res.hops, res2.hops,
 			 res.nhops * sizeof(res.hops[0])) == 0);
 	ck_assert_uint_eq(res.npath, res2.npath);
-	ck_assert(memcmp(res.path, res2.path, sizeof(res.path)) == 0);
+	for (size_t i = 0; i < res.npath; i++)
+		ck_assert_str_eq(res.path[i], res2.path[i]);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- */
+/* Long paths: no verdict depends on an array's size */
+
+/* A chain of n appliances (fw1 .. fwN, each in its own subnet whose
+ * route table sends 10.6.200.0/24 to the next) between web and db; db
+ * answers straight back by its VnetLocal route, so the chain sees one
+ * direction only (scenario 23's verdict, asymmetric). */
+static char *
+chain_yaml(unsigned n)
+{
+	size_t cap = 4096 + (size_t)n * 512, o = 0;
+	char *y = malloc(cap);
+	unsigned k;
+
+	ck_assert_ptr_nonnull(y);
+#define PUT(...) (o += (size_t)snprintf(y + o, cap - o, __VA_ARGS__))
+	PUT("scenario: chain\nvnets:\n  - name: V\n"
+	    "    address_space: [10.6.0.0/16]\n    subnets:\n"
+	    "      - {name: S0, prefix: 10.6.0.0/24, route_table: T0}\n"
+	    "      - {name: D, prefix: 10.6.200.0/24}\n");
+	for (k = 1; k < n; k++)
+		PUT("      - {name: F%u, prefix: 10.6.%u.0/24, route_table: "
+		    "T%u}\n", k, k, k);
+	PUT("      - {name: F%u, prefix: 10.6.%u.0/24}\n", n, n);
+	PUT("vms:\n  - {name: web, vnet: V, subnet: S0, ip: 10.6.0.4}\n"
+	    "  - {name: db, vnet: V, subnet: D, ip: 10.6.200.4}\n");
+	for (k = 1; k <= n; k++)
+		PUT("  - {name: fw%u, vnet: V, subnet: F%u, ip: 10.6.%u.4, "
+		    "ip_forwarding: true}\n", k, k, k);
+	PUT("route_tables:\n");
+	for (k = 0; k < n; k++)
+		PUT("  - name: T%u\n    routes:\n      - {name: next, prefix: "
+		    "10.6.200.0/24, next_hop_type: VirtualAppliance, "
+		    "next_hop_ip: 10.6.%u.4}\n", k, k + 1);
+	PUT("flows:\n  - {name: sql, from: web, to: 10.6.200.4, port: 1433}\n");
+#undef PUT
+	ck_assert_uint_lt(o, cap);
+	return y;
+}
+
+static const unsigned chain_lengths[] = { 10, 15, 20, 25, 40, 62 };
+
+/* 10 to 62 appliances: the same verdict, every appliance on the path in
+ * order, the trace and the crossings whole (the engine once kept 64
+ * trace lines and 32 path nodes, and a 25-appliance chain flipped to
+ * reply-no-route). */
+START_TEST(appliance_chain_same_verdict)
+{
+	unsigned n = chain_lengths[_i], k;
+	char *y = chain_yaml(n), name[16];
+	const struct flow_result *r;
+	size_t at = 0, nfw = 0, i;
+
+	load(y);
+	free(y);
+	r = run("sql");
+	ck_assert(r->delivered);
+	ck_assert_ptr_null(r->drop_reason);
+	ck_assert(r->replied);
+	ck_assert(r->asymmetric);
+	ck_assert(!r->tcp_connect);
+	ck_assert_str_eq(r->path[r->npath - 1], "db");
+	for (k = 1; k <= n; k++) {
+		snprintf(name, sizeof(name), "fw%u", k);
+		while (at < r->npath && strcmp(r->path[at], name) != 0)
+			at++;
+		ck_assert_msg(at < r->npath, "%s missing from the path", name);
+	}
+	for (i = 0; i < r->nhops; i++)
+		nfw += strcmp(r->hops[i].what,
+			      "network virtual appliance forwards") == 0;
+	ck_assert_uint_eq(nfw, n);
+	/* Each appliance's NIC seen twice (in and out), and the reply's
+	 * start at db's NIC, not at a crossing cut short. */
+	ck_assert_uint_gt(r->nxing, 2 * (size_t)n);
+	ck_assert_str_eq(r->hops[r->nhops - 1].node, "web");
+}
+END_TEST
+
+/* Past SIM_MAX_STEPS routing decisions the walk says so by name. */
+START_TEST(appliance_chain_past_limit_says_path_too_long)
+{
+	char *y = chain_yaml(SIM_MAX_STEPS);
+	const struct flow_result *r;
+
+	load(y);
+	free(y);
+	r = run("sql");
+	ck_assert(!r->delivered);
+	ck_assert_str_eq(r->drop_reason, "path-too-long");
+	ck_assert_ptr_nonnull(strstr(r->hops[r->nhops - 1].why, "limit"));
 }
 END_TEST
 
@@ -953,13 +1057,13 @@ main(void)
 	SRunner *sr;
 	int failed;
 
-	tcase_add_checked_fixture(inet, setup, teardown);
+	tcase_add_checked_fixture(inet, setup, teardown_res);
 	tcase_add_test(inet, snat_order_at_internet);
 	tcase_add_test(inet, no_outbound_without_default_access);
 	tcase_add_test(inet, azure_destination_stays_on_backbone);
 	suite_add_tcase(s, inet);
 
-	tcase_add_checked_fixture(circ, setup, teardown);
+	tcase_add_checked_fixture(circ, setup, teardown_res);
 	tcase_add_test(circ, forced_tunnel_source_is_onprem_edge);
 	tcase_add_test(circ, onprem_destination_private_source);
 	tcase_add_test(circ, onprem_edge_block_drops);
@@ -968,15 +1072,18 @@ main(void)
 	tcase_add_test(circ, kms_refuses_public_peering_nat_when_switched_off);
 	suite_add_tcase(s, circ);
 
-	tcase_add_checked_fixture(nva, setup, teardown);
+	tcase_add_checked_fixture(nva, setup, teardown_res);
 	tcase_add_test(nva, appliance_without_forwarding_drops);
 	tcase_add_test(nva, appliance_without_snat_to_internet_drops);
 	tcase_add_test(nva, appliance_missing_drops);
 	tcase_add_test(nva, appliances_routing_to_each_other_loop);
 	tcase_add_test(nva, appliance_snat_then_own_routes);
+	tcase_add_loop_test(nva, appliance_chain_same_verdict, 0,
+			    sizeof(chain_lengths) / sizeof(chain_lengths[0]));
+	tcase_add_test(nva, appliance_chain_past_limit_says_path_too_long);
 	suite_add_tcase(s, nva);
 
-	tcase_add_checked_fixture(vnet, setup, teardown);
+	tcase_add_checked_fixture(vnet, setup, teardown_res);
 	tcase_add_test(vnet, udr_none_drops);
 	tcase_add_test(vnet, vnetlocal_delivered_with_inbound_nsg);
 	tcase_add_test(vnet, vnetlocal_empty_address_no_host);
@@ -984,7 +1091,7 @@ main(void)
 	tcase_add_test(vnet, host_addresses_not_routed);
 	suite_add_tcase(s, vnet);
 
-	tcase_add_checked_fixture(svc, setup, teardown);
+	tcase_add_checked_fixture(svc, setup, teardown_res);
 	tcase_add_test(svc, kms_wrong_port_no_connect);
 	tcase_add_test(svc, suse_checks_source);
 	tcase_add_test(svc, china_cloud_kms);
@@ -992,12 +1099,12 @@ main(void)
 	tcase_add_test(svc, hidden_platform_rule_in_flow);
 	suite_add_tcase(s, svc);
 
-	tcase_add_checked_fixture(pkt, setup, teardown);
+	tcase_add_checked_fixture(pkt, setup, teardown_res);
 	tcase_add_loop_test(pkt, request_checksums_and_source, 0, npc);
 	tcase_add_loop_test(pkt, runs_are_repeatable, 0, npc);
 	suite_add_tcase(s, pkt);
 
-	tcase_add_checked_fixture(exp, setup, teardown);
+	tcase_add_checked_fixture(exp, setup, teardown_res);
 	tcase_add_test(exp, wrong_expectation_fails_with_want_and_got);
 	tcase_add_test(exp, via_order_and_gaps);
 	suite_add_tcase(s, exp);
