@@ -1,10 +1,11 @@
 /*
  * change.c: change files (change.h): the reader and change_apply.
  *
- * The file goes through the scenario loader's checks before libyaml
- * builds the tree (scenario_yaml_load), and the elements an operation
- * adds (a route, a route table, an NSG rule, prefixes) are read by the
- * scenario loader's own readers, so that they take exactly the keys and
+ * The file goes through the safety pass of every YAML input before
+ * libyaml builds the tree (yrd_load, yaml_safe.c), and the elements an
+ * operation adds (a route, a route table, an NSG rule, prefixes) are read
+ * by the scenario format's own readers (scn_route, scn_rtable, scn_rule,
+ * yrd_pfx_list of yamlrd.h), so that they take exactly the keys and
  * values of the scenario format. Errors while reading do not stop the
  * reading: one run shows every malformed operation.
  *
@@ -21,6 +22,7 @@
 
 #include "topology/change.h"
 #include "topology/scenario.h"
+#include "topology/yamlrd.h"
 
 /* Keys of an operation mapping. */
 enum {
@@ -82,6 +84,11 @@ change_kind_name(enum change_kind k)
  * Reading.
  */
 
+/*
+ * The reading of one change file: the change being filled, where
+ * messages go, the file's tree, and how many errors were found (the
+ * messages of this file are not capped).
+ */
 struct chr {
 	struct change *c;
 	struct diag *d;
@@ -193,13 +200,37 @@ chr_kind_of(struct chr *r, yaml_node_t *n, enum change_kind *out)
 	return -1;
 }
 
+/*
+ * A reader state for one element an operation adds, over this file's
+ * tree, naming positions by the change's copy of the file name. Each
+ * element has its own, so that its errors are counted (and capped) apart,
+ * as a scenario's sections are; chr_read_done counts any of them once
+ * for the change. What a failed element holds is freed with the change.
+ */
+static void
+chr_reader(const struct chr *r, struct yrd *y)
+{
+	yrd_init(y, r->c->file, "change", r->d);
+	y->doc = r->doc;
+}
+
+static int
+chr_read_done(struct chr *r, const struct yrd *y)
+{
+	if (y->nerr == 0)
+		return 0;
+	r->nerr++;
+	return -1;
+}
+
 static void
 chr_op(struct chr *r, yaml_node_t *n, struct change_op *op)
 {
 	yaml_node_t *val[NKEYS] = { NULL }, *key[NKEYS] = { NULL };
 	yaml_node_pair_t *p;
 	enum change_kind kind;
-	const char *file = r->c->file;
+	struct srcpos ppos;
+	struct yrd y;
 	unsigned have = 0, want;
 	size_t i;
 
@@ -246,16 +277,18 @@ chr_op(struct chr *r, yaml_node_t *n, struct change_op *op)
 	}
 	if (val[1] != NULL) {
 		if (kind == CH_ADD_ROUTE_TABLE) {
-			if (scenario_read_rtable(file, r->doc, val[1],
-			    &op->rtable, r->d) != 0)
-				r->nerr++;
+			chr_reader(r, &y);
+			(void)scn_rtable(&y, val[1], &op->rtable);
+			(void)chr_read_done(r, &y);
 		} else
 			(void)chr_name(r, val[1], "route_table",
 			    &op->route_table);
 	}
-	if (val[2] != NULL && scenario_read_route(file, r->doc, val[2],
-	    &op->route, r->d) != 0)
-		r->nerr++;
+	if (val[2] != NULL) {
+		chr_reader(r, &y);
+		(void)scn_route(&y, val[2], &op->route);
+		(void)chr_read_done(r, &y);
+	}
 	if (val[3] != NULL)
 		(void)chr_name(r, val[3], "name", &op->name);
 	if (val[4] != NULL)
@@ -264,9 +297,11 @@ chr_op(struct chr *r, yaml_node_t *n, struct change_op *op)
 		(void)chr_name(r, val[5], "subnet", &op->subnet);
 	if (val[6] != NULL)
 		(void)chr_name(r, val[6], "nsg", &op->nsg);
-	if (val[7] != NULL && scenario_read_rule(file, r->doc, val[7],
-	    &op->rule, r->d) != 0)
-		r->nerr++;
+	if (val[7] != NULL) {
+		chr_reader(r, &y);
+		(void)scn_rule(&y, val[7], &op->rule, &ppos);
+		(void)chr_read_done(r, &y);
+	}
 	if (val[8] != NULL)
 		(void)chr_name(r, val[8], "circuit", &op->circuit);
 	if (val[9] != NULL)
@@ -277,10 +312,12 @@ chr_op(struct chr *r, yaml_node_t *n, struct change_op *op)
 	for (i = 10; i <= 12; i++) {
 		if (val[i] == NULL || !(want & 1u << i))
 			continue;
-		if (scenario_read_prefixes(file, r->doc, val[i], key_names[i],
-		    &op->prefixes, &op->nprefixes, r->d) != 0)
-			r->nerr++;
-		else if (op->nprefixes == 0 && kind != CH_SET_ADVERTISED)
+		chr_reader(r, &y);
+		(void)yrd_pfx_list(&y, val[i], key_names[i], false,
+		    &op->prefixes, &op->nprefixes);
+		if (chr_read_done(r, &y) != 0)
+			continue;
+		if (op->nprefixes == 0 && kind != CH_SET_ADVERTISED)
 			chr_err(r, val[i], "'%s' must not be empty",
 			    key_names[i]);
 	}
@@ -382,12 +419,15 @@ int
 change_parse(const char *name, const char *buf, size_t len,
     struct change *out, struct diag *d)
 {
-	struct srcpos unknown = { name, 0, 0 };
+	struct srcpos unknown = { name, 0, 0 }, start = { name, 1, 1 };
 	yaml_document_t doc;
+	yaml_node_t *root;
 	struct chr r;
+	struct yrd y;
 	size_t from;
 
-	if (name == NULL || out == NULL || d == NULL)
+	if (name == NULL || out == NULL || d == NULL ||
+	    (buf == NULL && len > 0))
 		return -1;
 	memset(out, 0, sizeof(*out));
 	if ((out->file = strdup(name)) == NULL) {
@@ -395,14 +435,20 @@ change_parse(const char *name, const char *buf, size_t len,
 		return -1;
 	}
 	if (len > CHANGE_MAX_BYTES) {
-		struct srcpos start = { name, 1, 1 };
-
 		diag_error(d, start, "change file is larger than %u MiB",
 		    CHANGE_MAX_BYTES >> 20);
 		change_free(out);
 		return -1;
 	}
-	if (scenario_yaml_load(name, buf, len, &doc, d) != 0) {
+	yrd_init(&y, name, "scenario", d);
+	if (yrd_load(&y, buf, len, &doc) != 0) {
+		change_free(out);
+		return -1;
+	}
+	root = yaml_document_get_root_node(&doc);
+	if (root == NULL || yrd_isnull(root)) {
+		diag_error(d, start, "empty file");
+		yaml_document_delete(&doc);
 		change_free(out);
 		return -1;
 	}
@@ -411,7 +457,7 @@ change_parse(const char *name, const char *buf, size_t len,
 	r.c = out;
 	r.d = d;
 	r.doc = &doc;
-	chr_root(&r, yaml_document_get_root_node(&doc));
+	chr_root(&r, root);
 	yaml_document_delete(&doc);
 	if (r.nerr == 0)
 		return 0;
