@@ -440,7 +440,7 @@ change_parse(const char *name, const char *buf, size_t len,
 		change_free(out);
 		return -1;
 	}
-	yrd_init(&y, name, "scenario", d);
+	yrd_init(&y, name, "change", d);
 	if (yrd_load(&y, buf, len, &doc) != 0) {
 		change_free(out);
 		return -1;

@@ -220,7 +220,7 @@ static const struct {
 	{ "operations: []\n", "1:13: 'operations' must not be empty" },
 	{ "change: x\n", "1:1: missing required key 'operations'" },
 	{ "operations:\n  - &a {op: remove_route_table, route_table: rt}\n  - *a\n",
-	  "3:5: YAML aliases are not allowed" },
+	  "3:5: YAML aliases are not allowed in change files" },
 	{ "operations: [\n", "2:1: YAML:" },
 };
 
