@@ -2,7 +2,9 @@
  * yaml_safe.c: the safety pass of yamlrd.h, everything that happens to a
  * YAML input before a reader looks at a value.
  *
- * The bytes first: the size cap, no UTF-16, no NUL byte. Then a pass
+ * The bytes first: the size cap, no UTF-16, no NUL byte; a UTF-8
+ * byte-order mark (what PowerShell 5 writes) is skipped, so that every
+ * position is counted from the first character after it. Then a pass
  * over libyaml's events refuses aliases (which also defuses alias bombs),
  * nesting deeper than YRD_MAXDEPTH and a second document before any tree
  * is built. The document API then builds the tree, every node with its
@@ -18,6 +20,10 @@
 #include <yaml.h>
 
 #include "topology/yamlrd.h"
+
+/* The UTF-8 encoding of U+FEFF. */
+#define YRD_BOM		"\xef\xbb\xbf"
+#define YRD_BOMLEN	3
 
 /* Line and column of byte off, counting UTF-8 characters. */
 static struct srcpos
@@ -240,6 +246,10 @@ yrd_load(struct yrd *y, const char *buf, size_t len, yaml_document_t *doc)
 {
 	yaml_parser_t parser;
 
+	if (len >= YRD_BOMLEN && memcmp(buf, YRD_BOM, YRD_BOMLEN) == 0) {
+		buf += YRD_BOMLEN;
+		len -= YRD_BOMLEN;
+	}
 	y->buf = buf;
 	y->len = len;
 	if (yrd_check_bytes(y, buf, len) == -1 || yrd_events(y) == -1)

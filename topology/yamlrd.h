@@ -4,10 +4,11 @@
  *
  * A YAML input is read in three layers, each in its own files:
  *
- *   yaml_safe.c    the safety pass: the bytes (size, UTF-16, NUL), then
- *                  libyaml's events, which refuse aliases, deep nesting
- *                  and a second document before any tree is built, then
- *                  the tree, walked once to prove that it is one;
+ *   yaml_safe.c    the safety pass: the bytes (a byte-order mark skipped;
+ *                  size, UTF-16, NUL), then libyaml's events, which
+ *                  refuse aliases, deep nesting and a second document
+ *                  before any tree is built, then the tree, walked once
+ *                  to prove that it is one;
  *   yaml_read.c    the reader state and its FILE:LINE:COL messages, node
  *                  kinds, lists, and mappings read against a table of
  *                  keys (yrd_key);
@@ -54,8 +55,8 @@
  * a kind of file allows ("scenario", "change"). nerr counts every error,
  * also those past the cap; stop ends the reading (cap reached or out of
  * memory), and cap_pos is where the cap was reached, for the caller's
- * note. buf and len are the text libyaml read; doc is its tree once
- * built.
+ * note. buf and len are the text libyaml read, after the byte-order
+ * mark if there was one; doc is its tree once built.
  */
 struct yrd {
 	const char *file;

@@ -36,6 +36,9 @@ static const char base_yaml[] =
     "    gateway: er-gw\n"
     "    private_peering: {advertised: [0.0.0.0/0, 192.168.0.0/16]}\n";
 
+/* The UTF-8 byte-order mark PowerShell 5 writes. */
+#define BOM "\xef\xbb\xbf"
+
 static struct change ch;
 static struct topo after;
 
@@ -222,6 +225,11 @@ static const struct {
 	{ "operations:\n  - &a {op: remove_route_table, route_table: rt}\n  - *a\n",
 	  "3:5: YAML aliases are not allowed in change files" },
 	{ "operations: [\n", "2:1: YAML:" },
+	/* After a byte-order mark, columns count from the character after
+	 * it. */
+	{ BOM "operations: []\n", "1:13: 'operations' must not be empty" },
+	{ BOM "change: \xff\n", "1:9: YAML: invalid leading UTF-8" },
+	{ BOM "change: [x]\noperations: []\n", "1:9: 'change' must be a name" },
 };
 
 START_TEST(bad_changes)
@@ -233,6 +241,19 @@ START_TEST(bad_changes)
 		    bad[_i].want);
 	ck_assert_uint_eq(after.nrtables, 0);
 	ck_assert_uint_eq(after.nvnets, 0);
+}
+END_TEST
+
+/* A change file that starts with a byte-order mark reads as without
+ * it, its positions included. */
+START_TEST(bom_applies)
+{
+	ck_assert_str_eq(apply(BOM "operations:\n"
+	    "  - {op: remove_route, route_table: rt, name: a}\n"), "");
+	ck_assert_uint_eq(after.rtables[0].nroutes, 0);
+	ck_assert_int_eq(ch.ops[0].pos.line, 2);
+	ck_assert_int_eq(ch.ops[0].pos.col, 5);
+	ck_assert_int_eq(ch.ops[0].name.pos.col, 47);
 }
 END_TEST
 
@@ -274,6 +295,7 @@ main(void)
 	tcase_add_loop_test(tc, bad_changes, 0,
 	    (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, applied_round_trip);
+	tcase_add_test(tc, bom_applies);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "topology/scenario.h"
+#include "topology/yamlout.h"
 
 
 /* A small valid network that most bad inputs extend from line 10 on. */
@@ -51,6 +52,9 @@
 /* A flow's expectation on line 11. */
 #define EXPECT(f) FLOW("to: 1.2.3.4, port: 80, expect: {" f "}")
 
+/* The UTF-8 byte-order mark PowerShell 5 writes. */
+#define BOM "\xef\xbb\xbf"
+
 struct bad {
 	const char *yaml;
 	size_t len;		/* 0: strlen(yaml) */
@@ -81,6 +85,22 @@ static const struct bad bad[] = {
 	  "2:14: error: YAML aliases are not allowed in scenario files" },
 	{ HEAD "flows: [&f {from: vm1}, *f]\n", 0,
 	  "2:25: error: YAML aliases are not allowed in scenario files" },
+	/* After a UTF-8 byte-order mark, positions count from the first
+	 * character after it, whoever finds the error. */
+	{ BOM "scenario: \xff\n", 0, "1:11: error: YAML: invalid leading UTF-8" },
+	{ BOM HEAD "vnets:\n\t- name: x\n", 0,
+	  "3:1: error: YAML: found character that cannot start any token "
+	  "(a tab: YAML indents with spaces)" },
+	{ BOM "scenario: t\nx\0y\n", 18, "2:2: error: NUL byte in scenario "
+	  "file" },
+	{ BOM "scenario: [t\n", 0, "2:1: error: YAML: did not find expected" },
+	{ BOM "scenario: t\nfrobnicate: 1\n", 0,
+	  "2:1: error: unknown key 'frobnicate' in scenario\n" },
+	{ BOM "cloud: AzureMoon\n", 0, "1:1: error: missing required key "
+	  "'scenario'" },
+	{ BOM, 0, "t.yaml:1:1: error: empty scenario file" },
+	{ BOM BOM "scenario: t\nfrobnicate: 1\n", 0, "2:1: error: unknown key "
+	  "'frobnicate'" },
 	{ HEAD "x: " "[[[[[[[[[[" "[[[[[[[[[[" "[[[[[[[[[[" "[[[[[[[[[[" "[[[[[[[[[["
 	  "[[[[[[[[[[" "[[[[[[[[[[" "1" "]]]]]]]]]]" "]]]]]]]]]]" "]]]]]]]]]]"
 	  "]]]]]]]]]]" "]]]]]]]]]]" "]]]]]]]]]]" "]]]]]]]]]]\n", 0,
@@ -759,6 +779,48 @@ START_TEST(test_full)
 END_TEST
 
 /* Every default of the smallest scenario. */
+/* A byte-order mark before the text changes nothing: the same model,
+ * written back the same, every element at the same line and column. */
+START_TEST(test_bom)
+{
+	char msg[1024], *buf, *ya, *yb;
+	size_t len = strlen(full), la, lb, i;
+	struct topo a, b;
+	struct diag d;
+
+	diag_init(&d);
+	ck_assert_ptr_nonnull(buf = malloc(len + 3));
+	memcpy(buf, BOM, 3);
+	memcpy(buf + 3, full, len);
+	ck_assert_msg(parse(buf, len + 3, &b, &d, msg, sizeof(msg)) == 0, "%s",
+	    msg);
+	ck_assert_int_eq(parse(full, len, &a, &d, msg, sizeof(msg)), 0);
+	ck_assert_uint_eq(d.n, 0);
+	ck_assert_int_eq(yamlout_topo(&a, NULL, 0, &ya, &la), 0);
+	ck_assert_int_eq(yamlout_topo(&b, NULL, 0, &yb, &lb), 0);
+	ck_assert_uint_eq(la, lb);
+	ck_assert_int_eq(memcmp(ya, yb, la), 0);
+	ck_assert_uint_eq(a.nvms, b.nvms);
+	for (i = 0; i < a.nvms; i++) {
+		ck_assert_int_eq(a.vms[i].pos.line, b.vms[i].pos.line);
+		ck_assert_int_eq(a.vms[i].pos.col, b.vms[i].pos.col);
+	}
+	ck_assert_uint_eq(a.nflows, b.nflows);
+	for (i = 0; i < a.nflows; i++) {
+		ck_assert_int_eq(a.flows[i].to_pos.line, b.flows[i].to_pos.line);
+		ck_assert_int_eq(a.flows[i].to_pos.col, b.flows[i].to_pos.col);
+	}
+	ck_assert_int_eq(b.vnets[0].pos.line, 5);
+	ck_assert_int_eq(b.vnets[0].pos.col, 5);
+	free(ya);
+	free(yb);
+	free(buf);
+	topo_free(&a);
+	topo_free(&b);
+	diag_free(&d);
+}
+END_TEST
+
 START_TEST(test_defaults)
 {
 	struct topo t;
@@ -1300,6 +1362,7 @@ scenario_suite(void)
 	tcase_add_loop_test(tc, test_bad, 0,
 	    (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, test_full);
+	tcase_add_test(tc, test_bom);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_element_defaults);
 	tcase_add_test(tc, test_spellings);
