@@ -69,13 +69,14 @@ int scenario_read_file(const char *path, char **buf, size_t *len,
 		       struct diag *d);
 
 /*
- * For other YAML inputs (change files): the same checks before the tree
- * is built (size, UTF-16, NUL bytes, aliases, nesting, one document), and
- * the element readers of the scenario format, with its keys and checks.
- * file names the input in messages and is borrowed by the positions of
- * what is read. Each returns 0, or -1 after reporting (nothing is left
- * allocated in *out then). scenario_yaml_load's document is the caller's
- * to yaml_document_delete.
+ * For other YAML inputs: the same checks before the tree is built (size,
+ * UTF-16, NUL bytes, aliases, nesting, one document), and the element
+ * readers of the scenario format, with its keys and checks. file names
+ * the input in messages and is borrowed by the positions of what is
+ * read. Each returns 0, or -1 after reporting (nothing is left allocated
+ * in *out then). scenario_yaml_load's document is the caller's to
+ * yaml_document_delete. Change files use the readers of
+ * topology/yamlrd.h directly; these stay for other callers.
  */
 int scenario_yaml_load(const char *name, const char *buf, size_t len,
 		       yaml_document_t *doc, struct diag *d);
