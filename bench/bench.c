@@ -51,9 +51,16 @@ struct opts {
 	unsigned reps;
 	uint64_t seed;
 	const char *tsv;
+	const char *only;	/* "lpm", "nsg", "e2e" or NULL: all */
 };
 
-static struct opts o = { false, false, false, 5, 20261121, NULL };
+static struct opts o = { false, false, false, 5, 20261121, NULL, NULL };
+
+static bool
+part(const char *name)
+{
+	return o.only == NULL || strcmp(o.only, name) == 0;
+}
 static bool have_peer;
 static char peer_msg[256];
 static unsigned long mismatches;
@@ -1197,6 +1204,10 @@ bench_e2e(json_t *root)
 	json_object_set_new(j, "load_ms", json_real(load_ms));
 	json_object_set_new(j, "engine_build_ms", json_real(new_ms));
 	json_object_set_new(j, "heap_bytes", json_integer((json_int_t)heap));
+	json_object_set_new(j, "route_contexts",
+			    json_integer((json_int_t)sim_ncontexts(sim)));
+	json_object_set_new(j, "compiled_nsgs",
+			    json_integer((json_int_t)sim_ncompiled_nsgs(sim)));
 	json_object_set_new(j, "sim_run_flow", rate_obj(f, 0));
 	json_object_set_new(j, "flows_with_captures", rate_obj(fcap, 0));
 	json_object_set_new(j, "packets_written_per_run",
@@ -1290,7 +1301,7 @@ static int
 usage(void)
 {
 	fprintf(stderr, "usage: ftsim-bench [--json] [--check] [--quick] "
-		"[--reps N] [--seed S] [--tsv PREFIX]\n");
+		"[--reps N] [--seed S] [--tsv PREFIX] [--only lpm|nsg|e2e]\n");
 	return 2;
 }
 
@@ -1323,6 +1334,11 @@ main(int argc, char **argv)
 			o.seed = strtoull(argv[++a], NULL, 0);
 		else if (strcmp(argv[a], "--tsv") == 0 && a + 1 < argc)
 			o.tsv = argv[++a];
+		else if (strcmp(argv[a], "--only") == 0 && a + 1 < argc &&
+			 (strcmp(argv[a + 1], "lpm") == 0 ||
+			  strcmp(argv[a + 1], "nsg") == 0 ||
+			  strcmp(argv[a + 1], "e2e") == 0))
+			o.only = argv[++a];
 		else
 			return usage();
 	}
@@ -1369,19 +1385,19 @@ main(int argc, char **argv)
 	    "memory in KiB)\n"
 	    " prefixes    poptrie  build_ms  bin_trie     linear     rte_lpm  "
 	    "mem_pop  mem_trie  mem_rte\n");
-	for (i = 0; i < 4 && rc == 0; i++)
+	for (i = 0; i < 4 && rc == 0 && part("lpm"); i++)
 		if ((k = bench_lpm_size(lpm_sizes[i], lpm_arr, t1)) != 0)
 			rc = k;
 	say("\nNSG classification (ns per packet; memory in KiB)\n"
 	    " rules case        compiled compile_ms  nsg_eval  acl_burst "
 	    "acl_single  mem_cls   mem_acl acl_rules\n");
-	for (i = 0; i < 3 && rc == 0; i++) {
+	for (i = 0; i < 3 && rc == 0 && part("nsg"); i++) {
 		if ((k = bench_nsg(nsg_sizes[i], GEN_RULES_REALISTIC, nsg_arr, t2)) != 0 ||
 		    (k = bench_nsg(nsg_sizes[i], GEN_RULES_WORST, nsg_arr, t2)) != 0)
 			rc = k;
 	}
 	say("\nEnd to end\n");
-	if (rc == 0 && (k = bench_e2e(root)) != 0)
+	if (rc == 0 && part("e2e") && (k = bench_e2e(root)) != 0)
 		rc = k;
 	if (tsv_close(t1, tmp1) != 0 || tsv_close(t2, tmp2) != 0)
 		rc = -EIO;
