@@ -1116,7 +1116,8 @@ bench_e2e(json_t *root)
 	}
 	load_ms = (now() - t0) * 1e3;
 	t0 = now();
-	if ((rc = sim_new(&t, &d, &sim)) != 0) {
+	if ((rc = sim_new_opts(&t, &(struct sim_opts){ o.check }, &d,
+			       &sim)) != 0) {
 		diag_print(stderr, &d);
 		goto out;
 	}

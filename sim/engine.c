@@ -106,7 +106,8 @@ same_context(const struct vnet *v, size_t a, size_t b)
  * key matches, else a new one built for this subnet. A VNet's contexts
  * are contiguous from first. */
 static int
-vnet_contexts(struct sim *s, size_t v, size_t *routes, struct diag *d)
+vnet_contexts(struct sim *s, size_t v, size_t *routes, bool oracles,
+	      struct diag *d)
 {
 	const struct topo *t = s->t;
 	const struct vnet *vn = &t->vnets[v];
@@ -139,6 +140,8 @@ vnet_contexts(struct sim *s, size_t v, size_t *routes, struct diag *d)
 		}
 		if ((rc = nsgctx_build(&s->cx[k].ctx, t, &s->cx[k].rt)) != 0)
 			return rc;
+		if (!oracles)
+			rtable_drop_oracle(&s->cx[k].rt);
 	}
 	return 0;
 }
@@ -248,6 +251,15 @@ sim_nsg_eval(const struct sim *s, size_t vm, const struct nsg_query *q,
 int
 sim_new(const struct topo *t, struct diag *d, struct sim **out)
 {
+	static const struct sim_opts none = { false };
+
+	return sim_new_opts(t, &none, d, out);
+}
+
+int
+sim_new_opts(const struct topo *t, const struct sim_opts *o, struct diag *d,
+	     struct sim **out)
+{
 	struct sim *s;
 	size_t v, i, n = 0, routes = 0;
 	char err[256];
@@ -267,7 +279,7 @@ sim_new(const struct topo *t, struct diag *d, struct sim **out)
 	if ((s->slotcx = calloc(n + 1, sizeof(*s->slotcx))) == NULL)
 		goto fail;
 	for (v = 0; v < t->nvnets; v++)
-		if ((rc = vnet_contexts(s, v, &routes, d)) != 0)
+		if ((rc = vnet_contexts(s, v, &routes, o->oracles, d)) != 0)
 			goto fail;
 	if ((rc = compile_nsgs(s)) != 0)
 		goto fail;

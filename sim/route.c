@@ -521,6 +521,17 @@ rtable_free(struct rtable *rt)
 	rt->bgp_circuit = TOPO_NONE;
 }
 
+void
+rtable_drop_oracle(struct rtable *rt)
+{
+	if (rt->fib == NULL)
+		return;		/* the tries are all it has */
+	lpm_free(rt->active);
+	lpm_free(rt->vnetcls);
+	lpm_free(rt->nonbgp);
+	rt->active = rt->vnetcls = rt->nonbgp = NULL;
+}
+
 int
 rtable_lookup(const struct rtable *rt, uint32_t dst, uint32_t flowhash,
 	      struct route_hit *hit)
@@ -530,9 +541,10 @@ rtable_lookup(const struct rtable *rt, uint32_t dst, uint32_t flowhash,
 
 	/* MODEL §1 Selection and exception, as rtable_lookup_oracle
 	 * applies them, precomputed per Active prefix by answer_of. */
-	if (rt->fib == NULL || rt->gen[0] != lpm_generation(rt->active) ||
-	    rt->gen[1] != lpm_generation(rt->vnetcls) ||
-	    rt->gen[2] != lpm_generation(rt->nonbgp))
+	if (rt->active != NULL &&
+	    (rt->fib == NULL || rt->gen[0] != lpm_generation(rt->active) ||
+	     rt->gen[1] != lpm_generation(rt->vnetcls) ||
+	     rt->gen[2] != lpm_generation(rt->nonbgp)))
 		return rtable_lookup_oracle(rt, dst, flowhash, hit);
 	memset(hit, 0, sizeof(*hit));
 	if ((leaf = poptrie_leaf(rt->fib, dst)) == 0)
@@ -555,6 +567,8 @@ rtable_lookup_oracle(const struct rtable *rt, uint32_t dst, uint32_t flowhash,
 	uint32_t idx, vidx;
 
 	memset(hit, 0, sizeof(*hit));
+	if (rt->active == NULL)
+		return -ENOTSUP;	/* dropped by rtable_drop_oracle */
 	/* MODEL §1 Selection: longest prefix match over Active routes; no
 	 * match drops the packet. */
 	if (lpm_lookup(rt->active, dst, &idx, NULL) != 0)

@@ -56,6 +56,7 @@ struct rtable {
 	size_t vnet, subnet;
 	struct eroute *r;
 	size_t n, cap;
+	/* The oracle's three binary tries (NULL once dropped): */
 	struct lpm *active;	/* every Active route */
 	struct lpm *vnetcls;	/* Active system VNet-class routes */
 	struct lpm *nonbgp;	/* Active routes that are not BGP */
@@ -107,9 +108,12 @@ struct route_hit {
 int rtable_lookup(const struct rtable *rt, uint32_t dst, uint32_t flowhash,
 		  struct route_hit *hit);
 /* The same answer computed from the three binary tries: the oracle the
- * forwarding index is tested against. */
+ * forwarding index is tested against. -ENOTSUP once they are dropped. */
 int rtable_lookup_oracle(const struct rtable *rt, uint32_t dst,
 			 uint32_t flowhash, struct route_hit *hit);
+/* Free the three binary tries once the forwarding index is built: the
+ * engine keeps them only for --check and the tests (sim_opts). */
+void rtable_drop_oracle(struct rtable *rt);
 
 /* True when traffic is forced through a 0.0.0.0/0 that is not Internet
  * (a UDR or a BGP default), the condition of MODEL.md §5's KMS switch. */

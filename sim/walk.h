@@ -153,6 +153,15 @@ struct sim;
  * (over SIM_MAX_ROUTES, with an error in d) or -EIO (libnet could not
  * start). */
 int sim_new(const struct topo *t, struct diag *d, struct sim **out);
+/* What an engine keeps beyond what flows need. */
+struct sim_opts {
+	bool oracles;		/* the binary tries behind each forwarding
+				 * index (rtable_lookup_oracle): --check
+				 * and the tests */
+};
+/* sim_new with options (sim_new: none of them). */
+int sim_new_opts(const struct topo *t, const struct sim_opts *o,
+		 struct diag *d, struct sim **out);
 void sim_free(struct sim *s);
 
 /* Replay flow f; fills r completely (r zeroed before its first use; its

@@ -125,7 +125,7 @@ main(void)
 	gen_seed(&r, 20261121);
 	gen_network_yaml(&b, &r, &p);
 	if (b.failed || scenario_parse("kernel.yaml", b.s, b.len, &t, &d) != 0 ||
-	    sim_new(&t, &d, &sim) != 0) {
+	    sim_new_opts(&t, &(struct sim_opts){ true }, &d, &sim) != 0) {
 		diag_print(stderr, &d);
 		goto out;
 	}
