@@ -789,6 +789,7 @@ whatif_load(struct report *rp, const char *file)
 		diag_print(stderr, &d);
 		goto out;
 	}
+	wo.change = &ch;
 	if (whatif_run(&base->topo, base->sim, &after, sa, &wo, &w->res) != 0) {
 		fprintf(stderr, "ftsim: %s: internal error while comparing\n",
 		    file);

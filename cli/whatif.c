@@ -272,7 +272,7 @@ json_result(const char *before, const char *after,
 static int
 compare(const struct wopts *o, const char *before, const struct topo *tb,
     struct sim *sb, const char *after, const struct topo *ta,
-    struct sim *sa)
+    struct sim *sa, const struct change *ch)
 {
 	struct whatif_opts wo;
 	struct whatif_result r;
@@ -281,6 +281,7 @@ compare(const struct wopts *o, const char *before, const struct topo *tb,
 	memset(&wo, 0, sizeof(wo));
 	wo.services = o->services;
 	wo.exhaustive = o->exhaustive;
+	wo.change = ch;
 	if (isatty(STDERR_FILENO))
 		wo.progress = progress;
 	if ((rc = whatif_run(tb, sb, ta, sa, &wo, &r)) != 0) {
@@ -340,7 +341,7 @@ cmd_whatif(int argc, char **argv)
 	}
 	snprintf(label, len, "%s + %s", argv[optind], argv[optind + 1]);
 	rc = compare(&o, argv[optind], &base.topo, base.sim, label, &after,
-	    sa);
+	    sa, &ch);
 	free(label);
 out_after:
 	sim_free(sa);
@@ -367,7 +368,7 @@ cmd_diff(int argc, char **argv)
 		rc = EXIT_BADINPUT;
 	else
 		rc = compare(&o, argv[optind], &b.topo, b.sim,
-		    argv[optind + 1], &a.topo, a.sim);
+		    argv[optind + 1], &a.topo, a.sim, NULL);
 	job_free(&a);
 	job_free(&b);
 	return rc;

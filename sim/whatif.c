@@ -19,6 +19,7 @@
 #include "sim/route.h"
 #include "sim/services.h"
 #include "sim/whatif.h"
+#include "sim/wiscope.h"
 #include "topology/names.h"
 
 #define SEP '\x1f'		/* between the fields of an outcome */
@@ -954,8 +955,8 @@ build_groups(struct wi *w, const struct range *rg, size_t n, bool fate,
 
 static int
 exhaustive_vm(struct wi *w, size_t vb, size_t va, const struct cutset *cut,
-    const struct probe *probes, size_t nglobal, uint64_t *done,
-    uint64_t total)
+    const struct wi_scope *scope, const struct probe *probes, size_t nglobal,
+    uint64_t *done, uint64_t total)
 {
 	const struct vm *vmb = &w->tb->vms[vb], *vma = &w->ta->vms[va];
 	const struct rtable *rtb = sim_rtable(w->sb, vmb->vnet, vmb->subnet);
@@ -976,6 +977,11 @@ exhaustive_vm(struct wi *w, size_t vb, size_t va, const struct cutset *cut,
 		rg[i].lo = (uint32_t)lo;
 		rg[i].hi = (uint32_t)hi;
 		rg[i].nh = rg[i].fate = NONE_ID;
+		/* Outside what the change can touch, the representative's
+		 * outcome is the same on both sides (wiscope.h). */
+		if (!wi_scope_meets(scope, lo, hi))
+			goto next;
+		w->res->pairs_walked++;
 		/* The next hop of the VM's subnet. */
 		sb_reset(&w->b1);
 		sb_reset(&w->b2);
@@ -1018,6 +1024,7 @@ exhaustive_vm(struct wi *w, size_t vb, size_t va, const struct cutset *cut,
 				rc = -ENOMEM;
 			nchanged++;
 		}
+next:
 		if (rc == 0 && w->o->progress != NULL &&
 		    ((*done)++ % WI_TICK == 0 || *done == total) &&
 		    w->o->progress(w->o->progress_arg, *done, total) != 0)
@@ -1061,6 +1068,7 @@ static int
 exhaustive(struct wi *w)
 {
 	struct cutset cut, ports;
+	struct wi_scope scope = { 0 };
 	struct probe *probes = NULL;
 	size_t nglobal, np, i, k, vb, va, nvms = 0;
 	uint64_t lo, hi, done = 0, total;
@@ -1101,15 +1109,24 @@ exhaustive(struct wi *w)
 		if (topo_vm_find(w->ta, w->tb->vms[vb].name) != TOPO_NONE)
 			nvms++;
 	total = (uint64_t)nvms * eq_count(&cut);
+	w->res->pairs = total;
+	if (w->o->every_range)
+		scope.all = true;
+	else if ((rc = wi_scope_build(w->o->change, w->tb, w->sb, w->ta,
+				      w->sa, &scope)) != 0)
+		goto out;
+	w->res->scope_all = scope.all ? (scope.why_all ? scope.why_all :
+	    "every range was asked for") : NULL;
 	for (vb = 0; vb < w->tb->nvms && rc == 0; vb++) {
 		if ((va = topo_vm_find(w->ta, w->tb->vms[vb].name)) ==
 		    TOPO_NONE)
 			continue;
 		w->res->vms_compared++;
-		rc = exhaustive_vm(w, vb, va, &cut, probes, nglobal, &done,
-		    total);
+		rc = exhaustive_vm(w, vb, va, &cut, &scope, probes, nglobal,
+		    &done, total);
 	}
 out:
+	wi_scope_free(&scope);
 	free(probes);
 	eq_free(&cut);
 	eq_free(&ports);

@@ -35,6 +35,7 @@
 #include <stdint.h>
 
 #include "sim/walk.h"
+#include "topology/change.h"
 #include "topology/topo.h"
 
 /* One outcome field that differs. */
@@ -92,6 +93,11 @@ struct whatif_result {
 	size_t nvm_notes;
 	bool exhaustive;
 	bool changed;
+	/* The exhaustive diff's work: VM x range pairs in all, and those
+	 * walked (the others are outside what the change can touch,
+	 * wiscope.h); why every range was walked, when it was. */
+	uint64_t pairs, pairs_walked;
+	const char *scope_all;
 };
 
 /* Called every few hundred ranges with what is done of total; a
@@ -103,6 +109,12 @@ struct whatif_opts {
 	bool exhaustive;		/* the exhaustive diff as well */
 	whatif_progress_fn progress;
 	void *progress_arg;
+	/* The change that made the after side, when there is one: the
+	 * exhaustive diff walks only the ranges it can touch (wiscope.h).
+	 * NULL (ftsim diff): every range. */
+	const struct change *change;
+	bool every_range;		/* walk every range all the same (the
+					 * property test's brute force) */
 };
 
 /* Compare. Both engines must be built on their topologies. 0, or a

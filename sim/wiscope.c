@@ -1,0 +1,462 @@
+/*
+ * wiscope.c: the destinations a change can touch (wiscope.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sim/eqclass.h"
+#include "sim/services.h"
+#include "sim/wiscope.h"
+#include "topology/tags.h"
+#include "topology/vec.h"
+
+static void
+sc_all(struct wi_scope *s, const char *why)
+{
+	if (!s->all)
+		s->why_all = why;
+	s->all = true;
+}
+
+static int
+sc_add(struct wi_scope *s, uint64_t lo, uint64_t hi)
+{
+	int rc;
+
+	if (s->all)
+		return 0;
+	if ((rc = VEC_GROW(s->iv, s->n, s->cap)) != 0)
+		return rc;
+	s->iv[s->n].lo = lo;
+	s->iv[s->n++].hi = hi;
+	return 0;
+}
+
+/* The first and last address of p. */
+static struct wi_iv
+pfx_iv(struct pfx p)
+{
+	struct wi_iv v;
+
+	v.lo = p.addr;
+	v.hi = v.lo + ((uint64_t)1 << (32 - p.len)) - 1;
+	return v;
+}
+
+static int
+sc_add_pfx(struct wi_scope *s, struct pfx p)
+{
+	struct wi_iv v = pfx_iv(p);
+
+	return sc_add(s, v.lo, v.hi);
+}
+
+static int
+iv_cmp(const void *a, const void *b)
+{
+	const struct wi_iv *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* Sort and merge overlapping or adjacent intervals. */
+static int
+sc_finish(struct wi_scope *s)
+{
+	size_t i, o = 0;
+
+	if (s->all || s->n == 0)
+		return 0;
+	qsort(s->iv, s->n, sizeof(*s->iv), iv_cmp);
+	for (i = 0; i < s->n; i++) {
+		if (o > 0 && s->iv[i].lo <= s->iv[o - 1].hi + 1) {
+			if (s->iv[i].hi > s->iv[o - 1].hi)
+				s->iv[o - 1].hi = s->iv[i].hi;
+			continue;
+		}
+		s->iv[o++] = s->iv[i];
+	}
+	s->n = o;
+	return 0;
+}
+
+bool
+wi_scope_meets(const struct wi_scope *s, uint64_t lo, uint64_t hi)
+{
+	size_t a = 0, b = s->n;
+
+	if (s->all)
+		return true;
+	/* The first interval ending at or after lo. */
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+
+		if (s->iv[m].hi < lo)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a < s->n && s->iv[a].lo <= hi;
+}
+
+void
+wi_scope_free(struct wi_scope *s)
+{
+	free(s->iv);
+	memset(s, 0, sizeof(*s));
+}
+
+/* ---------------------------------------------------------------- */
+/* Sources: the addresses a flow's packets leave from, and so the keys of
+ * every answer's route lookups. */
+
+static int
+add_sources(struct wi_scope *src, const struct topo *t)
+{
+	size_t v, i;
+	int rc = 0;
+
+	for (i = 0; i < t->nvms && rc == 0; i++) {
+		const struct vm *m = &t->vms[i];
+
+		rc = sc_add(src, m->ip, m->ip);
+		if (rc == 0 && m->has_public_ip)
+			rc = sc_add(src, m->public_ip, m->public_ip);
+		if (rc == 0 && m->has_lb_outbound_ip)
+			rc = sc_add(src, m->lb_outbound_ip, m->lb_outbound_ip);
+	}
+	for (v = 0; v < t->nvnets && rc == 0; v++)
+		for (i = 0; i < t->vnets[v].nsubnets && rc == 0; i++) {
+			const struct subnet *sn = &t->vnets[v].subnets[i];
+
+			if (sn->has_nat_gateway)
+				rc = sc_add(src, sn->nat_gateway_ip,
+					    sn->nat_gateway_ip);
+			if (rc == 0 && sn->has_default_outbound_ip)
+				rc = sc_add(src, sn->default_outbound_ip,
+					    sn->default_outbound_ip);
+		}
+	if (rc == 0)
+		rc = sc_add(src, default_outbound_ip(t->cloud),
+			    default_outbound_ip(t->cloud));
+	for (i = 0; i < t->ncircuits && rc == 0; i++) {
+		size_t k;
+
+		for (k = 0; k < t->circuits[i].nnat_pool && rc == 0; k++)
+			rc = sc_add_pfx(src, t->circuits[i].nat_pool[k]);
+	}
+	if (rc == 0 && t->onprem.has_edge_ip)
+		rc = sc_add(src, t->onprem.internet_edge_ip,
+			    t->onprem.internet_edge_ip);
+	return rc;
+}
+
+/* Add [lo, hi] to the scope; when it covers a source, everything. */
+static int
+touch(struct wi_scope *s, const struct wi_scope *src, uint64_t lo,
+      uint64_t hi, const char *why)
+{
+	if (wi_scope_meets(src, lo, hi)) {
+		sc_all(s, why);
+		return 0;
+	}
+	return sc_add(s, lo, hi);
+}
+
+/* ---------------------------------------------------------------- */
+/* Routes */
+
+static int
+strcmp_null(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+/* Every field of an effective route that a lookup's answer or an outcome
+ * can show; names compared by text (the two sides are two topologies). */
+static int
+eroute_cmp(const void *pa, const void *pb)
+{
+	const struct eroute *a = *(const struct eroute *const *)pa;
+	const struct eroute *b = *(const struct eroute *const *)pb;
+	int c;
+	size_t i;
+
+	if ((c = pfx_cmp(&a->pfx, &b->pfx)) != 0)
+		return c;
+	if (a->source != b->source)
+		return a->source < b->source ? -1 : 1;
+	if (a->state != b->state)
+		return a->state < b->state ? -1 : 1;
+	if (a->nh != b->nh)
+		return a->nh < b->nh ? -1 : 1;
+	if (a->nnh != b->nnh)
+		return a->nnh < b->nnh ? -1 : 1;
+	for (i = 0; i < a->nnh; i++)
+		if (a->nh_ips[i] != b->nh_ips[i])
+			return a->nh_ips[i] < b->nh_ips[i] ? -1 : 1;
+	if (a->vnet_class != b->vnet_class)
+		return a->vnet_class ? 1 : -1;
+	if (a->circuit != b->circuit)
+		return a->circuit < b->circuit ? -1 : 1;
+	if (a->vnet != b->vnet)
+		return a->vnet < b->vnet ? -1 : 1;
+	if ((c = strcmp_null(a->name, b->name)) != 0)
+		return c;
+	return strcmp_null(a->table, b->table);
+}
+
+static const struct eroute **
+sorted_routes(const struct rtable *rt)
+{
+	const struct eroute **v = calloc(rt->n + 1, sizeof(*v));
+	size_t i;
+
+	if (v == NULL)
+		return NULL;
+	for (i = 0; i < rt->n; i++)
+		v[i] = &rt->r[i];
+	qsort(v, rt->n, sizeof(*v), eroute_cmp);
+	return v;
+}
+
+/* The prefixes of the routes one table has and the other lacks. */
+static int
+route_diff(struct wi_scope *s, const struct wi_scope *src,
+	   const struct rtable *a, const struct rtable *b)
+{
+	const struct eroute **x = sorted_routes(a), **y = sorted_routes(b);
+	size_t i = 0, j = 0;
+	int rc = 0, c;
+
+	if (x == NULL || y == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	while ((i < a->n || j < b->n) && rc == 0 && !s->all) {
+		const struct eroute *e;
+
+		c = i == a->n ? 1 : j == b->n ? -1 :
+		    eroute_cmp(&x[i], &y[j]);
+		if (c == 0) {
+			i++;
+			j++;
+			continue;
+		}
+		e = c < 0 ? x[i++] : y[j++];
+		rc = touch(s, src, pfx_iv(e->pfx).lo, pfx_iv(e->pfx).hi,
+			   "a route that changed covers an address flows "
+			   "leave from");
+	}
+out:
+	free(x);
+	free(y);
+	return rc;
+}
+
+/* The intervals where two tag lists differ. */
+static int
+tag_diff(struct wi_scope *s, const struct wi_scope *src,
+	 const struct ipinterval *a, size_t na,
+	 const struct ipinterval *b, size_t nb)
+{
+	struct cutset c;
+	size_t i;
+	uint64_t lo, hi;
+	int rc;
+
+	if (na == nb && memcmp(a, b, na * sizeof(*a)) == 0)
+		return 0;
+	eq_init(&c, (uint64_t)1 << 32);
+	for (i = 0; i < na; i++)
+		eq_add_range(&c, a[i].lo, a[i].hi);
+	for (i = 0; i < nb; i++)
+		eq_add_range(&c, b[i].lo, b[i].hi);
+	if ((rc = eq_finish(&c)) != 0)
+		goto out;
+	for (i = 0; i < eq_count(&c) && rc == 0 && !s->all; i++) {
+		eq_range(&c, i, &lo, &hi);
+		if (iv_contains(a, na, (uint32_t)lo) !=
+		    iv_contains(b, nb, (uint32_t)lo))
+			rc = touch(s, src, lo, hi, "a computed tag that "
+				   "changed covers an address flows leave from");
+	}
+out:
+	eq_free(&c);
+	return rc;
+}
+
+/* Every subnet's routes and NSG context, before against after. */
+static int
+contexts_diff(struct wi_scope *s, const struct wi_scope *src,
+	      const struct topo *tb, const struct sim *sb,
+	      const struct topo *ta, const struct sim *sa)
+{
+	size_t v, i, k;
+	int rc = 0;
+
+	if (tb->nvnets != ta->nvnets) {
+		sc_all(s, "the VNets differ");
+		return 0;
+	}
+	for (v = 0; v < tb->nvnets && rc == 0 && !s->all; v++) {
+		if (tb->vnets[v].nsubnets != ta->vnets[v].nsubnets) {
+			sc_all(s, "the subnets differ");
+			return 0;
+		}
+		for (i = 0; i < tb->vnets[v].nsubnets && rc == 0; i++) {
+			const struct rtable *rb = sim_rtable(sb, v, i);
+			const struct rtable *ra = sim_rtable(sa, v, i);
+			const struct nsgctx *xb = sim_nsgctx(sb, v, i);
+			const struct nsgctx *xa = sim_nsgctx(sa, v, i);
+
+			if ((rc = route_diff(s, src, rb, ra)) != 0 ||
+			    (rc = tag_diff(s, src, xb->vnet_tag, xb->nvnet_tag,
+					   xa->vnet_tag, xa->nvnet_tag)) != 0 ||
+			    (rc = tag_diff(s, src, xb->inet_tag, xb->ninet_tag,
+					   xa->inet_tag, xa->ninet_tag)) != 0)
+				break;
+			/* MODEL §5: the forced default turns the hidden KMS
+			 * rule off (a switch): the KMS addresses. */
+			if (xb->forced_default != xa->forced_default)
+				for (k = 0; k < xb->nkms && rc == 0; k++)
+					rc = touch(s, src, xb->kms[k], xb->kms[k],
+						   "a KMS address is a source");
+		}
+	}
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* NSG rules */
+
+/* The addresses of a rule's source or destination, in both topologies'
+ * tag sets; a computed tag (its value depends on the subnet) or an
+ * unknown one: everything. A range's address is the destination of the
+ * request's packets and the source of the answer's, whatever NAT does to
+ * the other end: a rule can change its outcome only from inside one of
+ * the two spaces. */
+static int
+rule_space(struct wi_scope *s, const struct topo *tb, const struct topo *ta,
+	   const struct addr_spec *a)
+{
+	size_t i, k, side;
+	int rc = 0;
+
+	if (a->any) {
+		sc_all(s, "an NSG rule that changed matches any address");
+		return 0;
+	}
+	for (i = 0; i < a->n && rc == 0 && !s->all; i++) {
+		const struct addr_item *it = &a->items[i];
+
+		if (!it->is_tag) {
+			rc = sc_add_pfx(s, it->pfx);
+			continue;
+		}
+		for (side = 0; side < 2 && rc == 0 && !s->all; side++) {
+			const struct topo *t = side ? ta : tb;
+			const struct tag *tg = tagset_find(t->tags, it->tag);
+
+			if (tg == NULL || strcasecmp(it->tag, "VirtualNetwork")
+			    == 0 || strcasecmp(it->tag, "Internet") == 0) {
+				sc_all(s, "an NSG rule that changed names a "
+				       "computed or platform tag");
+				break;
+			}
+			for (k = 0; k < tg->niv && rc == 0; k++)
+				rc = sc_add(s, tg->iv[k].lo, tg->iv[k].hi);
+		}
+	}
+	return rc;
+}
+
+static const struct nsg_rule *
+find_rule(const struct topo *t, const char *nsg, const char *rule)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->nnsgs; i++) {
+		if (strcasecmp(t->nsgs[i].name, nsg) != 0)
+			continue;
+		for (j = 0; j < t->nsgs[i].nrules; j++)
+			if (strcasecmp(t->nsgs[i].rules[j].name, rule) == 0)
+				return &t->nsgs[i].rules[j];
+	}
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- */
+
+int
+wi_scope_build(const struct change *c, const struct topo *tb,
+	       const struct sim *sb, const struct topo *ta,
+	       const struct sim *sa, struct wi_scope *out)
+{
+	struct wi_scope src = { 0 };
+	const struct nsg_rule *r;
+	size_t i;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (c == NULL) {
+		sc_all(out, "no change file to read the scope from");
+		return 0;
+	}
+	if ((rc = add_sources(&src, tb)) != 0 ||
+	    (rc = add_sources(&src, ta)) != 0 || (rc = sc_finish(&src)) != 0)
+		goto out;
+	for (i = 0; i < c->nops && rc == 0 && !out->all; i++) {
+		const struct change_op *op = &c->ops[i];
+
+		switch (op->kind) {
+		case CH_ADD_ROUTE_TABLE:
+		case CH_REMOVE_ROUTE_TABLE:
+		case CH_ADD_ROUTE:
+		case CH_REMOVE_ROUTE:
+		case CH_REPLACE_ROUTE:
+		case CH_ASSOCIATE_ROUTE_TABLE:
+		case CH_DISSOCIATE_ROUTE_TABLE:
+		case CH_SET_PROPAGATION:
+		case CH_ADVERTISE:
+		case CH_WITHDRAW:
+			/* The effective routes say what they changed. */
+			break;
+		case CH_ADD_NSG_RULE:
+			if ((rc = rule_space(out, tb, ta, &op->rule.src)) == 0)
+				rc = rule_space(out, tb, ta, &op->rule.dst);
+			break;
+		case CH_REMOVE_NSG_RULE:
+			if (op->nsg.name == NULL || op->name.name == NULL ||
+			    (r = find_rule(tb, op->nsg.name,
+					   op->name.name)) == NULL) {
+				sc_all(out, "a removed rule is not in the base");
+				break;
+			}
+			if ((rc = rule_space(out, tb, ta, &r->src)) == 0)
+				rc = rule_space(out, tb, ta, &r->dst);
+			break;
+		case CH_SET_ADVERTISED:
+		case CH_ENABLE_PUBLIC_PEERING:
+		case CH_DISABLE_PUBLIC_PEERING:
+		case CH_COUNT:
+		default:
+			sc_all(out, "the change touches public peering or a "
+			       "NAT pool");
+			break;
+		}
+	}
+	if (rc == 0 && !out->all)
+		rc = contexts_diff(out, &src, tb, sb, ta, sa);
+	if (rc == 0)
+		rc = sc_finish(out);
+out:
+	wi_scope_free(&src);
+	if (rc != 0)
+		wi_scope_free(out);
+	return rc;
+}
