@@ -1090,7 +1090,8 @@ bench_e2e(json_t *root)
 	struct diag d;
 	struct sim *sim = NULL;
 	struct flow_result *res = NULL;
-	double t0, load_ms, new_ms, rr[32], cm[32], f, fcap, fjudge, frep, west;
+	double t0, load_ms, new_ms, rr[32], cm[32], f, fdec, fcap, fjudge, frep;
+	double west;
 	double commit_ms;
 	size_t heap;
 	size_t i, delivered = 0, npk = 1000000, nrf = 1000, repfl = 0;
@@ -1143,6 +1144,15 @@ bench_e2e(json_t *root)
 		rr[rep] = (double)t.nflows / (now() - t0);
 	}
 	f = median(rr, o.reps);
+	/* The same flows decided only (sim_decide: no trace). */
+	for (rep = 0; rep < o.reps; rep++) {
+		t0 = now();
+		for (i = 0; i < t.nflows; i++)
+			if ((rc = sim_decide(sim, &t.flows[i], res)) != 0)
+				goto out;
+		rr[rep] = (double)t.nflows / (now() - t0);
+	}
+	fdec = median(rr, o.reps);
 	if (o.check)
 		check_network(&t, sim, &r);
 
@@ -1184,7 +1194,8 @@ bench_e2e(json_t *root)
 	say("network: %zu subnets, %zu UDRs per table, %zu BGP prefixes, "
 	    "%zu NSG rules, %zu flows (%zu%% delivered)\n"
 	    "  load %.0f ms, engine build %.0f ms, heap %.1f MiB; "
-	    "sim_run_flow %.0f flows/s (%.2f us per flow, full trace)\n"
+	    "sim_run_flow %.0f flows/s (%.2f us per flow, full trace); "
+	    "sim_decide %.0f flows/s\n"
 	    "  with captures (run --pcap): %.0f flows/s, %.0f packets/s "
 	    "written (%llu per run), then %.0f ms to commit the files\n"
 	    "  replay of %zu recorded packets (%zu flows): %.0f packets/s "
@@ -1195,7 +1206,7 @@ bench_e2e(json_t *root)
 	    "%llu walked, the rest outside what the change touches)\n",
 	    p.nsubnets, p.nudr, p.nbgp, p.nrules, t.nflows,
 	    delivered * 100 / (t.nflows * o.reps), load_ms, new_ms,
-	    (double)heap / 1048576.0, f, 1e6 / f,
+	    (double)heap / 1048576.0, f, 1e6 / f, fdec,
 	    fcap, fcap * (double)runpk / (double)t.nflows,
 	    (unsigned long long)runpk, commit_ms, npk, repfl, fjudge, frep,
 	    (unsigned long long)reppk, wreps,
@@ -1217,6 +1228,7 @@ bench_e2e(json_t *root)
 	json_object_set_new(j, "compiled_nsgs",
 			    json_integer((json_int_t)sim_ncompiled_nsgs(sim)));
 	json_object_set_new(j, "sim_run_flow", rate_obj(f, 0));
+	json_object_set_new(j, "decisions", rate_obj(fdec, 0));
 	json_object_set_new(j, "flows_with_captures", rate_obj(fcap, 0));
 	json_object_set_new(j, "packets_written_per_run",
 			    json_integer((json_int_t)runpk));

@@ -28,12 +28,12 @@
 #define TEXT_CIDRS 16		/* CIDRs per group in text without --all */
 
 struct wopts {
-	bool json, services, exhaustive, all;
+	bool json, services, exhaustive, all, every_range;
 };
 
 static const char whatif_usage[] =
     "usage: ftsim whatif [--json] [--services] [--no-exhaustive] [--all]\n"
-    "                    BASE CHANGE.yaml\n"
+    "                    [--every-range] BASE CHANGE.yaml\n"
     "       ftsim diff [--json] [--services] [--no-exhaustive] [--all]\n"
     "                    BEFORE AFTER\n";
 
@@ -45,6 +45,7 @@ wopts_parse(int argc, char **argv, struct wopts *o)
 		{ "services", no_argument, NULL, 's' },
 		{ "no-exhaustive", no_argument, NULL, 'n' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "every-range", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -59,6 +60,7 @@ wopts_parse(int argc, char **argv, struct wopts *o)
 		case 's': o->services = true; break;
 		case 'n': o->exhaustive = false; break;
 		case 'a': o->all = true; break;
+		case 'e': o->every_range = true; break;
 		case 'h': fputs(whatif_usage, stdout); return 1;
 		default: fputs(whatif_usage, stderr); return -1;
 		}
@@ -282,6 +284,7 @@ compare(const struct wopts *o, const char *before, const struct topo *tb,
 	wo.services = o->services;
 	wo.exhaustive = o->exhaustive;
 	wo.change = ch;
+	wo.every_range = o->every_range;
 	if (isatty(STDERR_FILENO))
 		wo.progress = progress;
 	if ((rc = whatif_run(tb, sb, ta, sa, &wo, &r)) != 0) {

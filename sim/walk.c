@@ -35,6 +35,10 @@ hop_new(struct walk *w, const char *node)
 	struct flow_result *r = w->r;
 	struct hop *h;
 
+	if (w->quiet) {		/* sim_decide: no trace */
+		w->scratch.quiet = true;
+		return &w->scratch;
+	}
 	if (VEC_GROW(r->hops, r->nhops, r->chops) != 0) {
 		walk_fail(w, -ENOMEM);
 		h = &w->scratch;
@@ -54,6 +58,8 @@ walk_hop(struct walk *w, const char *node, const char *fmt, ...)
 	struct hop *h = hop_new(w, node);
 	va_list ap;
 
+	if (h->quiet)
+		return h;
 	va_start(ap, fmt);
 	vsnprintf(h->what, sizeof(h->what), fmt, ap);
 	va_end(ap);
@@ -65,6 +71,8 @@ hop_why(struct hop *h, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (h->quiet)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(h->why, sizeof(h->why), fmt, ap);
 	va_end(ap);
@@ -88,11 +96,16 @@ walk_path(struct walk *w, const char *node)
 	size_t *n = w->reply ? &r->nrpath : &r->npath;
 	size_t *cap = w->reply ? &r->crpath : &r->cpath;
 
+	size_t len = strlen(node);
+
 	if (VEC_GROW(*path, *n, *cap) != 0) {
 		walk_fail(w, -ENOMEM);
 		return;
 	}
-	snprintf((*path)[(*n)++], SIM_NODE_LEN, "%s", node);
+	if (len > SIM_NODE_LEN - 1)
+		len = SIM_NODE_LEN - 1;
+	memcpy((*path)[*n], node, len);
+	(*path)[(*n)++][len] = '\0';
 }
 
 struct hop *
@@ -189,13 +202,26 @@ point_name(enum cap_kind k, const char *inst, char *buf, size_t len)
 		[CAP_ONPREM_INSIDE] = "-inside",
 		[CAP_ONPREM_OUTSIDE] = "-outside",
 	};
+	const char *parts[3] = { cap_kind_name(k), inst, side[k] };
+	size_t o = 0, i, n;
 	char *c;
 
-	if (inst == NULL || inst[0] == '\0')
-		snprintf(buf, len, "%s", cap_kind_name(k));
-	else
-		snprintf(buf, len, "%s-%s%s", cap_kind_name(k), inst,
-			 side[k] ? side[k] : "");
+	/* "KIND-INSTANCE[-SIDE]", cut at len (by hand: a decision meets a
+	 * point at every hop). */
+	for (i = 0; i < 3; i++) {
+		if (parts[i] == NULL || (i > 0 && parts[i][0] == '\0'))
+			continue;
+		if (i == 2 && (inst == NULL || inst[0] == '\0'))
+			continue;
+		if (i == 1 && o + 1 < len)
+			buf[o++] = '-';
+		n = strlen(parts[i]);
+		if (n > len - 1 - o)
+			n = len - 1 - o;
+		memcpy(buf + o, parts[i], n);
+		o += n;
+	}
+	buf[o] = '\0';
 	for (c = buf; *c; c++)
 		if (!(*c >= 'a' && *c <= 'z') && !(*c >= 'A' && *c <= 'Z') &&
 		    !(*c >= '0' && *c <= '9') && *c != '-' && *c != '.' &&
@@ -394,8 +420,9 @@ walk_nsg_hop(struct walk *w, size_t vm, enum direction dir, bool source_nic)
 
 	sim_nsg_eval(w->s, vm, &q, true, &real);
 	sim_nsg_eval(w->s, vm, &q, false, &blind);
+	if (w->quiet)		/* sim_decide: the verdict, no line */
+		goto decided;
 	describe_verdict(&real, why, sizeof(why));
-
 	h = walk_hop(w, v->name, "NSG %s: %s%s%s%s",
 		     dir == DIR_OUTBOUND ? "outbound" : "inbound",
 		     real.access == ACCESS_ALLOW ? "allowed" : "denied",
@@ -418,6 +445,7 @@ walk_nsg_hop(struct walk *w, size_t vm, enum direction dir, bool source_nic)
 		strncat(why, extra, sizeof(why) - strlen(why) - 1);
 	}
 	hop_why(h, "%s", why);
+decided:
 
 	if (source_nic) {
 		struct flow_result *r = w->r;
@@ -912,8 +940,10 @@ appliance(struct walk *w, uint32_t nh_ip, struct visits *visits)
 	if (v->snat) {
 		pkt_set_src(w->p, v->ip, pkt_sport(w->p));
 		walk_hop_pkt(w, h);
-		snprintf(h->what, sizeof(h->what), "appliance SNAT %s -> %s",
-			 ipstr(before, a), ipstr(v->ip, b));
+		if (!h->quiet)
+			snprintf(h->what, sizeof(h->what),
+				 "appliance SNAT %s -> %s", ipstr(before, a),
+				 ipstr(v->ip, b));
 		hop_why(h, "IP forwarding on, snat: true (its own address)");
 	}
 	/* The appliance's NIC sees the packet again on its way out. */
@@ -989,20 +1019,23 @@ route_step(struct walk *w, struct visits *visits)
 			sname, ipstr(dst, a));
 		return false;
 	}
-	eroute_describe(t, hit.r, src, sizeof(src));
-	if (hit.exception) {
-		char pf2[PFX_STRLEN];
-		snprintf(lost, sizeof(lost), "; it beats the longer BGP route "
-			 "%s: system VNet routes win over BGP [udr]",
-			 pfx_format(hit.lpm_winner->pfx, pf2));
+	if (!w->quiet) {	/* the trace line: not for sim_decide */
+		eroute_describe(t, hit.r, src, sizeof(src));
+		if (hit.exception) {
+			char pf2[PFX_STRLEN];
+			snprintf(lost, sizeof(lost), "; it beats the longer BGP "
+				 "route %s: system VNet routes win over BGP "
+				 "[udr]", pfx_format(hit.lpm_winner->pfx, pf2));
+		}
+		h = walk_hop(w, sname, "route %s -> %s%s%s",
+			     pfx_format(hit.r->pfx, pf), nh_type_name(hit.r->nh),
+			     hit.nh_ip ? " " : "",
+			     hit.nh_ip ? ipstr(hit.nh_ip, a) : "");
+		walk_route_notes(t, rt, hit.r, notes, sizeof(notes));
+		hop_why(h, "longest match for %s among the Active effective "
+			"routes of %s: source %s, %s%s%s", ip_format(dst, a),
+			sname, rt_source_name(hit.r->source), src, lost, notes);
 	}
-	h = walk_hop(w, sname, "route %s -> %s%s%s",
-		     pfx_format(hit.r->pfx, pf), nh_type_name(hit.r->nh),
-		     hit.nh_ip ? " " : "", hit.nh_ip ? ipstr(hit.nh_ip, a) : "");
-	walk_route_notes(t, rt, hit.r, notes, sizeof(notes));
-	hop_why(h, "longest match for %s among the Active effective routes of "
-		"%s: source %s, %s%s%s", ip_format(dst, a), sname,
-		rt_source_name(hit.r->source), src, lost, notes);
 	walk_xing(w, CAP_FABRIC, t->vnets[w->vnet].name, LINK_VNET);
 
 	switch (hit.r->nh) {
@@ -1117,8 +1150,9 @@ sim_flow_sport(const struct topo *t, const struct flow *f)
 	return (uint16_t)(49152 + (a - lo) / sizeof(*f) % 16384);
 }
 
-int
-sim_run_flow(struct sim *s, const struct flow *f, struct flow_result *r)
+/* The walk of flow f; quiet: no trace lines (sim_decide). */
+static int
+run(struct sim *s, const struct flow *f, struct flow_result *r, bool quiet)
 {
 	const struct topo *t = s->t;
 	struct walk w;
@@ -1146,6 +1180,7 @@ sim_run_flow(struct sim *s, const struct flow *f, struct flow_result *r)
 	w.vnet = v ? v->vnet : TOPO_NONE;
 	w.subnet = v ? v->subnet : TOPO_NONE;
 	w.proto = f->proto;
+	w.quiet = quiet;
 
 	/* MODEL §4: names resolve through the scenario's dns: first, then
 	 * the cloud's built-in names. */
@@ -1226,4 +1261,16 @@ out:
 		return w.err;
 	expect_check(r);
 	return 0;
+}
+
+int
+sim_run_flow(struct sim *s, const struct flow *f, struct flow_result *r)
+{
+	return run(s, f, r, false);
+}
+
+int
+sim_decide(struct sim *s, const struct flow *f, struct flow_result *r)
+{
+	return run(s, f, r, true);
 }

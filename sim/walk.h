@@ -91,6 +91,7 @@ struct natrec {
 
 struct hop {
 	bool reply;		/* a step of the reply's way back */
+	bool quiet;		/* a decision-only walk's: never written */
 	char node[SIM_NODE_LEN];
 	char what[256];
 	char why[512];
@@ -168,6 +169,10 @@ void sim_free(struct sim *s);
  * arrays are reused). 0, or a negative errno for an internal failure
  * (-ENOMEM; never for a packet that is dropped). */
 int sim_run_flow(struct sim *s, const struct flow *f, struct flow_result *r);
+/* The same walk deciding only (MODEL's every rule, the same verdict,
+ * path, rules, NAT and answer): no trace lines (r->nhops is 0). What
+ * what-if and the scenario checks use when nobody reads the trace. */
+int sim_decide(struct sim *s, const struct flow *f, struct flow_result *r);
 /* Release what r's arrays hold and zero it. */
 void flow_result_free(struct flow_result *r);
 

@@ -81,6 +81,7 @@ struct walk {
 	unsigned proto;
 	bool done;
 	bool reply;		/* walking the reply */
+	bool quiet;		/* sim_decide: decisions only, no trace */
 	uint32_t clock_us;	/* since this direction's packet left */
 	int err;		/* first internal failure (-ENOMEM) */
 	enum arrival arr;

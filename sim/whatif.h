@@ -5,7 +5,7 @@
  *
  * - Flow diff: every flow of the scenario (matched by name; with
  *   services, also a synthetic flow from every VM to every KMS, SUSE,
- *   DNS and IMDS address) is replayed with sim_run_flow on both sides;
+ *   DNS and IMDS address) is replayed with sim_decide on both sides;
  *   a flow is reported when its delivery, activation, source seen,
  *   hairpin, path or deciding NSG rule changed.
  *
@@ -20,7 +20,7 @@
  *   the port ranges of NSG rules and on-premises filters; a service
  *   address also gets its own port. One representative per range (and
  *   per port class) is evaluated on each side: the next hop by
- *   rtable_lookup in the VM's subnet, the rest by sim_run_flow with a
+ *   rtable_lookup in the VM's subnet, the rest by sim_decide with a
  *   synthetic flow. Ranges with the same change are collected into one
  *   group, adjacent ones merged, and each group's space is written as
  *   the fewest CIDRs.

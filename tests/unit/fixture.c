@@ -71,3 +71,18 @@ load_file(const char *name)
 	load(buf);
 	free(buf);
 }
+
+void
+load_path(const char *rel)
+{
+	static const struct sim_opts oracles = { true };
+	const char *dir = getenv("FTSIM_TESTDATA");
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests", rel);
+	if (scenario_load(path, &topo, &diag) != 0 ||
+	    sim_new_opts(&topo, &oracles, &diag, &sim) != 0) {
+		diag_print(stderr, &diag);
+		ck_abort_msg("%s does not load", path);
+	}
+}

@@ -25,4 +25,8 @@ void load(const char *yaml);
  * the tests/ folder). */
 void load_file(const char *name);
 
+/* The same for a file, by its path from the tests/ folder (relative
+ * paths in it, such as service_tags, work). */
+void load_path(const char *rel);
+
 #endif

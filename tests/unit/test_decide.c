@@ -1,0 +1,158 @@
+/*
+ * test_decide.c: sim_decide (no trace) agrees with sim_run_flow (the
+ * traced walk) on every flow of every bundled and regression scenario:
+ * the verdict, the path both ways, the deciding NSG rule and what IP
+ * flow verify says, the translations, the capture-point crossings, the
+ * expectations and the request's bytes.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "sim/walk.h"
+
+static void
+same_paths(char (*a)[SIM_NODE_LEN], size_t na, char (*b)[SIM_NODE_LEN],
+	   size_t nb, const char *what, const char *flow)
+{
+	size_t i;
+
+	ck_assert_msg(na == nb, "%s: %s: %zu nodes traced, %zu decided", flow,
+		      what, na, nb);
+	for (i = 0; i < na; i++)
+		ck_assert_msg(strcmp(a[i], b[i]) == 0, "%s: %s node %zu: %s "
+			      "traced, %s decided", flow, what, i, a[i], b[i]);
+}
+
+static void
+same_result(const struct flow_result *a, const struct flow_result *b)
+{
+	const char *n = a->flow->name;
+	size_t i;
+
+	ck_assert_msg(a->delivered == b->delivered, "%s: delivered", n);
+	ck_assert_msg(a->tcp_connect == b->tcp_connect, "%s: tcp_connect", n);
+	ck_assert_msg(a->activation == b->activation, "%s: activation", n);
+	ck_assert_msg(a->has_source_seen == b->has_source_seen &&
+		      a->source_seen == b->source_seen &&
+		      a->source_class == b->source_class, "%s: source", n);
+	ck_assert_msg(a->hairpin == b->hairpin, "%s: hairpin", n);
+	ck_assert_msg(strcmp(a->nsg_rule, b->nsg_rule) == 0 &&
+		      a->nsg_rule_hidden == b->nsg_rule_hidden &&
+		      a->flow_logged == b->flow_logged, "%s: NSG rule", n);
+	ck_assert_msg(a->ip_flow_verify == b->ip_flow_verify &&
+		      strcmp(a->ip_flow_verify_rule,
+			     b->ip_flow_verify_rule) == 0, "%s: IP flow verify", n);
+	ck_assert_msg(a->drop_reason == b->drop_reason, "%s: drop reason", n);
+	ck_assert_msg(a->replied == b->replied &&
+		      a->reply_delivered == b->reply_delivered &&
+		      a->asymmetric == b->asymmetric &&
+		      a->reply_drop_reason == b->reply_drop_reason,
+		      "%s: the answer", n);
+	same_paths(a->path, a->npath, b->path, b->npath, "path", n);
+	same_paths(a->rpath, a->nrpath, b->rpath, b->nrpath, "reply path", n);
+	ck_assert_msg(a->nnat == b->nnat, "%s: translations", n);
+	for (i = 0; i < a->nnat; i++)
+		ck_assert_msg(a->nat[i].point == b->nat[i].point &&
+			      a->nat[i].inside == b->nat[i].inside &&
+			      a->nat[i].outside == b->nat[i].outside &&
+			      a->nat[i].inside_port == b->nat[i].inside_port &&
+			      a->nat[i].outside_port == b->nat[i].outside_port &&
+			      strcmp(a->nat[i].who, b->nat[i].who) == 0,
+			      "%s: translation %zu", n, i);
+	ck_assert_msg(a->nxing == b->nxing, "%s: crossings", n);
+	for (i = 0; i < a->nxing; i++)
+		ck_assert_msg(a->xing[i].point == b->xing[i].point &&
+			      a->xing[i].src == b->xing[i].src &&
+			      a->xing[i].dst == b->xing[i].dst &&
+			      a->xing[i].sport == b->xing[i].sport &&
+			      a->xing[i].dport == b->xing[i].dport &&
+			      a->xing[i].ttl == b->xing[i].ttl &&
+			      a->xing[i].reply == b->xing[i].reply &&
+			      a->xing[i].at_us == b->xing[i].at_us,
+			      "%s: crossing %zu", n, i);
+	ck_assert_msg(a->nexp == b->nexp && a->all_ok == b->all_ok,
+		      "%s: expectations", n);
+	for (i = 0; i < a->nexp; i++)
+		ck_assert_msg(a->exp[i].ok == b->exp[i].ok &&
+			      strcmp(a->exp[i].got, b->exp[i].got) == 0,
+			      "%s: expectation %zu", n, i);
+	ck_assert_msg(a->request.len == b->request.len &&
+		      memcmp(a->request.buf, b->request.buf,
+			     a->request.len) == 0, "%s: request bytes", n);
+	ck_assert_msg(a->nhops > 0 && b->nhops == 0, "%s: trace lines", n);
+}
+
+static size_t flows_checked;
+
+static void
+check_dir(const char *sub)
+{
+	const char *data = getenv("FTSIM_TESTDATA");
+	struct flow_result traced, decided;
+	char dir[4096], name[4200];
+	struct dirent **ent;
+	int n, i;
+	size_t k;
+
+	ck_assert_ptr_nonnull(data);
+	snprintf(dir, sizeof(dir), "%s/%s", data, sub);
+	ck_assert_int_gt(n = scandir(dir, &ent, NULL, alphasort), 0);
+	memset(&traced, 0, sizeof(traced));
+	memset(&decided, 0, sizeof(decided));
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(ent[i]->d_name);
+
+		if (len > 5 && strcmp(ent[i]->d_name + len - 5, ".yaml") == 0) {
+			snprintf(name, sizeof(name), "%s/%s", sub,
+				 ent[i]->d_name);
+			load_path(name);
+			for (k = 0; k < topo.nflows; k++) {
+				ck_assert_int_eq(sim_run_flow(sim, &topo.flows[k],
+							      &traced), 0);
+				ck_assert_int_eq(sim_decide(sim, &topo.flows[k],
+							    &decided), 0);
+				same_result(&traced, &decided);
+				flows_checked++;
+			}
+			teardown();
+			setup();
+		}
+		free(ent[i]);
+	}
+	free(ent);
+	flow_result_free(&traced);
+	flow_result_free(&decided);
+}
+
+START_TEST(decide_agrees_with_traced_walk)
+{
+	flows_checked = 0;
+	check_dir("../scenarios");
+	check_dir("scenarios");
+	/* Every bundled flow (79 and more): the test can fail. */
+	ck_assert_uint_gt(flows_checked, 79);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("decide");
+	TCase *tc = tcase_create("scenarios");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, decide_agrees_with_traced_walk);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
