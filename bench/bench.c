@@ -52,9 +52,10 @@ struct opts {
 	uint64_t seed;
 	const char *tsv;
 	const char *only;	/* "lpm", "nsg", "e2e" or NULL: all */
+	const char *network;	/* write the limits network's YAML here */
 };
 
-static struct opts o = { false, false, false, 5, 20261121, NULL, NULL };
+static struct opts o = { false, false, false, 5, 20261121, NULL, NULL, NULL };
 
 static bool
 part(const char *name)
@@ -1115,6 +1116,16 @@ bench_e2e(json_t *root)
 	diag_init(&d);
 	gen_seed(&r, o.seed);
 	gen_network_yaml(&b, &r, &p);
+	if (o.network != NULL && !b.failed) {
+		/* The network as a scenario, to run ftsim on it. */
+		FILE *nf = fopen(o.network, "w");
+
+		if (nf == NULL || fwrite(b.s, 1, b.len, nf) != b.len ||
+		    fclose(nf) != 0) {
+			rc = -errno;
+			goto out;
+		}
+	}
 	t0 = now();
 	if (b.failed || scenario_parse("azure-limits.yaml", b.s, b.len, &t, &d) != 0) {
 		diag_print(stderr, &d);
@@ -1322,7 +1333,8 @@ static int
 usage(void)
 {
 	fprintf(stderr, "usage: ftsim-bench [--json] [--check] [--quick] "
-		"[--reps N] [--seed S] [--tsv PREFIX] [--only lpm|nsg|e2e]\n");
+		"[--reps N] [--seed S] [--tsv PREFIX] [--only lpm|nsg|e2e]\n"
+		"                   [--network FILE]\n");
 	return 2;
 }
 
@@ -1355,6 +1367,8 @@ main(int argc, char **argv)
 			o.seed = strtoull(argv[++a], NULL, 0);
 		else if (strcmp(argv[a], "--tsv") == 0 && a + 1 < argc)
 			o.tsv = argv[++a];
+		else if (strcmp(argv[a], "--network") == 0 && a + 1 < argc)
+			o.network = argv[++a];
 		else if (strcmp(argv[a], "--only") == 0 && a + 1 < argc &&
 			 (strcmp(argv[a + 1], "lpm") == 0 ||
 			  strcmp(argv[a + 1], "nsg") == 0 ||

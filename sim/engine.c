@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "sim/nsgcls.h"
+#include "sim/services.h"
 #include "sim/walkint.h"
 #include "topology/vec.h"
 
@@ -37,6 +38,24 @@ size_t
 sim_ncontexts(const struct sim *s)
 {
 	return s->ncx;
+}
+
+size_t
+sim_context_of(const struct sim *s, size_t vnet, size_t subnet)
+{
+	return s->slotcx[slot(s, vnet, subnet)];
+}
+
+const struct rtable *
+sim_context_rtable(const struct sim *s, size_t i)
+{
+	return &s->cx[i].rt;
+}
+
+const struct nsgctx *
+sim_context_nsgctx(const struct sim *s, size_t i)
+{
+	return &s->cx[i].ctx;
 }
 
 size_t
@@ -276,6 +295,7 @@ sim_new_opts(const struct topo *t, const struct sim_opts *o, struct diag *d,
 		n += t->vnets[v].nsubnets;
 	}
 	s->nslots = n;
+	s->nkms = kms_addresses(t, s->kms, sizeof(s->kms) / sizeof(s->kms[0]));
 	if ((s->slotcx = calloc(n + 1, sizeof(*s->slotcx))) == NULL)
 		goto fail;
 	for (v = 0; v < t->nvnets; v++)

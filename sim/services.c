@@ -71,13 +71,20 @@ const struct service *
 service_at(const struct topo *t, uint32_t ip)
 {
 	uint32_t k[16];
-	size_t i, n;
+	size_t n = kms_addresses(t, k, 16);
+
+	return service_at_kms(k, n, ip);
+}
+
+const struct service *
+service_at_kms(const uint32_t *k, size_t n, uint32_t ip)
+{
+	size_t i;
 
 	if (ip == AZURE_DNS_IP)
 		return &dns;
 	if (ip == AZURE_IMDS_IP)
 		return &imds;
-	n = kms_addresses(t, k, 16);
 	for (i = 0; i < n; i++)
 		if (k[i] == ip)
 			return &kms;

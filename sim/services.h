@@ -26,6 +26,10 @@ struct service {
 
 /* The service at ip, or NULL for an ordinary host. */
 const struct service *service_at(const struct topo *t, uint32_t ip);
+/* The same with the KMS addresses already resolved (kms_addresses): the
+ * engine resolves them once. */
+const struct service *service_at_kms(const uint32_t *kms, size_t nkms,
+				     uint32_t ip);
 /* Whether the service listens on proto/port. */
 bool service_listens(const struct service *s, unsigned proto, uint16_t port);
 

@@ -78,6 +78,18 @@ hop_why(struct hop *h, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* strlcpy: a name into a result's field, cut at its size. */
+static void
+copy_name(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n > size - 1)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 /* Refresh the packet fields of a hop after a rewrite. */
 void
 walk_hop_pkt(struct walk *w, struct hop *h)
@@ -451,8 +463,7 @@ decided:
 		struct flow_result *r = w->r;
 		r->nsg_rule[0] = '\0';
 		if (real.rule)
-			snprintf(r->nsg_rule, sizeof(r->nsg_rule), "%s",
-				 real.rule);
+			copy_name(r->nsg_rule, sizeof(r->nsg_rule), real.rule);
 		r->nsg_rule_hidden = real.is_platform;
 		/* MODEL §6: platform traffic never appears in flow logs; a
 		 * flow is logged by the NSG whose rule decided it. */
@@ -493,7 +504,7 @@ arrive(struct walk *w, const char *via_note, enum link_kind link,
 	const struct topo *t = w->t;
 	struct flow_result *r = w->r;
 	uint32_t dst = pkt_dst(w->p), src = pkt_src(w->p);
-	const struct service *svc = service_at(t, dst);
+	const struct service *svc = service_at_kms(w->s->kms, w->s->nkms, dst);
 	char a[IP_STRLEN], b[IP_STRLEN];
 	struct hop *h;
 	const char *why;

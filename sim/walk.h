@@ -200,6 +200,11 @@ enum cap_kind sim_point_kind(const struct sim *s, size_t i);
  * holds (what its memory grows with). */
 size_t sim_ncontexts(const struct sim *s);
 size_t sim_ncompiled_nsgs(const struct sim *s);
+/* The context a subnet uses, and context i's routes and NSG context
+ * (every subnet of a context has the same). */
+size_t sim_context_of(const struct sim *s, size_t vnet, size_t subnet);
+const struct rtable *sim_context_rtable(const struct sim *s, size_t i);
+const struct nsgctx *sim_context_nsgctx(const struct sim *s, size_t i);
 
 /* The topology a sim was built for. */
 const struct topo *sim_topo(const struct sim *s);

@@ -50,6 +50,8 @@ struct sim {
 	struct nsgcls **cls;	/* per VM: NIC and subnet NSG, borrowed
 				 * from ncls (NULL: none) */
 	struct pktbuilder *pb;
+	uint32_t kms[16];	/* the cloud's KMS addresses, resolved once */
+	size_t nkms;
 	char **pname;		/* capture points: names */
 	uint8_t *pkind;		/* and kinds */
 	size_t npoints, cpoints, ckind;

@@ -602,16 +602,19 @@ cut_topo(struct cutset *c, const struct topo *t, const struct sim *s)
 
 		for (i = 0; i < vn->nspace; i++)
 			eq_add_pfx(c, vn->space[i]);
-		for (sn = 0; sn < vn->nsubnets; sn++) {
-			const struct rtable *rt = sim_rtable(s, v, sn);
-			const struct nsgctx *x = sim_nsgctx(s, v, sn);
-
+		for (sn = 0; sn < vn->nsubnets; sn++)
 			eq_add_pfx(c, vn->subnets[sn].pfx);
-			for (i = 0; i < rt->n; i++)
-				eq_add_pfx(c, rt->r[i].pfx);
-			cut_iv(c, x->vnet_tag, x->nvnet_tag);
-			cut_iv(c, x->inet_tag, x->ninet_tag);
-		}
+	}
+	/* The routes and computed tags of every context (subnets share
+	 * them: once each). */
+	for (j = 0; j < sim_ncontexts(s); j++) {
+		const struct rtable *rt = sim_context_rtable(s, j);
+		const struct nsgctx *x = sim_context_nsgctx(s, j);
+
+		for (i = 0; i < rt->n; i++)
+			eq_add_pfx(c, rt->r[i].pfx);
+		cut_iv(c, x->vnet_tag, x->nvnet_tag);
+		cut_iv(c, x->inet_tag, x->ninet_tag);
 	}
 	for (i = 0; i < t->nvms; i++)
 		eq_add_range(c, t->vms[i].ip, t->vms[i].ip);

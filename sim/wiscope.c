@@ -290,29 +290,58 @@ out:
 	return rc;
 }
 
-/* Every subnet's routes and NSG context, before against after. */
+/* A subnet's context before and after. */
+struct cxpair {
+	size_t b, a;
+};
+
+static int
+cxpair_cmp(const void *x, const void *y)
+{
+	const struct cxpair *p = x, *q = y;
+
+	if (p->b != q->b)
+		return p->b < q->b ? -1 : 1;
+	return p->a < q->a ? -1 : p->a > q->a;
+}
+
+/* Every subnet's routes and NSG context, before against after: once per
+ * distinct pair of contexts (subnets share them). */
 static int
 contexts_diff(struct wi_scope *s, const struct wi_scope *src,
 	      const struct topo *tb, const struct sim *sb,
 	      const struct topo *ta, const struct sim *sa)
 {
-	size_t v, i, k;
+	struct cxpair *pr = NULL;
+	size_t v, i, k, n = 0, cap = 0;
 	int rc = 0;
 
 	if (tb->nvnets != ta->nvnets) {
 		sc_all(s, "the VNets differ");
 		return 0;
 	}
-	for (v = 0; v < tb->nvnets && rc == 0 && !s->all; v++) {
+	for (v = 0; v < tb->nvnets && rc == 0; v++) {
 		if (tb->vnets[v].nsubnets != ta->vnets[v].nsubnets) {
 			sc_all(s, "the subnets differ");
-			return 0;
+			goto out;
 		}
 		for (i = 0; i < tb->vnets[v].nsubnets && rc == 0; i++) {
-			const struct rtable *rb = sim_rtable(sb, v, i);
-			const struct rtable *ra = sim_rtable(sa, v, i);
-			const struct nsgctx *xb = sim_nsgctx(sb, v, i);
-			const struct nsgctx *xa = sim_nsgctx(sa, v, i);
+			if ((rc = VEC_GROW(pr, n, cap)) != 0)
+				goto out;
+			pr[n].b = sim_context_of(sb, v, i);
+			pr[n++].a = sim_context_of(sa, v, i);
+		}
+	}
+	if (n > 0)
+		qsort(pr, n, sizeof(*pr), cxpair_cmp);
+	for (i = 0; i < n && rc == 0 && !s->all; i++) {
+		if (i > 0 && cxpair_cmp(&pr[i - 1], &pr[i]) == 0)
+			continue;
+		{
+			const struct rtable *rb = sim_context_rtable(sb, pr[i].b);
+			const struct rtable *ra = sim_context_rtable(sa, pr[i].a);
+			const struct nsgctx *xb = sim_context_nsgctx(sb, pr[i].b);
+			const struct nsgctx *xa = sim_context_nsgctx(sa, pr[i].a);
 
 			if ((rc = route_diff(s, src, rb, ra)) != 0 ||
 			    (rc = tag_diff(s, src, xb->vnet_tag, xb->nvnet_tag,
@@ -328,6 +357,8 @@ contexts_diff(struct wi_scope *s, const struct wi_scope *src,
 						   "a KMS address is a source");
 		}
 	}
+out:
+	free(pr);
 	return rc;
 }
 
