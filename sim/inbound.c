@@ -186,7 +186,7 @@ inbound_reply(struct walk *w)
 	size_t ap;
 	int rc;
 
-	if ((rc = reply_build(w, &p)) != 0) {
+	if ((rc = walk_answer_build(w, &p)) != 0) {
 		w->err = rc;
 		return;
 	}

@@ -456,19 +456,6 @@ onprem_hop(struct walk *w)
 	return RL_FABRIC;
 }
 
-int
-reply_build(struct walk *w, struct pkt *p)
-{
-	const struct pkt *q = &w->r->request;
-
-	if (w->proto == PROTO_TCP)
-		return pkt_build_tcp(w->s->pb, p, pkt_dst(q), pkt_dport(q),
-				     pkt_src(q), pkt_sport(q), 0, 0,
-				     PKT_SYN | PKT_ACK, SIM_TTL, NULL, 0);
-	return pkt_build_udp(w->s->pb, p, pkt_dst(q), pkt_dport(q),
-			     pkt_src(q), pkt_sport(q), SIM_TTL, NULL, 0);
-}
-
 void
 reply_walk(struct walk *w)
 {
@@ -481,7 +468,7 @@ reply_walk(struct walk *w)
 	char a[IP_STRLEN];
 	int rc;
 
-	if ((rc = reply_build(w, &p)) != 0) {
+	if ((rc = walk_answer_build(w, &p)) != 0) {
 		w->err = rc;
 		return;
 	}

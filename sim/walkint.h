@@ -92,6 +92,13 @@ struct walk {
 	struct hop scratch;	/* written when the trace cannot grow */
 };
 
+/* trace.c: what a walk records. */
+/* Keep the walk's first internal failure (-ENOMEM). */
+void walk_fail(struct walk *w, int err);
+/* Zero r for a new flow, keeping its arrays' memory. */
+void flow_result_reset(struct flow_result *r);
+/* strlcpy: a name into a result's field, cut at its size. */
+void walk_copy_name(char *dst, size_t size, const char *src);
 struct hop *walk_hop(struct walk *w, const char *node, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void hop_why(struct hop *h, const char *fmt, ...)
@@ -108,6 +115,19 @@ void walk_xing_at(struct walk *w, uint32_t point, enum link_kind link);
  * point crossed; the reply undoes it (MODEL §7: NAT is stateful). */
 void walk_nat(struct walk *w, const char *who, uint32_t inside,
 	      uint16_t iport, uint32_t outside, uint16_t oport);
+/* hops.c: the answer to the request as delivered (r->request):
+ * addresses swapped, a SYN-ACK or a datagram; only its addresses matter
+ * to a walk (sim/xchg.c builds the real packets of the exchange). 0 or
+ * -errno. */
+int walk_answer_build(struct walk *w, struct pkt *p);
+
+/* points.c: the index of capture point kind/inst, added when new:
+ * -ENOMEM, -E2BIG. */
+int64_t sim_point_get(struct sim *s, enum cap_kind k, const char *inst);
+
+/* hops.c: what the walks share. */
+/* Same VNet or peered: reachable without a gateway. */
+bool walk_reachable(const struct topo *t, size_t a, size_t b);
 /* The VM with address ip that a packet in VNet vnet can reach (the same
  * VNet or a peered one; any VNet when vnet is TOPO_NONE), preferring the
  * flow's own VM; TOPO_NONE if none. */
@@ -129,12 +149,12 @@ bool walk_nsg_hop(struct walk *w, size_t vm, enum direction dir,
 void walk_circuit_hops(struct walk *w, size_t ci, const struct eroute *r,
 		       uint32_t nh_ip);
 
+/* walk.c: the request's walk from its VM, after the request is built
+ * (n addresses resolved from the flow's name, by origin). */
+void walk_request(struct walk *w, size_t n, const char *origin);
+
 /* reply.c: walk the destination's answer home (MODEL §7). */
 void reply_walk(struct walk *w);
-/* The answer to the request as delivered (r->request): addresses
- * swapped, a SYN-ACK or a datagram; only its addresses matter to a walk
- * (sim/xchg.c builds the real packets of the exchange). 0 or -errno. */
-int reply_build(struct walk *w, struct pkt *p);
 
 /* inbound.c: a connection from a host on the Internet to an instance
  * public IP, and the VM's answer back to it (MODEL §7). */

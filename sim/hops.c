@@ -1,0 +1,219 @@
+/*
+ * hops.c: the hops the request's walk and the answers' share: an NSG
+ * verdict at a NIC, the ExpressRoute gateway and circuit, the VM at an
+ * address, and what a route decision's trace line notes.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sim/nsgcls.h"
+#include "sim/services.h"
+#include "sim/walkint.h"
+#include "topology/names.h"
+
+static void
+describe_verdict(const struct nsg_verdict *v, char *buf, size_t len)
+{
+	size_t i, o = 0;
+
+	buf[0] = '\0';
+	if (v->is_platform) {
+		snprintf(buf, len, "hidden platform rule %s: platform traffic "
+			 "is allowed before any user rule, never written to "
+			 "flow logs, unknown to IP flow verify [nsg] [seed-002]",
+			 v->rule);
+		return;
+	}
+	if (v->nsteps == 0) {
+		snprintf(buf, len, "no NSG on the NIC nor on the subnet: "
+			 "allowed [nsg]");
+		return;
+	}
+	for (i = 0; i < v->nsteps && o < len; i++) {
+		const struct nsg_step *s = &v->steps[i];
+		int k = snprintf(buf + o, len - o, "%sNSG %s: %s rule %s "
+				 "(priority %d) %s", i ? "; " : "",
+				 s->nsg->name, s->is_default ? "default" : "user",
+				 s->name, s->priority,
+				 s->access == ACCESS_ALLOW ? "allows" : "denies");
+		if (k < 0)
+			break;
+		o += (size_t)k;
+	}
+}
+
+/* Evaluate the NSGs of VM vm for the packet as it is now; returns true
+ * when allowed. source_nic: the verdict that decides the flow (its own
+ * VM outbound, or an inbound flow's VM) becomes the flow's nsg_rule /
+ * flow_logged / ip_flow_verify. */
+bool
+walk_nsg_hop(struct walk *w, size_t vm, enum direction dir, bool source_nic)
+{
+	const struct topo *t = w->t;
+	const struct vm *v = &t->vms[vm];
+	struct nsg_query q = { dir, w->proto, pkt_src(w->p), pkt_dst(w->p),
+			       pkt_sport(w->p), pkt_dport(w->p) };
+	struct nsg_verdict real, blind;
+	char why[400];
+	struct hop *h;
+
+	sim_nsg_eval(w->s, vm, &q, true, &real);
+	sim_nsg_eval(w->s, vm, &q, false, &blind);
+	if (w->quiet)		/* sim_decide: the verdict, no line */
+		goto decided;
+	describe_verdict(&real, why, sizeof(why));
+	h = walk_hop(w, v->name, "NSG %s: %s%s%s%s",
+		     dir == DIR_OUTBOUND ? "outbound" : "inbound",
+		     real.access == ACCESS_ALLOW ? "allowed" : "denied",
+		     real.rule ? " by " : " (no NSG)",
+		     real.rule ? real.rule : "",
+		     real.is_platform ? " (hidden platform rule)" : "");
+	if (real.platform_off_rule || real.platform_off_by_route) {
+		char extra[200];
+		if (real.platform_off_rule)
+			snprintf(extra, sizeof(extra), "; platform rule %s is "
+				 "off: user deny rule %s targets its tag",
+				 platform_tag(real.platform),
+				 real.platform_off_rule->name);
+		else
+			snprintf(extra, sizeof(extra), "; platform rule %s is "
+				 "off: the subnet is forced through a 0.0.0.0/0 "
+				 "that is not Internet (switch "
+				 "lkm_off_with_forced_default) [nsg]",
+				 platform_tag(real.platform));
+		strncat(why, extra, sizeof(why) - strlen(why) - 1);
+	}
+	hop_why(h, "%s", why);
+decided:
+
+	if (source_nic) {
+		struct flow_result *r = w->r;
+		r->nsg_rule[0] = '\0';
+		if (real.rule)
+			walk_copy_name(r->nsg_rule, sizeof(r->nsg_rule), real.rule);
+		r->nsg_rule_hidden = real.is_platform;
+		/* MODEL §6: platform traffic never appears in flow logs; a
+		 * flow is logged by the NSG whose rule decided it. */
+		r->flow_logged = !real.is_platform && real.by != NULL;
+		/* MODEL §6: IP flow verify is blind to the platform rules. */
+		r->ip_flow_verify = blind.access;
+		if (blind.rule)
+			snprintf(r->ip_flow_verify_rule,
+				 sizeof(r->ip_flow_verify_rule), "%s%s",
+				 blind.is_default ? "defaultSecurityRules/"
+						  : "securityRules/", blind.rule);
+		else
+			r->ip_flow_verify_rule[0] = '\0';
+	}
+	if (real.access == ACCESS_DENY) {
+		walk_drop(w, v->name, "nsg-deny");
+		return false;
+	}
+	return true;
+}
+
+/* MODEL §2 VirtualNetworkGateway: a BGP route leads through the
+ * ExpressRoute gateway and the circuit's private peering (MSEE) to the
+ * customer edge. */
+void
+walk_circuit_hops(struct walk *w, size_t ci, const struct eroute *r,
+		  uint32_t nh_ip)
+{
+	const struct circuit *c = &w->t->circuits[ci];
+	char a[IP_STRLEN];
+	struct hop *h;
+
+	walk_path(w, c->gateway);
+	h = walk_hop(w, c->gateway, "ExpressRoute gateway: to circuit %s",
+		     c->name);
+	hop_why(h, "BGP routes of private peering lead through the gateway "
+		"to the circuit [udr]");
+	walk_xing(w, CAP_GATEWAY, c->gateway, LINK_GATEWAY);
+	walk_path(w, c->name);
+	h = walk_hop(w, c->name, "private peering (MSEE -> customer edge)%s%s",
+		     nh_ip ? ", BGP next hop " : "",
+		     nh_ip ? ip_format(nh_ip, a) : "");
+	if (r->nnh > 1)
+		hop_why(h, "ECMP over %u next hops, chosen by the flow's hash",
+			(unsigned)r->nnh);
+	else
+		hop_why(h, "the packet leaves Azure for on-premises [seed-000]");
+	walk_xing(w, CAP_CIRCUIT_PRIVATE, c->name, LINK_CIRCUIT);
+}
+
+/* Same VNet or peered: reachable without a gateway. */
+bool
+walk_reachable(const struct topo *t, size_t a, size_t b)
+{
+	return a == b || topo_peered(t, a, b);
+}
+
+size_t
+walk_vm_at(const struct walk *w, uint32_t ip, size_t vnet)
+{
+	const struct topo *t = w->t;
+	size_t i;
+
+	if (w->f->vm < t->nvms && t->vms[w->f->vm].ip == ip &&
+	    (vnet == TOPO_NONE || walk_reachable(t, t->vms[w->f->vm].vnet, vnet)))
+		return w->f->vm;
+	for (i = 0; i < t->nvms; i++)
+		if (t->vms[i].ip == ip && (vnet == TOPO_NONE ||
+		    walk_reachable(t, t->vms[i].vnet, vnet)))
+			return i;
+	return TOPO_NONE;
+}
+
+/* What else an engineer checks about a route decision: the routes it
+ * made Invalid for the same prefix, and BGP routes that are missing. */
+void
+walk_route_notes(const struct topo *t, const struct rtable *rt,
+	    const struct eroute *win, char *buf, size_t len)
+{
+	size_t i, o = 0;
+	int k;
+
+	buf[0] = '\0';
+	for (i = 0; i < rt->ninvalid && o < len; i++) {
+		const struct eroute *e = &rt->r[rt->invalid[i]];
+
+		if (e == win || e->state != RT_INVALID ||
+		    !pfx_equal(e->pfx, win->pfx))
+			continue;
+		k = snprintf(buf + o, len - o, "; the %s route to %s for the "
+			     "same prefix is Invalid",
+			     e->source == RT_BGP ? "BGP" :
+			     e->source == RT_USER ? "user" : "system",
+			     nh_type_name(e->nh));
+		if (k < 0)
+			return;
+		o += (size_t)k;
+	}
+	if (o < len && rt->bgp_disabled)
+		o += (size_t)snprintf(buf + o, len - o, "; no BGP routes: route "
+				      "table %s disables gateway route "
+				      "propagation",
+				      t->rtables[t->vnets[rt->vnet]
+				      .subnets[rt->subnet].route_table].name);
+	if (o < len && rt->bgp_dropped)
+		snprintf(buf + o, len - o, "; no BGP routes: the circuit's "
+			 "BGP session dropped over its prefix limit "
+			 "[er-limits]");
+}
+
+int
+walk_answer_build(struct walk *w, struct pkt *p)
+{
+	const struct pkt *q = &w->r->request;
+
+	if (w->proto == PROTO_TCP)
+		return pkt_build_tcp(w->s->pb, p, pkt_dst(q), pkt_dport(q),
+				     pkt_src(q), pkt_sport(q), 0, 0,
+				     PKT_SYN | PKT_ACK, SIM_TTL, NULL, 0);
+	return pkt_build_udp(w->s->pb, p, pkt_dst(q), pkt_dport(q),
+			     pkt_src(q), pkt_sport(q), SIM_TTL, NULL, 0);
+}

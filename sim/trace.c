@@ -1,0 +1,224 @@
+/*
+ * trace.c: what a walk records. The trace lines (a decision-only walk
+ * writes none), the path of each direction, the translations the answer
+ * undoes and the crossings of capture points the captures are built
+ * from: growable arrays, so no verdict depends on their size; a failure
+ * to grow is kept in w->err and the walk goes on in scratch space.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sim/walkint.h"
+#include "topology/vec.h"
+
+/* The walk's first internal failure is kept; the walk goes on writing
+ * into scratch space and sim_run_flow returns the failure. */
+void
+walk_fail(struct walk *w, int err)
+{
+	if (w->err == 0)
+		w->err = err;
+}
+
+static struct hop *
+hop_new(struct walk *w, const char *node)
+{
+	struct flow_result *r = w->r;
+	struct hop *h;
+
+	if (w->quiet) {		/* sim_decide: no trace */
+		w->scratch.quiet = true;
+		return &w->scratch;
+	}
+	if (VEC_GROW(r->hops, r->nhops, r->chops) != 0) {
+		walk_fail(w, -ENOMEM);
+		h = &w->scratch;
+	} else {
+		h = &r->hops[r->nhops++];
+	}
+	memset(h, 0, sizeof(*h));
+	h->reply = w->reply;
+	snprintf(h->node, sizeof(h->node), "%s", node);
+	walk_hop_pkt(w, h);
+	return h;
+}
+
+struct hop *
+walk_hop(struct walk *w, const char *node, const char *fmt, ...)
+{
+	struct hop *h = hop_new(w, node);
+	va_list ap;
+
+	if (h->quiet)
+		return h;
+	va_start(ap, fmt);
+	vsnprintf(h->what, sizeof(h->what), fmt, ap);
+	va_end(ap);
+	return h;
+}
+
+void
+hop_why(struct hop *h, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (h->quiet)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(h->why, sizeof(h->why), fmt, ap);
+	va_end(ap);
+}
+
+/* strlcpy: a name into a result's field, cut at its size. */
+void
+walk_copy_name(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n > size - 1)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* Refresh the packet fields of a hop after a rewrite. */
+void
+walk_hop_pkt(struct walk *w, struct hop *h)
+{
+	h->src = pkt_src(w->p);
+	h->dst = pkt_dst(w->p);
+	h->sport = pkt_sport(w->p);
+	h->dport = pkt_dport(w->p);
+}
+
+void
+walk_path(struct walk *w, const char *node)
+{
+	struct flow_result *r = w->r;
+	char (**path)[SIM_NODE_LEN] = w->reply ? &r->rpath : &r->path;
+	size_t *n = w->reply ? &r->nrpath : &r->npath;
+	size_t *cap = w->reply ? &r->crpath : &r->cpath;
+
+	size_t len = strlen(node);
+
+	if (VEC_GROW(*path, *n, *cap) != 0) {
+		walk_fail(w, -ENOMEM);
+		return;
+	}
+	if (len > SIM_NODE_LEN - 1)
+		len = SIM_NODE_LEN - 1;
+	memcpy((*path)[*n], node, len);
+	(*path)[(*n)++][len] = '\0';
+}
+
+struct hop *
+walk_drop(struct walk *w, const char *node, const char *reason)
+{
+	struct hop *h = walk_hop(w, node, "dropped: %s", reason);
+
+	if (w->reply) {
+		w->r->reply_drop_reason = reason;
+		w->r->reply_delivered = false;
+	} else {
+		w->r->drop_reason = reason;
+		w->r->delivered = false;
+	}
+	w->done = true;
+	return h;
+}
+
+void
+flow_result_free(struct flow_result *r)
+{
+	free(r->hops);
+	free(r->path);
+	free(r->rpath);
+	free(r->nat);
+	free(r->xing);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Zero r for a new flow, keeping its arrays' memory. */
+void
+flow_result_reset(struct flow_result *r)
+{
+	struct flow_result keep = *r;
+
+	memset(r, 0, sizeof(*r));
+	r->hops = keep.hops;
+	r->chops = keep.chops;
+	r->path = keep.path;
+	r->cpath = keep.cpath;
+	r->rpath = keep.rpath;
+	r->crpath = keep.crpath;
+	r->nat = keep.nat;
+	r->cnat = keep.cnat;
+	r->xing = keep.xing;
+	r->cxing = keep.cxing;
+}
+
+void
+walk_xing_at(struct walk *w, uint32_t point, enum link_kind link)
+{
+	struct flow_result *r = w->r;
+	struct xing *x;
+
+	if (link < LINK_COUNT)
+		w->clock_us += w->t->timing.us[link];
+	if (VEC_GROW(r->xing, r->nxing, r->cxing) != 0) {
+		walk_fail(w, -ENOMEM);
+		return;
+	}
+	x = &r->xing[r->nxing++];
+	memset(x, 0, sizeof(*x));
+	x->src = pkt_src(w->p);
+	x->dst = pkt_dst(w->p);
+	x->sport = pkt_sport(w->p);
+	x->dport = pkt_dport(w->p);
+	x->ttl = pkt_ttl(w->p);
+	x->point = point;
+	x->reply = w->reply;
+	x->hop = (uint16_t)(r->nhops ? r->nhops - 1 : 0);
+	x->at_us = w->clock_us;
+}
+
+void
+walk_xing(struct walk *w, enum cap_kind kind, const char *inst,
+	  enum link_kind link)
+{
+	int64_t pt;
+
+	if ((pt = sim_point_get(w->s, kind, inst)) < 0) {
+		walk_fail(w, (int)pt);
+		return;
+	}
+	walk_xing_at(w, (uint32_t)pt, link);
+}
+
+/* Remember a translation at the last capture point crossed, for the
+ * reply (MODEL §7: NAT is stateful). */
+void
+walk_nat(struct walk *w, const char *who, uint32_t inside, uint16_t iport,
+	 uint32_t outside, uint16_t oport)
+{
+	struct flow_result *r = w->r;
+	struct natrec *n;
+
+	if (r->nxing == 0)
+		return;		/* only after a failure, which w->err holds */
+	if (VEC_GROW(r->nat, r->nnat, r->cnat) != 0) {
+		walk_fail(w, -ENOMEM);
+		return;
+	}
+	n = &r->nat[r->nnat++];
+	n->point = r->xing[r->nxing - 1].point;
+	n->inside = inside;
+	n->inside_port = iport;
+	n->outside = outside;
+	n->outside_port = oport;
+	snprintf(n->who, sizeof(n->who), "%s", who);
+}
