@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sim/eqclass.h"
+#include "topology/vec.h"
 
 static void push(struct cutset *c, uint64_t v);
 
@@ -27,19 +28,11 @@ eq_free(struct cutset *c)
 static void
 push(struct cutset *c, uint64_t v)
 {
-	uint64_t *nb;
-	size_t cap;
-
 	if (c->err != 0 || v >= c->end)
 		return;
-	if (c->n == c->cap) {
-		cap = c->cap ? c->cap * 2 : 256;
-		if ((nb = realloc(c->b, cap * sizeof(*nb))) == NULL) {
-			c->err = -ENOMEM;
-			return;
-		}
-		c->b = nb;
-		c->cap = cap;
+	if (VEC_GROW(c->b, c->n, c->cap) != 0) {
+		c->err = -ENOMEM;
+		return;
 	}
 	c->b[c->n++] = v;
 }

@@ -8,6 +8,7 @@
 
 #include "sim/nsg.h"
 #include "sim/services.h"
+#include "topology/vec.h"
 
 
 /* MODEL §5 default rules [nsg], per direction in priority order. */
@@ -55,14 +56,8 @@ struct ivlist {
 static int
 iv_push(struct ivlist *l, struct pfx p)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 32;
-		struct ipinterval *ni = realloc(l->iv, cap * sizeof(*ni));
-		if (ni == NULL)
-			return -ENOMEM;
-		l->iv = ni;
-		l->cap = cap;
-	}
+	if (VEC_GROW(l->iv, l->n, l->cap) != 0)
+		return -ENOMEM;
 	l->iv[l->n].lo = p.addr;
 	l->iv[l->n].hi = p.addr | ~pfx_mask(p.len);
 	l->n++;
@@ -325,14 +320,8 @@ tag_push(struct ivlist *l, const struct nsgctx *c, const char *tag)
 		n = tg->niv;
 	}
 	for (i = 0; i < n; i++) {
-		if (l->n == l->cap) {
-			size_t cap = l->cap ? l->cap * 2 : 32;
-			struct ipinterval *ni = realloc(l->iv, cap * sizeof(*ni));
-			if (ni == NULL)
-				return -ENOMEM;
-			l->iv = ni;
-			l->cap = cap;
-		}
+		if (VEC_GROW(l->iv, l->n, l->cap) != 0)
+			return -ENOMEM;
 		l->iv[l->n++] = src[i];
 	}
 	return 0;

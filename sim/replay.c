@@ -9,6 +9,7 @@
 #include "sim/replay.h"
 #include "sim/services.h"
 #include "topology/names.h"
+#include "topology/vec.h"
 
 /* A scenario flow of the replayed VM, resolved once: a replayed flow to
  * the same address, protocol and port is named after it. */
@@ -293,15 +294,8 @@ flow_add(struct replay *rp, const struct pcapr_pkt *p, uint32_t src,
 
 	if (rp->n >= REPLAY_MAX_FLOWS)
 		return -E2BIG;
-	if (rp->n == rp->cap) {
-		size_t cap = rp->cap ? rp->cap * 2 : 256;
-
-		f = realloc(rp->flows, cap * sizeof(*f));
-		if (f == NULL)
-			return -ENOMEM;
-		rp->flows = f;
-		rp->cap = cap;
-	}
+	if (VEC_GROW(rp->flows, rp->n, rp->cap) != 0)
+		return -ENOMEM;
 	f = &rp->flows[rp->n];
 	memset(f, 0, sizeof(*f));
 	f->src = src;

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "sim/route.h"
+#include "topology/vec.h"
 
 
 /* MODEL §1 "System": the reserved ranges routed to None, in the order
@@ -35,14 +36,8 @@ add(struct rtable *rt, struct pfx p, enum rt_source src, enum nh_type nh)
 {
 	struct eroute *e;
 
-	if (rt->n == rt->cap) {
-		size_t cap = rt->cap ? rt->cap * 2 : 32;
-		struct eroute *nr = realloc(rt->r, cap * sizeof(*nr));
-		if (nr == NULL)
-			return NULL;
-		rt->r = nr;
-		rt->cap = cap;
-	}
+	if (VEC_GROW(rt->r, rt->n, rt->cap) != 0)
+		return NULL;
 	e = &rt->r[rt->n++];
 	memset(e, 0, sizeof(*e));
 	e->pfx = p;

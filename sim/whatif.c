@@ -21,6 +21,7 @@
 #include "sim/whatif.h"
 #include "sim/wiscope.h"
 #include "topology/names.h"
+#include "topology/vec.h"
 
 #define SEP '\x1f'		/* between the fields of an outcome */
 #define NONE_ID UINT32_MAX
@@ -80,7 +81,6 @@ static uint32_t
 st_intern(struct strtab *t, const char *s)
 {
 	size_t j;
-	char **ns;
 
 	if (t->hcap == 0 && st_rehash(t, 1024) != 0)
 		return NONE_ID;
@@ -88,14 +88,8 @@ st_intern(struct strtab *t, const char *s)
 	    j = (j + 1) & (t->hcap - 1))
 		if (strcmp(t->s[t->h[j] - 1], s) == 0)
 			return t->h[j] - 1;
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 256;
-
-		if ((ns = realloc(t->s, cap * sizeof(*ns))) == NULL)
-			return NONE_ID;
-		t->s = ns;
-		t->cap = cap;
-	}
+	if (VEC_GROW(t->s, t->n, t->cap) != 0)
+		return NONE_ID;
 	if ((t->s[t->n] = strdup(s)) == NULL)
 		return NONE_ID;
 	t->h[j] = (uint32_t)t->n + 1;
@@ -813,20 +807,12 @@ struct grp {
 static int
 grp_add(struct grp *g, uint32_t lo, uint32_t hi)
 {
-	struct ipinterval *n;
-
 	if (g->niv > 0 && (uint64_t)g->iv[g->niv - 1].hi + 1 == lo) {
 		g->iv[g->niv - 1].hi = hi;
 		return 0;
 	}
-	if (g->niv == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 8;
-
-		if ((n = realloc(g->iv, cap * sizeof(*n))) == NULL)
-			return -ENOMEM;
-		g->iv = n;
-		g->cap = cap;
-	}
+	if (VEC_GROW(g->iv, g->niv, g->cap) != 0)
+		return -ENOMEM;
 	g->iv[g->niv].lo = lo;
 	g->iv[g->niv].hi = hi;
 	g->niv++;

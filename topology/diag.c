@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "topology/diag.h"
+#include "topology/vec.h"
 
 void
 diag_init(struct diag *d)
@@ -41,14 +42,8 @@ diag_vadd(struct diag *d, enum diag_level lvl, struct srcpos pos,
 	va_list ap2;
 	int len;
 
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 16;
-		struct diag_msg *nm = realloc(d->msgs, cap * sizeof(*nm));
-		if (nm == NULL)
-			oom();
-		d->msgs = nm;
-		d->cap = cap;
-	}
+	if (VEC_GROW(d->msgs, d->n, d->cap) != 0)
+		oom();
 	m = &d->msgs[d->n];
 	va_copy(ap2, ap);
 	len = vsnprintf(NULL, 0, fmt, ap2);

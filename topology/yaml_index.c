@@ -16,21 +16,16 @@
 #include <yaml.h>
 
 #include "topology/yamlrd.h"
+#include "topology/vec.h"
 
 int
 yrd_ix_add(struct yrd *y, struct yrd_index *ix, uint64_t key,
     const char *name, struct srcpos pos, size_t idx)
 {
 	struct yrd_ent *e;
-	size_t cap;
 
-	if (ix->n == ix->cap) {
-		cap = ix->cap == 0 ? 16 : ix->cap * 2;
-		if ((e = reallocarray(ix->e, cap, sizeof(*e))) == NULL)
-			return yrd_nomem(y);
-		ix->e = e;
-		ix->cap = cap;
-	}
+	if (VEC_GROW(ix->e, ix->n, ix->cap) != 0)
+		return yrd_nomem(y);
 	e = &ix->e[ix->n++];
 	e->key = key;
 	e->name = name;
