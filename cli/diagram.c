@@ -757,8 +757,9 @@ diagram_dot(FILE *f, const struct run *run, const struct flow_result *r)
 {
 	const struct topo *t;
 	struct dgraph g;
-	size_t *fab = NULL, *gw = NULL, onprem_in;
-	int *vcl = NULL, onprem_cl;
+	/* No on-premises node until build_outside makes one. */
+	size_t *fab = NULL, *gw = NULL, onprem_in = TOPO_NONE;
+	int *vcl = NULL, onprem_cl = -1;
 	char *label;
 	int rc;
 

@@ -1034,10 +1034,13 @@ exhaustive_vm(struct wi *w, size_t vb, size_t va, const struct cutset *cut,
 			svc = service_at(w->ta, rg[i].lo);
 		if (rc == 0 && svc != NULL && lo == hi) {
 			struct svc_target tg[1];
+			size_t ntg;
 
-			(void)add_target(tg, 0, svc == service_at(w->tb,
+			/* One target, as svc is there; a service that
+			 * add_target does not take adds no probe. */
+			ntg = add_target(tg, 0, svc == service_at(w->tb,
 			    rg[i].lo) ? w->tb : w->ta, rg[i].lo);
-			for (k = nglobal; k < nglobal + 4; k++)
+			for (k = nglobal; k < nglobal + 4 && ntg == 1; k++)
 				if (probes[k].proto == tg[0].proto &&
 				    probes[k].rep == tg[0].port)
 					rc = eval_probe(w, vb, va, rg[i].lo, k,
