@@ -7,13 +7,15 @@
 # Each harness starts from its seeds (the project's own scenarios, bad
 # inputs, Service Tags samples, tests/fuzz/tricky-prefixes.txt) plus what
 # earlier runs found, kept in build-fuzz/corpus/NAME/. A crash, leak, hang
-# (over 10 s) or out-of-memory input is written to tests/fuzz/crashers/NAME/,
+# (over FTSIM_FUZZ_TIMEOUT s, 120 by default: the regression tests' limit,
+# which the slowest seed fits) or out-of-memory input is written to tests/fuzz/crashers/NAME/,
 # where `ctest -L fuzz` replays it from then on: fix the bug, keep the file.
 # Prints executions and coverage per harness (libFuzzer's cov: and ft:) and
 # appends them to build-fuzz/fuzz-stats.txt. Exits 1 if anything was found.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
+timeout=${FTSIM_FUZZ_TIMEOUT:-120}
 [ $# -gt 0 ] && shift
 case $secs in ''|*[!0-9]*) echo "usage: $0 [SECONDS] [NAME...]" >&2; exit 2 ;; esac
 
@@ -44,7 +46,7 @@ for name in "${names[@]}"; do
 	[ -f "tests/fuzz/$name.dict" ] && dict=(-dict="tests/fuzz/$name.dict")
 	rc=0
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	"$bin" -max_total_time="$secs" -timeout="$timeout" -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$crashers/" "${dict[@]}" \
 		"$corpus" "${seeds[@]}" >"$log" 2>&1 || rc=$?
 	after=$(find "$crashers" -type f ! -name ".*" | wc -l)
