@@ -414,9 +414,14 @@ cmd_flowlog(int argc, char **argv)
 	} else {
 		/* One document: blob path -> its contents. */
 		json_t *all = json_object();
-		for (i = 0; i < fs.n; i++)
-			json_object_set(all, fs.f[i].path, fs.f[i].doc);
-		print_json(all);
+		for (i = 0; i < fs.n && all != NULL; i++)
+			if (json_object_set(all, fs.f[i].path,
+			    fs.f[i].doc) != 0) {
+				json_decref(all);
+				all = NULL;
+			}
+		if (print_json(all) != 0)
+			status = EXIT_BADINPUT;
 	}
 	fl_free(&fs);
 	job_free(&j);

@@ -1,9 +1,12 @@
 /*
  * job.c: loading a scenario for a command.
  */
+#define _GNU_SOURCE		/* fopencookie */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/job.h"
 #include "sim/nsg.h"
@@ -79,9 +82,84 @@ print_json(json_t *doc)
 		return -1;
 	}
 	rc = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
-	fputc('\n', stdout);
+	if (rc == 0 && fputc('\n', stdout) == EOF)
+		rc = -1;
 	json_decref(doc);
-	return rc;
+	/* A write error is named when stdout is closed (stdout_close); any
+	 * other failure of the dump is memory. */
+	if (rc != 0 && !ferror(stdout))
+		fputs("ftsim: out of memory\n", stderr);
+	return rc != 0 ? -1 : 0;
+}
+
+/*
+ * stdout as a stream whose write function keeps the errno of the first
+ * failed write (stdio keeps only that one failed), as capture/outfile.c
+ * does for files.
+ */
+static int stdout_werr;
+
+static ssize_t
+stdout_write(void *cookie, const char *buf, size_t len)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	(void)cookie;
+	if (stdout_werr != 0) {
+		errno = stdout_werr;
+		return -1;
+	}
+	while (done < len) {
+		if ((n = write(STDOUT_FILENO, buf + done, len - done)) < 0) {
+			if (errno == EINTR)
+				continue;
+			stdout_werr = errno;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return (ssize_t)len;
+}
+
+static int
+stdout_fdclose(void *cookie)
+{
+	(void)cookie;
+	if (close(STDOUT_FILENO) != 0 && errno != EINTR)
+		return -1;
+	return 0;
+}
+
+void
+stdout_open(void)
+{
+	FILE *f = fopencookie(NULL, "w", (cookie_io_functions_t){
+	    .write = stdout_write, .close = stdout_fdclose });
+
+	if (f == NULL)
+		return;		/* the usual stdout, checked the same way */
+	/* Line-buffered on a terminal, as the usual stdout is. */
+	if (isatty(STDOUT_FILENO))
+		(void)setvbuf(f, NULL, _IOLBF, 0);
+	stdout = f;		/* glibc's stdout is a variable */
+}
+
+int
+stdout_close(int status)
+{
+	int e = 0;
+
+	if (fflush(stdout) != 0 || ferror(stdout))
+		e = stdout_werr != 0 ? stdout_werr : errno != 0 ? errno : EIO;
+	if (fclose(stdout) != 0 && e == 0)
+		e = stdout_werr != 0 ? stdout_werr : errno != 0 ? errno : EIO;
+	if (e != 0) {
+		fprintf(stderr, "ftsim: cannot write standard output: %s\n",
+			strerror(e));
+		return EXIT_BADINPUT;
+	}
+	return status;
 }
 
 /* Replay every flow of j into j->run. 0 or a negative errno. */

@@ -33,7 +33,17 @@ int job_run(struct job *j);
 /* The VM named by --vm, or an error on stderr and TOPO_NONE. */
 size_t job_vm(const struct job *j, const char *name);
 
-/* Print a JSON document on stdout and drop it; -1 when it is NULL. */
+/* Print a JSON document on stdout and drop it. 0, or -1 when it is NULL
+ * or cannot be printed (out of memory said on stderr; a write error is
+ * named by stdout_close). */
 int print_json(json_t *doc);
+
+/* Every command writes to stdout through a stream that keeps the cause
+ * of a failed write (stdout_open, first thing in main); stdout_close
+ * flushes and closes it as the command returns: status, or
+ * EXIT_BADINPUT with the cause on stderr when a write or the close
+ * failed (a full disk, /dev/full, a closed pipe's EPIPE...). */
+void stdout_open(void);
+int stdout_close(int status);
 
 #endif

@@ -210,12 +210,20 @@ cmd_run(int argc, char **argv)
 		} else if (tap) {
 			out_tap(stdout, runs, n);
 		} else if (json && n == 1) {
-			print_json(out_json_run(&runs[0]));
+			if (print_json(out_json_run(&runs[0])) != 0)
+				status = EXIT_BADINPUT;
 		} else if (json) {
 			json_t *all = json_array();
 			for (i = 0; i < n; i++)
-				json_array_append_new(all, out_json_run(&runs[i]));
-			print_json(json_pack("{s:o}", "runs", all));
+				if (json_array_append_new(all,
+				    out_json_run(&runs[i])) != 0) {
+					json_decref(all);
+					all = NULL;
+					break;
+				}
+			if (print_json(all != NULL ? json_pack("{s:o}", "runs",
+			    all) : NULL) != 0)
+				status = EXIT_BADINPUT;
 		} else {
 			for (i = 0; i < n; i++) {
 				if (i)
@@ -272,21 +280,19 @@ cmd_routes(int argc, char **argv)
 		const struct vm *v = &j.topo.vms[vm];
 		const struct rtable *rt = sim_rtable(j.sim, v->vnet, v->subnet);
 
-		if (json)
-			print_json(out_json_routes(rt));
-		else
+		if (json) {
+			if (print_json(out_json_routes(rt)) != 0)
+				status = EXIT_BADINPUT;
+		} else
 			out_text_routes(stdout, rt);
 	}
 	job_free(&j);
 	return status;
 }
 
-int
-main(int argc, char **argv)
+static int
+dispatch(int argc, char **argv)
 {
-	/* Output files are removed, not left half-written, on SIGINT,
-	 * SIGTERM, SIGHUP or over `ulimit -f` (capture/outfile.h). */
-	outfile_signals();
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_BADINPUT;
@@ -327,4 +333,16 @@ main(int argc, char **argv)
 	fprintf(stderr, "ftsim: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return EXIT_BADINPUT;
+}
+
+int
+main(int argc, char **argv)
+{
+	/* Output files are removed, not left half-written, on SIGINT,
+	 * SIGTERM, SIGHUP or over `ulimit -f` (capture/outfile.h). */
+	outfile_signals();
+	/* stdout is checked like every file: a failed write or close is an
+	 * error naming its cause, exit 2. */
+	stdout_open();
+	return stdout_close(dispatch(argc, argv));
 }

@@ -115,17 +115,18 @@ cmd_nexthop(int argc, char **argv)
 	/* MODEL §6 Next hop: nextHopType, nextHopIpAddress and routeTableId
 	 * (the route table of a user route, else "System Route"). */
 	if (rtable_lookup(rt, dst, 0, &hit) != 0) {
+		rc = 0;
 		if (o.json)
-			print_json(json_pack("{s:s, s:s, s:s}", "nextHopType",
-			    "None", "nextHopIpAddress", "", "routeTableId",
-			    "System Route"));
+			rc = print_json(json_pack("{s:s, s:s, s:s}",
+			    "nextHopType", "None", "nextHopIpAddress", "",
+			    "routeTableId", "System Route"));
 		else
 			printf("Next hop type: None\nNext hop IP address: -\n"
 			       "Route table ID: System Route\n"
 			       "why: no Active route covers %s\n",
 			       ip_format(dst, ip));
 		job_free(&j);
-		return 0;
+		return rc != 0 ? EXIT_BADINPUT : 0;
 	}
 	/* A user route comes from the subnet's table: its ARM id when the
 	 * scenario gives one, else its name. */
@@ -135,8 +136,9 @@ cmd_nexthop(int argc, char **argv)
 	    hit.r->table;
 	nhip = hit.nh_ip ? ip_format(hit.nh_ip, ip) : "";
 	eroute_describe(&j.topo, hit.r, why, sizeof(why));
+	rc = 0;
 	if (o.json) {
-		print_json(json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:b}}",
+		rc = print_json(json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:b}}",
 		    "nextHopType", nh_type_name(hit.r->nh),
 		    "nextHopIpAddress", nhip, "routeTableId", table,
 		    "ftsim", "route", pfx_format(hit.r->pfx, pf),
@@ -152,7 +154,7 @@ cmd_nexthop(int argc, char **argv)
 		       "over BGP)" : "");
 	}
 	job_free(&j);
-	return 0;
+	return rc != 0 ? EXIT_BADINPUT : 0;
 }
 
 /* ---------------------------------------------------------------- */
@@ -250,8 +252,9 @@ cmd_verify(int argc, char **argv)
 	agree = azure.access == real.access && strcmp(an, rn) == 0;
 	if (!agree)
 		disagreement(&azure, &real, diff, sizeof(diff));
+	rc = 0;
 	if (o.json) {
-		print_json(json_pack("{s:s, s:s, s:{s:s, s:s, s:b}, s:b, s:s?}",
+		rc = print_json(json_pack("{s:s, s:s, s:{s:s, s:s, s:b}, s:b, s:s?}",
 		    "access", azure.access == ACCESS_ALLOW ? "Allow" : "Deny",
 		    "ruleName", an,
 		    "actual", "access", real.access == ACCESS_ALLOW ? "Allow"
@@ -267,5 +270,5 @@ cmd_verify(int argc, char **argv)
 			printf("They differ: %s\n", diff);
 	}
 	job_free(&j);
-	return 0;
+	return rc != 0 ? EXIT_BADINPUT : 0;
 }

@@ -521,8 +521,11 @@ cmd_replay(int argc, char **argv)
 		}
 	}
 	if (o.json) {
-		print_json(report_json(&c, rp, pcapr_linktype(pr),
-				       pcapr_nread(pr), seen));
+		if (print_json(report_json(&c, rp, pcapr_linktype(pr),
+		    pcapr_nread(pr), seen)) != 0) {
+			status = EXIT_BADINPUT;
+			goto out;
+		}
 	} else {
 		report_text(&c, rp, pcapr_linktype(pr), pcapr_nread(pr), seen);
 		if (c.cw_files > 0)

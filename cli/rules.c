@@ -575,10 +575,11 @@ cmd_rules(int argc, char **argv)
 			    pi[i].deny_rule ? pi[i].deny_rule->name : NULL,
 			    "why", why));
 		}
-		if (rc == 0)
-			print_json(json_pack("{s:o, s:o}", "value", value,
-					     "hiddenPlatformRules", hidden));
-		else {
+		if (rc == 0) {
+			if (print_json(json_pack("{s:o, s:o}", "value", value,
+			    "hiddenPlatformRules", hidden)) != 0)
+				status = EXIT_BADINPUT;
+		} else {
 			json_decref(value);
 			json_decref(hidden);
 		}

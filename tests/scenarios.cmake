@@ -264,3 +264,10 @@ foreach(case signal ulimit tmpfs)
   set_tests_properties(faults.${case} PROPERTIES LABELS faults
     SKIP_RETURN_CODE 77 TIMEOUT 300)
 endforeach()
+
+# Every command that prints, with stdout on /dev/full: exit 2 and the
+# cause on stderr (tests/stdout-full.sh).
+add_test(NAME output.stdout-full
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/stdout-full.sh ${FTSIM}
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(output.stdout-full PROPERTIES LABELS output SKIP_RETURN_CODE 77)
