@@ -141,6 +141,26 @@ of_handler(int sig)
 	_exit(128 + sig);
 }
 
+char *
+outfile_name(const char *name, char *buf, size_t len)
+{
+	size_t i;
+
+	if (len == 0)
+		return buf;
+	for (i = 0; name[i] != '\0' && i + 1 < len; i++) {
+		char c = name[i];
+
+		buf[i] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    (c == '.' && i > 0) ? c : '_';
+	}
+	if (i == 0 && len > 1)
+		buf[i++] = '_';
+	buf[i] = '\0';
+	return buf;
+}
+
 void
 outfile_signals(void)
 {

@@ -26,6 +26,15 @@
 
 struct outfile;
 
+/*
+ * A name from an input (a scenario, an NSG) as one component of an
+ * output path, so that no input can make ftsim write outside the folder
+ * it was given: every byte other than A-Z a-z 0-9 '-' '.' '_' becomes
+ * '_', and so does a leading '.' ("..", ".", a hidden name); an empty
+ * name is "_". At most len - 1 bytes; returns buf.
+ */
+char *outfile_name(const char *name, char *buf, size_t len);
+
 /* Install the signal handlers (once, before any outfile is opened). */
 void outfile_signals(void);
 

@@ -99,7 +99,7 @@ nic_mac(const char *vm, char out[13])
 static struct flfile *
 fl_file(struct flset *fs, const char *nsg, const char *mac, unsigned hour)
 {
-	char up[SIM_NODE_LEN], path[1024];
+	char up[SIM_NODE_LEN], safe[SIM_NODE_LEN], path[1024];
 	struct flfile *f;
 	size_t i;
 
@@ -113,11 +113,14 @@ fl_file(struct flset *fs, const char *nsg, const char *mac, unsigned hour)
 	f = &fs->f[fs->n];
 	memset(f, 0, sizeof(*f));
 	upper(up, nsg, sizeof(up));
+	/* The name becomes a folder: nothing in it may climb out of the
+	 * blob layout ("..", '/'). */
+	outfile_name(up, safe, sizeof(safe));
 	/* 2026-01-01 plus the simulated hours. */
 	snprintf(path, sizeof(path), "resourceId=/SUBSCRIPTIONS/%s/"
 		 "RESOURCEGROUPS/%s/PROVIDERS/MICROSOFT.NETWORK/"
 		 "NETWORKSECURITYGROUPS/%s/y=2026/m=01/d=%02u/h=%02u/m=00/"
-		 "macAddress=%s/PT1H.json", FL_SUB, FL_RG, up, 1 + hour / 24,
+		 "macAddress=%s/PT1H.json", FL_SUB, FL_RG, safe, 1 + hour / 24,
 		 hour % 24, mac);
 	if ((f->path = strdup(path)) == NULL ||
 	    (f->doc = json_pack("{s:[]}", "records")) == NULL) {
@@ -369,6 +372,27 @@ fl_free(struct flset *fs)
 	free(fs->f);
 }
 
+/* Two NSGs whose names make one blob path (they differ only in case,
+ * or in bytes a path cannot hold): one would overwrite the other. An
+ * error on stderr, -1. */
+static int
+fl_same_path(const struct job *j, const struct flset *fs)
+{
+	size_t a, b;
+
+	for (a = 0; a < fs->n; a++)
+		for (b = a + 1; b < fs->n; b++)
+			if (strcmp(fs->f[a].nsg, fs->f[b].nsg) != 0 &&
+			    strcmp(fs->f[a].path, fs->f[b].path) == 0) {
+				fprintf(stderr, "%s: error: NSGs '%s' and '%s' "
+				    "make the same flow log path %s: rename "
+				    "one\n", j->topo.file, fs->f[a].nsg,
+				    fs->f[b].nsg, fs->f[a].path);
+				return -1;
+			}
+	return 0;
+}
+
 int
 cmd_flowlog(int argc, char **argv)
 {
@@ -403,6 +427,8 @@ cmd_flowlog(int argc, char **argv)
 	diag_print(stderr, &j.diag);
 	if ((rc = job_run(&j)) != 0 || (rc = fl_collect(&j, &fs)) != 0) {
 		fprintf(stderr, "ftsim: %s: %s\n", j.topo.file, strerror(-rc));
+		status = EXIT_BADINPUT;
+	} else if (fl_same_path(&j, &fs) != 0) {
 		status = EXIT_BADINPUT;
 	} else if (out != NULL) {
 		if (fl_write(&fs, out) != 0) {

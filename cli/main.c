@@ -89,8 +89,23 @@ write_captures(struct job *jobs, size_t n, const char *dir,
 {
 	size_t i, k, files;
 	uint64_t pkts;
-	char path[4096];
+	char path[4096], name[256], other[256];
 
+	/* DIR/SCENARIO, the name made one path component that cannot climb
+	 * out of DIR; two scenarios may not share a folder. */
+	for (i = 0; i < n && n > 1; i++) {
+		outfile_name(jobs[i].topo.scenario, name, sizeof(name));
+		for (k = 0; k < i; k++)
+			if (strcmp(outfile_name(jobs[k].topo.scenario, other,
+			    sizeof(other)), name) == 0) {
+				fprintf(stderr, "ftsim: --pcap: %s and %s would "
+				    "both write their captures to %s/%s (their "
+				    "scenario: names): rename one\n",
+				    jobs[k].topo.file, jobs[i].topo.file, dir,
+				    name);
+				return -1;
+			}
+	}
 	/* capw_open creates DIR/SCENARIO with its parents. */
 	for (i = 0; i < n; i++) {
 		struct job *j = &jobs[i];
@@ -98,7 +113,7 @@ write_captures(struct job *jobs, size_t n, const char *dir,
 
 		if (n > 1) {
 			snprintf(path, sizeof(path), "%s/%s", dir,
-				 j->topo.scenario);
+			    outfile_name(j->topo.scenario, name, sizeof(name)));
 			d = path;
 		}
 		if (pcapout_run(j->sim, j->run.res, j->run.nres, d, sel,

@@ -271,3 +271,11 @@ add_test(NAME output.stdout-full
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/stdout-full.sh ${FTSIM}
   WORKING_DIRECTORY ${TOP})
 set_tests_properties(output.stdout-full PROPERTIES LABELS output SKIP_RETURN_CODE 77)
+
+# Names from a scenario that would climb out of an output folder ("..",
+# '/') stay inside it, for every command that writes files; names one
+# path would merge are refused (tests/hostile-names.sh).
+add_test(NAME output.hostile-names
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/hostile-names.sh ${FTSIM}
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(output.hostile-names PROPERTIES LABELS output TIMEOUT 300)
