@@ -74,7 +74,8 @@ no_output() {
 	elif [ -e "$final" ]; then
 		fail "$name: $final exists"
 	fi
-	left=$(find "$dir" -name '.*' ! -name . | head -3)
+	left=$(find "$dir" -name '.*' ! -name . ! -name .ftsim-lock \
+		! -name .ftsim-captures | head -3)
 	[ -z "$left" ] || fail "$name: temporary files left: $left"
 }
 

@@ -279,3 +279,11 @@ add_test(NAME output.hostile-names
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/hostile-names.sh ${FTSIM}
   WORKING_DIRECTORY ${TOP})
 set_tests_properties(output.hostile-names PROPERTIES LABELS output TIMEOUT 300)
+
+# A capture folder holds one set: a run replaces the set ftsim wrote
+# there (its .ftsim-captures manifest), refuses to mix with captures it
+# did not write, and concurrent runs take turns (tests/capture-sets.sh).
+add_test(NAME captures.sets
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/capture-sets.sh ${FTSIM}
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(captures.sets PROPERTIES LABELS capture TIMEOUT 300)
