@@ -927,6 +927,8 @@ cmd_diagram(int argc, char **argv)
 		fputs(diagram_usage, stderr);
 		return EXIT_BADINPUT;
 	}
+	if (output_not_input("-o", out, argv + optind, 1) != 0)
+		return EXIT_BADINPUT;
 	if (out != NULL && (fmt = diagram_format(out)) < 0) {
 		fprintf(stderr, "ftsim: %s: the output's name must end in "
 		    ".svg, .png or .dot\n", out);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/job.h"
@@ -181,4 +182,31 @@ job_run(struct job *j)
 				       &j->run.res[i])) != 0)
 			return rc;
 	return 0;
+}
+
+int
+output_not_input(const char *opt, const char *out, char *const *in,
+		 size_t n)
+{
+	struct stat so, si;
+	size_t i;
+
+	if (out == NULL)
+		return 0;
+	/* An existing output: the same file whatever the name (a link, a
+	 * "./" in front); else the same name. */
+	if (stat(out, &so) == 0) {
+		for (i = 0; i < n; i++)
+			if (stat(in[i], &si) == 0 && si.st_dev == so.st_dev &&
+			    si.st_ino == so.st_ino)
+				break;
+	} else {
+		for (i = 0; i < n && strcmp(in[i], out) != 0; i++)
+			;
+	}
+	if (i == n)
+		return 0;
+	fprintf(stderr, "ftsim: %s %s: that is the input %s; it would be "
+		"overwritten\n", opt, out, in[i]);
+	return -1;
 }

@@ -43,6 +43,12 @@ int print_json(json_t *doc);
  * flushes and closes it as the command returns: status, or
  * EXIT_BADINPUT with the cause on stderr when a write or the close
  * failed (a full disk, /dev/full, a closed pipe's EPIPE...). */
+/* An output path (of option opt) that names one of the n inputs: the
+ * same file by device and inode when it exists. An error on stderr and
+ * -1; else 0. */
+int output_not_input(const char *opt, const char *out, char *const *in,
+		     size_t n);
+
 void stdout_open(void);
 int stdout_close(int status);
 

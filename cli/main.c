@@ -188,6 +188,10 @@ cmd_run(int argc, char **argv)
 		return EXIT_BADINPUT;
 	}
 	n = (size_t)(argc - optind);
+	if (output_not_input("--junit", junit, argv + optind, n) != 0) {
+		capsel_free(&sel);
+		return EXIT_BADINPUT;
+	}
 	if ((jobs = calloc(n, sizeof(*jobs))) == NULL)
 		return EXIT_BADINPUT;
 	/* Load everything first: bad input anywhere means no output. */

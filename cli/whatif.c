@@ -462,6 +462,9 @@ cmd_import(int argc, char **argv)
 		fputs(import_usage, stderr);
 		return EXIT_BADINPUT;
 	}
+	if (output_not_input("--out", out, argv + optind,
+	    (size_t)(argc - optind)) != 0)
+		return EXIT_BADINPUT;
 	diag_init(&d);
 	if (azjson_load((const char *const *)argv + optind,
 	    (size_t)(argc - optind), &t, &notes, &d) != 0) {

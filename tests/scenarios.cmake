@@ -287,3 +287,10 @@ add_test(NAME captures.sets
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/capture-sets.sh ${FTSIM}
   WORKING_DIRECTORY ${TOP})
 set_tests_properties(captures.sets PROPERTIES LABELS capture TIMEOUT 300)
+
+# An output path that is one of the inputs is refused, the input intact
+# (tests/output-is-input.sh).
+add_test(NAME output.is-input
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/output-is-input.sh ${FTSIM}
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(output.is-input PROPERTIES LABELS output)
