@@ -230,6 +230,16 @@ add_test(NAME import.arm-template
   COMMAND ${RUNCASE} golden ${GW}/import-arm.yaml 0
           -- ${FTSIM} import ${AZ}/arm-export.json ${AZ}/effective-routes.json
   WORKING_DIRECTORY ${TOP})
+# An export with a UTF-8 byte-order mark (PowerShell 5) imports as the
+# same export without; a UTF-16 one is refused with what to do.
+add_test(NAME import.utf8-bom
+  COMMAND ${RUNCASE} golden ${GW}/import-utf8-bom.yaml 0
+          -- ${FTSIM} import tests/data/azure-bom/arm-export-utf8-bom.json ${AZ}/effective-routes.json
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME import.utf16
+  COMMAND ${RUNCASE} stderr ${GW}/import-utf16.err 2
+          -- ${FTSIM} import tests/data/azure-bom/route-table-list-utf16.json
+  WORKING_DIRECTORY ${TOP})
 add_test(NAME whatif.arm-export-json
   COMMAND ${RUNCASE} golden ${GW}/arm-export-remove-kms.txt 1
           -- ${FTSIM} whatif ${AZ}/arm-export.json tests/changes/remove-kms-route.yaml
@@ -237,7 +247,8 @@ add_test(NAME whatif.arm-export-json
 set_tests_properties(whatif.arm-kms-udr whatif.udr-default-appliance
   whatif.arm-kms-udr.services.json whatif.udr-default-appliance.all.json
   whatif.classic-kms-route diff.forced-tunnel-vs-udr-fix diff.same-file-exit-0
-  import.az-cli import.arm-template whatif.arm-export-json PROPERTIES LABELS whatif)
+  import.az-cli import.arm-template import.utf8-bom import.utf16
+  whatif.arm-export-json PROPERTIES LABELS whatif)
 
 # NSG flow logs: Azure's blob layout and record structure, read by jq.
 add_test(NAME flowlog.structure

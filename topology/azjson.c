@@ -1206,6 +1206,71 @@ read_template(struct az *z, json_t *root)
 	z->params = z->vars = NULL;
 }
 
+/*
+ * A byte-order mark: UTF-8's (what PowerShell 5's Set-Content and
+ * Out-File -Encoding UTF8 write) is skipped; UTF-16's (Out-File's
+ * default, a `>` redirection) is refused with what to do, as JSON's
+ * parser would only say that the first byte is wrong. The number of
+ * bytes to skip, or -1 with the error said.
+ */
+static int
+skip_bom(struct az *z, const char *path, const unsigned char *b, size_t len)
+{
+	if (len >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF)
+		return 3;
+	if (len >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) ||
+	    (b[0] == 0xFE && b[1] == 0xFF))) {
+		struct srcpos pos = { path, 1, 1 };
+
+		diag_error(z->d, pos, "the file is UTF-16 (a byte-order mark "
+		    "%02X %02X): save it as UTF-8, e.g. `Get-Content IN | "
+		    "Set-Content -Encoding UTF8 OUT` or `az ... -o json > OUT` "
+		    "from a shell that writes UTF-8", b[0], b[1]);
+		z->nerr++;
+		return -1;
+	}
+	return 0;
+}
+
+static json_t *
+load_buf(struct az *z, const char *path, const char *buf, size_t len,
+	 json_error_t *e)
+{
+	int skip = skip_bom(z, path, (const unsigned char *)buf, len);
+
+	e->text[0] = '\0';
+	if (skip < 0)
+		return NULL;
+	return json_loadb(buf + skip, len - (size_t)skip,
+	    JSON_REJECT_DUPLICATES, e);
+}
+
+static json_t *
+load_file(struct az *z, const char *path, json_error_t *e)
+{
+	unsigned char head[3];
+	size_t n;
+	FILE *f;
+	json_t *root;
+	int skip;
+
+	e->text[0] = '\0';
+	if ((f = fopen(path, "rb")) == NULL)	/* jansson says why */
+		return json_load_file(path, JSON_REJECT_DUPLICATES, e);
+	n = fread(head, 1, sizeof(head), f);
+	if ((skip = skip_bom(z, path, head, n)) < 0) {
+		fclose(f);
+		return NULL;
+	}
+	if (fseek(f, skip, SEEK_SET) != 0) {
+		fclose(f);
+		return json_load_file(path, JSON_REJECT_DUPLICATES, e);
+	}
+	root = json_loadf(f, JSON_REJECT_DUPLICATES, e);
+	fclose(f);
+	return root;
+}
+
 /* Read one file: src->buf when set, else the file src->name. */
 static void
 read_file(struct az *z, const struct azjson_src *src)
@@ -1217,9 +1282,10 @@ read_file(struct az *z, const struct azjson_src *src)
 	char w[32];
 
 	z->file = path;
-	root = src->buf != NULL ?
-	    json_loadb(src->buf, src->len, JSON_REJECT_DUPLICATES, &e) :
-	    json_load_file(path, JSON_REJECT_DUPLICATES, &e);
+	root = src->buf != NULL ? load_buf(z, path, src->buf, src->len, &e) :
+	    load_file(z, path, &e);
+	if (root == NULL && e.text[0] == '\0')
+		return;		/* said already */
 	if (root == NULL) {
 		struct srcpos pos = { path, e.line > 0 ? e.line : 0,
 		    e.column > 0 ? e.column : 1 };
