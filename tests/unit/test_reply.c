@@ -253,7 +253,8 @@ START_TEST(capw_commit_and_read_back)
 	snprintf(path, sizeof(path), "%s/nic-vm1.pcap", dir);
 	ck_assert(access(path, F_OK) != 0);
 	ck_assert_int_eq(capw_commit(w, err, sizeof(err)), 0);
-	ck_assert_uint_eq(count_entries(dir), 2);
+	/* The two captures, the set's manifest and its lock. */
+	ck_assert_uint_eq(count_entries(dir), 4);
 
 	ck_assert((pc = pcap_open_offline(path, ebuf)) != NULL);
 	ck_assert_int_eq(pcap_datalink(pc), DLT_EN10MB);
@@ -275,8 +276,12 @@ START_TEST(capw_commit_and_read_back)
 	ck_assert_int_eq(capw_open(dir, &w, err, sizeof(err)), 0);
 	ck_assert_int_eq(capw_write(w, 1, "nic-vm1", 0, m1, m2, &p, &no), 0);
 	capw_abort(w);
-	ck_assert_uint_eq(count_entries(dir), 0);
-	rmdir(dir);
+	ck_assert_uint_eq(count_entries(dir), 2);
+	snprintf(path, sizeof(path), "%s/.ftsim-captures", dir);
+	ck_assert_int_eq(unlink(path), 0);
+	snprintf(path, sizeof(path), "%s/.ftsim-lock", dir);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
 	pktbuilder_free(b);
 }
 END_TEST
