@@ -9,13 +9,17 @@
  * gone by the time the file is closed.
  */
 #define _GNU_SOURCE		/* fopencookie */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "capture/outfile.h"
@@ -39,6 +43,14 @@ struct outfile {
  */
 static struct outfile **of_reg;
 static size_t of_nreg, of_cap;
+
+/* Guarded paths and the helper program, read by the handler too;
+ * changed with the signals blocked. */
+static struct {
+	char *tmp, *final;
+} of_guard[OUTFILE_MAXGUARD];
+static size_t of_nguard;
+static volatile pid_t of_pid;
 
 static const int of_sigs[] = { SIGINT, SIGTERM, SIGHUP };
 #define OF_NSIGS (sizeof(of_sigs) / sizeof(of_sigs[0]))
@@ -105,28 +117,103 @@ of_cat(char *buf, size_t size, size_t *len, const char *str)
 	buf[*len] = '\0';
 }
 
+/*
+ * Remove what the directory dfd holds, then close it; async-signal-safe
+ * (no memory allocated: one buffer per level, at most 16 levels). A
+ * pass that removes something is followed by another, from the start,
+ * until the directory is empty or nothing more goes.
+ */
+static void
+of_rmdir_fd(int dfd, int depth)
+{
+	char buf[4096];
+	bool removed = true;
+	ssize_t n, off;
+
+	while (removed) {
+		removed = false;
+		if (lseek(dfd, 0, SEEK_SET) == -1)
+			break;
+		while ((n = getdents64(dfd, buf, sizeof(buf))) > 0)
+			for (off = 0; off < n; ) {
+				struct dirent64 *e = (void *)(buf + off);
+				const char *name = e->d_name;
+				int sub;
+
+				off += e->d_reclen;
+				if (name[0] == '.' && (name[1] == '\0' ||
+				    (name[1] == '.' && name[2] == '\0')))
+					continue;
+				if (unlinkat(dfd, name, 0) == 0) {
+					removed = true;
+					continue;
+				}
+				if (depth >= 16 || (sub = openat(dfd, name,
+				    O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				    O_CLOEXEC)) == -1)
+					continue;
+				of_rmdir_fd(sub, depth + 1);
+				if (unlinkat(dfd, name, AT_REMOVEDIR) == 0)
+					removed = true;
+			}
+	}
+	close(dfd);
+}
+
+/* Remove path: a file, or a folder with everything in it. */
+static void
+of_remove(const char *path)
+{
+	int fd;
+
+	if (unlink(path) == 0 || errno == ENOENT)
+		return;
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return;
+	of_rmdir_fd(fd, 0);
+	(void)rmdir(path);
+}
+
 static void
 of_handler(int sig)
 {
 	char msg[1024], num[24], *p = num + sizeof(num);
 	size_t i, more, len = 0;
+	pid_t pid = of_pid;
+	int saved = errno;
 
-	if (of_nreg == 0) {
+	if (of_nreg == 0 && of_nguard == 0) {
 		signal(sig, SIG_DFL);
 		raise(sig);
+		errno = saved;
 		return;
+	}
+	/* The helper program first: it would go on writing. */
+	if (pid > 0) {
+		(void)kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+			;
 	}
 	for (i = 0; i < of_nreg; i++)
 		unlink(of_reg[i]->tmp);
+	for (i = 0; i < of_nguard; i++)
+		of_remove(of_guard[i].tmp);
 	/* One write(2): one line on stderr, whatever else writes there. */
 	of_cat(msg, sizeof(msg) - 1, &len, "ftsim: interrupted by ");
 	of_cat(msg, sizeof(msg) - 1, &len, sig == SIGINT ? "SIGINT" :
 	    sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP" :
 	    "a signal");
 	of_cat(msg, sizeof(msg) - 1, &len, ": ");
-	of_cat(msg, sizeof(msg) - 1, &len, of_reg[0]->path);
-	of_cat(msg, sizeof(msg) - 1, &len, " not written");
-	if ((more = of_nreg - 1) > 0) {
+	if (of_nguard > 0) {
+		/* A folder (or a helper's file): what is in it is its. */
+		of_cat(msg, sizeof(msg) - 1, &len, of_guard[0].final);
+		of_cat(msg, sizeof(msg) - 1, &len, " not written");
+	} else {
+		of_cat(msg, sizeof(msg) - 1, &len, of_reg[0]->path);
+		of_cat(msg, sizeof(msg) - 1, &len, " not written");
+	}
+	if (of_nguard == 0 && (more = of_nreg - 1) > 0) {
 		*--p = '\0';
 		do
 			*--p = (char)('0' + more % 10);
@@ -175,6 +262,56 @@ outfile_signals(void)
 	for (i = 0; i < OF_NSIGS; i++)
 		(void)sigaction(of_sigs[i], &sa, NULL);
 	signal(SIGXFSZ, SIG_IGN);
+}
+
+int
+outfile_guard(const char *tmp, const char *final)
+{
+	char *t, *f;
+	sigset_t old;
+
+	if (of_nguard == OUTFILE_MAXGUARD)
+		return -ENOSPC;
+	if ((t = strdup(tmp)) == NULL || (f = strdup(final)) == NULL) {
+		free(t);
+		return -ENOMEM;
+	}
+	of_block(&old);
+	of_guard[of_nguard].tmp = t;
+	of_guard[of_nguard].final = f;
+	of_nguard++;
+	of_unblock(&old);
+	return 0;
+}
+
+void
+outfile_unguard(const char *tmp)
+{
+	sigset_t old;
+	size_t i;
+	char *t = NULL, *f = NULL;
+
+	of_block(&old);
+	for (i = 0; i < of_nguard; i++)
+		if (strcmp(of_guard[i].tmp, tmp) == 0) {
+			t = of_guard[i].tmp;
+			f = of_guard[i].final;
+			of_guard[i] = of_guard[--of_nguard];
+			break;
+		}
+	of_unblock(&old);
+	free(t);
+	free(f);
+}
+
+void
+outfile_child(long pid)
+{
+	sigset_t old;
+
+	of_block(&old);
+	of_pid = (pid_t)pid;
+	of_unblock(&old);
 }
 
 /* The stream's write function: all of buf, or -1 with the cause kept. */

@@ -15,6 +15,8 @@
  * of outfile_signals reads: on SIGINT, SIGTERM or SIGHUP it removes them
  * all, names on stderr what was not written and exits 128 + the signal.
  * With no file being written, the signal's default action is taken.
+ * Folders and helper programs' files are guarded the same way
+ * (outfile_guard), and a helper program running is killed first.
  * SIGXFSZ is ignored, so that a write over `ulimit -f` fails with EFBIG
  * and is reported rather than killing the process with the file half
  * written.
@@ -34,6 +36,22 @@ struct outfile;
  * name is "_". At most len - 1 bytes; returns buf.
  */
 char *outfile_name(const char *name, char *buf, size_t len);
+
+/*
+ * Outputs that are not outfiles, removed by the same handler: a folder
+ * being built (a report's DIR.tmp.XXXXXX, removed with everything in it)
+ * or a file a helper program writes, its final name said in the
+ * message. outfile_guard adds one (0, or -ENOMEM/-ENOSPC: at most
+ * OUTFILE_MAXGUARD at once); outfile_unguard takes it off the table
+ * (the caller has renamed or removed it).
+ */
+#define OUTFILE_MAXGUARD 4
+int outfile_guard(const char *tmp, const char *final);
+void outfile_unguard(const char *tmp);
+
+/* The helper program (dot, gnuplot) running now, or 0: a signal kills
+ * and reaps it before removing what it was writing. */
+void outfile_child(long pid);
 
 /* Install the signal handlers (once, before any outfile is opened). */
 void outfile_signals(void);

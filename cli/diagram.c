@@ -22,6 +22,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "capture/outfile.h"
 #include "cli/diagram.h"
 #include "cli/job.h"
 #include "cli/spawn.h"
@@ -833,6 +834,13 @@ diagram_render(const char *dotfile, const char *path, enum dg_format fmt,
 	argv[3] = tmp;
 	argv[4] = src;
 	argv[5] = NULL;
+	/* dot's file is removed on a signal, as an outfile is. */
+	if ((rc = outfile_guard(tmp, path)) != 0) {
+		free(tmp);
+		free(src);
+		snprintf(err, errlen, "out of memory");
+		return rc;
+	}
 	rc = spawn_run(argv, NULL, err, errlen);
 	if (rc == -ENOENT)
 		snprintf(err, errlen, "dot (Graphviz) is not installed: "
@@ -845,6 +853,7 @@ diagram_render(const char *dotfile, const char *path, enum dg_format fmt,
 	}
 	if (rc != 0)
 		(void)unlink(tmp);
+	outfile_unguard(tmp);
 	free(tmp);
 	free(src);
 	return rc;
@@ -863,10 +872,17 @@ diagram_write(const struct run *run, const struct flow_result *r,
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	/* Guarded before it exists: a signal removes it (outfile.h). */
+	if ((rc = outfile_guard(tmp, path)) != 0) {
+		snprintf(err, errlen, "out of memory");
+		free(tmp);
+		return rc;
+	}
 	if ((f = fopen(tmp, "w")) == NULL) {
 		rc = -errno;
 		snprintf(err, errlen, "cannot write %s: %s", path,
 		    strerror(errno));
+		outfile_unguard(tmp);
 		free(tmp);
 		return rc;
 	}
@@ -888,6 +904,7 @@ diagram_write(const struct run *run, const struct flow_result *r,
 	}
 	if (rc != 0 || fmt != DG_DOT)
 		(void)unlink(tmp);
+	outfile_unguard(tmp);
 	free(tmp);
 	return rc;
 }

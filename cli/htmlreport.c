@@ -20,12 +20,15 @@
 #include <errno.h>
 #include <ftw.h>
 #include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "capture/outfile.h"
 #include "cli/diagram.h"
 #include "cli/gpscripts.h"
 #include "capture/pcapw.h"
@@ -845,13 +848,23 @@ install(struct report *rp, const char *out)
 	char old[4096];
 	struct stat st;
 	bool had = stat(out, &st) == 0;
+	sigset_t sigs, omask;
+	int rc = 0;
 
+	/* From the old report moved aside to its removal, no signal: the
+	 * folder is the old report or the new one, never neither. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sigs, &omask);
 	if (had) {
 		snprintf(old, sizeof(old), "%s.old.XXXXXX", out);
 		if (mkdtemp(old) == NULL || rename(out, old) != 0) {
 			snprintf(rp->err, sizeof(rp->err), "cannot replace "
 			    "%s: %s", out, strerror(errno));
-			return -1;
+			rc = -1;
+			goto out;
 		}
 	}
 	if (rename(rp->dir, out) != 0) {
@@ -859,11 +872,47 @@ install(struct report *rp, const char *out)
 		    rp->dir, out, strerror(errno));
 		if (had)
 			(void)rename(old, out);
-		return -1;
+		rc = -1;
+		goto out;
 	}
+	outfile_unguard(rp->dir);
 	if (had)
 		rmtree(old);
-	return 0;
+out:
+	sigprocmask(SIG_SETMASK, &omask, NULL);
+	return rc;
+}
+
+/*
+ * After a failure: can the folder take a write now? A helper program
+ * that could not write says so its own way (dot: "gvwrite_no_z
+ * problem"), and a file closed with an error keeps no errno; a write of
+ * 1 MiB, synced and removed, names the cause (ENOSPC, EDQUOT, EFBIG).
+ * 0 when it goes through: the failure was something else.
+ */
+static int
+folder_cause(const char *dir)
+{
+	static const char zero[65536];
+	size_t len = strlen(dir) + sizeof("/write-probe");
+	char *p = malloc(len);
+	struct outfile *o;
+	int rc, i;
+
+	if (p == NULL)
+		return 0;
+	snprintf(p, len, "%s/write-probe", dir);
+	rc = outfile_open(p, &o);
+	free(p);
+	if (rc != 0)
+		return rc == -ENOMEM ? 0 : -rc;
+	for (i = 0; i < 16; i++)
+		if (fwrite(zero, 1, sizeof(zero), outfile_stream(o)) !=
+		    sizeof(zero))
+			break;
+	rc = outfile_close(o);
+	outfile_abort(o);
+	return -rc;
 }
 
 static const char report_usage[] =
@@ -990,13 +1039,30 @@ cmd_report(int argc, char **argv)
 		}
 	}
 	rp.dir = tmp;
+	/* A signal removes the folder with what is in it (outfile.h). */
+	if (outfile_guard(tmp, out) != 0) {
+		fputs("ftsim: out of memory\n", stderr);
+		rmtree(tmp);
+		status = EXIT_BADINPUT;
+		goto done;
+	}
 	if (write_captures(&rp) != 0 || write_diagrams(&rp) != 0 ||
 	    plot_matrix(&rp) != 0 || plot_latency(&rp) != 0 ||
 	    (rp.nwi > 0 && plot_whatif(&rp) != 0) || write_index(&rp) != 0 ||
 	    install(&rp, out) != 0) {
-		fprintf(stderr, "ftsim: %s\n", rp.err[0] ? rp.err :
-		    "out of memory");
+		int cause = folder_cause(tmp);
+
+		/* What the folder says first: a full disk is the cause of
+		 * dot's "gvwrite_no_z problem" or gnuplot's exit 1. */
+		if (cause != 0)
+			fprintf(stderr, "ftsim: cannot write %s: %s (%s)\n", out,
+			    strerror(cause), rp.err[0] ? rp.err :
+			    "out of memory");
+		else
+			fprintf(stderr, "ftsim: %s\n", rp.err[0] ? rp.err :
+			    "out of memory");
 		rmtree(tmp);
+		outfile_unguard(tmp);
 		status = spawn_found("dot") && spawn_found("gnuplot") ?
 		    EXIT_BADINPUT : EXIT_NOTOOL;
 		goto done;

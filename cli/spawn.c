@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "capture/outfile.h"
 #include "cli/spawn.h"
 
 bool
@@ -45,6 +47,7 @@ int
 spawn_run(char *const argv[], const char *dir, char *err, size_t errlen)
 {
 	int status, fd, e;
+	sigset_t sigs, old;
 	pid_t pid;
 
 	if (errlen > 0)
@@ -56,14 +59,27 @@ spawn_run(char *const argv[], const char *dir, char *err, size_t errlen)
 		return -ENOENT;
 	}
 	fflush(NULL);
+	/* The interrupting signals held off until the parent knows the
+	 * child (its handler kills it) and the child has dropped the
+	 * parent's handler (which removes the parent's files). */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sigs, &old);
 	if ((pid = fork()) == -1) {
 		e = errno;
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		snprintf(err, errlen, "cannot start %s: %s", argv[0],
 		    strerror(e));
 		return -e;
 	}
 	if (pid == 0) {
 		/* The child: only async-signal-safe calls until exec. */
+		(void)signal(SIGINT, SIG_DFL);
+		(void)signal(SIGTERM, SIG_DFL);
+		(void)signal(SIGHUP, SIG_DFL);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		if (dir != NULL && chdir(dir) == -1)
 			_exit(126);
 		if ((fd = open("/dev/null", O_RDONLY)) != -1) {
@@ -75,12 +91,16 @@ spawn_run(char *const argv[], const char *dir, char *err, size_t errlen)
 		execvp(argv[0], argv);
 		_exit(127);
 	}
+	outfile_child(pid);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	while (waitpid(pid, &status, 0) == -1)
 		if (errno != EINTR) {
 			e = errno;
+			outfile_child(0);
 			snprintf(err, errlen, "%s: %s", argv[0], strerror(e));
 			return -e;
 		}
+	outfile_child(0);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFEXITED(status))

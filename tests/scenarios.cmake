@@ -305,3 +305,12 @@ add_test(NAME output.is-input
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/output-is-input.sh ${FTSIM}
   WORKING_DIRECTORY ${TOP})
 set_tests_properties(output.is-input PROPERTIES LABELS output)
+
+# `report` and `diagram -o` interrupted while a helper program runs, and
+# on a disk that fills up under dot (root: a tmpfs): nothing left, the
+# helper killed, the real cause named (tests/report-faults.sh).
+add_test(NAME faults.report
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/report-faults.sh $<TARGET_FILE:ftsim>
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(faults.report PROPERTIES LABELS faults
+  SKIP_RETURN_CODE 77 TIMEOUT 300)
