@@ -335,6 +335,12 @@ fl_write(const struct flset *fs, const char *dir)
 
 	if (o == NULL)
 		return -ENOMEM;
+	/* A document that lost a value to a failed allocation: none. */
+	if (json_failed()) {
+		free(o);
+		fputs("ftsim: out of memory\n", stderr);
+		return -ENOMEM;
+	}
 	for (i = 0; i < fs->n && rc == 0; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, fs->f[i].path);
 		if ((rc = fl_mkdirs(path)) != 0 ||

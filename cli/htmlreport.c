@@ -305,33 +305,54 @@ run_gnuplot(struct report *rp, const char *script)
 	return 0;
 }
 
+/* Cells per line of the outcome matrix: a scenario with more flows
+ * takes several lines, so that the picture stays within what gnuplot's
+ * cairo can draw (32,767 px a side) up to the loader's 1,000 flows. */
+#define MATRIX_COLS 40
+
 static int
 plot_matrix(struct report *rp)
 {
-	size_t i, k, wide = 1;
+	size_t i, k, wide = 1, nrows = 0, row = 0;
 	FILE *f;
 
-	for (i = 0; i < rp->n; i++)
-		if (rp->jobs[i].run.nres > wide)
-			wide = rp->jobs[i].run.nres;
+	for (i = 0; i < rp->n; i++) {
+		size_t nf = rp->jobs[i].run.nres;
+
+		if (nf > wide)
+			wide = nf;
+		nrows += nf > 0 ? (nf + MATRIX_COLS - 1) / MATRIX_COLS : 1;
+	}
 	if ((f = rep_open(rp, "matrix-size.gp")) == NULL)
 		return -1;
-	fprintf(f, "nscen = %zu\nnflows = %zu\n", rp->n, wide);
+	fprintf(f, "nrows = %zu\nncols = %zu\n", nrows,
+	    wide < MATRIX_COLS ? wide : (size_t)MATRIX_COLS);
 	if (rep_close(rp, f, "matrix-size.gp") != 0 ||
 	    (f = rep_open(rp, "matrix.tsv")) == NULL)
 		return -1;
-	fputs("# scenario\tflow\toutcome\tflow name\tscenario name\n", f);
+	fputs("# row\tcolumn\toutcome\tflow name\trow label\n", f);
 	for (i = 0; i < rp->n; i++) {
 		const struct run *run = &rp->jobs[i].run;
 
 		for (k = 0; k < run->nres; k++) {
-			fprintf(f, "%zu\t%zu\t%d\t", i + 1, k + 1,
+			if (k % MATRIX_COLS == 0)
+				row++;
+			fprintf(f, "%zu\t%zu\t%d\t", row,
+			    k % MATRIX_COLS + 1,
 			    (int)outcome_of(&run->res[k]));
 			tsv_label(f, run->res[k].flow->name);
 			fprintf(f, "\t%02zu ", i + 1);
 			tsv_label(f, run->topo->scenario);
+			/* A scenario's later lines say which flows. */
+			if (run->nres > MATRIX_COLS)
+				fprintf(f, ", %zu-%zu", k - k % MATRIX_COLS +
+				    1, k - k % MATRIX_COLS + MATRIX_COLS <
+				    run->nres ? k - k % MATRIX_COLS +
+				    MATRIX_COLS : run->nres);
 			fputc('\n', f);
 		}
+		if (run->nres == 0)
+			row++;
 	}
 	if (rep_close(rp, f, "matrix.tsv") != 0)
 		return -1;

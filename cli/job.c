@@ -3,6 +3,7 @@
  */
 #define _GNU_SOURCE		/* fopencookie */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,12 +74,43 @@ job_vm(const struct job *j, const char *name)
 	return vm;
 }
 
+/*
+ * jansson's allocations, watched: a builder that drops a value it could
+ * not make (json_array_append_new of NULL fails quietly) would print a
+ * document with holes, so any failed allocation since the start makes
+ * every later document an error instead.
+ */
+static bool json_oom;
+
+static void *
+json_watch_malloc(size_t n)
+{
+	void *p = malloc(n);
+
+	if (p == NULL)
+		json_oom = true;
+	return p;
+}
+
+void
+json_watch(void)
+{
+	json_set_alloc_funcs(json_watch_malloc, free);
+}
+
+bool
+json_failed(void)
+{
+	return json_oom;
+}
+
 int
 print_json(json_t *doc)
 {
 	int rc;
 
-	if (doc == NULL) {
+	if (doc == NULL || json_oom) {
+		json_decref(doc);
 		fputs("ftsim: out of memory\n", stderr);
 		return -1;
 	}

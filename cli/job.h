@@ -5,6 +5,7 @@
 #ifndef FTSIM_JOB_H
 #define FTSIM_JOB_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "cli/out.h"
@@ -33,10 +34,16 @@ int job_run(struct job *j);
 /* The VM named by --vm, or an error on stderr and TOPO_NONE. */
 size_t job_vm(const struct job *j, const char *name);
 
-/* Print a JSON document on stdout and drop it. 0, or -1 when it is NULL
- * or cannot be printed (out of memory said on stderr; a write error is
- * named by stdout_close). */
+/* Print a JSON document on stdout and drop it. 0, or -1 when it is NULL,
+ * when any JSON allocation has failed (json_watch: the document may
+ * lack a value) or it cannot be printed (out of memory said on stderr;
+ * a write error is named by stdout_close). */
 int print_json(json_t *doc);
+
+/* Watch jansson's allocations (once, first thing in main); json_failed
+ * says whether one has failed since. */
+void json_watch(void);
+bool json_failed(void);
 
 /* Every command writes to stdout through a stream that keeps the cause
  * of a failed write (stdout_open, first thing in main); stdout_close

@@ -363,5 +363,6 @@ main(int argc, char **argv)
 	/* stdout is checked like every file: a failed write or close is an
 	 * error naming its cause, exit 2. */
 	stdout_open();
+	json_watch();
 	return stdout_close(dispatch(argc, argv));
 }

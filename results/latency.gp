@@ -28,6 +28,8 @@ kc(s) = s eq "nic" ? 0x4e79a7 : s eq "fabric" ? 0xa0cbe8 : \
 nmax = n0 > n1 ? (n0 > n2 ? n0 : n2) : (n1 > n2 ? n1 : n2)
 w = 1800
 h = 230 + 18 * (nmax > 4 ? nmax : 4)
+# cairo draws at most 32,767 px a side: many flows share it
+h = h > 32000 ? 32000 : h
 array title[3] = ["direct path (no hairpin)", "Azure hairpin", "customer hairpin"]
 array count[3] = [n0, n1, n2]
 do for [fmt in "svg png"] {

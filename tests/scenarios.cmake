@@ -314,3 +314,16 @@ add_test(NAME faults.report
   WORKING_DIRECTORY ${TOP})
 set_tests_properties(faults.report PROPERTIES LABELS faults
   SKIP_RETURN_CODE 77 TIMEOUT 300)
+
+# Reports and JSON at the loader's cap of 1,000 flows: the plots fit
+# cairo's 32,767 px (tests/report-scale.sh, dot stood in for), and a JSON
+# document is whole or not printed at all under any memory limit
+# (tests/json-oom.sh; ftsim itself: a wrapper would take the limit).
+add_test(NAME report.scale
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/report-scale.sh ${FTSIM}
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME output.json-oom
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/json-oom.sh $<TARGET_FILE:ftsim> ${FTSIM_SANITIZE}
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(report.scale PROPERTIES LABELS pictures SKIP_RETURN_CODE 77 TIMEOUT 300)
+set_tests_properties(output.json-oom PROPERTIES LABELS output SKIP_RETURN_CODE 77 TIMEOUT 300)
