@@ -2,6 +2,7 @@
  * pcapr.c: recorded captures in, IPv4 datagrams out (pcapr.h).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,9 +59,13 @@ pcapr_dlt_ok(int dlt)
 	}
 }
 
-/* The IPv4 datagram at b (n bytes captured): its kind. */
+/* The IPv4 datagram at b (n bytes captured, lost more that the snap
+ * length cut off the frame): its kind. A header that contradicts itself
+ * or the frame (IHL under 5, a total length under the header or beyond
+ * the frame on the wire, a TCP data offset under 5 or beyond the
+ * segment) is malformed: PCAPR_CUT, as a header the capture cut. */
 static void
-decode_ipv4(const uint8_t *b, size_t n, struct pcapr_pkt *p)
+decode_ipv4(const uint8_t *b, size_t n, size_t lost, struct pcapr_pkt *p)
 {
 	size_t ihl, total, need;
 	uint16_t frag;
@@ -77,7 +82,7 @@ decode_ipv4(const uint8_t *b, size_t n, struct pcapr_pkt *p)
 	ihl = (size_t)(b[0] & 0x0f) * 4;
 	total = be16(b + 2);
 	p->wirelen = total;
-	if (ihl < 20 || total < ihl || n < ihl) {
+	if (ihl < 20 || total < ihl || n < ihl || total > n + lost) {
 		p->kind = PCAPR_CUT;
 		return;
 	}
@@ -93,8 +98,13 @@ decode_ipv4(const uint8_t *b, size_t n, struct pcapr_pkt *p)
 	case 6:
 		p->kind = PCAPR_TCP;
 		need = 20;
-		if (p->iplen >= ihl + 13 && (size_t)(b[ihl + 12] >> 4) * 4 >= 20)
+		if (p->iplen >= ihl + 13) {
 			need = (size_t)(b[ihl + 12] >> 4) * 4;
+			if (need < 20) {	/* data offset under 5 */
+				p->kind = PCAPR_CUT;
+				return;
+			}
+		}
 		break;
 	case 17:
 		p->kind = PCAPR_UDP;
@@ -110,12 +120,12 @@ decode_ipv4(const uint8_t *b, size_t n, struct pcapr_pkt *p)
 
 /* An ethertype: IPv4 or not. */
 static void
-decode_ethertype(uint16_t et, const uint8_t *b, size_t n,
+decode_ethertype(uint16_t et, const uint8_t *b, size_t n, size_t lost,
 		 struct pcapr_pkt *p)
 {
 	p->ethertype = et;
 	if (et == 0x0800)
-		decode_ipv4(b, n, p);
+		decode_ipv4(b, n, lost, p);
 	else
 		p->kind = PCAPR_NOT_IPV4;
 }
@@ -123,7 +133,15 @@ decode_ethertype(uint16_t et, const uint8_t *b, size_t n,
 int
 pcapr_decode(int dlt, const uint8_t *d, size_t n, struct pcapr_pkt *p)
 {
-	size_t off, tags;
+	/* The frame's length unknown: as long as any total length. */
+	return pcapr_decode_frame(dlt, d, n, SIZE_MAX, p);
+}
+
+int
+pcapr_decode_frame(int dlt, const uint8_t *d, size_t n, size_t len,
+		   struct pcapr_pkt *p)
+{
+	size_t off, tags, lost = len > n ? len - n : 0;
 	uint16_t et;
 	uint32_t af;
 
@@ -145,13 +163,13 @@ pcapr_decode(int dlt, const uint8_t *d, size_t n, struct pcapr_pkt *p)
 			et = be16(d + off + 2);
 			off += 4;
 		}
-		decode_ethertype(et, d + off, n - off, p);
+		decode_ethertype(et, d + off, n - off, lost, p);
 		return 0;
 	case DLT_RAW:
 	case DLT_IPV4:
 		if (n >= 1 && d[0] >> 4 == 4) {
 			p->ethertype = 0x0800;
-			decode_ipv4(d, n, p);
+			decode_ipv4(d, n, lost, p);
 		} else if (n >= 1)
 			p->kind = PCAPR_NOT_IPV4;
 		return 0;
@@ -165,19 +183,19 @@ pcapr_decode(int dlt, const uint8_t *d, size_t n, struct pcapr_pkt *p)
 		     (uint32_t)d[2] << 8 | d[3];
 		if (af == 2 || af == 0x02000000u) {
 			p->ethertype = 0x0800;
-			decode_ipv4(d + 4, n - 4, p);
+			decode_ipv4(d + 4, n - 4, lost, p);
 		} else
 			p->kind = PCAPR_NOT_IPV4;
 		return 0;
 	case DLT_LINUX_SLL:
 		if (n < 16)
 			return 0;
-		decode_ethertype(be16(d + 14), d + 16, n - 16, p);
+		decode_ethertype(be16(d + 14), d + 16, n - 16, lost, p);
 		return 0;
 	case DLT_LINUX_SLL2:
 		if (n < 20)
 			return 0;
-		decode_ethertype(be16(d), d + 20, n - 20, p);
+		decode_ethertype(be16(d), d + 20, n - 20, lost, p);
 		return 0;
 	case DLT_PPP:
 	case DLT_PPP_SERIAL:
@@ -189,7 +207,7 @@ pcapr_decode(int dlt, const uint8_t *d, size_t n, struct pcapr_pkt *p)
 		/* Protocol 0x0021 is IPv4 (RFC 1332). */
 		if (be16(d + off) == 0x0021) {
 			p->ethertype = 0x0800;
-			decode_ipv4(d + off + 2, n - off - 2, p);
+			decode_ipv4(d + off + 2, n - off - 2, lost, p);
 		} else
 			p->kind = PCAPR_NOT_IPV4;
 		return 0;
@@ -227,6 +245,15 @@ reader_setup(pcap_t *pc, const char *path, const char *filter,
 			   "decoded; ftsim reads EN10MB, RAW, IPV4, NULL, "
 			   "LOOP, LINUX_SLL, LINUX_SLL2, PPP and PPP_SERIAL",
 			   name ? name : "unknown", r->dlt);
+		pcapr_close(r);
+		return -EINVAL;
+	}
+	if (filter != NULL && strlen(filter) > PCAPR_FILTER_MAX) {
+		diag_error(d, file_pos("--filter"), "%zu bytes, over the "
+			   "cap of %d: libpcap's optimiser takes time cubic "
+			   "in a filter's terms (minutes for a few thousand); "
+			   "replay with a shorter one, or several times",
+			   strlen(filter), PCAPR_FILTER_MAX);
 		pcapr_close(r);
 		return -EINVAL;
 	}
@@ -322,7 +349,7 @@ pcapr_next(struct pcapreader *r, struct pcapr_pkt *p, struct diag *d)
 		if (r->filtered && pcap_offline_filter(&r->prog, h, data) == 0)
 			continue;
 		memset(p, 0, sizeof(*p));
-		(void)pcapr_decode(r->dlt, data, h->caplen, p);
+		(void)pcapr_decode_frame(r->dlt, data, h->caplen, h->len, p);
 		p->no = r->nread;
 		p->ts_us = (uint64_t)h->ts.tv_sec * 1000000u +
 			   (uint64_t)h->ts.tv_usec;

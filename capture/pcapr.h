@@ -24,6 +24,12 @@
 
 #include "topology/diag.h"
 
+/* The longest --filter compiled, in bytes: pcap_compile's optimiser
+ * takes time about cubic in the number of terms (300 `port N` terms take
+ * 4 s, 3,000 more than ten minutes); 1,024 bytes compile in well under a
+ * second whatever they hold. */
+#define PCAPR_FILTER_MAX 1024
+
 /* What a captured packet is, as far as replay is concerned. */
 enum pcapr_kind {
 	PCAPR_TCP,		/* IPv4 + a whole TCP header */
@@ -57,6 +63,14 @@ struct pcapr_pkt {
  * decoded types. Never reads past data + caplen. */
 int pcapr_decode(int dlt, const uint8_t *data, size_t caplen,
 		 struct pcapr_pkt *p);
+
+/* The same, knowing the frame's length on the wire (len, at least
+ * caplen): a datagram whose total length goes beyond what the frame
+ * carried is malformed (PCAPR_CUT), where pcapr_decode, not knowing
+ * what the snap length cut, takes it for a cut payload. pcapr_next
+ * decodes this way. */
+int pcapr_decode_frame(int dlt, const uint8_t *data, size_t caplen,
+		       size_t len, struct pcapr_pkt *p);
 
 /* Whether link type dlt is decoded. */
 bool pcapr_dlt_ok(int dlt);

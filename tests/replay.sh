@@ -128,6 +128,10 @@ for lt in raw:101 null:0 sll:113 sll2:276 vlan:1; do
 	text2pcap -q -F pcap -l "${lt#*:}" "$top/tests/replay/${lt%:*}.hex" "$work/${lt%:*}.pcap" >/dev/null 2>&1
 	expect_counts "$work/${lt%:*}.pcap" '[1,1,0,0,0,0,0,0,"198.51.100.10"]'
 done
+# Malformed headers (TCP data offset 4, IHL 4, a total length beyond the
+# frame) are counted as cut, not judged.
+text2pcap -q -F pcap -l 101 "$top/tests/replay/malformed.hex" "$work/malformed.pcap" >/dev/null 2>&1
+expect_counts "$work/malformed.pcap" '[1,1,0,0,0,3,0,0,"198.51.100.10"]'
 
 # Bad captures: exit 2, FILE: error:, no output.
 head -c 200 "$work/ether.pcap" >"$work/truncated.pcap"
@@ -149,5 +153,20 @@ done
     "$work/ether.pcap" >"$work/out" 2>"$work/err"
 if [ $? -ne 2 ] || ! grep -q "^--filter: error: 'tcp port'" "$work/err"; then
 	echo "FAIL bad filter: stderr:" >&2; cat "$work/err" >&2; fail=1
+fi
+# The filter's size cap: 3,000 `port N` terms are refused at once (they
+# would compile for minutes); a filter of exactly 1,024 bytes compiles.
+long=$(i=1000; sep=""; while [ $i -lt 4000 ]; do printf '%sport %d' "$sep" $i; sep=" or "; i=$((i + 1)); done)
+timeout 60 "$ftsim" replay --scenario "$kms" --from vm1 --filter "$long" \
+    "$work/ether.pcap" >"$work/out" 2>"$work/err"
+if [ $? -ne 2 ] || ! grep -q "^--filter: error: 38996 bytes, over the cap of 1024" "$work/err"; then
+	echo "FAIL long filter: stderr:" >&2; cat "$work/err" >&2; fail=1
+fi
+cap=$(printf '%s' "$long" | head -c 1024 | sed 's/ or port [0-9]*$//')
+cap="$cap$(printf '%*s' $((1024 - ${#cap})) '')"
+timeout 60 "$ftsim" replay --scenario "$kms" --from vm1 --filter "$cap" \
+    "$work/ether.pcap" >"$work/out" 2>"$work/err"
+if [ $? -ne 0 ] || [ ${#cap} -ne 1024 ]; then
+	echo "FAIL a ${#cap}-byte filter: stderr:" >&2; cat "$work/err" >&2; fail=1
 fi
 exit $fail

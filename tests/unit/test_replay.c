@@ -38,7 +38,7 @@ build_syn(void)
 
 /* How a vector bends the SYN before it goes behind the link header. */
 enum bend { AS_IS, IPV6, IHL4, TOTAL_SHORT, MF, FRAG_OFF, ICMP, UDP_7,
-	    DOFF_6, CUT_AT_30, PAD_6 };
+	    DOFF_6, DOFF_4, CUT_AT_30, PAD_6 };
 
 struct vec {
 	const char *name;
@@ -77,6 +77,7 @@ static const struct vec vecs[] = {
 	{ "UDP, 7 header bytes", DLT_RAW, "", UDP_7, PCAPR_CUT, 0x0800 },
 	{ "TCP data offset 6, 20 bytes", DLT_RAW, "", DOFF_6, PCAPR_CUT,
 	  0x0800 },
+	{ "TCP data offset 4", DLT_RAW, "", DOFF_4, PCAPR_CUT, 0x0800 },
 	{ "snap length 30", DLT_RAW, "", CUT_AT_30, PCAPR_CUT, 0x0800 },
 	{ "BSD loopback, little-endian", DLT_NULL, "02000000", AS_IS,
 	  PCAPR_TCP, 0x0800 },
@@ -135,6 +136,7 @@ START_TEST(decode_vectors)
 	case ICMP: d[9] = 1; break;
 	case UDP_7: d[9] = 17; d[3] = 27; n = hl + 27; break;
 	case DOFF_6: d[32] = 0x60; break;
+	case DOFF_4: d[32] = 0x40; break;
 	case CUT_AT_30: n = hl ? 13 : 30; break;
 	case PAD_6: memset(d + syn.len, 0, 6); n += 6; break;
 	}
@@ -149,6 +151,29 @@ START_TEST(decode_vectors)
 		ck_assert_uint_eq(p.iplen, 40);
 		ck_assert_uint_eq(p.wirelen, 40);
 	}
+}
+END_TEST
+
+START_TEST(decode_total_beyond_frame)
+{
+	/* A total length of 256 in a 40-byte datagram: a payload the snap
+	 * length cut when the frame was longer on the wire, malformed when
+	 * the frame was all there is. */
+	uint8_t d[64];
+	struct pcapr_pkt p;
+
+	build_syn();
+	memcpy(d, syn.buf, syn.len);
+	d[2] = 1;
+	d[3] = 0;
+	ck_assert_int_eq(pcapr_decode_frame(DLT_RAW, d, syn.len, 256, &p), 0);
+	ck_assert_int_eq(p.kind, PCAPR_TCP);
+	ck_assert_uint_eq(p.wirelen, 256);
+	ck_assert_int_eq(pcapr_decode_frame(DLT_RAW, d, syn.len, syn.len, &p),
+	    0);
+	ck_assert_int_eq(p.kind, PCAPR_CUT);
+	ck_assert_int_eq(pcapr_decode_frame(DLT_RAW, d, syn.len, 255, &p), 0);
+	ck_assert_int_eq(p.kind, PCAPR_CUT);
 }
 END_TEST
 
@@ -527,6 +552,7 @@ main(void)
 
 	tcase_add_loop_test(tc, decode_vectors, 0,
 			    (int)(sizeof(vecs) / sizeof(vecs[0])));
+	tcase_add_test(tc, decode_total_beyond_frame);
 	tcase_add_test(tc, decode_every_prefix_length);
 	tcase_add_test(tc, decode_unknown_link_type);
 	tcase_add_test(tc, file_read_and_filter);
