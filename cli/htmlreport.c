@@ -169,11 +169,16 @@ rep_open(struct report *rp, const char *name)
 static int
 rep_close(struct report *rp, FILE *f, const char *name)
 {
-	int bad = ferror(f);
+	int bad = ferror(f), e = 0;
 
-	if (fclose(f) != 0 || bad) {
-		snprintf(rp->err, sizeof(rp->err), "cannot write %s/%s",
-		    rp->dir, name);
+	/* fclose's errno when the last flush fails; an earlier failed
+	 * write keeps none (the caller then tries the folder). */
+	if (fclose(f) != 0)
+		e = errno;
+	if (e != 0 || bad) {
+		snprintf(rp->err, sizeof(rp->err), "cannot write %s/%s%s%s",
+		    rp->dir, name, e != 0 ? ": " : "", e != 0 ? strerror(e) :
+		    "");
 		return -1;
 	}
 	return 0;
