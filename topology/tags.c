@@ -353,6 +353,11 @@ tagset_parse(const char *name, const char *buf, size_t len,
 	size_t i;
 
 	*out = NULL;
+	/* A UTF-8 byte-order mark (a file saved by PowerShell 5). */
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+		buf += 3;
+		len -= 3;
+	}
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
 	if (root == NULL) {
 		json_diag(d, name, &err);

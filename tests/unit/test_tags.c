@@ -23,6 +23,19 @@ parse(const char *json, struct diag *d)
 	"{\"name\": \"" name "\", \"properties\": {\"addressPrefixes\": " \
 	"[\"" pfx "\"]}}"
 
+/* A UTF-8 byte-order mark in front of the document is skipped. */
+START_TEST(utf8_bom)
+{
+	struct diag d;
+	struct tagset *ts = parse("\xEF\xBB\xBF{\"values\": ["
+	    TAG("Storage", "20.0.0.0/8") "]}", &d);
+
+	ck_assert_ptr_nonnull(tagset_find(ts, "Storage"));
+	tagset_free(ts);
+	diag_free(&d);
+}
+END_TEST
+
 /* Any case finds a tag; a name given twice finds the first of them, as
  * a search in file order did. */
 START_TEST(find_by_name)
@@ -111,6 +124,7 @@ tags_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, find_by_name);
+	tcase_add_test(tc, utf8_bom);
 	tcase_add_test(tc, find_many);
 	tcase_add_test(tc, find_builtin);
 	tcase_add_loop_test(tc, load_not_regular, 0, 2);
