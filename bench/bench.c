@@ -96,6 +96,10 @@ static volatile uint64_t sink;
 static void
 say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The errno of the first failed write to stdout (say flushes each
+ * line), for bench_done. */
+static int out_err;
+
 static void
 say(const char *fmt, ...)
 {
@@ -106,7 +110,8 @@ say(const char *fmt, ...)
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
-	fflush(stdout);
+	if (fflush(stdout) != 0 && out_err == 0)
+		out_err = errno;
 }
 
 static void
@@ -1338,8 +1343,8 @@ usage(void)
 	return 2;
 }
 
-int
-main(int argc, char **argv)
+static int
+bench_main(int argc, char **argv)
 {
 	static const size_t lpm_full[] = { 10, 400, 10000, 1000000 };
 	static const size_t lpm_quick[] = { 10, 400, 10000, 100000 };
@@ -1457,4 +1462,31 @@ main(int argc, char **argv)
 		say("\ncheck: 0 mismatches\n");
 	}
 	return 0;
+}
+
+/* stdout checked as ftsim checks it: a failed write or close is exit 2
+ * with its cause. */
+static int
+bench_done(int rc)
+{
+	int e = out_err;
+
+	if (fflush(stdout) != 0 && e == 0)
+		e = errno;
+	if (ferror(stdout) && e == 0)
+		e = EIO;
+	if (fclose(stdout) != 0 && e == 0)
+		e = errno;
+	if (e != 0) {
+		fprintf(stderr, "ftsim-bench: cannot write standard output: "
+			"%s\n", strerror(e));
+		return 2;
+	}
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	return bench_done(bench_main(argc, argv));
 }
