@@ -47,6 +47,8 @@ struct capwriter {
 	int lockfd;		/* DIR/CAPW_LOCK, flock'ed; -1 none */
 	char **old;		/* the files of DIR's manifest */
 	size_t nold;
+	char **sub;		/* capw_add_subset's folders, "NAME/" */
+	size_t nsub;
 };
 
 static void capw_free(struct capwriter *w);
@@ -90,13 +92,18 @@ names_have(char *const *v, size_t n, const char *name)
 	return false;
 }
 
-/* A file name a manifest may hold: a capture of the folder itself. */
+/* A name a manifest may hold: a capture of the folder itself, or a
+ * folder of it holding a set of its own, "NAME/". */
 static bool
 set_name_ok(const char *name)
 {
 	size_t len = strlen(name);
 
-	return len > 5 && name[0] != '.' && strchr(name, '/') == NULL &&
+	if (len == 0 || name[0] == '.')
+		return false;
+	if (name[len - 1] == '/')
+		return len > 1 && memchr(name, '/', len - 1) == NULL;
+	return len > 5 && strchr(name, '/') == NULL &&
 	    strcmp(name + len - 5, ".pcap") == 0;
 }
 
@@ -363,10 +370,87 @@ capw_free(struct capwriter *w)
 	if (w->pc != NULL)
 		pcap_close(w->pc);
 	names_free(w->old, w->nold);
+	names_free(w->sub, w->nsub);
 	if (w->lockfd >= 0)
 		close(w->lockfd);	/* the lock goes with it */
 	free(w->dir);
 	free(w);
+}
+
+int
+capw_add_subset(struct capwriter *w, const char *name)
+{
+	size_t len = strlen(name);
+	char **v, *e;
+
+	if (len == 0 || name[0] == '.' || strchr(name, '/') != NULL)
+		return -EINVAL;
+	if ((e = malloc(len + 2)) == NULL)
+		return -ENOMEM;
+	snprintf(e, len + 2, "%s/", name);
+	if ((v = realloc(w->sub, (w->nsub + 1) * sizeof(*v))) == NULL) {
+		free(e);
+		return -ENOMEM;
+	}
+	w->sub = v;
+	v[w->nsub++] = e;
+	return 0;
+}
+
+/* Remove the set of DIR/NAME/ (entry "NAME/"), an earlier run's: its
+ * captures, manifest and lock, then the folder if nothing else is in
+ * it. 0 or -errno, with err set. */
+static int
+remove_subset(const struct capwriter *w, const char *entry, char *err,
+	      size_t errlen)
+{
+	struct capwriter sub;
+	size_t len = strlen(w->dir) + strlen(entry) + sizeof(CAPW_MANIFEST) +
+	    sizeof(CAPW_LOCK) + 64, k;
+	char *path = malloc(len);
+	int rc;
+
+	if (path == NULL)
+		return -ENOMEM;
+	memset(&sub, 0, sizeof(sub));
+	snprintf(path, len, "%s/%.*s", w->dir, (int)(strlen(entry) - 1),
+	    entry);
+	sub.dir = path;
+	if ((rc = manifest_read(&sub)) != 0) {
+		seterr(err, errlen, "cannot read %s: %s", path, -rc);
+		free(path);
+		return rc;
+	}
+	for (k = 0; k < sub.nold && rc == 0; k++) {
+		char *f;
+		size_t flen = strlen(path) + strlen(sub.old[k]) + 2;
+
+		if (sub.old[k][strlen(sub.old[k]) - 1] == '/')
+			continue;	/* no set nests deeper */
+		if ((f = malloc(flen)) == NULL) {
+			rc = -ENOMEM;
+			break;
+		}
+		snprintf(f, flen, "%s/%s", path, sub.old[k]);
+		if (unlink(f) != 0 && errno != ENOENT) {
+			rc = -errno;
+			seterr(err, errlen, "cannot remove %s: %s", f, errno);
+		}
+		free(f);
+	}
+	names_free(sub.old, sub.nold);
+	if (rc == 0) {
+		size_t end = strlen(path);
+
+		snprintf(path + end, len - end, "/%s", CAPW_MANIFEST);
+		(void)unlink(path);
+		snprintf(path + end, len - end, "/%s", CAPW_LOCK);
+		(void)unlink(path);
+		path[end] = '\0';
+		(void)rmdir(path);	/* stays if it holds other files */
+	}
+	free(path);
+	return rc;
 }
 
 /* Write DIR's manifest: the files of v (left in its order), sorted.
@@ -435,9 +519,12 @@ capw_commit(struct capwriter *w, char *err, size_t errlen)
 	/* The new set's names, then the old set's: the manifest lists
 	 * both while the one replaces the other, so that whatever stops
 	 * the replacement leaves no capture the next run does not know. */
-	if (rc == 0 && (all = calloc(w->nfiles + w->nold + 1,
+	if (rc == 0 && (all = calloc(w->nfiles + w->nsub + w->nold + 1,
 	    sizeof(*all))) == NULL)
 		rc = -ENOMEM;
+	for (k = 0; k < w->nsub && rc == 0; k++)
+		if ((all[nall++] = strdup(w->sub[k])) == NULL)
+			rc = -ENOMEM;
 	for (i = 0; i < w->nf && rc == 0; i++) {
 		const char *p;
 
@@ -486,6 +573,10 @@ capw_commit(struct capwriter *w, char *err, size_t errlen)
 
 		if (names_have(all, nnew, w->old[k]))
 			continue;
+		if (w->old[k][strlen(w->old[k]) - 1] == '/') {
+			rc = remove_subset(w, w->old[k], err, errlen);
+			continue;
+		}
 		if ((rm = malloc(len)) == NULL) {
 			rc = -ENOMEM;
 			break;

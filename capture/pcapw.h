@@ -8,6 +8,15 @@
  * and syncs every file, then renames them; capw_abort (or a failed
  * commit) removes them, so a final name only ever holds a whole capture. Timestamps are given by the caller (a simulated clock):
  * nothing here reads the wall clock.
+ *
+ * A directory holds one set: DIR/.ftsim-captures lists the files (and
+ * subset folders, capw_add_subset) of the set ftsim last wrote there.
+ * capw_open takes flock(2) on DIR/.ftsim-lock (waiting, with a note on
+ * stderr, while another ftsim holds it) until the commit or abort, and
+ * refuses a DIR holding a *.pcap its list does not name (-EEXIST, err
+ * names it). capw_commit renames the new files in, removes what of the
+ * old set they did not replace, and rewrites the list, with SIGINT,
+ * SIGTERM and SIGHUP held off meanwhile.
  */
 #ifndef FTSIM_PCAPW_H
 #define FTSIM_PCAPW_H
@@ -41,6 +50,13 @@ int capw_write(struct capwriter *w, size_t id, const char *name,
 /* Files and packets so far. */
 size_t capw_nfiles(const struct capwriter *w);
 uint64_t capw_npackets(const struct capwriter *w);
+
+/* The set includes the folder dir/name, which holds a set of its own
+ * written meanwhile (`run --pcap DIR` with several scenarios): the
+ * manifest lists it as "name/", and a later set in dir without it
+ * removes that folder's set. 0, -EINVAL (not one path component) or
+ * -ENOMEM. */
+int capw_add_subset(struct capwriter *w, const char *name);
 
 /* Flush, sync and rename every file; frees w. On failure every file is
  * removed, err says why, and a negative errno is returned. */

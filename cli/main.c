@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "capture/outfile.h"
+#include "capture/pcapw.h"
 #include "cli/job.h"
 #include "cli/diagram.h"
 #include "cli/htmlreport.h"
@@ -89,7 +90,9 @@ write_captures(struct job *jobs, size_t n, const char *dir,
 {
 	size_t i, k, files;
 	uint64_t pkts;
-	char path[4096], name[256], other[256];
+	char path[4096], name[256], other[256], err[1024] = "";
+	struct capwriter *top = NULL;
+	int rc;
 
 	/* DIR/SCENARIO, the name made one path component that cannot climb
 	 * out of DIR; two scenarios may not share a folder. */
@@ -106,6 +109,13 @@ write_captures(struct job *jobs, size_t n, const char *dir,
 				return -1;
 			}
 	}
+	/* Several scenarios: DIR's own set is their folders, held (locked)
+	 * while they are written, so that DIR then holds this run's
+	 * folders and nothing of an earlier set (capture/pcapw.h). */
+	if (n > 1 && (rc = capw_open(dir, &top, err, sizeof(err))) != 0) {
+		fprintf(stderr, "ftsim: %s\n", err[0] ? err : strerror(-rc));
+		return -1;
+	}
 	/* capw_open creates DIR/SCENARIO with its parents. */
 	for (i = 0; i < n; i++) {
 		struct job *j = &jobs[i];
@@ -115,11 +125,23 @@ write_captures(struct job *jobs, size_t n, const char *dir,
 			snprintf(path, sizeof(path), "%s/%s", dir,
 			    outfile_name(j->topo.scenario, name, sizeof(name)));
 			d = path;
+			if ((rc = capw_add_subset(top, name)) != 0) {
+				fprintf(stderr, "ftsim: %s: %s\n", path,
+				    strerror(-rc));
+				capw_abort(top);
+				return -1;
+			}
 		}
 		if (pcapout_run(j->sim, j->run.res, j->run.nres, d, sel,
-		    &files, &pkts) != 0)
+		    &files, &pkts) != 0) {
+			capw_abort(top);
 			return -1;
+		}
 		j->run.captures = true;
+	}
+	if (top != NULL && (rc = capw_commit(top, err, sizeof(err))) != 0) {
+		fprintf(stderr, "ftsim: %s\n", err[0] ? err : strerror(-rc));
+		return -1;
 	}
 	/* A name that selected nothing is most likely a typo. */
 	for (k = 0; k < sel->n; k++) {

@@ -8,7 +8,9 @@
 #    was;
 #  - runs into one folder at the same time do not interleave: afterwards
 #    the folder holds one run's set whole;
-#  - a run waits for the folder's lock, saying so.
+#  - a run waits for the folder's lock, saying so;
+#  - a run of several scenarios (DIR/SCENARIO/ each) and a run of one
+#    replace each other's sets too.
 set -u
 ftsim=$1
 A=scenarios/02-forced-tunnel-breaks-kms.yaml
@@ -61,6 +63,24 @@ fi
 	{ echo "FAIL: the refused run changed the folder" >&2; fail=1; }
 rm "$tmp/d/mine.pcap"
 same "$tmp/d" "$tmp/ref-a" || { echo "FAIL: the earlier set is damaged" >&2; fail=1; }
+
+# Several scenarios write a folder each, and those folders are the set:
+# a single run's captures go, and a later single run removes them.
+C=scenarios/03-udr-kms-fix.yaml
+"$ftsim" run --pcap "$tmp/m" "$A2" >/dev/null
+"$ftsim" run --pcap "$tmp/m" "$B" "$C" >/dev/null
+got=$(cd "$tmp/m" && ls -A | tr '\n' ' ')
+[ "$got" = ".ftsim-captures .ftsim-lock hidden-platform-rule udr-kms-fix " ] ||
+	{ echo "FAIL: a run of two scenarios left: $got" >&2; fail=1; }
+"$ftsim" run --pcap "$tmp/m" "$B" "$A" >/dev/null
+got=$(cd "$tmp/m" && ls -A | tr '\n' ' ')
+[ "$got" = ".ftsim-captures .ftsim-lock forced-tunnel-breaks-kms hidden-platform-rule " ] ||
+	{ echo "FAIL: a second run of two scenarios left: $got" >&2; fail=1; }
+same "$tmp/m/hidden-platform-rule" "$tmp/ref-b" ||
+	{ echo "FAIL: a scenario's folder is not its set" >&2; fail=1; }
+"$ftsim" run --pcap "$tmp/m" "$B" >/dev/null
+same "$tmp/m" "$tmp/ref-b" && [ -z "$(find "$tmp/m" -mindepth 1 -type d)" ] ||
+	{ echo "FAIL: a single run after two left: $(cd "$tmp/m" && ls -A | tr '\n' ' ')" >&2; fail=1; }
 
 # Concurrent runs: one whole set afterwards, never a mix.
 for i in 1 2 3 4; do
