@@ -104,7 +104,11 @@ done
 if command -v flock >/dev/null; then
 	flock "$tmp/d/.ftsim-lock" sleep 2 &
 	pl=$!
-	sleep 0.5
+	# until it holds the lock
+	for _ in $(seq 100); do
+		flock -n "$tmp/d/.ftsim-lock" true || break
+		sleep 0.05
+	done
 	"$ftsim" run --pcap "$tmp/d" "$B" >/dev/null 2>"$tmp/err"
 	rc=$?
 	wait $pl
