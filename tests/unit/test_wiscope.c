@@ -335,10 +335,12 @@ groups_equal(const struct wi_group *a, size_t na, const struct wi_group *b,
 		return false;
 	for (i = 0; i < na; i++) {
 		if (a[i].ncidrs != b[i].ncidrs || a[i].example != b[i].example ||
-		    a[i].addresses != b[i].addresses || a[i].nvar != b[i].nvar ||
-		    memcmp(a[i].cidrs, b[i].cidrs,
-			   a[i].ncidrs * sizeof(*a[i].cidrs)) != 0)
+		    a[i].addresses != b[i].addresses || a[i].nvar != b[i].nvar)
 			return false;
+		/* Field by field: a struct pfx has padding. */
+		for (k = 0; k < a[i].ncidrs; k++)
+			if (!pfx_equal(a[i].cidrs[k], b[i].cidrs[k]))
+				return false;
 		for (k = 0; k < a[i].nvar; k++)
 			if (strcmp(a[i].var[k].ports, b[i].var[k].ports) != 0 ||
 			    !fields_equal(a[i].var[k].fields, a[i].var[k].nfields,
@@ -368,6 +370,39 @@ results_equal(const struct whatif_result *a, const struct whatif_result *b)
 			return false;
 	}
 	return true;
+}
+
+/* What a result holds, on stderr, when the two differ. */
+static void
+dump(const char *what, const struct whatif_result *r)
+{
+	size_t i, k, g;
+
+	fprintf(stderr, "%s: %zu VMs compared, %zu changed, scope %s\n", what,
+		r->vms_compared, r->nvms, r->scope_all ? r->scope_all : "read");
+	for (i = 0; i < r->nvms; i++) {
+		const struct wi_vm *v = &r->vms[i];
+
+		fprintf(stderr, "  %s: %zu ranges, %zu probes, %zu next hop, "
+			"%zu outcome groups\n", v->vm, v->nranges, v->nprobes,
+			v->nnexthop, v->nfate);
+		for (g = 0; g < v->nfate; g++)
+			for (k = 0; k < v->fate[g].nvar; k++)
+				for (size_t f = 0; f < v->fate[g].var[k].nfields;
+				     f++)
+					fprintf(stderr, "    %u.%u.%u.%u (%llu) "
+						"%s: %s: %s | %s\n",
+						v->fate[g].example >> 24,
+						v->fate[g].example >> 16 & 255,
+						v->fate[g].example >> 8 & 255,
+						v->fate[g].example & 255,
+						(unsigned long long)
+						v->fate[g].addresses,
+						v->fate[g].var[k].ports,
+						v->fate[g].var[k].fields[f].name,
+						v->fate[g].var[k].fields[f].before,
+						v->fate[g].var[k].fields[f].after);
+	}
 }
 
 struct pair {
@@ -448,6 +483,10 @@ START_TEST(scope_diff_equals_full_diff)
 		}
 		ck_assert_int_eq(whatif(&p, false, &a), 0);
 		ck_assert_int_eq(whatif(&p, true, &b), 0);
+		if (!results_equal(&a, &b)) {
+			dump("scoped", &a);
+			dump("every range", &b);
+		}
 		if (!results_equal(&a, &b))
 			ck_abort_msg("case %zu: the scoped diff differs from the "
 				     "full diff\n--- network\n%s--- change\n%s",
