@@ -7,6 +7,7 @@
  * never call each other.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,7 +88,8 @@ run(struct sim *s, const struct flow *f, struct flow_result *r, bool quiet)
 	if (!f->external && f->vm >= t->nvms)
 		return -EINVAL;
 	v = f->external ? NULL : &t->vms[f->vm];
-	memset(&w, 0, sizeof(w));
+	/* All but the scratch line (written before it is read). */
+	memset(&w, 0, offsetof(struct walk, scratch));
 	w.s = s;
 	w.t = t;
 	w.f = f;

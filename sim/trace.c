@@ -6,6 +6,7 @@
  * to grow is kept in w->err and the walk goes on in scratch space.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,19 +147,27 @@ flow_result_free(struct flow_result *r)
 void
 flow_result_reset(struct flow_result *r)
 {
-	struct flow_result keep = *r;
+	struct hop *hops = r->hops;
+	char (*path)[SIM_NODE_LEN] = r->path, (*rpath)[SIM_NODE_LEN] = r->rpath;
+	struct natrec *nat = r->nat;
+	struct xing *xing = r->xing;
+	size_t chops = r->chops, cpath = r->cpath, crpath = r->crpath;
+	size_t cnat = r->cnat, cxing = r->cxing;
 
-	memset(r, 0, sizeof(*r));
-	r->hops = keep.hops;
-	r->chops = keep.chops;
-	r->path = keep.path;
-	r->cpath = keep.cpath;
-	r->rpath = keep.rpath;
-	r->crpath = keep.crpath;
-	r->nat = keep.nat;
-	r->cnat = keep.cnat;
-	r->xing = keep.xing;
-	r->cxing = keep.cxing;
+	/* Everything up to the request's bytes and the expectations'
+	 * texts, which the walk and expect_check write whole. */
+	memset(r, 0, offsetof(struct flow_result, request));
+	r->request.len = 0;
+	r->hops = hops;
+	r->chops = chops;
+	r->path = path;
+	r->cpath = cpath;
+	r->rpath = rpath;
+	r->crpath = crpath;
+	r->nat = nat;
+	r->cnat = cnat;
+	r->xing = xing;
+	r->cxing = cxing;
 }
 
 void

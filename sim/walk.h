@@ -128,10 +128,8 @@ struct flow_result {
 	const char *drop_reason;	/* static string, NULL if none */
 	struct hop *hops;		/* the trace, request then reply */
 	size_t nhops, chops;
-	struct exp_result exp[EXP_COUNT];
-	size_t nexp;
+	size_t nexp;			/* in exp, below */
 	bool all_ok;
-	struct pkt request;		/* the request as delivered/dropped */
 
 	/* MODEL §7: the reply, routed by the model from the destination. */
 	bool replied;			/* the destination answers */
@@ -145,6 +143,12 @@ struct flow_result {
 	size_t nnat, cnat;
 	struct xing *xing;
 	size_t nxing, cxing;
+
+	/* Last, not zeroed for each flow (sim_run_flow writes them whole):
+	 * the request's bytes and the expectations' texts, most of the
+	 * result's size. */
+	struct pkt request;		/* the request as delivered/dropped */
+	struct exp_result exp[EXP_COUNT];
 };
 
 struct sim;

@@ -985,6 +985,8 @@ exhaustive_vm(struct wi *w, size_t vb, size_t va, const struct cutset *cut,
 	const struct vm *vmb = &w->tb->vms[vb], *vma = &w->ta->vms[va];
 	const struct rtable *rtb = sim_rtable(w->sb, vmb->vnet, vmb->subnet);
 	const struct rtable *rta = sim_rtable(w->sa, vma->vnet, vma->subnet);
+	size_t cb = sim_context_of(w->sb, vmb->vnet, vmb->subnet);
+	size_t ca = sim_context_of(w->sa, vma->vnet, vma->subnet);
 	struct sbuf key = { NULL, 0, 0, 0 }, tmp = { NULL, 0, 0, 0 };
 	struct range *rg;
 	struct wi_vm *out;
@@ -1003,7 +1005,7 @@ exhaustive_vm(struct wi *w, size_t vb, size_t va, const struct cutset *cut,
 		rg[i].nh = rg[i].fate = NONE_ID;
 		/* Outside what the change can touch, the representative's
 		 * outcome is the same on both sides (wiscope.h). */
-		if (!wi_scope_meets(scope, lo, hi))
+		if (!wi_scope_meets_vm(scope, cb, ca, lo, hi))
 			goto next;
 		w->res->pairs_walked++;
 		/* The next hop of the VM's subnet. */

@@ -21,17 +21,21 @@ sc_all(struct wi_scope *s, const char *why)
 }
 
 static int
+iv_push(struct wi_iv **iv, size_t *n, size_t *cap, uint64_t lo, uint64_t hi)
+{
+	if (VEC_GROW(*iv, *n, *cap) != 0)
+		return -ENOMEM;
+	(*iv)[*n].lo = lo;
+	(*iv)[(*n)++].hi = hi;
+	return 0;
+}
+
+static int
 sc_add(struct wi_scope *s, uint64_t lo, uint64_t hi)
 {
-	int rc;
-
 	if (s->all)
 		return 0;
-	if ((rc = VEC_GROW(s->iv, s->n, s->cap)) != 0)
-		return rc;
-	s->iv[s->n].lo = lo;
-	s->iv[s->n++].hi = hi;
-	return 0;
+	return iv_push(&s->iv, &s->n, &s->cap, lo, hi);
 }
 
 /* The first and last address of p. */
@@ -62,49 +66,91 @@ iv_cmp(const void *a, const void *b)
 }
 
 /* Sort and merge overlapping or adjacent intervals. */
-static int
-sc_finish(struct wi_scope *s)
+static void
+iv_merge(struct wi_iv *iv, size_t *n)
 {
 	size_t i, o = 0;
 
-	if (s->all || s->n == 0)
-		return 0;
-	qsort(s->iv, s->n, sizeof(*s->iv), iv_cmp);
-	for (i = 0; i < s->n; i++) {
-		if (o > 0 && s->iv[i].lo <= s->iv[o - 1].hi + 1) {
-			if (s->iv[i].hi > s->iv[o - 1].hi)
-				s->iv[o - 1].hi = s->iv[i].hi;
+	if (*n == 0)
+		return;
+	qsort(iv, *n, sizeof(*iv), iv_cmp);
+	for (i = 0; i < *n; i++) {
+		if (o > 0 && iv[i].lo <= iv[o - 1].hi + 1) {
+			if (iv[i].hi > iv[o - 1].hi)
+				iv[o - 1].hi = iv[i].hi;
 			continue;
 		}
-		s->iv[o++] = s->iv[i];
+		iv[o++] = iv[i];
 	}
-	s->n = o;
+	*n = o;
+}
+
+static int
+sc_finish(struct wi_scope *s)
+{
+	if (s->all)
+		return 0;
+	iv_merge(s->iv, &s->n);
+	iv_merge(s->riv, &s->rn);
 	return 0;
+}
+
+/* True when [lo, hi] meets the merged intervals iv. */
+static bool
+iv_meets(const struct wi_iv *iv, size_t n, uint64_t lo, uint64_t hi)
+{
+	size_t a = 0, b = n;
+
+	/* The first interval ending at or after lo. */
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+
+		if (iv[m].hi < lo)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a < n && iv[a].lo <= hi;
+}
+
+static int
+cxpair_cmp(const void *x, const void *y)
+{
+	const struct wi_cxpair *p = x, *q = y;
+
+	if (p->b != q->b)
+		return p->b < q->b ? -1 : 1;
+	return p->a < q->a ? -1 : p->a > q->a;
 }
 
 bool
 wi_scope_meets(const struct wi_scope *s, uint64_t lo, uint64_t hi)
 {
-	size_t a = 0, b = s->n;
+	return s->all || iv_meets(s->iv, s->n, lo, hi) ||
+	       iv_meets(s->riv, s->rn, lo, hi);
+}
 
-	if (s->all)
+bool
+wi_scope_meets_vm(const struct wi_scope *s, size_t cb, size_t ca,
+		  uint64_t lo, uint64_t hi)
+{
+	struct wi_cxpair key = { cb, ca };
+
+	if (s->all || iv_meets(s->iv, s->n, lo, hi))
 		return true;
-	/* The first interval ending at or after lo. */
-	while (a < b) {
-		size_t m = a + (b - a) / 2;
-
-		if (s->iv[m].hi < lo)
-			a = m + 1;
-		else
-			b = m;
-	}
-	return a < s->n && s->iv[a].lo <= hi;
+	if (!iv_meets(s->riv, s->rn, lo, hi))
+		return false;
+	return s->routes_every_vm ||
+	       bsearch(&key, s->changed, s->nchanged, sizeof(key),
+		       cxpair_cmp) != NULL;
 }
 
 void
 wi_scope_free(struct wi_scope *s)
 {
 	free(s->iv);
+	free(s->riv);
+	free(s->changed);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -153,16 +199,20 @@ add_sources(struct wi_scope *src, const struct topo *t)
 	return rc;
 }
 
-/* Add [lo, hi] to the scope; when it covers a source, everything. */
+/* Add [lo, hi] to what a changed context can touch (s->riv, for the VMs
+ * whose walks decide there); when it covers a source, everything. */
 static int
 touch(struct wi_scope *s, const struct wi_scope *src, uint64_t lo,
-      uint64_t hi, const char *why)
+      uint64_t hi, bool *differ, const char *why)
 {
+	*differ = true;
 	if (wi_scope_meets(src, lo, hi)) {
 		sc_all(s, why);
 		return 0;
 	}
-	return sc_add(s, lo, hi);
+	if (s->all)
+		return 0;
+	return iv_push(&s->riv, &s->rn, &s->rcap, lo, hi);
 }
 
 /* ---------------------------------------------------------------- */
@@ -224,10 +274,11 @@ sorted_routes(const struct rtable *rt)
 	return v;
 }
 
-/* The prefixes of the routes one table has and the other lacks. */
+/* The prefixes of the routes one table has and the other lacks, into
+ * s->riv; *differ when there is one. */
 static int
 route_diff(struct wi_scope *s, const struct wi_scope *src,
-	   const struct rtable *a, const struct rtable *b)
+	   const struct rtable *a, const struct rtable *b, bool *differ)
 {
 	const struct eroute **x = sorted_routes(a), **y = sorted_routes(b);
 	size_t i = 0, j = 0;
@@ -249,8 +300,8 @@ route_diff(struct wi_scope *s, const struct wi_scope *src,
 		}
 		e = c < 0 ? x[i++] : y[j++];
 		rc = touch(s, src, pfx_iv(e->pfx).lo, pfx_iv(e->pfx).hi,
-			   "a route that changed covers an address flows "
-			   "leave from");
+			   differ, "a route that changed covers an address "
+			   "flows leave from");
 	}
 out:
 	free(x);
@@ -262,7 +313,7 @@ out:
 static int
 tag_diff(struct wi_scope *s, const struct wi_scope *src,
 	 const struct ipinterval *a, size_t na,
-	 const struct ipinterval *b, size_t nb)
+	 const struct ipinterval *b, size_t nb, bool *differ)
 {
 	struct cutset c;
 	size_t i;
@@ -282,27 +333,26 @@ tag_diff(struct wi_scope *s, const struct wi_scope *src,
 		eq_range(&c, i, &lo, &hi);
 		if (iv_contains(a, na, (uint32_t)lo) !=
 		    iv_contains(b, nb, (uint32_t)lo))
-			rc = touch(s, src, lo, hi, "a computed tag that "
-				   "changed covers an address flows leave from");
+			rc = touch(s, src, lo, hi, differ, "a computed tag "
+				   "that changed covers an address flows "
+				   "leave from");
 	}
 out:
 	eq_free(&c);
 	return rc;
 }
 
-/* A subnet's context before and after. */
-struct cxpair {
-	size_t b, a;
-};
-
-static int
-cxpair_cmp(const void *x, const void *y)
+/* Context cx (of the before side, or the after side) is in a changed
+ * pair. */
+static bool
+changed_ctx(const struct wi_scope *s, size_t cx, bool before)
 {
-	const struct cxpair *p = x, *q = y;
+	size_t i;
 
-	if (p->b != q->b)
-		return p->b < q->b ? -1 : 1;
-	return p->a < q->a ? -1 : p->a > q->a;
+	for (i = 0; i < s->nchanged; i++)
+		if ((before ? s->changed[i].b : s->changed[i].a) == cx)
+			return true;
+	return false;
 }
 
 /* Every subnet's routes and NSG context, before against after: once per
@@ -312,7 +362,7 @@ contexts_diff(struct wi_scope *s, const struct wi_scope *src,
 	      const struct topo *tb, const struct sim *sb,
 	      const struct topo *ta, const struct sim *sa)
 {
-	struct cxpair *pr = NULL;
+	struct wi_cxpair *pr = NULL;
 	size_t v, i, k, n = 0, cap = 0;
 	int rc = 0;
 
@@ -342,21 +392,39 @@ contexts_diff(struct wi_scope *s, const struct wi_scope *src,
 			const struct rtable *ra = sim_context_rtable(sa, pr[i].a);
 			const struct nsgctx *xb = sim_context_nsgctx(sb, pr[i].b);
 			const struct nsgctx *xa = sim_context_nsgctx(sa, pr[i].a);
+			bool differ = false;
 
-			if ((rc = route_diff(s, src, rb, ra)) != 0 ||
+			if ((rc = route_diff(s, src, rb, ra, &differ)) != 0 ||
 			    (rc = tag_diff(s, src, xb->vnet_tag, xb->nvnet_tag,
-					   xa->vnet_tag, xa->nvnet_tag)) != 0 ||
+					   xa->vnet_tag, xa->nvnet_tag,
+					   &differ)) != 0 ||
 			    (rc = tag_diff(s, src, xb->inet_tag, xb->ninet_tag,
-					   xa->inet_tag, xa->ninet_tag)) != 0)
+					   xa->inet_tag, xa->ninet_tag,
+					   &differ)) != 0)
 				break;
 			/* MODEL §5: the forced default turns the hidden KMS
 			 * rule off (a switch): the KMS addresses. */
 			if (xb->forced_default != xa->forced_default)
 				for (k = 0; k < xb->nkms && rc == 0; k++)
 					rc = touch(s, src, xb->kms[k], xb->kms[k],
-						   "a KMS address is a source");
+						   &differ, "a KMS address is a "
+						   "source");
+			if (rc == 0 && differ &&
+			    (rc = VEC_GROW(s->changed, s->nchanged,
+					   s->cchanged)) == 0)
+				s->changed[s->nchanged++] = pr[i];
 		}
 	}
+	/* The pairs come sorted from pr; an appliance in a changed context
+	 * makes the routes matter to every VM. */
+	for (i = 0; i < tb->nvms && rc == 0 && !s->routes_every_vm; i++)
+		s->routes_every_vm = tb->vms[i].ip_forwarding &&
+		    changed_ctx(s, sim_context_of(sb, tb->vms[i].vnet,
+						  tb->vms[i].subnet), true);
+	for (i = 0; i < ta->nvms && rc == 0 && !s->routes_every_vm; i++)
+		s->routes_every_vm = ta->vms[i].ip_forwarding &&
+		    changed_ctx(s, sim_context_of(sa, ta->vms[i].vnet,
+						  ta->vms[i].subnet), false);
 out:
 	free(pr);
 	return rc;

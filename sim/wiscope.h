@@ -44,12 +44,33 @@ struct wi_iv {
 	uint64_t lo, hi;
 };
 
-/* A set of addresses: after wi_scope_build sorted, disjoint and
- * non-adjacent intervals; or all of them. */
+/* A subnet's effective-route context before and after the change. */
+struct wi_cxpair {
+	size_t b, a;
+};
+
+/*
+ * What a change can touch: after wi_scope_build, sets of sorted,
+ * disjoint, non-adjacent intervals; or all of it. iv holds what can
+ * change for any VM (the spaces of NSG rules added or removed). riv
+ * holds what a changed context can change: the prefixes of the routes
+ * that differ, where its computed tags differ, the KMS addresses when its
+ * forced default flips. A request decides routes, tags and the hidden
+ * rule in its VM's own context first, and later only at appliances (the
+ * answers' lookups are keyed by sources, outside riv; a destination VM's
+ * address in riv would be a source), so riv can change the outcome only
+ * for a VM whose context pair is in `changed`, or for every VM when a
+ * changed context holds an appliance.
+ */
 struct wi_scope {
 	bool all;
 	struct wi_iv *iv;
 	size_t n, cap;
+	struct wi_iv *riv;
+	size_t rn, rcap;
+	struct wi_cxpair *changed;	/* sorted */
+	size_t nchanged, cchanged;
+	bool routes_every_vm;
 	const char *why_all;		/* static: why everything, or NULL */
 };
 
@@ -60,7 +81,11 @@ int wi_scope_build(const struct change *c, const struct topo *tb,
 		   const struct sim *sa, struct wi_scope *out);
 void wi_scope_free(struct wi_scope *s);
 
-/* True when [lo, hi] meets the scope. */
+/* True when [lo, hi] meets the scope for some VM. */
 bool wi_scope_meets(const struct wi_scope *s, uint64_t lo, uint64_t hi);
+/* True when [lo, hi] meets the scope for a VM whose subnet uses
+ * context cb before and ca after (sim_context_of). */
+bool wi_scope_meets_vm(const struct wi_scope *s, size_t cb, size_t ca,
+		       uint64_t lo, uint64_t hi);
 
 #endif

@@ -142,7 +142,7 @@ network(struct net *n)
 	memset(n, 0, sizeof(*n));
 	n->peer = rnd(3) == 0;
 	n->circuit = rnd(2) == 0;
-	n->appliance = rnd(2) == 0;
+	n->appliance = rnd(3) == 0;
 	n->ntables = 1 + rnd(3);
 	n->nsub[0] = 1 + rnd(3);
 	n->nsub[1] = n->peer ? 1 + rnd(2) : 0;
@@ -170,7 +170,12 @@ network(struct net *n)
 				put(&t, ", nsg: N%u", g);
 			put(&t, "}\n");
 		}
-		if (v == 0 && n->appliance)
+		/* The appliance's subnet: its routes decide the requests
+		 * that cross it, whatever their VM's own. */
+		if (v == 0 && n->appliance && rnd(2))
+			put(&t, "      - {name: FW, prefix: 10.0.9.0/24, "
+			    "route_table: T%u}\n", rnd(n->ntables));
+		else if (v == 0 && n->appliance)
 			put(&t, "      - {name: FW, prefix: 10.0.9.0/24}\n");
 	}
 	put(&t, "vms:\n");
@@ -182,6 +187,11 @@ network(struct net *n)
 			if (rnd(4) == 0)
 				put(&t, ", public_ip: 52.1.%u.%u", v, k + 1);
 			put(&t, "}\n");
+			/* A neighbour in the same subnet, at times. */
+			if (rnd(3) == 0)
+				put(&t, "  - {name: vm%u%ub, vnet: V%u, subnet: "
+				    "S%u, ip: 10.%u.%u.5}\n", v, k, v, k, v,
+				    k + 1);
 		}
 	if (n->appliance)
 		put(&t, "  - {name: fw, vnet: V0, subnet: FW, ip: 10.0.9.4, "
@@ -268,9 +278,14 @@ change(const struct net *n)
 			put(&t, "\n");
 			return t.s;
 		case 4:
-			put(&t, "  - op: associate_route_table\n    vnet: V0\n"
-			    "    subnet: S%u\n    route_table: T%u\n",
-			    rnd(n->nsub[0]), tb);
+			if (n->appliance && rnd(2))
+				put(&t, "  - op: associate_route_table\n    vnet: "
+				    "V0\n    subnet: FW\n    route_table: T%u\n",
+				    tb);
+			else
+				put(&t, "  - op: associate_route_table\n    vnet: "
+				    "V0\n    subnet: S%u\n    route_table: T%u\n",
+				    rnd(n->nsub[0]), tb);
 			break;
 		case 5:
 			put(&t, "  - op: dissociate_route_table\n    vnet: V0\n"
@@ -534,12 +549,20 @@ START_TEST(kms_udr_scope_is_the_address)
 	ck_assert(pair_load(&p, net, chg));
 	ck_assert_int_eq(wi_scope_build(&p.ch, &p.tb, p.sb, &p.ta, p.sa, &s), 0);
 	ck_assert(!s.all);
-	ck_assert_uint_eq(s.n, 1);
-	ck_assert_uint_eq(s.iv[0].lo, 0x176687f6u);	/* 23.102.135.246 */
-	ck_assert_uint_eq(s.iv[0].hi, 0x176687f6u);
+	ck_assert_uint_eq(s.n, 0);
+	ck_assert_uint_eq(s.rn, 1);
+	ck_assert_uint_eq(s.riv[0].lo, 0x176687f6u);	/* 23.102.135.246 */
+	ck_assert_uint_eq(s.riv[0].hi, 0x176687f6u);
 	ck_assert(wi_scope_meets(&s, 0, 0x176687f6u));
 	ck_assert(!wi_scope_meets(&s, 0, 0x176687f5u));
 	ck_assert(!wi_scope_meets(&s, 0x176687f7u, 0xffffffffu));
+	/* For the subnet's VM (its context changed), not for another. */
+	ck_assert_uint_eq(s.nchanged, 1);
+	ck_assert(!s.routes_every_vm);
+	ck_assert(wi_scope_meets_vm(&s, s.changed[0].b, s.changed[0].a, 0,
+				    0x176687f6u));
+	ck_assert(!wi_scope_meets_vm(&s, s.changed[0].b + 1, s.changed[0].a,
+				     0, 0x176687f6u));
 	wi_scope_free(&s);
 	/* No change file: everything. */
 	ck_assert_int_eq(wi_scope_build(NULL, &p.tb, p.sb, &p.ta, p.sa, &s), 0);
