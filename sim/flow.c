@@ -38,6 +38,8 @@ build_request(struct walk *w, uint32_t src, uint16_t sport, uint32_t dst)
 {
 	const struct flow *f = w->f;
 	const char *qname = f->to;
+	/* A replayed packet keeps the TTL it was recorded with. */
+	uint8_t ttl = f->ttl ? f->ttl : SIM_TTL;
 	uint32_t dummy;
 
 	if (f->proto == PROTO_UDP && dst == AZURE_DNS_IP && f->port == 53) {
@@ -46,17 +48,16 @@ build_request(struct walk *w, uint32_t src, uint16_t sport, uint32_t dst)
 		if (ip_parse(qname, &dummy) == 0)
 			qname = "kms.core.windows.net";
 		return pkt_build_dns_query(w->s->pb, w->p, src, sport, dst,
-					   (uint16_t)(sport ^ 0x5a5a), qname,
-					   SIM_TTL);
+					   (uint16_t)(sport ^ 0x5a5a), qname, ttl);
 	}
 	if (f->proto == PROTO_UDP)
 		return pkt_build_udp(w->s->pb, w->p, src, sport, dst, f->port,
-				     SIM_TTL, NULL, 0);
+				     ttl, NULL, 0);
 	/* MODEL §7: a TCP flow starts with a SYN; the initial sequence
 	 * number is derived from the ports (no randomness). */
 	return pkt_build_tcp(w->s->pb, w->p, src, sport, dst, f->port,
 			     (uint32_t)sport << 16 | f->port, 0, PKT_SYN,
-			     SIM_TTL, NULL, 0);
+			     ttl, NULL, 0);
 }
 
 uint16_t

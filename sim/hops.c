@@ -119,7 +119,7 @@ decided:
 /* MODEL §2 VirtualNetworkGateway: a BGP route leads through the
  * ExpressRoute gateway and the circuit's private peering (MSEE) to the
  * customer edge. */
-void
+bool
 walk_circuit_hops(struct walk *w, size_t ci, const struct eroute *r,
 		  uint32_t nh_ip)
 {
@@ -128,12 +128,21 @@ walk_circuit_hops(struct walk *w, size_t ci, const struct eroute *r,
 	struct hop *h;
 
 	walk_path(w, c->gateway);
+	/* MODEL §7: the gateway and the MSEE are routing hops. */
+	if (pkt_dec_ttl(w->p) == 0) {
+		walk_drop(w, c->gateway, "ttl-exceeded");
+		return false;
+	}
 	h = walk_hop(w, c->gateway, "ExpressRoute gateway: to circuit %s",
 		     c->name);
 	hop_why(h, "BGP routes of private peering lead through the gateway "
 		"to the circuit [udr]");
 	walk_xing(w, CAP_GATEWAY, c->gateway, LINK_GATEWAY);
 	walk_path(w, c->name);
+	if (pkt_dec_ttl(w->p) == 0) {
+		walk_drop(w, c->name, "ttl-exceeded");
+		return false;
+	}
 	h = walk_hop(w, c->name, "private peering (MSEE -> customer edge)%s%s",
 		     nh_ip ? ", BGP next hop " : "",
 		     nh_ip ? ip_format(nh_ip, a) : "");
@@ -143,6 +152,7 @@ walk_circuit_hops(struct walk *w, size_t ci, const struct eroute *r,
 	else
 		hop_why(h, "the packet leaves Azure for on-premises [seed-000]");
 	walk_xing(w, CAP_CIRCUIT_PRIVATE, c->name, LINK_CIRCUIT);
+	return true;
 }
 
 /* Same VNet or peered: reachable without a gateway. */

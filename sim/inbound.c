@@ -152,7 +152,8 @@ answer_onprem(struct walk *w, const struct route_hit *hit, uint32_t called)
 			"it to the Internet");
 		return;
 	}
-	walk_circuit_hops(w, hit->r->circuit, hit->r, hit->nh_ip);
+	if (!walk_circuit_hops(w, hit->r->circuit, hit->r, hit->nh_ip))
+		return;
 	walk_path(w, t->onprem.name);
 	walk_xing(w, CAP_ONPREM_INSIDE, t->onprem.name, LINK_ONPREM);
 	pkt_set_src(w->p, t->onprem.internet_edge_ip, pkt_sport(w->p));

@@ -236,6 +236,7 @@ flow_judge(struct replay *rp, struct replay_flow *f)
 	rp->fl.proto = f->proto;
 	rp->fl.port = f->dport;
 	rp->fl.sport = f->sport;
+	rp->fl.ttl = f->ttl;
 	if ((rc = sim_run_flow(rp->s, &rp->fl, r)) != 0)
 		return rc;
 	f->v.delivered = r->delivered;
@@ -303,6 +304,7 @@ flow_add(struct replay *rp, const struct pcapr_pkt *p, uint32_t src,
 	f->sport = sp;
 	f->dport = dp;
 	f->proto = proto;
+	f->ttl = p->ip[8];		/* the recorded TTL: the walk's */
 	f->first_no = p->no;
 	f->scenario_flow = TOPO_NONE;
 	/* Counted before judging so that a failed judgement frees it. */

@@ -67,6 +67,7 @@ struct replay_flow {
 	uint32_t src, dst;
 	uint16_t sport, dport;
 	uint8_t proto;			/* PROTO_TCP or PROTO_UDP */
+	uint8_t ttl;			/* its first packet's TTL */
 	uint64_t first_no;		/* its first packet in the capture */
 	uint64_t pkts[2], bytes[2];	/* [0] from the VM, [1] to it */
 	size_t scenario_flow;		/* a scenario flow of this VM to the

@@ -301,8 +301,8 @@ onprem_ce(struct walk *w, size_t ci, enum link_kind link)
 static void
 to_circuit(struct walk *w, size_t ci, const struct eroute *r, uint32_t nh_ip)
 {
-	walk_circuit_hops(w, ci, r, nh_ip);
-	onprem_ce(w, ci, LINK_ONPREM);
+	if (walk_circuit_hops(w, ci, r, nh_ip))
+		onprem_ce(w, ci, LINK_ONPREM);
 }
 
 /* ---------------------------------------------------------------- */

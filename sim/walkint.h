@@ -145,8 +145,9 @@ bool walk_nsg_hop(struct walk *w, size_t vm, enum direction dir,
 
 /* The hops of a BGP route r learned from circuit ci (MODEL §2
  * VirtualNetworkGateway): the ExpressRoute gateway, then the circuit's
- * private peering to the customer edge, nh_ip the ECMP member chosen. */
-void walk_circuit_hops(struct walk *w, size_t ci, const struct eroute *r,
+ * private peering to the customer edge, nh_ip the ECMP member chosen.
+ * Each lowers the TTL; false when it ran out there (the walk ends). */
+bool walk_circuit_hops(struct walk *w, size_t ci, const struct eroute *r,
 		       uint32_t nh_ip);
 
 /* walk.c: the request's walk from its VM, after the request is built

@@ -256,6 +256,8 @@ struct flow {
 	uint16_t port;
 	bool has_sport;
 	uint16_t sport;
+	uint8_t ttl;			/* the request's first TTL; 0: the
+					 * default (SIM_TTL) */
 	struct expect expect;
 	struct srcpos pos, to_pos;
 };

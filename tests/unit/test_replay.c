@@ -479,6 +479,45 @@ START_TEST(judge_forced_tunnel)
 }
 END_TEST
 
+/* A recorded SYN keeps its TTL through the walk: each routing hop lowers
+ * it (the subnet's route decision, the ExpressRoute gateway, the MSEE,
+ * the customer edge), and where it runs out the flow is dropped as
+ * ttl-exceeded, not carried on with TTL 1. */
+static const struct {
+	uint8_t ttl;
+	const char *where;	/* NULL: delivered */
+} ttl_cases[] = {
+	{ 1, "Subnet-1" }, { 2, "er-gw" }, { 3, "er-circuit" },
+	{ 4, "contoso" }, { 5, NULL }, { 64, NULL },
+};
+
+START_TEST(judge_ttl_runs_out_at_a_routing_hop)
+{
+	const struct replay_flow *f;
+	struct replay_res res;
+	struct pcapr_pkt p;
+	struct replay *rp;
+
+	load_file("02-forced-tunnel-breaks-kms.yaml");
+	ck_assert_ptr_nonnull(pb = pktbuilder_new(NULL, 0));
+	ck_assert_int_eq(replay_new(sim, 0, NULL, NULL, &rp), 0);
+	ck_assert_int_eq(pkt_build_tcp(pb, &pk, VM1, 50001, KMS, 1688, 7, 0,
+				       PKT_SYN, ttl_cases[_i].ttl, NULL, 0), 0);
+	p = rec(1);
+	ck_assert_int_eq(replay_packet(rp, &p, &res), 0);
+	f = replay_flow_at(rp, res.flow);
+	if (ttl_cases[_i].where == NULL) {
+		ck_assert(f->v.delivered);
+	} else {
+		ck_assert(!f->v.delivered);
+		ck_assert_str_eq(f->v.drop_reason, "ttl-exceeded");
+		ck_assert_str_eq(f->v.where, ttl_cases[_i].where);
+	}
+	replay_free(rp);
+	pktbuilder_free(pb);
+}
+END_TEST
+
 START_TEST(judge_dropped_flow_has_no_answer)
 {
 	const struct replay_flow *f;
@@ -563,6 +602,8 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, judge_forced_tunnel);
 	tcase_add_test(tc, judge_dropped_flow_has_no_answer);
+	tcase_add_loop_test(tc, judge_ttl_runs_out_at_a_routing_hop, 0,
+			    sizeof(ttl_cases) / sizeof(ttl_cases[0]));
 	tcase_add_test(tc, judge_many_flows);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
