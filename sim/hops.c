@@ -128,7 +128,8 @@ walk_circuit_hops(struct walk *w, size_t ci, const struct eroute *r,
 	struct hop *h;
 
 	walk_path(w, c->gateway);
-	/* MODEL §7: the gateway and the MSEE are routing hops. */
+	/* The gateway and the MSEE are routing hops: each lowers the TTL
+	 * (docs/model.md §7 "Packets"; MODEL.md is silent on TTL). */
 	if (pkt_dec_ttl(w->p) == 0) {
 		walk_drop(w, c->gateway, "ttl-exceeded");
 		return false;
