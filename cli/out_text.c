@@ -185,68 +185,63 @@ out_text_summary(FILE *f, const struct run *runs, size_t n)
 	fputc('\n', f);
 }
 
-static void
-nh_ips(const struct eroute *e, char *buf, size_t len)
-{
-	size_t k, o = 0;
-
-	buf[0] = '\0';
-	for (k = 0; k < e->nnh && o < len; k++) {
-		char ip[IP_STRLEN];
-		int n = snprintf(buf + o, len - o, "%s%s", k ? " " : "",
-				 ip_format(e->nh_ips[k], ip));
-		if (n < 0)
-			return;
-		o += (size_t)n;
-	}
-}
-
-/* The columns of `az network nic show-effective-route-table -o table`. */
+/*
+ * The table of `az network nic show-effective-route-table -o table`
+ * (FORMAT.md, MODEL §8 [wth036] [rs-lab]): one row per next hop (a route
+ * with two next hops is two rows), columns two spaces apart, each as wide
+ * as its longest value or its header plus two (the CLI's tabulate
+ * layout), no trailing blanks when a row has no next hop IP.
+ */
 void
 out_text_routes(FILE *f, const struct rtable *rt)
 {
 	static const char *const head[5] = {
 		"Source", "State", "Address Prefix", "Next Hop Type",
 		"Next Hop IP" };
-	size_t w[5], i, c;
-	char cell[5][128];
+	size_t w[5], i, c, k, rows;
+	char pf[PFX_STRLEN], ip[IP_STRLEN];
 
 	for (c = 0; c < 5; c++)
-		w[c] = strlen(head[c]);
+		w[c] = strlen(head[c]) + 2;
 	for (i = 0; i < rt->n; i++) {
 		const struct eroute *e = &rt->r[i];
+		size_t len[5];
 
-		snprintf(cell[0], 128, "%s", rt_source_name(e->source));
-		snprintf(cell[1], 128, "%s", rt_state_name(e->state));
-		pfx_format(e->pfx, cell[2]);
-		snprintf(cell[3], 128, "%s", nh_type_name(e->nh));
-		nh_ips(e, cell[4], sizeof(cell[4]));
+		len[0] = strlen(rt_source_name(e->source));
+		len[1] = strlen(rt_state_name(e->state));
+		len[2] = strlen(pfx_format(e->pfx, pf));
+		len[3] = strlen(nh_type_name(e->nh));
+		len[4] = 0;
+		for (k = 0; k < e->nnh; k++)
+			if (strlen(ip_format(e->nh_ips[k], ip)) > len[4])
+				len[4] = strlen(ip);
 		for (c = 0; c < 5; c++)
-			if (strlen(cell[c]) > w[c])
-				w[c] = strlen(cell[c]);
+			if (len[c] > w[c])
+				w[c] = len[c];
 	}
 	for (c = 0; c < 4; c++)
 		fprintf(f, "%-*s  ", (int)w[c], head[c]);
 	fprintf(f, "%s\n", head[4]);
 	for (c = 0; c < 5; c++) {
-		size_t k;
 		for (k = 0; k < w[c]; k++)
 			fputc('-', f);
 		fputs(c < 4 ? "  " : "\n", f);
 	}
 	for (i = 0; i < rt->n; i++) {
 		const struct eroute *e = &rt->r[i];
-		char pf[PFX_STRLEN], ips[128];
 
-		nh_ips(e, ips, sizeof(ips));
-		fprintf(f, "%-*s  %-*s  %-*s  ",
-			(int)w[0], rt_source_name(e->source),
-			(int)w[1], rt_state_name(e->state),
-			(int)w[2], pfx_format(e->pfx, pf));
-		/* No trailing blanks when the last column is empty. */
-		if (ips[0])
-			fprintf(f, "%-*s  %s\n", (int)w[3], nh_type_name(e->nh), ips);
-		else
-			fprintf(f, "%s\n", nh_type_name(e->nh));
+		rows = e->nnh > 0 ? e->nnh : 1;
+		for (k = 0; k < rows; k++) {
+			fprintf(f, "%-*s  %-*s  %-*s  ",
+				(int)w[0], rt_source_name(e->source),
+				(int)w[1], rt_state_name(e->state),
+				(int)w[2], pfx_format(e->pfx, pf));
+			if (e->nnh > 0)
+				fprintf(f, "%-*s  %s\n", (int)w[3],
+					nh_type_name(e->nh),
+					ip_format(e->nh_ips[k], ip));
+			else
+				fprintf(f, "%s\n", nh_type_name(e->nh));
+		}
 	}
 }

@@ -12,9 +12,18 @@
 #include "topology/vec.h"
 
 
-/* MODEL §1 "System": the reserved ranges routed to None, in the order
- * Azure lists them. */
-static const struct pfx reserved[] = {
+/* MODEL §1 "System" and §8 "Effective-route rows, as observed": the
+ * reserved ranges routed to None, in the order Azure lists them. Real
+ * tables [wth036] [rs-lab] list the observed set; the route overview and
+ * the REST API's example, the documented one (reserved_none_routes). */
+static const struct pfx reserved_observed[] = {
+	{ IP4(10, 0, 0, 0), 8 },
+	{ IP4(100, 64, 0, 0), 10 },
+	{ IP4(192, 168, 0, 0), 16 },
+	{ IP4(25, 33, 80, 0), 20 },
+	{ IP4(25, 41, 3, 0), 25 },
+};
+static const struct pfx reserved_documented[] = {
 	{ IP4(10, 0, 0, 0), 8 },
 	{ IP4(100, 64, 0, 0), 10 },
 	{ IP4(172, 16, 0, 0), 12 },
@@ -45,6 +54,8 @@ add(struct rtable *rt, struct pfx p, enum rt_source src, enum nh_type nh)
 	e->nh = nh;
 	e->state = RT_ACTIVE;
 	e->circuit = TOPO_NONE;
+	e->site = TOPO_NONE;
+	e->rs = TOPO_NONE;
 	e->vnet = TOPO_NONE;
 	return e;
 }
@@ -109,7 +120,8 @@ rtable_warn(const struct topo *t, size_t vnet, size_t subnet,
 	for (i = 0; i < t->ncircuits; i++) {
 		const struct circuit *c = &t->circuits[i];
 
-		if (c->vnet != vnet || propagation_off(t, sn) ||
+		if (c->vnet == TOPO_NONE || c->vnet != t->vnets[vnet].hub ||
+		    propagation_off(t, sn) ||
 		    !circuit_dropped(c))
 			continue;
 		diag_warn(d, c->advertised_pos, "circuit %s: %zu prefixes "
@@ -135,7 +147,8 @@ add_system(const struct topo *t, struct rtable *rt)
 		e->vnet_class = true;
 		e->vnet = rt->vnet;
 	}
-	/* MODEL §1 System: peered VNet prefixes appear as VNetPeering. */
+	/* MODEL §1 System: peered VNet prefixes appear as VNetPeering,
+	 * right after VnetLocal (§8 [rs-lab]). */
 	for (i = 0; i < t->nvnets; i++) {
 		if (!topo_peered(t, rt->vnet, i))
 			continue;
@@ -162,13 +175,35 @@ add_system(const struct topo *t, struct rtable *rt)
 			e->vnet_class = true;
 		}
 	}
-	/* MODEL §1 System: 0.0.0.0/0 -> Internet. */
+	return 0;
+}
+
+/*
+ * MODEL §1 System and §8 "Effective-route rows, as observed": after the
+ * gateway routes, 0.0.0.0/0 -> Internet, then the reserved ranges -> None
+ * (the observed set, the documented one, or the scenario's own list); a
+ * reserved prefix equal to a VNet prefix is VnetLocal (already added),
+ * one strictly inside a VNet prefix is removed.
+ */
+static int
+add_system_tail(const struct topo *t, struct rtable *rt)
+{
+	const struct vnet *v = &t->vnets[rt->vnet];
+	const struct pfx *reserved = reserved_observed;
+	size_t i, nreserved = sizeof(reserved_observed) /
+			      sizeof(reserved_observed[0]);
+
+	if (t->model.reserved_none_routes == RESERVED_DOCUMENTED) {
+		reserved = reserved_documented;
+		nreserved = sizeof(reserved_documented) /
+			    sizeof(reserved_documented[0]);
+	} else if (t->model.reserved_none_routes == RESERVED_LIST) {
+		reserved = t->reserved_routes;
+		nreserved = t->nreserved_routes;
+	}
 	if (add(rt, pfx_make(0, 0), RT_DEFAULT, NH_INTERNET) == NULL)
 		return -ENOMEM;
-	/* MODEL §1 System: reserved ranges -> None; a reserved prefix equal
-	 * to a VNet prefix is VnetLocal (already added), one strictly inside
-	 * a VNet prefix is removed. */
-	for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+	for (i = 0; i < nreserved; i++) {
 		bool exact;
 
 		if (covered_by_vnet(v, reserved[i], &exact))
@@ -179,22 +214,15 @@ add_system(const struct topo *t, struct rtable *rt)
 	return 0;
 }
 
-/* MODEL §1 BGP: the prefixes one circuit on the VNet's gateway learns. */
+/* MODEL §1 BGP: the prefixes one circuit on the hub's gateway learns. */
 static int
-add_circuit(const struct topo *t, struct rtable *rt, size_t ci)
+add_circuit(const struct topo *t, struct rtable *rt, size_t ci, bool transit)
 {
-	const struct subnet *sn = &t->vnets[rt->vnet].subnets[rt->subnet];
 	const struct circuit *c = &t->circuits[ci];
 	size_t i;
 
 	if (rt->bgp_circuit == TOPO_NONE)
 		rt->bgp_circuit = ci;
-	/* MODEL §1 BGP: not added where the route table disables
-	 * propagation ("propagate gateway routes: no"). */
-	if (propagation_off(t, sn)) {
-		rt->bgp_disabled = true;
-		return 0;
-	}
 	/* MODEL §1 BGP limits [er-limits] (rtable_warn says so). */
 	if (circuit_dropped(c)) {
 		rt->bgp_dropped = true;
@@ -208,6 +236,7 @@ add_circuit(const struct topo *t, struct rtable *rt, size_t ci)
 		if (e == NULL)
 			return -ENOMEM;
 		e->circuit = ci;
+		e->transit = transit;
 		/* MODEL §1 BGP: several next-hop IPs for one prefix are ECMP. */
 		for (k = 0; k < c->nnext_hops && k < RT_ECMP_MAX; k++)
 			e->nh_ips[e->nnh++] = c->next_hops[k];
@@ -215,19 +244,257 @@ add_circuit(const struct topo *t, struct rtable *rt, size_t ci)
 	return 0;
 }
 
-/* Several circuits may share one gateway: each one's prefixes are added;
- * for a prefix two circuits both advertise, the first circuit's route
- * stays Active (the tie-break of resolve()). */
+/* MODEL §8 [vpn-aa] [wth036]: the next hop IPs of a route through VPN
+ * gateway g: both instances' private IPs when active-active, else the
+ * gateway's public IP (none when the scenario does not give it). */
+static void
+vpn_next_hops(const struct gateway *g, struct eroute *e)
+{
+	size_t k;
+
+	if (g->active_active) {
+		for (k = 0; k < g->ninstance_ips; k++)
+			e->nh_ips[e->nnh++] = g->instance_ips[k];
+	} else if (g->has_public_ip) {
+		e->nh_ips[e->nnh++] = g->public_ip;
+	}
+}
+
+static struct eroute *
+add_site_route(const struct topo *t, struct rtable *rt, size_t si,
+	       struct pfx p, bool is_static, bool transit)
+{
+	struct eroute *e = add(rt, p, RT_BGP, NH_VNET_GATEWAY);
+
+	if (e == NULL)
+		return NULL;
+	e->site = si;
+	e->site_static = is_static;
+	e->transit = transit;
+	vpn_next_hops(&t->gateways[t->vpn_sites[si].gateway], e);
+	return e;
+}
+
+/* MODEL §8 [vpn-ft]: a site-to-site connection brings its local network
+ * gateway's static prefixes (bgp false) or, with BGP, the peer's own
+ * address as a /32 unless a static prefix is already that /32 [rs-lab],
+ * and what the site advertises. Real tables list every site's static
+ * prefixes before the BGP-learned routes [wth036]. */
+static int
+add_site(const struct topo *t, struct rtable *rt, size_t si, bool transit,
+	 bool bgp)
+{
+	const struct vpn_site *v = &t->vpn_sites[si];
+	struct pfx peer;
+	size_t i;
+
+	if (!bgp) {
+		for (i = 0; i < v->nprefixes; i++)
+			if (add_site_route(t, rt, si, v->prefixes[i], true,
+					   transit) == NULL)
+				return -ENOMEM;
+		return 0;
+	}
+	if (!v->bgp)
+		return 0;
+	peer = pfx_make(v->bgp_peer_ip, 32);
+	for (i = 0; i < v->nprefixes && !pfx_equal(v->prefixes[i], peer); i++)
+		;
+	if (i == v->nprefixes &&
+	    add_site_route(t, rt, si, peer, false, transit) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < v->nadvertised; i++)
+		if (add_site_route(t, rt, si, v->advertised[i], false,
+				   transit) == NULL)
+			return -ENOMEM;
+	return 0;
+}
+
+/* One prefix a Route Server peer advertises, and where it was listed. */
+struct rsadv {
+	struct pfx p;
+	uint32_t nh;
+	uint8_t peer;
+	size_t order;		/* first listing of the prefix */
+};
+
+static int
+rsadv_by_pfx(const void *a, const void *b)
+{
+	const struct rsadv *x = a, *y = b;
+	int c = pfx_cmp(&x->p, &y->p);
+
+	if (c != 0)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int
+rsadv_by_order(const void *a, const void *b)
+{
+	const struct rsadv *x = a, *y = b;
+
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/*
+ * MODEL §8 [rs]: a Route Server programs what its peers advertise as
+ * VirtualNetworkGateway routes whose next hop IP is the peer, or the
+ * next hop it announces (route injection). Peers advertising one prefix
+ * are ECMP: one route, one next hop each (distinct addresses).
+ */
+static int
+add_route_server(const struct topo *t, struct rtable *rt, size_t ri,
+		 bool transit)
+{
+	const struct route_server *rs = &t->route_servers[ri];
+	struct rsadv *a;
+	struct eroute *e = NULL;
+	size_t n = 0, i, j, k, first;
+
+	for (i = 0; i < rs->npeers; i++)
+		n += rs->peers[i].nadvertised;
+	if (n == 0)
+		return 0;
+	if ((a = calloc(n, sizeof(*a))) == NULL)
+		return -ENOMEM;
+	for (i = 0, n = 0; i < rs->npeers; i++) {
+		const struct rs_peer *p = &rs->peers[i];
+
+		for (j = 0; j < p->nadvertised; j++, n++) {
+			a[n].p = p->advertised[j];
+			a[n].nh = p->has_next_hop ? p->next_hop : p->ip;
+			a[n].peer = (uint8_t)i;	/* at most TOPO_ECMP_MAX */
+			a[n].order = n;
+		}
+	}
+	/* Group each prefix's advertisements under its first listing, then
+	 * list the routes in that order. */
+	qsort(a, n, sizeof(*a), rsadv_by_pfx);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && pfx_equal(a[j].p, a[i].p); j++)
+			a[j].order = a[i].order;
+	}
+	qsort(a, n, sizeof(*a), rsadv_by_order);
+	for (i = 0; i < n; i = j) {
+		first = i;
+		for (j = i + 1; j < n && a[j].order == a[first].order; j++)
+			;
+		if ((e = add(rt, a[first].p, RT_BGP, NH_VNET_GATEWAY)) ==
+		    NULL) {
+			free(a);
+			return -ENOMEM;
+		}
+		e->rs = ri;
+		e->transit = transit;
+		for (k = first; k < j; k++) {
+			size_t m;
+
+			for (m = 0; m < e->nnh && e->nh_ips[m] != a[k].nh; m++)
+				;
+			if (m < e->nnh || e->nnh == RT_ECMP_MAX)
+				continue;
+			e->nh_peer[e->nnh] = a[k].peer;
+			e->nh_ips[e->nnh++] = a[k].nh;
+		}
+	}
+	free(a);
+	return 0;
+}
+
+static int
+pfx_sorted_cmp(const void *a, const void *b)
+{
+	return pfx_cmp(a, b);
+}
+
+/*
+ * MODEL §8 [rs] hub routing preference: one prefix learned from the
+ * ExpressRoute circuits and from Route Server peers keeps the
+ * ExpressRoute route (ExpressRoute, the default, and ASPath, whose AS
+ * path lengths ftsim does not model) or the peers' (VpnGateway). The
+ * other is not programmed.
+ */
+static int
+rs_preference(const struct topo *t, struct rtable *rt, size_t ri)
+{
+	enum rs_pref pref = t->route_servers[ri].preference;
+	struct pfx *keep;
+	size_t i, o, n = 0;
+	bool drop_rs = pref != RSP_VPN;
+
+	for (i = 0; i < rt->n; i++)
+		n += rt->r[i].source == RT_BGP &&
+		     (drop_rs ? rt->r[i].circuit != TOPO_NONE
+			      : rt->r[i].rs != TOPO_NONE);
+	if (n == 0)
+		return 0;
+	if ((keep = calloc(n, sizeof(*keep))) == NULL)
+		return -ENOMEM;
+	for (i = 0, n = 0; i < rt->n; i++)
+		if (rt->r[i].source == RT_BGP &&
+		    (drop_rs ? rt->r[i].circuit != TOPO_NONE
+			     : rt->r[i].rs != TOPO_NONE))
+			keep[n++] = rt->r[i].pfx;
+	qsort(keep, n, sizeof(*keep), pfx_sorted_cmp);
+	for (i = 0, o = 0; i < rt->n; i++) {
+		const struct eroute *e = &rt->r[i];
+		bool loser = e->source == RT_BGP &&
+			     (drop_rs ? e->rs != TOPO_NONE
+				      : e->circuit != TOPO_NONE) &&
+			     bsearch(&e->pfx, keep, n, sizeof(*keep),
+				     pfx_sorted_cmp) != NULL;
+
+		if (!loser)
+			rt->r[o++] = *e;
+	}
+	rt->n = o;
+	free(keep);
+	return 0;
+}
+
+/*
+ * MODEL §1 BGP and §8: the routes the VNet's gateways give, its own or,
+ * through gateway transit, its hub's: the circuits of an ExpressRoute
+ * gateway (several circuits on one gateway each add their prefixes; for
+ * a prefix two circuits advertise, the first stays Active: resolve's tie
+ * break), the sites of a VPN gateway, the Route Server's peers. None
+ * where the route table disables propagation ("propagate gateway routes:
+ * no").
+ */
 static int
 add_bgp(const struct topo *t, struct rtable *rt)
 {
-	size_t ci;
-	int rc;
+	const struct subnet *sn = &t->vnets[rt->vnet].subnets[rt->subnet];
+	size_t hub = t->vnets[rt->vnet].hub, ci, si, ri;
+	bool transit = hub != rt->vnet;
+	int rc, pass;
 
+	if (hub == TOPO_NONE)
+		return 0;
+	if (propagation_off(t, sn)) {
+		for (ci = 0; ci < t->ncircuits; ci++)
+			if (t->circuits[ci].vnet == hub &&
+			    rt->bgp_circuit == TOPO_NONE)
+				rt->bgp_circuit = ci;
+		rt->bgp_disabled = true;
+		return 0;
+	}
 	for (ci = 0; ci < t->ncircuits; ci++)
-		if (t->circuits[ci].vnet == rt->vnet &&
-		    (rc = add_circuit(t, rt, ci)) != 0)
+		if (t->circuits[ci].vnet == hub &&
+		    (rc = add_circuit(t, rt, ci, transit)) != 0)
 			return rc;
+	for (pass = 0; pass < 2; pass++)
+		for (si = 0; si < t->nvpn_sites; si++)
+			if (t->vpn_sites[si].gateway != TOPO_NONE &&
+			    t->vpn_sites[si].gateway == t->vnets[hub].gw &&
+			    (rc = add_site(t, rt, si, transit, pass == 1)) != 0)
+				return rc;
+	ri = topo_route_server_of_vnet(t, hub);
+	if (ri != TOPO_NONE &&
+	    ((rc = add_route_server(t, rt, ri, transit)) != 0 ||
+	     (rc = rs_preference(t, rt, ri)) != 0))
+		return rc;
 	return 0;
 }
 
@@ -491,6 +758,7 @@ rtable_build(const struct topo *t, size_t vnet, size_t subnet,
 		rtable_warn(t, vnet, subnet, d);
 	if ((rc = add_system(t, out)) != 0 ||
 	    (rc = add_bgp(t, out)) != 0 ||
+	    (rc = add_system_tail(t, out)) != 0 ||
 	    (rc = add_user(t, out)) != 0 ||
 	    (rc = resolve(t, out)) != 0 ||
 	    (rc = index_routes(out)) != 0 ||
@@ -608,6 +876,43 @@ rt_state_name(enum rt_state s)
 	return s == RT_ACTIVE ? "Active" : "Invalid";
 }
 
+/* Where a gateway route comes from, and through which hub (MODEL §8). */
+static void
+bgp_describe(const struct topo *t, const struct eroute *r, char *buf,
+	     size_t len)
+{
+	char via[160] = "";
+	size_t hub = TOPO_NONE;
+
+	if (r->circuit != TOPO_NONE)
+		hub = t->circuits[r->circuit].vnet;
+	else if (r->site != TOPO_NONE)
+		hub = t->gateways[t->vpn_sites[r->site].gateway].vnet;
+	else if (r->rs != TOPO_NONE)
+		hub = t->route_servers[r->rs].vnet;
+	if (r->transit && hub != TOPO_NONE)
+		snprintf(via, sizeof(via), ", through gateway transit from "
+			 "VNet %s [peer]", t->vnets[hub].name);
+	if (r->circuit != TOPO_NONE)
+		snprintf(buf, len, "BGP, learned from %s private peering%s",
+			 t->circuits[r->circuit].name, via);
+	else if (r->site != TOPO_NONE && r->site_static)
+		snprintf(buf, len, "static prefix of VPN site %s on gateway "
+			 "%s%s", t->vpn_sites[r->site].name,
+			 t->gateways[t->vpn_sites[r->site].gateway].name, via);
+	else if (r->site != TOPO_NONE)
+		snprintf(buf, len, "BGP, learned from VPN site %s on gateway "
+			 "%s%s", t->vpn_sites[r->site].name,
+			 t->gateways[t->vpn_sites[r->site].gateway].name, via);
+	else if (r->rs != TOPO_NONE)
+		snprintf(buf, len, "BGP, programmed by Route Server %s from "
+			 "peer %s%s%s", t->route_servers[r->rs].name,
+			 t->route_servers[r->rs].peers[r->nh_peer[0]].name,
+			 r->nnh > 1 ? " and others (ECMP)" : "", via);
+	else
+		snprintf(buf, len, "BGP, learned from the gateway%s", via);
+}
+
 void
 eroute_describe(const struct topo *t, const struct eroute *r, char *buf,
 		size_t len)
@@ -618,9 +923,7 @@ eroute_describe(const struct topo *t, const struct eroute *r, char *buf,
 			 r->table);
 		return;
 	case RT_BGP:
-		snprintf(buf, len, "BGP, learned from %s private peering",
-			 r->circuit != TOPO_NONE ?
-			 t->circuits[r->circuit].name : "the gateway");
+		bgp_describe(t, r, buf, len);
 		return;
 	case RT_DEFAULT:
 		break;

@@ -2,9 +2,11 @@
  * route.h: the effective routes of a subnet (MODEL.md §1).
  *
  * An rtable is what `az network nic show-effective-route-table` shows for
- * a NIC of the subnet: system routes (source Default), routes learned by
- * BGP from the ExpressRoute circuit's private peering (source
- * VirtualNetworkGateway) and the routes of the subnet's route table
+ * a NIC of the subnet: system routes (source Default), the routes its
+ * VNet's gateways give, its own or its hub's through gateway transit
+ * (source VirtualNetworkGateway: BGP from an ExpressRoute circuit's
+ * private peering or a VPN site, a VPN site's static prefixes, Route
+ * Server peers' routes) and the routes of the subnet's route table
  * (source User), each Active or Invalid. Two tries index the Active
  * routes: every one of them, and the system VNet-class routes (VNet,
  * peering, service endpoint) that win over BGP whatever the length.
@@ -39,6 +41,12 @@ struct eroute {
 	const char *name;	/* UDR name, NULL for system and BGP */
 	const char *table;	/* route table of a UDR */
 	size_t circuit;		/* BGP: circuit index */
+	size_t site;		/* BGP: VPN site index (static or BGP) */
+	size_t rs;		/* BGP: Route Server index */
+	uint8_t nh_peer[RT_ECMP_MAX];	/* Route Server: the peer of each
+					 * next hop */
+	bool site_static;	/* a VPN site's static prefix */
+	bool transit;		/* learned through gateway transit */
 	size_t vnet;		/* VnetLocal / VNetPeering: the VNet reached */
 	const char *invalid_by;	/* why Invalid: "User route X", ... */
 };

@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "topology/azjson.h"
+#include "topology/estate.h"
 #include "topology/scenario.h"
 #include "topology/yamlout.h"
 
@@ -1525,7 +1526,7 @@ build_vnets(struct az *z, struct topo *t)
 	for (i = 0; i < z->nvn; i++)
 		for (j = 0; j < z->vn[i].npeer; j++) {
 			size_t r = topo_vnet_find(t, z->vn[i].peer[j].name);
-			size_t *np;
+			struct peering *np;
 
 			if (r == TOPO_NONE) {
 				az_note(z, "VNet %s peers with %s, which is in "
@@ -1541,7 +1542,11 @@ build_vnets(struct az *z, struct topo *t)
 			if (np == NULL)
 				return -ENOMEM;
 			t->vnets[i].peers = np;
-			np[t->vnets[i].npeers++] = r;
+			/* The plain settings until the peerings' flags are
+			 * read (MODEL §8 [peer]). */
+			np[t->vnets[i].npeers++] = (struct peering){
+				.vnet = r, .plain = true, .allow_access = true,
+				.allow_forwarded = true };
 		}
 	return 0;
 }
@@ -1906,6 +1911,8 @@ azjson_parse(const struct azjson_src *src, size_t n, struct topo *out,
 			z.err = rc;
 		goto fail;
 	}
+	if (z.err == 0 && (rc = topo_estate_resolve(out)) != 0)
+		z.err = rc;
 	if (z.err != 0)
 		goto fail;
 	if (az_check(out, unknown, d) != 0) {

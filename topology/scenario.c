@@ -64,6 +64,17 @@ const struct scenario_limit scenario_limits[SCN_LIM_N] = {
 	[SCN_LIM_BLOCKS] = { "block filters", "onprem", 0, NULL, 10000 },
 	[SCN_LIM_DNS] = { "names", "dns", 0, NULL, 100000 },
 	[SCN_LIM_FLOWS] = { "flows", "scenario", 0, NULL, 1000 },
+	/* VPN Gateway limits (VpnGw5: 100 site-to-site tunnels; a local
+	 * network gateway holds 1,000 prefixes) and Route Server limits
+	 * (8 BGP peers, 1,000 routes each) of the same page. */
+	[SCN_LIM_VPN_SITES] = { "vpn sites", "scenario", 100,
+	    "site-to-site tunnels per VPN gateway", 10000 },
+	[SCN_LIM_SITE_PREFIXES] = { "prefixes", "vpn site", 1000,
+	    "per local network gateway", 100000 },
+	[SCN_LIM_RS_PEERS] = { "peers", "route server", 8,
+	    "BGP peers per Route Server", TOPO_ECMP_MAX },
+	[SCN_LIM_RS_ROUTES] = { "advertised prefixes", "route server peer",
+	    1000, "routes per BGP peer", 100000 },
 };
 
 /*
@@ -106,13 +117,17 @@ scn_limit(struct yrd *y, const yaml_node_t *n, enum scenario_lim l,
  * service tags.
  */
 
-enum { MO_BGP, MO_VNETTAG, MO_LKM, MO_KMS, MO_N };
+enum { MO_BGP, MO_VNETTAG, MO_LKM, MO_KMS, MO_RESERVED, MO_N };
 static const struct yrd_key scn_model_keys[MO_N] = {
 	[MO_BGP] = { "bgp_default_removes_none", false },
+	[MO_RESERVED] = { "reserved_none_routes", false },
 	[MO_VNETTAG] = { "vnet_tag_includes_default_route", false },
 	[MO_LKM] = { "lkm_off_with_forced_default", false },
 	[MO_KMS] = { "kms_accepts_public_peering_nat", false },
 };
+
+/* MODEL §8: which reserved None rows a subnet lists. */
+static const char *const scn_reserved_sets[] = { "observed", "documented" };
 
 static void
 scn_model(struct scn *s, yaml_node_t *n)
@@ -120,6 +135,7 @@ scn_model(struct scn *s, yaml_node_t *n)
 	struct yrd *y = &s->y;
 	struct model_opts *mo = &s->t->model;
 	struct yrd_map m;
+	int set;
 
 	if (n == NULL || yrd_map_read(y, n, "'model'", "model",
 	    scn_model_keys, MO_N, &m) == -1)
@@ -132,6 +148,17 @@ scn_model(struct scn *s, yaml_node_t *n)
 	    &mo->lkm_off_with_forced_default);
 	(void)yrd_bool(y, m.val[MO_KMS], "kms_accepts_public_peering_nat",
 	    &mo->kms_accepts_public_peering_nat);
+	/* A list: the scenario's own reserved rows, in order. */
+	if (m.val[MO_RESERVED] != NULL &&
+	    m.val[MO_RESERVED]->type == YAML_SEQUENCE_NODE) {
+		if (yrd_pfx_list(y, m.val[MO_RESERVED], "reserved_none_routes",
+		    false, &s->t->reserved_routes,
+		    &s->t->nreserved_routes) == 1)
+			mo->reserved_none_routes = RESERVED_LIST;
+	} else if (yrd_word(y, m.val[MO_RESERVED], "reserved_none_routes",
+	    scn_reserved_sets, 2, "observed, documented or a list of "
+	    "prefixes", &set) == 1)
+		mo->reserved_none_routes = (enum reserved_set)set;
 }
 
 /* MODEL §7: `timing:` overrides the one-way delay of each kind of link,
@@ -239,7 +266,8 @@ scn_tags(struct scn *s, yaml_node_t *n)
 enum {
 	TOP_SCENARIO, TOP_DESCRIPTION, TOP_CLOUD, TOP_TAGS, TOP_VNETS,
 	TOP_VMS, TOP_RTABLES, TOP_NSGS, TOP_ER, TOP_ONPREM, TOP_DNS,
-	TOP_FLOWS, TOP_MODEL, TOP_TIMING, TOP_N
+	TOP_FLOWS, TOP_MODEL, TOP_TIMING, TOP_GATEWAYS, TOP_SITES, TOP_RS,
+	TOP_N
 };
 static const struct yrd_key scn_top_keys[TOP_N] = {
 	[TOP_SCENARIO] = { "scenario", true },
@@ -256,6 +284,9 @@ static const struct yrd_key scn_top_keys[TOP_N] = {
 	[TOP_FLOWS] = { "flows", false },
 	[TOP_MODEL] = { "model", false },
 	[TOP_TIMING] = { "timing", false },
+	[TOP_GATEWAYS] = { "gateways", false },
+	[TOP_SITES] = { "vpn_sites", false },
+	[TOP_RS] = { "route_servers", false },
 };
 
 static void
@@ -284,6 +315,7 @@ scn_root(struct scn *s, yaml_node_t *root)
 	scn_vnets(s, m.val[TOP_VNETS]);
 	scn_vms(s, m.val[TOP_VMS]);
 	scn_circuits(s, m.val[TOP_ER]);
+	scn_estate(s, m.val[TOP_GATEWAYS], m.val[TOP_SITES], m.val[TOP_RS]);
 	scn_onprem(s, m.val[TOP_ONPREM]);
 	scn_dns(s, m.val[TOP_DNS]);
 	scn_flows(s, m.val[TOP_FLOWS]);

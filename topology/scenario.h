@@ -44,6 +44,10 @@ enum scenario_lim {
 	SCN_LIM_BLOCKS,		/* on-premises block filters */
 	SCN_LIM_DNS,		/* dns: names */
 	SCN_LIM_FLOWS,		/* flows */
+	SCN_LIM_VPN_SITES,	/* VPN sites */
+	SCN_LIM_SITE_PREFIXES,	/* prefixes of one VPN site (static or BGP) */
+	SCN_LIM_RS_PEERS,	/* BGP peers of one Route Server */
+	SCN_LIM_RS_ROUTES,	/* prefixes one Route Server peer advertises */
 	SCN_LIM_N
 };
 

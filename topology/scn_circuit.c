@@ -113,32 +113,25 @@ scn_public_peering(struct yrd *y, yaml_node_t *key, yaml_node_t *n,
 	    &c->nnat_pool);
 }
 
-/* The one VNet whose gateway the circuit connects to. */
+/* The one VNet whose gateway the circuit connects to (a gateway in two
+ * VNets is scn_gateway_list's error). */
 static void
 scn_circuit_gateway(struct scn *s, yaml_node_t *n, struct circuit *c)
 {
 	struct yrd *y = &s->y;
 	const struct vnet *vn;
-	size_t i, other = TOPO_NONE;
+	size_t i;
 
 	c->vnet = TOPO_NONE;
-	for (i = 0; i < s->t->nvnets; i++) {
+	for (i = 0; i < s->t->nvnets && c->vnet == TOPO_NONE; i++) {
 		vn = &s->t->vnets[i];
-		if (vn->gateway == NULL || strcasecmp(vn->gateway,
-		    c->gateway) != 0)
-			continue;
-		if (c->vnet == TOPO_NONE)
+		if (vn->gateway != NULL && strcasecmp(vn->gateway,
+		    c->gateway) == 0)
 			c->vnet = i;
-		else if (other == TOPO_NONE)
-			other = i;
 	}
 	if (c->vnet == TOPO_NONE)
 		yrd_err(y, n, "unknown gateway '%s': no vnet has gateway: %s",
 		    c->gateway, c->gateway);
-	else if (other != TOPO_NONE)
-		yrd_err(y, n, "gateway '%s' is in two vnets, '%s' and '%s'",
-		    c->gateway, s->t->vnets[c->vnet].name,
-		    s->t->vnets[other].name);
 }
 
 enum { ER_NAME, ER_SKU, ER_GATEWAY, ER_PRIVATE, ER_PUBLIC, ER_N };

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <yaml.h>
 
@@ -114,7 +115,9 @@ scn_vnet(struct scn *s, yaml_node_t *n, struct vnet *vn, size_t vi)
 	if (yrd_pfx_list(y, m.val[VN_SPACE], "address_space", true,
 	    &vn->space, &vn->nspace) == -1)
 		vn->nspace = 0;		/* subnets: no space check */
-	(void)yrd_name(y, m.val[VN_GATEWAY], "gateway", &vn->gateway);
+	vn->gw = vn->hub = TOPO_NONE;
+	if (yrd_name(y, m.val[VN_GATEWAY], "gateway", &vn->gateway) == 1)
+		vn->gateway_pos = yrd_pos(y, m.val[VN_GATEWAY]);
 	if (m.val[VN_SUBNETS] == NULL ||
 	    yrd_list(y, m.val[VN_SUBNETS], "subnets", NULL, &it, &count) == -1 ||
 	    scn_limit(y, m.val[VN_SUBNETS], SCN_LIM_SUBNETS, count,
@@ -175,15 +178,63 @@ scn_subnet_overlaps(struct scn *s)
 	}
 }
 
+enum { PE_VNET, PE_ACCESS, PE_FWD, PE_TRANSIT, PE_REMOTE, PE_N };
+static const struct yrd_key scn_peering_keys[PE_N] = {
+	[PE_VNET] = { "vnet", true },
+	[PE_ACCESS] = { "allow_virtual_network_access", false },
+	[PE_FWD] = { "allow_forwarded_traffic", false },
+	[PE_TRANSIT] = { "allow_gateway_transit", false },
+	[PE_REMOTE] = { "use_remote_gateways", false },
+};
+
+/*
+ * One item of a VNet's peerings: a VNet name (the plain settings), or
+ * this side's settings, with Azure's defaults (MODEL §8 [peer]): access
+ * allowed, forwarded traffic, gateway transit and remote gateways not.
+ * Returns the node naming the VNet, NULL after an error.
+ */
+static yaml_node_t *
+scn_peering_item(struct scn *s, yaml_node_t *p, struct peering *pe)
+{
+	struct yrd *y = &s->y;
+	struct yrd_map m;
+
+	pe->pos = yrd_pos(y, p);
+	pe->allow_access = true;
+	if (p != NULL && p->type == YAML_SCALAR_NODE) {
+		pe->plain = true;
+		pe->allow_forwarded = true;
+		return yrd_scalar(y, p, "peerings", "a vnet name") != NULL ?
+		    p : NULL;
+	}
+	if (yrd_map_read(y, p, "an item of 'peerings'", "peering",
+	    scn_peering_keys, PE_N, &m) == -1)
+		return NULL;
+	(void)yrd_bool(y, m.val[PE_ACCESS], "allow_virtual_network_access",
+	    &pe->allow_access);
+	(void)yrd_bool(y, m.val[PE_FWD], "allow_forwarded_traffic",
+	    &pe->allow_forwarded);
+	(void)yrd_bool(y, m.val[PE_TRANSIT], "allow_gateway_transit",
+	    &pe->allow_transit);
+	(void)yrd_bool(y, m.val[PE_REMOTE], "use_remote_gateways",
+	    &pe->use_remote);
+	if (pe->allow_transit && pe->use_remote)
+		yrd_err(y, m.val[PE_REMOTE], "a peering cannot both allow "
+		    "gateway transit and use remote gateways [peer]");
+	return yrd_scalar(y, m.val[PE_VNET], "vnet", "a vnet name") != NULL ?
+	    m.val[PE_VNET] : NULL;
+}
+
 /* Peerings name other VNets; resolved once every VNet is known. */
 static int
 scn_peerings(struct scn *s)
 {
 	struct yrd *y = &s->y;
 	struct vnet *vn;
+	struct peering *pe;
 	yaml_node_item_t *it;
 	yaml_node_t *p;
-	size_t vi, i, count, peer;
+	size_t vi, i, j, count, peer;
 
 	for (vi = 0; vi < s->t->nvnets && !y->stop; vi++) {
 		vn = &s->t->vnets[vi];
@@ -196,16 +247,26 @@ scn_peerings(struct scn *s)
 		    sizeof(*vn->peers))) == NULL)
 			return -1;
 		for (i = 0; i < count && !y->stop; i++) {
-			p = yrd_node(y, it[i]);
-			if (yrd_scalar(y, p, "peerings", "a vnet name") ==
-			    NULL || s->bad_vnets)
+			pe = &vn->peers[vn->npeers];
+			memset(pe, 0, sizeof(*pe));
+			p = scn_peering_item(s, yrd_node(y, it[i]), pe);
+			if (p == NULL || s->bad_vnets)
 				continue;
 			peer = yrd_ref(y, p, &s->ivnet, 0, "vnet", NULL);
+			for (j = 0; peer != TOPO_NONE && j < vn->npeers; j++)
+				if (vn->peers[j].vnet == peer) {
+					yrd_err(y, p, "vnet '%s' lists its "
+					    "peering with '%s' twice",
+					    vn->name, s->t->vnets[peer].name);
+					peer = TOPO_NONE;
+				}
 			if (peer == vi)
 				yrd_err(y, p, "vnet '%s' cannot peer with "
 				    "itself", vn->name);
-			else if (peer != TOPO_NONE)
-				vn->peers[vn->npeers++] = peer;
+			else if (peer != TOPO_NONE) {
+				pe->vnet = peer;
+				vn->npeers++;
+			}
 		}
 	}
 	return 0;

@@ -12,7 +12,10 @@ topo_init(struct topo *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->cloud = CLOUD_PUBLIC;
-	t->model.bgp_default_removes_none = false;
+	/* MODEL §1 and §8: published tables with a BGP default list no
+	 * reserved None rows; the observed reserved rows. */
+	t->model.bgp_default_removes_none = true;
+	t->model.reserved_none_routes = RESERVED_OBSERVED;
 	t->model.vnet_tag_includes_default_route = true;
 	t->model.lkm_off_with_forced_default = true;
 	t->model.kms_accepts_public_peering_nat = true;
@@ -145,6 +148,28 @@ topo_free(struct topo *t)
 		free(c->nat_pool);
 	}
 	free(t->circuits);
+	for (i = 0; i < t->ngateways; i++)
+		free(t->gateways[i].name);
+	free(t->gateways);
+	for (i = 0; i < t->nvpn_sites; i++) {
+		free(t->vpn_sites[i].name);
+		free(t->vpn_sites[i].prefixes);
+		free(t->vpn_sites[i].advertised);
+	}
+	free(t->vpn_sites);
+	for (i = 0; i < t->nroute_servers; i++) {
+		struct route_server *rs = &t->route_servers[i];
+		size_t k;
+
+		for (k = 0; k < rs->npeers; k++) {
+			free(rs->peers[k].name);
+			free(rs->peers[k].advertised);
+		}
+		free(rs->peers);
+		free(rs->name);
+	}
+	free(t->route_servers);
+	free(t->reserved_routes);
 	free(t->onprem.name);
 	free(t->onprem.prefixes);
 	for (i = 0; i < t->onprem.nblocks; i++) {
@@ -216,20 +241,64 @@ topo_circuit_find(const struct topo *t, const char *name)
 	FIND_BY_NAME(t->circuits, t->ncircuits, name);
 }
 
-bool
-topo_peered(const struct topo *t, size_t a, size_t b)
+size_t
+topo_gateway_find(const struct topo *t, const char *name)
+{
+	FIND_BY_NAME(t->gateways, t->ngateways, name);
+}
+
+size_t
+topo_vpn_site_find(const struct topo *t, const char *name)
+{
+	FIND_BY_NAME(t->vpn_sites, t->nvpn_sites, name);
+}
+
+size_t
+topo_route_server_of_vnet(const struct topo *t, size_t v)
+{
+	size_t i;
+
+	for (i = 0; i < t->nroute_servers; i++)
+		if (t->route_servers[i].vnet == v)
+			return i;
+	return TOPO_NONE;
+}
+
+const struct peering *
+topo_peering(const struct topo *t, size_t a, size_t b)
 {
 	size_t i;
 
 	if (a == b || a >= t->nvnets || b >= t->nvnets)
-		return false;
+		return NULL;
 	for (i = 0; i < t->vnets[a].npeers; i++)
-		if (t->vnets[a].peers[i] == b)
-			return true;
-	for (i = 0; i < t->vnets[b].npeers; i++)
-		if (t->vnets[b].peers[i] == a)
-			return true;
-	return false;
+		if (t->vnets[a].peers[i].vnet == b)
+			return &t->vnets[a].peers[i];
+	return NULL;
+}
+
+bool
+topo_peered(const struct topo *t, size_t a, size_t b)
+{
+	return topo_peering(t, a, b) != NULL || topo_peering(t, b, a) != NULL;
+}
+
+/* MODEL §8 [peer]: a side that does not list the peering, or lists it by
+ * name, has the plain settings (access and forwarded traffic allowed). */
+bool
+topo_peer_access(const struct topo *t, size_t a, size_t b)
+{
+	const struct peering *p = topo_peering(t, a, b);
+
+	return p == NULL || p->allow_access;
+}
+
+bool
+topo_peer_forwarded(const struct topo *t, size_t a, size_t b)
+{
+	const struct peering *p = topo_peering(t, a, b);
+
+	return p == NULL || p->allow_forwarded;
 }
 
 size_t
@@ -366,6 +435,20 @@ static const struct spelling skus[] = {
 	{ SKU_LOCAL, "Local" },
 };
 
+/* MODEL §8: gatewayType of a virtual network gateway. */
+static const struct spelling gwtypes[] = {
+	{ GW_EXPRESSROUTE, "ExpressRoute" },
+	{ GW_VPN, "Vpn" },
+};
+
+/* MODEL §8 [rs]: hubRoutingPreference. */
+static const struct spelling rsprefs[] = {
+	{ RSP_EXPRESSROUTE, "ExpressRoute" },
+	{ RSP_VPN, "VpnGateway" },
+	{ RSP_ASPATH, "ASPath" },
+	{ RSP_VPN, "Vpn" },
+};
+
 static const struct spelling activations[] = {
 	{ ACT_NONE, "none" },
 	{ ACT_ACCEPTED, "accepted" },
@@ -404,6 +487,20 @@ PARSER(proto_parse, unsigned, protos)
 PARSER(srcclass_parse, enum srcclass, srcclasses)
 PARSER(hairpin_parse, enum hairpin, hairpins)
 PARSER(sku_parse, enum sku, skus)
+PARSER(gw_type_parse, enum gw_type, gwtypes)
+PARSER(rs_pref_parse, enum rs_pref, rsprefs)
+
+const char *
+gw_type_name(enum gw_type g)
+{
+	return spell_name(gwtypes, NELEM(gwtypes), (int)g);
+}
+
+const char *
+rs_pref_name(enum rs_pref p)
+{
+	return spell_name(rsprefs, NELEM(rsprefs), (int)p);
+}
 
 const char *
 cloud_name(enum cloud c)

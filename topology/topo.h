@@ -143,15 +143,107 @@ struct subnet {
 	struct srcpos route_table_pos, nsg_pos;
 };
 
+/*
+ * One side of a VNet peering, as the VNet lists it (MODEL §8 [peer]):
+ * each side of an Azure peering has its own four settings. A peering
+ * written as a plain VNet name keeps the meaning it had before settings
+ * existed: access and forwarded traffic allowed, no gateway transit
+ * (plain is then true). A peering listed by one side only counts for both;
+ * the silent side has the plain settings (topo_peering returns NULL).
+ */
+struct peering {
+	size_t vnet;			/* the remote VNet */
+	bool plain;			/* written as a name */
+	bool allow_access;		/* allowVirtualNetworkAccess */
+	bool allow_forwarded;		/* allowForwardedTraffic */
+	bool allow_transit;		/* allowGatewayTransit */
+	bool use_remote;		/* useRemoteGateways */
+	struct srcpos pos;
+};
+
 struct vnet {
 	char *name;
 	struct pfx *space;		/* address_space */
 	size_t nspace;
-	size_t *peers;			/* indices of peered VNets */
+	struct peering *peers;		/* this side's peerings */
 	size_t npeers;
 	char *gateway;			/* gateway name, NULL if none */
+	size_t gw;			/* its index in topo.gateways */
+	struct srcpos gateway_pos;
+	/* The VNet whose gateways (and Route Server) this one's subnets
+	 * learn from: itself when it has a gateway or a Route Server, the
+	 * hub it uses remote gateways of, or TOPO_NONE (MODEL §8). */
+	size_t hub;
 	struct subnet *subnets;
 	size_t nsubnets;
+	struct srcpos pos;
+};
+
+/*
+ * A virtual network gateway (MODEL §8 [vpn-ft] [vpn-aa]): every VNet's
+ * `gateway:` name has one, whether or not `gateways:` describes it; an
+ * undescribed one is ExpressRoute when a circuit names it, else Vpn, and
+ * neither active-active nor with a default site.
+ */
+enum gw_type { GW_EXPRESSROUTE, GW_VPN };
+
+struct gateway {
+	char *name;
+	size_t vnet;			/* the VNet holding it */
+	enum gw_type type;
+	bool described;			/* listed under gateways: */
+	bool active_active;
+	uint32_t instance_ips[2];	/* active-active: both instances */
+	size_t ninstance_ips;
+	bool has_public_ip;
+	uint32_t public_ip;
+	size_t default_site;		/* GatewayDefaultSite, TOPO_NONE */
+	struct srcpos pos, default_site_pos;
+};
+
+/*
+ * A local network gateway and its site-to-site connection (MODEL §8
+ * [vpn-ft]): the site's static prefixes, what it advertises over BGP,
+ * and its own Internet edge. For the walk a site is on-premises.
+ */
+struct vpn_site {
+	char *name;
+	size_t gateway;			/* index in topo.gateways */
+	struct pfx *prefixes;		/* address_prefixes (static) */
+	size_t nprefixes;
+	bool bgp;
+	uint32_t bgp_peer_ip;
+	struct pfx *advertised;		/* over BGP */
+	size_t nadvertised;
+	bool has_edge_ip;
+	uint32_t internet_edge_ip;
+	struct srcpos pos;
+};
+
+/* A BGP peer of a Route Server (MODEL §8 [rs]): a VM, what it advertises
+ * and the next hop it announces (itself unless next_hop is given). */
+struct rs_peer {
+	char *name;
+	uint32_t ip;
+	size_t vm;			/* the VM at ip */
+	struct pfx *advertised;
+	size_t nadvertised;
+	bool has_next_hop;
+	uint32_t next_hop;
+	struct srcpos pos, next_hop_pos;
+};
+
+/* Hub routing preference [rs]: which source wins one prefix learned
+ * both from the gateway and from a Route Server peer. */
+enum rs_pref { RSP_EXPRESSROUTE, RSP_VPN, RSP_ASPATH };
+
+struct route_server {
+	char *name;
+	size_t vnet;			/* in its RouteServerSubnet */
+	bool branch_to_branch;
+	enum rs_pref preference;
+	struct rs_peer *peers;
+	size_t npeers;
 	struct srcpos pos;
 };
 
@@ -264,8 +356,14 @@ struct flow {
 
 /* The switches of MODEL.md where sources disagree or are silent. Each has
  * the default MODEL.md names; a scenario sets them under `model:`. */
+/* MODEL §8: which reserved None rows subnets list: the observed set,
+ * the documented one, or the scenario's own list (topo.reserved_routes:
+ * the set differs by region and date in published tables). */
+enum reserved_set { RESERVED_OBSERVED, RESERVED_DOCUMENTED, RESERVED_LIST };
+
 struct model_opts {
-	bool bgp_default_removes_none;		/* §1, default false */
+	bool bgp_default_removes_none;		/* §1 §8, default true */
+	enum reserved_set reserved_none_routes;	/* §8, default observed */
 	bool vnet_tag_includes_default_route;	/* §5, default true */
 	bool lkm_off_with_forced_default;	/* §5, default true */
 	bool kms_accepts_public_peering_nat;	/* §4, default true */
@@ -304,6 +402,8 @@ struct topo {
 	char *description;
 	enum cloud cloud;
 	struct model_opts model;
+	struct pfx *reserved_routes;	/* RESERVED_LIST: in listing order */
+	size_t nreserved_routes;
 	struct timing timing;
 	struct tagset *tags;		/* the cloud's tags: built-in or loaded */
 	char *service_tags_file;	/* NULL: built-in list */
@@ -313,6 +413,9 @@ struct topo {
 	struct route_table *rtables;	size_t nrtables;
 	struct nsg *nsgs;		size_t nnsgs;
 	struct circuit *circuits;	size_t ncircuits;
+	struct gateway *gateways;	size_t ngateways;
+	struct vpn_site *vpn_sites;	size_t nvpn_sites;
+	struct route_server *route_servers; size_t nroute_servers;
 	struct onprem onprem;
 	struct dns_entry *dns;		size_t ndns;
 	struct flow *flows;		size_t nflows;
@@ -356,6 +459,20 @@ size_t topo_circuit_find(const struct topo *t, const char *name);
 /* True when VNets a and b (distinct) are peered; a peering listed on
  * either side counts for both. */
 bool topo_peered(const struct topo *t, size_t a, size_t b);
+/* VNet a's side of its peering with b: NULL when a does not list it (the
+ * plain settings apply) or they are not peered. */
+const struct peering *topo_peering(const struct topo *t, size_t a, size_t b);
+/* a's side allows access from b / forwarded traffic from b (MODEL §8). */
+bool topo_peer_access(const struct topo *t, size_t a, size_t b);
+bool topo_peer_forwarded(const struct topo *t, size_t a, size_t b);
+size_t topo_gateway_find(const struct topo *t, const char *name);
+size_t topo_vpn_site_find(const struct topo *t, const char *name);
+/* The Route Server in VNet v, TOPO_NONE if none. */
+size_t topo_route_server_of_vnet(const struct topo *t, size_t v);
+const char *gw_type_name(enum gw_type g);
+int gw_type_parse(const char *s, enum gw_type *out);
+const char *rs_pref_name(enum rs_pref p);
+int rs_pref_parse(const char *s, enum rs_pref *out);
 /* The circuit whose gateway sits in VNet v, TOPO_NONE if none. */
 size_t topo_circuit_of_vnet(const struct topo *t, size_t v);
 

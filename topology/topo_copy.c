@@ -352,6 +352,63 @@ copy_dns(const struct dns_entry *src, struct dns_entry *dst)
 	return 0;
 }
 
+static int
+copy_gateway(const struct gateway *src, struct gateway *dst)
+{
+	*dst = *src;
+	return dup_str(src->name, &dst->name);
+}
+
+static int
+copy_vpn_site(const struct vpn_site *src, struct vpn_site *dst)
+{
+	*dst = *src;
+	dst->name = NULL;
+	dst->prefixes = dst->advertised = NULL;
+	if (dup_str(src->name, &dst->name) != 0 ||
+	    dup_array(src->prefixes, src->nprefixes, sizeof(*src->prefixes),
+	    (void **)&dst->prefixes) != 0 ||
+	    dup_array(src->advertised, src->nadvertised,
+	    sizeof(*src->advertised), (void **)&dst->advertised) != 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static int
+copy_rs_peer(const struct rs_peer *src, struct rs_peer *dst)
+{
+	*dst = *src;
+	dst->name = NULL;
+	dst->advertised = NULL;
+	if (dup_str(src->name, &dst->name) != 0 ||
+	    dup_array(src->advertised, src->nadvertised,
+	    sizeof(*src->advertised), (void **)&dst->advertised) != 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static int
+copy_route_server(const struct route_server *src, struct route_server *dst)
+{
+	size_t i;
+
+	*dst = *src;
+	dst->name = NULL;
+	dst->peers = NULL;
+	dst->npeers = 0;
+	if (dup_str(src->name, &dst->name) != 0)
+		return -ENOMEM;
+	if (src->npeers > 0 && (dst->peers = calloc(src->npeers,
+	    sizeof(*dst->peers))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < src->npeers; i++) {
+		dst->npeers++;
+		if (copy_rs_peer(&src->peers[i], &dst->peers[i]) != 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int
 topo_copy(const struct topo *src, struct topo *dst)
 {
@@ -364,13 +421,20 @@ topo_copy(const struct topo *src, struct topo *dst)
 	    dup_str(src->scenario, &dst->scenario) != 0 ||
 	    dup_str(src->description, &dst->description) != 0 ||
 	    dup_str(src->service_tags_file, &dst->service_tags_file) != 0 ||
-	    copy_tags(src->tags, &dst->tags) != 0)
+	    copy_tags(src->tags, &dst->tags) != 0 ||
+	    dup_array(src->reserved_routes, src->nreserved_routes,
+	    sizeof(*src->reserved_routes),
+	    (void **)&dst->reserved_routes) != 0)
 		goto fail;
+	dst->nreserved_routes = src->nreserved_routes;
 	COPY_ARRAY(vnets, nvnets, copy_vnet);
 	COPY_ARRAY(vms, nvms, copy_vm);
 	COPY_ARRAY(rtables, nrtables, topo_rtable_copy);
 	COPY_ARRAY(nsgs, nnsgs, copy_nsg);
 	COPY_ARRAY(circuits, ncircuits, copy_circuit);
+	COPY_ARRAY(gateways, ngateways, copy_gateway);
+	COPY_ARRAY(vpn_sites, nvpn_sites, copy_vpn_site);
+	COPY_ARRAY(route_servers, nroute_servers, copy_route_server);
 	COPY_ARRAY(dns, ndns, copy_dns);
 	COPY_ARRAY(flows, nflows, copy_flow);
 	if (copy_onprem(&src->onprem, &dst->onprem) != 0)

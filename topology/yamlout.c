@@ -312,8 +312,9 @@ yo_kaddr(struct yo *y, const char *k, const struct addr_spec *a)
 }
 
 static void
-yo_model(struct yo *y, const struct model_opts *m)
+yo_model(struct yo *y, const struct topo *t)
 {
+	const struct model_opts *m = &t->model;
 	struct topo def;
 
 	topo_init(&def);
@@ -336,6 +337,13 @@ yo_model(struct yo *y, const struct model_opts *m)
 	    def.model.kms_accepts_public_peering_nat)
 		yo_kbool(y, "kms_accepts_public_peering_nat",
 		    m->kms_accepts_public_peering_nat);
+	if (m->reserved_none_routes == RESERVED_LIST)
+		yo_kpfxs(y, "reserved_none_routes", t->reserved_routes,
+		    t->nreserved_routes);
+	else if (m->reserved_none_routes != def.model.reserved_none_routes)
+		yo_kstr(y, "reserved_none_routes",
+		    m->reserved_none_routes == RESERVED_DOCUMENTED ?
+		    "documented" : "observed");
 	yo_map_end(y);
 }
 
@@ -362,6 +370,40 @@ yo_subnet(struct yo *y, const struct topo *t, const struct subnet *sn)
 	yo_map_end(y);
 }
 
+/* A VNet's peerings: names while every one has the plain settings, else
+ * one mapping each (FORMAT.md "Estates"), defaults left out. */
+static void
+yo_peerings(struct yo *y, const struct topo *t, const struct vnet *v)
+{
+	bool plain = true;
+	size_t j;
+
+	for (j = 0; j < v->npeers; j++)
+		plain &= v->peers[j].plain;
+	yo_plain(y, "peerings");
+	yo_seq(y, plain);
+	for (j = 0; j < v->npeers; j++) {
+		const struct peering *p = &v->peers[j];
+
+		if (plain) {
+			yo_str(y, t->vnets[p->vnet].name);
+			continue;
+		}
+		yo_map(y, true);
+		yo_kstr(y, "vnet", t->vnets[p->vnet].name);
+		if (!p->allow_access)
+			yo_kbool(y, "allow_virtual_network_access", false);
+		if (p->allow_forwarded)
+			yo_kbool(y, "allow_forwarded_traffic", true);
+		if (p->allow_transit)
+			yo_kbool(y, "allow_gateway_transit", true);
+		if (p->use_remote)
+			yo_kbool(y, "use_remote_gateways", true);
+		yo_map_end(y);
+	}
+	yo_seq_end(y);
+}
+
 static void
 yo_vnets(struct yo *y, const struct topo *t)
 {
@@ -377,13 +419,8 @@ yo_vnets(struct yo *y, const struct topo *t)
 		yo_map(y, false);
 		yo_kstr(y, "name", v->name);
 		yo_kpfxs(y, "address_space", v->space, v->nspace);
-		if (v->npeers > 0) {
-			yo_plain(y, "peerings");
-			yo_seq(y, true);
-			for (j = 0; j < v->npeers; j++)
-				yo_str(y, t->vnets[v->peers[j]].name);
-			yo_seq_end(y);
-		}
+		if (v->npeers > 0)
+			yo_peerings(y, t, v);
 		yo_kstr(y, "gateway", v->gateway);
 		if (v->nsubnets > 0) {
 			yo_plain(y, "subnets");
@@ -540,6 +577,114 @@ yo_circuits(struct yo *y, const struct topo *t)
 	yo_seq_end(y);
 }
 
+/* The gateways `gateways:` described (the others are only names). */
+static void
+yo_gateways(struct yo *y, const struct topo *t)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->ngateways; i++)
+		n += t->gateways[i].described;
+	if (n == 0)
+		return;
+	yo_plain(y, "gateways");
+	yo_seq(y, false);
+	for (i = 0; i < t->ngateways; i++) {
+		const struct gateway *g = &t->gateways[i];
+
+		if (!g->described)
+			continue;
+		yo_map(y, false);
+		yo_kstr(y, "name", g->name);
+		yo_kstr(y, "type", gw_type_name(g->type));
+		if (g->active_active)
+			yo_kbool(y, "active_active", true);
+		if (g->ninstance_ips > 0)
+			yo_kips(y, "instance_ips", g->instance_ips,
+			    g->ninstance_ips);
+		if (g->has_public_ip)
+			yo_kip(y, "public_ip", g->public_ip);
+		if (g->default_site != TOPO_NONE)
+			yo_kstr(y, "default_site",
+			    t->vpn_sites[g->default_site].name);
+		yo_map_end(y);
+	}
+	yo_seq_end(y);
+}
+
+static void
+yo_vpn_sites(struct yo *y, const struct topo *t)
+{
+	size_t i;
+
+	if (t->nvpn_sites == 0)
+		return;
+	yo_plain(y, "vpn_sites");
+	yo_seq(y, false);
+	for (i = 0; i < t->nvpn_sites; i++) {
+		const struct vpn_site *v = &t->vpn_sites[i];
+
+		yo_map(y, false);
+		yo_kstr(y, "name", v->name);
+		yo_kstr(y, "gateway", t->gateways[v->gateway].name);
+		if (v->nprefixes > 0)
+			yo_kpfxs(y, "address_prefixes", v->prefixes,
+			    v->nprefixes);
+		if (v->bgp) {
+			yo_plain(y, "bgp");
+			yo_map(y, true);
+			yo_kip(y, "peer_ip", v->bgp_peer_ip);
+			yo_kpfxs(y, "advertised", v->advertised,
+			    v->nadvertised);
+			yo_map_end(y);
+		}
+		if (v->has_edge_ip)
+			yo_kip(y, "internet_edge_ip", v->internet_edge_ip);
+		yo_map_end(y);
+	}
+	yo_seq_end(y);
+}
+
+static void
+yo_route_servers(struct yo *y, const struct topo *t)
+{
+	size_t i, k;
+
+	if (t->nroute_servers == 0)
+		return;
+	yo_plain(y, "route_servers");
+	yo_seq(y, false);
+	for (i = 0; i < t->nroute_servers; i++) {
+		const struct route_server *rs = &t->route_servers[i];
+
+		yo_map(y, false);
+		yo_kstr(y, "name", rs->name);
+		yo_kstr(y, "vnet", t->vnets[rs->vnet].name);
+		if (rs->branch_to_branch)
+			yo_kbool(y, "branch_to_branch", true);
+		if (rs->preference != RSP_EXPRESSROUTE)
+			yo_kstr(y, "routing_preference",
+			    rs_pref_name(rs->preference));
+		yo_plain(y, "peers");
+		yo_seq(y, false);
+		for (k = 0; k < rs->npeers; k++) {
+			const struct rs_peer *p = &rs->peers[k];
+
+			yo_map(y, true);
+			yo_kstr(y, "name", p->name);
+			yo_kip(y, "ip", p->ip);
+			yo_kpfxs(y, "advertised", p->advertised,
+			    p->nadvertised);
+			if (p->has_next_hop)
+				yo_kip(y, "next_hop", p->next_hop);
+			yo_map_end(y);
+		}
+		yo_seq_end(y);
+		yo_map_end(y);
+	}
+	yo_seq_end(y);
+}
+
 static void
 yo_onprem(struct yo *y, const struct onprem *op)
 {
@@ -664,12 +809,15 @@ yo_document(struct yo *y, const struct topo *t)
 	yo_kstr(y, "description", t->description);
 	yo_kstr(y, "cloud", cloud_name(t->cloud));
 	yo_kstr(y, "service_tags", t->service_tags_file);
-	yo_model(y, &t->model);
+	yo_model(y, t);
 	yo_vnets(y, t);
 	yo_vms(y, t);
 	yo_rtables(y, t);
 	yo_nsgs(y, t);
 	yo_circuits(y, t);
+	yo_gateways(y, t);
+	yo_vpn_sites(y, t);
+	yo_route_servers(y, t);
 	yo_onprem(y, &t->onprem);
 	yo_dns(y, t);
 	yo_flows(y, t);

@@ -42,7 +42,7 @@
 
 #define YRD_MAXDEPTH	64		/* collections, the root is 1 */
 #define YRD_MAXERRORS	50		/* messages one reader records */
-#define YRD_MAXKEYS	16		/* keys of the largest mapping */
+#define YRD_MAXKEYS	24		/* keys of the largest mapping */
 #define YRD_MAXWORD	64		/* longest word suggestions see */
 #define YRD_MAXNAME	255		/* names fit a trace's node (walk.h) */
 #define SCN_MAXGEN	1000000		/* advertised_generate count */
@@ -224,6 +224,10 @@ void scn_vnets(struct scn *s, yaml_node_t *n);
 void scn_vms(struct scn *s, yaml_node_t *n);
 void scn_circuits(struct scn *s, yaml_node_t *n);
 void scn_onprem(struct scn *s, yaml_node_t *n);
+/* scn_estate.c: gateways, vpn_sites and route_servers, then the checks
+ * of gateway transit; after the VNets, VMs and circuits. */
+void scn_estate(struct scn *s, yaml_node_t *gateways, yaml_node_t *sites,
+		yaml_node_t *servers);
 void scn_dns(struct scn *s, yaml_node_t *n);
 void scn_flows(struct scn *s, yaml_node_t *n);
 

@@ -138,7 +138,8 @@ assert_row(const struct eroute *e, const char *what, enum rt_state st,
 
 /* ---------------------------------------------------------------- */
 
-/* MODEL §1 System: VnetLocal, 0/0 Internet, four None, as Azure's example. */
+/* MODEL §1 System and §8 documented set: VnetLocal, 0/0 Internet, four
+ * None, as Azure's REST example (reserved_none_routes: documented). */
 START_TEST(system_routes_match_azure_example)
 {
 	/* The rows of NetworkInterfaceEffectiveRouteTableList.json (Azure
@@ -158,6 +159,7 @@ START_TEST(system_routes_match_azure_example)
 	size_t i;
 
 	load("scenario: t\n"
+	     "model: {reserved_none_routes: documented}\n"
 	     "vnets:\n"
 	     "  - name: v\n"
 	     "    address_space: [172.20.2.0/24]\n"
@@ -212,6 +214,7 @@ START_TEST(reserved_prefix_equal_to_space_is_vnetlocal)
 	const struct rtable *rt;
 
 	load("scenario: t\n"
+	     "model: {reserved_none_routes: documented}\n"
 	     "vnets:\n"
 	     "  - name: v\n"
 	     "    address_space: [10.0.0.0/8, 192.168.0.0/16]\n"
@@ -239,6 +242,7 @@ START_TEST(space_containing_reserved_prefix_removes_it)
 	const struct rtable *rt;
 
 	load("scenario: t\n"
+	     "model: {reserved_none_routes: documented}\n"
 	     "vnets:\n"
 	     "  - name: v\n"
 	     "    address_space: [10.0.0.0/7, 172.0.0.0/11]\n"
@@ -435,7 +439,7 @@ START_TEST(bgp_prefix_limit_per_sku)
 		 "    gateway: er-gw\n"
 		 "    private_peering:\n"
 		 "      advertised: [0.0.0.0/0]\n"
-		 "      advertised_generate: {start: 172.20.0.0/24, count: %u}\n",
+		 "      advertised_generate: {start: 10.20.0.0/24, count: %u}\n",
 		 limits[_i].sku, limits[_i].count);
 	load(yaml);
 	rt = table("v", "s1");
@@ -452,12 +456,12 @@ START_TEST(bgp_prefix_limit_per_sku)
 		ck_assert_uint_ge(warned, 1);
 		/* Traffic falls back to the system routes. */
 		ck_assert_uint_eq(look(rt, "8.8.8.8", 0).r->source, RT_DEFAULT);
-		ck_assert_uint_eq(look(rt, "172.20.5.1", 0).r->nh, NH_NONE);
+		ck_assert_uint_eq(look(rt, "10.20.5.1", 0).r->nh, NH_NONE);
 	} else {
 		ck_assert(!rt->bgp_dropped);
 		ck_assert_uint_eq(rows_of(rt, RT_BGP), total);
 		ck_assert_uint_eq(warned, 0);
-		ck_assert_uint_eq(look(rt, "172.20.5.1", 0).r->source, RT_BGP);
+		ck_assert_uint_eq(look(rt, "10.20.5.1", 0).r->source, RT_BGP);
 	}
 }
 END_TEST
@@ -570,8 +574,9 @@ START_TEST(udr_beats_system_same_prefix)
 	assert_row(row(rt, "100.64.0.0/10", RT_DEFAULT), "None", RT_INVALID,
 		   NH_NONE);
 	ck_assert_str_eq(look(rt, "100.64.1.1", 0).r->name, "Shared");
-	/* Not a 0.0.0.0/0: the other None routes stay. */
-	ck_assert_uint_eq(rows_nh(rt, NH_NONE), 4);
+	/* Not a 0.0.0.0/0: the other None routes stay (the observed set:
+	 * five rows, 100.64.0.0/10 among them, now Invalid). */
+	ck_assert_uint_eq(rows_nh(rt, NH_NONE), 5);
 }
 END_TEST
 
@@ -602,38 +607,98 @@ START_TEST(udr_default_removes_none_keeps_system_default_invalid)
 }
 END_TEST
 
-/* MODEL §1: a BGP 0/0 removes the system 0/0 row, keeps the None routes. */
-START_TEST(bgp_default_replaces_system_default_keeps_none)
+/* MODEL §1 and §8: a BGP 0/0 removes the system 0/0 row and, by default
+ * (bgp_default_removes_none), the reserved None rows [rs-lab]. */
+START_TEST(bgp_default_replaces_system_default_and_none)
 {
 	const struct rtable *rt;
 	const struct eroute *b;
 
 	load(BGP_NET("10.1.0.0/16", "0.0.0.0/0", ""));
 	rt = table("v", "s1");
+	ck_assert(topo.model.bgp_default_removes_none);
 	ck_assert_ptr_null(row(rt, "0.0.0.0/0", RT_DEFAULT));
 	ck_assert_uint_eq(rows_for(rt, "0.0.0.0/0"), 1);
 	b = row(rt, "0.0.0.0/0", RT_BGP);
 	assert_row(b, "BGP 0/0", RT_ACTIVE, NH_VNET_GATEWAY);
 	ck_assert_ptr_eq(rt->dflt, b);
-	ck_assert_uint_eq(rows_nh(rt, NH_NONE), 4);
+	ck_assert_uint_eq(rows_nh(rt, NH_NONE), 0);
 	ck_assert_ptr_eq(look(rt, "8.8.8.8", 0).r, b);
-	ck_assert_uint_eq(look(rt, "10.200.0.1", 0).r->nh, NH_NONE);
-	ck_assert_uint_eq(look(rt, "192.168.0.1", 0).r->nh, NH_NONE);
+	ck_assert_uint_eq(look(rt, "10.200.0.1", 0).r->source, RT_BGP);
 }
 END_TEST
 
-/* MODEL §1 switch bgp_default_removes_none: on, BGP 0/0 removes None. */
+/* MODEL §1 switch bgp_default_removes_none: off, the None rows stay. */
 START_TEST(bgp_default_removes_none_switch)
 {
 	const struct rtable *rt;
 
 	load(BGP_NET("10.1.0.0/16", "0.0.0.0/0", "")
-	     "model: {bgp_default_removes_none: true}\n");
+	     "model: {bgp_default_removes_none: false}\n");
 	rt = table("v", "s1");
-	ck_assert(topo.model.bgp_default_removes_none);
-	ck_assert_uint_eq(rows_nh(rt, NH_NONE), 0);
+	ck_assert(!topo.model.bgp_default_removes_none);
+	ck_assert_uint_eq(rows_nh(rt, NH_NONE), 5);
 	ck_assert_ptr_null(row(rt, "0.0.0.0/0", RT_DEFAULT));
-	ck_assert_uint_eq(look(rt, "10.200.0.1", 0).r->source, RT_BGP);
+	ck_assert_uint_eq(look(rt, "10.200.0.1", 0).r->nh, NH_NONE);
+	ck_assert_uint_eq(look(rt, "192.168.0.1", 0).r->nh, NH_NONE);
+}
+END_TEST
+
+/* MODEL §8 reserved_none_routes: the observed set (five rows, no
+ * 172.16.0.0/12) by default, in the order real tables list them after
+ * the system default [wth036]; the documented set; the scenario's own
+ * list [rs-lab]. */
+START_TEST(reserved_sets)
+{
+	static const char *const observed[] = {
+		"10.0.0.0/8", "100.64.0.0/10", "192.168.0.0/16",
+		"25.33.80.0/20", "25.41.3.0/25" };
+	static const char *const listed[] = { "25.48.0.0/12", "25.4.0.0/14" };
+	const struct rtable *rt;
+	size_t i, k = 0;
+
+	load("scenario: t\n"
+	     "vnets:\n"
+	     "  - name: v\n"
+	     "    address_space: [10.1.0.0/16]\n"
+	     "    subnets: [{name: s1, prefix: 10.1.1.0/24}]\n");
+	rt = table("v", "s1");
+	ck_assert_uint_eq(rows_nh(rt, NH_NONE), 5);
+	for (i = 0; i < rt->n; i++)
+		if (rt->r[i].nh == NH_NONE) {
+			ck_assert(pfx_equal(rt->r[i].pfx, P(observed[k])));
+			ck_assert_uint_eq(rt->r[i - k - 1].nh, NH_INTERNET);
+			k++;
+		}
+	ck_assert_uint_eq(look(rt, "172.16.0.1", 0).r->nh, NH_INTERNET);
+	ck_assert_uint_eq(look(rt, "25.41.3.127", 0).r->nh, NH_NONE);
+	ck_assert_uint_eq(look(rt, "25.41.3.128", 0).r->nh, NH_INTERNET);
+
+	teardown();
+	load("scenario: t\n"
+	     "model: {reserved_none_routes: documented}\n"
+	     "vnets:\n"
+	     "  - name: v\n"
+	     "    address_space: [10.1.0.0/16]\n"
+	     "    subnets: [{name: s1, prefix: 10.1.1.0/24}]\n");
+	rt = table("v", "s1");
+	ck_assert_uint_eq(rows_nh(rt, NH_NONE), 4);
+	ck_assert_uint_eq(look(rt, "172.16.0.1", 0).r->nh, NH_NONE);
+	ck_assert_uint_eq(look(rt, "25.33.80.1", 0).r->nh, NH_INTERNET);
+
+	teardown();
+	load("scenario: t\n"
+	     "model: {reserved_none_routes: [25.48.0.0/12, 25.4.0.0/14]}\n"
+	     "vnets:\n"
+	     "  - name: v\n"
+	     "    address_space: [10.1.0.0/16]\n"
+	     "    subnets: [{name: s1, prefix: 10.1.1.0/24}]\n");
+	rt = table("v", "s1");
+	ck_assert_uint_eq(rows_nh(rt, NH_NONE), 2);
+	for (i = 0, k = 0; i < rt->n; i++)
+		if (rt->r[i].nh == NH_NONE)
+			ck_assert(pfx_equal(rt->r[i].pfx, P(listed[k++])));
+	ck_assert_uint_eq(look(rt, "10.200.0.1", 0).r->nh, NH_INTERNET);
 }
 END_TEST
 
@@ -1069,7 +1134,8 @@ main(void)
 	tcase_add_test(sel, user_beats_bgp_beats_system_same_prefix);
 	tcase_add_test(sel, udr_beats_system_same_prefix);
 	tcase_add_test(sel, udr_default_removes_none_keeps_system_default_invalid);
-	tcase_add_test(sel, bgp_default_replaces_system_default_keeps_none);
+	tcase_add_test(sel, bgp_default_replaces_system_default_and_none);
+	tcase_add_test(sel, reserved_sets);
 	tcase_add_test(sel, bgp_default_removes_none_switch);
 	tcase_add_test(sel, vnet_route_beats_longer_bgp);
 	tcase_add_test(sel, vnet_exception_only_for_bgp);

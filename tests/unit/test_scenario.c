@@ -389,7 +389,7 @@ static const struct bad bad[] = {
 	{ HEAD "vnets:\n  - {name: a, address_space: [10.0.0.0/16], "
 	  "gateway: gw}\n  - {name: b, address_space: [10.1.0.0/16], "
 	  "gateway: GW}\nexpressroute: [{name: c, gateway: gw}]\n", 0,
-	  "5:35: error: gateway 'gw' is in two vnets, 'a' and 'b'" },
+	  "4:54: error: gateway 'GW' is in two vnets, 'a' and 'b'" },
 };
 
 /* Parse text as "t.yaml"; the first message, formatted, into msg. */
@@ -579,9 +579,9 @@ START_TEST(test_full)
 	ck_assert_uint_eq(t.vnets[0].space[0].len, 16);
 	ck_assert_uint_eq(t.vnets[1].nspace, 2);
 	ck_assert_uint_eq(t.vnets[0].npeers, 1);
-	ck_assert_uint_eq(t.vnets[0].peers[0], 1);
+	ck_assert_uint_eq(t.vnets[0].peers[0].vnet, 1);
 	ck_assert_uint_eq(t.vnets[1].npeers, 1);
-	ck_assert_uint_eq(t.vnets[1].peers[0], 0);
+	ck_assert_uint_eq(t.vnets[1].peers[0].vnet, 0);
 	ck_assert_int_eq(t.vnets[0].pos.line, 5);
 	ck_assert_int_eq(t.vnets[0].pos.col, 5);
 	ck_assert_ptr_eq(t.vnets[0].pos.file, t.file);
@@ -834,7 +834,8 @@ START_TEST(test_defaults)
 	ck_assert_ptr_nonnull(t.tags);
 	ck_assert_ptr_nonnull(tagset_find(t.tags, "AzureCloud"));
 	ck_assert_ptr_null(t.description);
-	ck_assert(!t.model.bgp_default_removes_none);
+	ck_assert(t.model.bgp_default_removes_none);
+	ck_assert_int_eq(t.model.reserved_none_routes, RESERVED_OBSERVED);
 	ck_assert(t.model.vnet_tag_includes_default_route);
 	ck_assert(t.model.lkm_off_with_forced_default);
 	ck_assert(t.model.kms_accepts_public_peering_nat);

@@ -1,0 +1,118 @@
+/*
+ * estate.c: what a topology's estate resources derive from each other
+ * (MODEL.md §8): the gateway of every VNet that names one, and the hub
+ * whose gateways and Route Server each VNet's subnets learn from.
+ *
+ * Both loaders (scenario files and Azure exports) call these once the
+ * VNets, circuits, sites and Route Servers are read, then check what
+ * they found; the engine only reads the result.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "topology/estate.h"
+
+/* The type of a gateway no `gateways:` entry describes: ExpressRoute
+ * when a circuit connects to it, else Vpn. */
+static enum gw_type
+gw_type_inferred(const struct topo *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncircuits; i++)
+		if (t->circuits[i].gateway != NULL &&
+		    strcasecmp(t->circuits[i].gateway, name) == 0)
+			return GW_EXPRESSROUTE;
+	return GW_VPN;
+}
+
+int
+topo_gateways_from_vnets(struct topo *t)
+{
+	struct gateway *g;
+	struct vnet *vn;
+	size_t i, gi;
+
+	for (i = 0; i < t->nvnets; i++) {
+		vn = &t->vnets[i];
+		vn->gw = TOPO_NONE;
+		if (vn->gateway == NULL)
+			continue;
+		gi = topo_gateway_find(t, vn->gateway);
+		if (gi == TOPO_NONE) {
+			g = reallocarray(t->gateways, t->ngateways + 1,
+			    sizeof(*g));
+			if (g == NULL)
+				return -ENOMEM;
+			t->gateways = g;
+			g = &t->gateways[t->ngateways];
+			memset(g, 0, sizeof(*g));
+			if ((g->name = strdup(vn->gateway)) == NULL)
+				return -ENOMEM;
+			g->vnet = i;
+			g->type = gw_type_inferred(t, vn->gateway);
+			g->default_site = TOPO_NONE;
+			g->pos = vn->gateway_pos;
+			gi = t->ngateways++;
+		}
+		/* A gateway in two VNets is the loader's error; the first
+		 * VNet keeps it. */
+		if (t->gateways[gi].vnet == i)
+			vn->gw = gi;
+	}
+	return 0;
+}
+
+bool
+topo_vnet_has_gateways(const struct topo *t, size_t v)
+{
+	return t->vnets[v].gw != TOPO_NONE ||
+	       topo_route_server_of_vnet(t, v) != TOPO_NONE;
+}
+
+size_t
+topo_transit_hub(const struct topo *t, size_t v, size_t *peering)
+{
+	const struct vnet *vn = &t->vnets[v];
+	const struct peering *far;
+	size_t i;
+
+	for (i = 0; i < vn->npeers; i++) {
+		if (!vn->peers[i].use_remote)
+			continue;
+		if (peering != NULL)
+			*peering = i;
+		far = topo_peering(t, vn->peers[i].vnet, v);
+		if (far != NULL && far->allow_transit &&
+		    topo_vnet_has_gateways(t, vn->peers[i].vnet))
+			return vn->peers[i].vnet;
+		return TOPO_NONE;
+	}
+	return TOPO_NONE;
+}
+
+void
+topo_hubs(struct topo *t)
+{
+	size_t i;
+
+	/* MODEL §8 [peer]: a VNet with its own gateway or Route Server
+	 * learns from them; one that uses remote gateways, from the hub
+	 * whose side allows gateway transit. */
+	for (i = 0; i < t->nvnets; i++)
+		t->vnets[i].hub = topo_vnet_has_gateways(t, i) ? i
+				  : topo_transit_hub(t, i, NULL);
+}
+
+int
+topo_estate_resolve(struct topo *t)
+{
+	int rc;
+
+	if ((rc = topo_gateways_from_vnets(t)) != 0)
+		return rc;
+	topo_hubs(t);
+	return 0;
+}
