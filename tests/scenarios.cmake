@@ -143,6 +143,11 @@ add_test(NAME report.tap-and-json-exit-2
 add_test(NAME azure.examples
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/azure-examples.sh ${FTSIM}
   WORKING_DIRECTORY ${TOP})
+# Published effective route tables of hub-and-spoke, VPN and Route Server
+# networks (MODEL §8), row for row.
+add_test(NAME azure.estate-tables
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/estate-tables.sh ${FTSIM}
+  WORKING_DIRECTORY ${TOP})
 foreach(name azure-next-hop azure-ip-flow-verify)
   add_test(NAME azure.${name}
     COMMAND ${RUNCASE} exit 0 -- ${FTSIM} run tests/scenarios/${name}.yaml

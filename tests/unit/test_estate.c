@@ -1,0 +1,473 @@
+/*
+ * test_estate.c: estates (MODEL.md §8): what gateway transit, VPN sites
+ * and Route Servers put in a subnet's effective routes, and the errors of
+ * the estate sections.
+ *
+ * Every test loads a hub-and-spoke network from a string; the hub's
+ * gateway, sites and Route Server vary per test.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/route.h"
+#include "sim/walk.h"
+#include "topology/scenario.h"
+#include "tests/unit/fixture.h"
+
+static const struct rtable *
+table(const char *vnet, const char *subnet)
+{
+	size_t v = topo_vnet_find(&topo, vnet), s;
+
+	ck_assert_msg(v != TOPO_NONE, "no VNet %s", vnet);
+	for (s = 0; s < topo.vnets[v].nsubnets; s++)
+		if (strcmp(topo.vnets[v].subnets[s].name, subnet) == 0)
+			return sim_rtable(sim, v, s);
+	ck_abort_msg("no subnet %s in %s", subnet, vnet);
+	return NULL;
+}
+
+static uint32_t
+A(const char *s)
+{
+	uint32_t ip;
+
+	ck_assert_msg(ip_parse(s, &ip) == 0, "bad address %s", s);
+	return ip;
+}
+
+/* The gateway route (source VirtualNetworkGateway) for prefix p. */
+static const struct eroute *
+gw_row(const struct rtable *rt, const char *p)
+{
+	struct pfx x;
+	size_t i;
+
+	ck_assert(pfx_parse(p, &x) == 0);
+	for (i = 0; i < rt->n; i++)
+		if (rt->r[i].source == RT_BGP && pfx_equal(rt->r[i].pfx, x))
+			return &rt->r[i];
+	return NULL;
+}
+
+static size_t
+gw_rows(const struct rtable *rt)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < rt->n; i++)
+		n += rt->r[i].source == RT_BGP;
+	return n;
+}
+
+/* A hub with an ExpressRoute gateway and a spoke; HUBSIDE and SPOKESIDE
+ * are each side's peering item, SPOKERT the spoke subnet's extra keys. */
+#define HUB_SPOKE(hubside, spokeside, spokert, extra)			\
+	"scenario: t\n"							\
+	"vnets:\n"							\
+	"  - name: Hub\n"						\
+	"    address_space: [10.10.0.0/16]\n"				\
+	"    gateway: er-gw\n"						\
+	"    peerings: [" hubside "]\n"					\
+	"    subnets: [{name: Shared, prefix: 10.10.1.0/24}]\n"		\
+	"  - name: Spoke\n"						\
+	"    address_space: [10.20.0.0/16]\n"				\
+	"    peerings: [" spokeside "]\n"				\
+	"    subnets: [{name: App, prefix: 10.20.1.0/24" spokert "}]\n"	\
+	"expressroute:\n"						\
+	"  - name: er\n"						\
+	"    gateway: er-gw\n"						\
+	"    private_peering: {advertised: [0.0.0.0/0, 192.168.0.0/16],"	\
+	" next_hops: [192.168.255.1]}\n"				\
+	extra
+
+#define TRANSIT_HUB "{vnet: Spoke, allow_gateway_transit: true}"
+#define TRANSIT_SPOKE "{vnet: Hub, use_remote_gateways: true}"
+
+/* MODEL §8 [peer]: with transit allowed by the hub and used by the
+ * spoke, the spoke's subnets get the hub gateway's routes, marked as
+ * learned through transit; the hub's space is VNetPeering. */
+START_TEST(transit_brings_hub_gateway_routes)
+{
+	const struct rtable *rt;
+	const struct eroute *e;
+	char why[200];
+
+	load(HUB_SPOKE(TRANSIT_HUB, TRANSIT_SPOKE, "", ""));
+	ck_assert_uint_eq(topo.vnets[1].hub, 0);
+	rt = table("Spoke", "App");
+	ck_assert_uint_eq(gw_rows(rt), 2);
+	e = gw_row(rt, "0.0.0.0/0");
+	ck_assert_ptr_nonnull(e);
+	ck_assert(e->transit);
+	ck_assert_uint_eq(e->circuit, 0);
+	ck_assert_ptr_eq(rt->dflt, e);
+	ck_assert(rtable_forced_default(rt));
+	eroute_describe(&topo, e, why, sizeof(why));
+	ck_assert_msg(strstr(why, "gateway transit from VNet Hub") != NULL,
+		      "%s", why);
+	/* The hub's own table: the same routes, not through transit. */
+	e = gw_row(table("Hub", "Shared"), "0.0.0.0/0");
+	ck_assert_ptr_nonnull(e);
+	ck_assert(!e->transit);
+}
+END_TEST
+
+/* MODEL §8 [peer]: plain peerings (names) carry no transit: the spoke
+ * learns nothing and keeps its system default (the old behaviour). */
+START_TEST(plain_peering_no_transit)
+{
+	const struct rtable *rt;
+
+	load(HUB_SPOKE("Spoke", "", "", ""));
+	ck_assert_uint_eq(topo.vnets[1].hub, TOPO_NONE);
+	rt = table("Spoke", "App");
+	ck_assert_uint_eq(gw_rows(rt), 0);
+	ck_assert(!rtable_forced_default(rt));
+	ck_assert(topo_peer_forwarded(&topo, 1, 0));
+	ck_assert(topo_peer_access(&topo, 0, 1));
+}
+END_TEST
+
+/* MODEL §8 [peer]: a spoke subnet whose route table disables
+ * propagation does not get the transit routes. */
+START_TEST(transit_respects_propagation)
+{
+	const struct rtable *rt;
+
+	load(HUB_SPOKE(TRANSIT_HUB, TRANSIT_SPOKE, ", route_table: nobgp",
+		       "route_tables:\n"
+		       "  - {name: nobgp, disable_bgp_route_propagation: true,"
+		       " routes: []}\n"));
+	rt = table("Spoke", "App");
+	ck_assert_uint_eq(gw_rows(rt), 0);
+	ck_assert(rt->bgp_disabled);
+	ck_assert(!rtable_forced_default(rt));
+}
+END_TEST
+
+/* A VNet with a VPN gateway and sites; GW is the gateway's description. */
+#define VPN_NET(gw, sites)						\
+	"scenario: t\n"							\
+	"vnets:\n"							\
+	"  - name: v\n"							\
+	"    address_space: [10.1.0.0/16]\n"				\
+	"    gateway: vpngw\n"						\
+	"    subnets: [{name: GatewaySubnet, prefix: 10.1.255.0/27},"	\
+	" {name: s1, prefix: 10.1.1.0/24}]\n"				\
+	"gateways: [" gw "]\n"						\
+	"vpn_sites:\n" sites
+
+/* MODEL §8 [vpn-aa] [wth036]: an active-active gateway's routes carry
+ * both instances' private IPs (two rows in `ftsim routes`); a gateway
+ * that is not shows its public IP. */
+START_TEST(vpn_next_hops)
+{
+	const struct eroute *e;
+
+	load(VPN_NET("{name: vpngw, type: Vpn, active_active: true, "
+		     "instance_ips: [10.1.255.4, 10.1.255.5]}",
+		     "  - {name: b1, gateway: vpngw, "
+		     "address_prefixes: [10.3.0.0/16]}\n"));
+	e = gw_row(table("v", "s1"), "10.3.0.0/16");
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->nnh, 2);
+	ck_assert_uint_eq(e->nh_ips[0], A("10.1.255.4"));
+	ck_assert_uint_eq(e->nh_ips[1], A("10.1.255.5"));
+	ck_assert(e->site_static);
+	teardown();
+	load(VPN_NET("{name: vpngw, type: Vpn, public_ip: 20.1.2.3}",
+		     "  - {name: b1, gateway: vpngw, "
+		     "address_prefixes: [10.3.0.0/16]}\n"));
+	e = gw_row(table("v", "s1"), "10.3.0.0/16");
+	ck_assert_uint_eq(e->nnh, 1);
+	ck_assert_uint_eq(e->nh_ips[0], A("20.1.2.3"));
+}
+END_TEST
+
+/* MODEL §8 [vpn-ft] [rs-lab]: a BGP site brings what it advertises and
+ * its peer's /32, unless a static prefix is that /32 already; static
+ * prefixes are listed before every BGP route. */
+START_TEST(vpn_bgp_site_routes)
+{
+	const struct rtable *rt;
+	size_t i, first_bgp = (size_t)-1, last_static = 0;
+
+	load(VPN_NET("{name: vpngw, type: Vpn, public_ip: 20.1.2.3}",
+		     "  - {name: b1, gateway: vpngw, bgp: {peer_ip: 10.3.0.10,"
+		     " advertised: [0.0.0.0/0, 10.3.0.0/16]}}\n"
+		     "  - {name: b2, gateway: vpngw, address_prefixes: "
+		     "[10.4.0.10/32], bgp: {peer_ip: 10.4.0.10, "
+		     "advertised: [10.4.0.0/16]}}\n"));
+	rt = table("v", "s1");
+	ck_assert_ptr_nonnull(gw_row(rt, "10.3.0.10/32"));
+	ck_assert_ptr_nonnull(gw_row(rt, "0.0.0.0/0"));
+	ck_assert_ptr_nonnull(gw_row(rt, "10.3.0.0/16"));
+	ck_assert_ptr_nonnull(gw_row(rt, "10.4.0.0/16"));
+	ck_assert(gw_row(rt, "10.4.0.10/32")->site_static);
+	ck_assert_uint_eq(gw_rows(rt), 5);	/* no second 10.4.0.10/32 */
+	for (i = 0; i < rt->n; i++) {
+		if (rt->r[i].source != RT_BGP)
+			continue;
+		if (rt->r[i].site_static)
+			last_static = i;
+		else if (first_bgp == (size_t)-1)
+			first_bgp = i;
+	}
+	ck_assert_uint_lt(last_static, first_bgp);
+	/* The BGP default forces the VNet, and removes the None rows. */
+	ck_assert(rtable_forced_default(rt));
+	ck_assert_uint_eq(rt->dflt->site, 0);
+}
+END_TEST
+
+/* A hub with a Route Server; PEERS its peers, HUBRT the hub subnet's
+ * extra keys. */
+#define RS_NET(peers, pref)						\
+	"scenario: t\n"							\
+	"vnets:\n"							\
+	"  - name: Hub\n"						\
+	"    address_space: [10.10.0.0/16]\n"				\
+	"    peerings: [{vnet: Spoke, allow_gateway_transit: true}]\n"	\
+	"    subnets: [{name: RouteServerSubnet, prefix: 10.10.0.0/27},"	\
+	" {name: Nva, prefix: 10.10.1.0/24}]\n"			\
+	"  - name: Spoke\n"						\
+	"    address_space: [10.20.0.0/16]\n"				\
+	"    peerings: [" TRANSIT_SPOKE "]\n"				\
+	"    subnets: [{name: App, prefix: 10.20.1.0/24}]\n"		\
+	"vms:\n"							\
+	"  - {name: nva1, vnet: Hub, subnet: Nva, ip: 10.10.1.4, "	\
+	"ip_forwarding: true}\n"					\
+	"  - {name: nva2, vnet: Hub, subnet: Nva, ip: 10.10.1.5, "	\
+	"ip_forwarding: true}\n"					\
+	"  - {name: bgpd, vnet: Hub, subnet: Nva, ip: 10.10.1.9}\n"	\
+	"route_servers:\n"						\
+	"  - name: rs\n"						\
+	"    vnet: Hub\n" pref						\
+	"    peers:\n" peers
+
+/* MODEL §8 [rs] [rs-lab]: a Route Server programs its peers' routes with
+ * the peer as next hop IP, in the hub and in spokes using remote
+ * gateways (the hub has no gateway); two peers advertising a prefix are
+ * ECMP; a route injector's announced next hop is used. */
+START_TEST(route_server_routes)
+{
+	const struct rtable *rt;
+	const struct eroute *e;
+	struct route_hit h0, h1;
+
+	load(RS_NET("      - {name: p1, ip: 10.10.1.4, "
+		    "advertised: [0.0.0.0/0, 10.50.0.0/16]}\n"
+		    "      - {name: p2, ip: 10.10.1.5, advertised: [0.0.0.0/0]}\n"
+		    "      - {name: inj, ip: 10.10.1.9, advertised: "
+		    "[10.60.0.0/16], next_hop: 10.10.1.5}\n", ""));
+	ck_assert_uint_eq(topo.vnets[1].hub, 0);
+	rt = table("Spoke", "App");
+	e = gw_row(rt, "0.0.0.0/0");
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->nh, NH_VNET_GATEWAY);
+	ck_assert_uint_eq(e->rs, 0);
+	ck_assert(e->transit);
+	ck_assert_uint_eq(e->nnh, 2);
+	ck_assert_uint_eq(e->nh_ips[0], A("10.10.1.4"));
+	ck_assert_uint_eq(e->nh_ips[1], A("10.10.1.5"));
+	ck_assert_uint_eq(e->nh_peer[1], 1);
+	ck_assert(rtable_lookup(rt, A("8.8.8.8"), 0, &h0) == 0);
+	ck_assert(rtable_lookup(rt, A("8.8.8.8"), 1, &h1) == 0);
+	ck_assert_uint_ne(h0.nh_ip, h1.nh_ip);
+	e = gw_row(rt, "10.50.0.0/16");
+	ck_assert_uint_eq(e->nnh, 1);
+	ck_assert_uint_eq(e->nh_ips[0], A("10.10.1.4"));
+	e = gw_row(rt, "10.60.0.0/16");
+	ck_assert_uint_eq(e->nh_ips[0], A("10.10.1.5"));
+	ck_assert_uint_eq(gw_rows(rt), 3);
+	/* The hub's own subnets get them too, not through transit. */
+	e = gw_row(table("Hub", "Nva"), "10.60.0.0/16");
+	ck_assert_ptr_nonnull(e);
+	ck_assert(!e->transit);
+}
+END_TEST
+
+/* MODEL §8 [rs] routing preference: a prefix from the ExpressRoute
+ * gateway and a Route Server peer keeps the ExpressRoute route by
+ * default, the peer's with VpnGateway. */
+START_TEST(route_server_preference)
+{
+	static const char *const prefs[2] = {
+		"", "    routing_preference: VpnGateway\n" };
+	static const char yaml[] =
+		"scenario: t\n"
+		"vnets:\n"
+		"  - name: Hub\n"
+		"    address_space: [10.10.0.0/16]\n"
+		"    gateway: er-gw\n"
+		"    subnets: [{name: RouteServerSubnet, prefix: "
+		"10.10.0.0/27}, {name: Nva, prefix: 10.10.1.0/24}]\n"
+		"vms:\n"
+		"  - {name: nva1, vnet: Hub, subnet: Nva, ip: 10.10.1.4,"
+		" ip_forwarding: true}\n"
+		"expressroute:\n"
+		"  - {name: er, gateway: er-gw, private_peering: "
+		"{advertised: [10.50.0.0/16, 10.70.0.0/16]}}\n"
+		"route_servers:\n"
+		"  - name: rs\n"
+		"    vnet: Hub\n"
+		"%s"
+		"    peers: [{name: p1, ip: 10.10.1.4, advertised: "
+		"[10.50.0.0/16, 10.80.0.0/16]}]\n";
+	char buf[1024];
+	const struct rtable *rt;
+	const struct eroute *e;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(buf, sizeof(buf), yaml, prefs[i]);
+		if (i > 0)
+			teardown();
+		load(buf);
+		rt = table("Hub", "Nva");
+		e = gw_row(rt, "10.50.0.0/16");
+		ck_assert_ptr_nonnull(e);
+		if (i == 0) {
+			ck_assert_uint_eq(e->circuit, 0);
+			ck_assert_uint_eq(e->rs, TOPO_NONE);
+		} else {
+			ck_assert_uint_eq(e->rs, 0);
+			ck_assert_uint_eq(e->circuit, TOPO_NONE);
+		}
+		ck_assert_uint_eq(gw_rows(rt), 3);
+		ck_assert_ptr_nonnull(gw_row(rt, "10.70.0.0/16"));
+		ck_assert_ptr_nonnull(gw_row(rt, "10.80.0.0/16"));
+	}
+}
+END_TEST
+
+/* The estate sections' errors (FORMAT.md "Estates", issue's bad input):
+ * each FILE:LINE:COL. */
+static const struct {
+	const char *yaml;
+	const char *want;
+} bad[] = {
+	/* use_remote_gateways towards a VNet without gateways */
+	{ "scenario: t\nvnets:\n"
+	  "  - {name: h, address_space: [10.1.0.0/16], peerings: "
+	  "[{vnet: s, allow_gateway_transit: true}]}\n"
+	  "  - {name: s, address_space: [10.2.0.0/16], peerings: "
+	  "[{vnet: h, use_remote_gateways: true}]}\n",
+	  "4:56: error: vnet 's' uses remote gateways, but 'h' has neither "
+	  "a gateway nor a route server [peer]" },
+	/* the hub's side does not allow transit */
+	{ "scenario: t\nvnets:\n"
+	  "  - {name: h, address_space: [10.1.0.0/16], gateway: g, "
+	  "peerings: [s]}\n"
+	  "  - {name: s, address_space: [10.2.0.0/16], peerings: "
+	  "[{vnet: h, use_remote_gateways: true}]}\n",
+	  "4:56: error: vnet 's' uses remote gateways, but the peering on "
+	  "'h''s side does not set allow_gateway_transit [peer]" },
+	/* a VNet with its own gateway that uses remote gateways */
+	{ "scenario: t\nvnets:\n"
+	  "  - {name: h, address_space: [10.1.0.0/16], gateway: g, "
+	  "peerings: [{vnet: s, allow_gateway_transit: true}]}\n"
+	  "  - {name: s, address_space: [10.2.0.0/16], gateway: g2, "
+	  "peerings: [{vnet: h, use_remote_gateways: true}]}\n",
+	  "4:69: error: vnet 's' has a gateway or route server of its own "
+	  "and cannot use the remote gateways of 'h' [peer]" },
+	/* a default site of another gateway */
+	{ "scenario: t\nvnets:\n"
+	  "  - {name: a, address_space: [10.1.0.0/16], gateway: ga}\n"
+	  "  - {name: b, address_space: [10.2.0.0/16], gateway: gb}\n"
+	  "vpn_sites: [{name: s1, gateway: gb}]\n"
+	  "gateways: [{name: ga, default_site: s1}]\n",
+	  "6:37: error: default site 's1' connects to gateway 'gb', not to "
+	  "'ga'" },
+	/* an active-active gateway without two instance addresses */
+	{ "scenario: t\nvnets:\n"
+	  "  - {name: a, address_space: [10.1.0.0/16], gateway: ga}\n"
+	  "gateways: [{name: ga, active_active: true, instance_ips: "
+	  "[10.1.0.4]}]\n",
+	  "4:23: error: active-active gateway 'ga' needs two instance_ips "
+	  "(one per instance), got 1" },
+	/* a Route Server peer address that is no VM */
+	{ "scenario: t\nvnets:\n"
+	  "  - {name: a, address_space: [10.1.0.0/16], subnets: "
+	  "[{name: RouteServerSubnet, prefix: 10.1.0.0/27}]}\n"
+	  "route_servers: [{name: rs, vnet: a, peers: [{name: p, "
+	  "ip: 10.1.0.9}]}]\n",
+	  "4:59: error: route server peer 'p': no VM has address 10.1.0.9 "
+	  "in vnet 'a' or a peered vnet [rs]" },
+	/* a next hop that is a VM without IP forwarding */
+	{ "scenario: t\nvnets:\n"
+	  "  - {name: a, address_space: [10.1.0.0/16], subnets: "
+	  "[{name: RouteServerSubnet, prefix: 10.1.0.0/27}, "
+	  "{name: n, prefix: 10.1.1.0/24}]}\n"
+	  "vms: [{name: v, vnet: a, subnet: n, ip: 10.1.1.4}]\n"
+	  "route_servers: [{name: rs, vnet: a, peers: [{name: p, "
+	  "ip: 10.1.1.4, next_hop: 10.1.1.4}]}]\n",
+	  "5:79: error: route server peer 'p' announces next hop 10.1.1.4, "
+	  "which is a VM without ip_forwarding [rs]" },
+	/* a Route Server outside a RouteServerSubnet */
+	{ "scenario: t\nvnets:\n"
+	  "  - {name: a, address_space: [10.1.0.0/16]}\n"
+	  "route_servers: [{name: rs, vnet: a}]\n",
+	  "4:34: error: route server 'rs' needs a subnet named "
+	  "RouteServerSubnet in vnet 'a' [rs]" },
+	/* a VPN site on an ExpressRoute gateway */
+	{ "scenario: t\nvnets:\n"
+	  "  - {name: a, address_space: [10.1.0.0/16], gateway: g}\n"
+	  "expressroute: [{name: c, gateway: g}]\n"
+	  "vpn_sites: [{name: s1, gateway: g}]\n",
+	  "5:13: error: vpn site 's1' connects to gateway 'g', an "
+	  "ExpressRoute gateway: site-to-site connections need a Vpn "
+	  "gateway [vpn-ft]" },
+};
+
+START_TEST(estate_errors)
+{
+	struct topo t;
+	struct diag d;
+	char got[512] = "";
+
+	diag_init(&d);
+	ck_assert_int_ne(scenario_parse("t.yaml", bad[_i].yaml,
+					strlen(bad[_i].yaml), &t, &d), 0);
+	ck_assert_uint_ge(d.n, 1);
+	snprintf(got, sizeof(got), "%d:%d: %s: %s", d.msgs[0].pos.line,
+		 d.msgs[0].pos.col, d.msgs[0].level == DIAG_ERROR ? "error"
+		 : "warning", d.msgs[0].text);
+	ck_assert_msg(strcmp(got, bad[_i].want) == 0, "case %d:\nwant: %s\n"
+		      "got:  %s", _i, bad[_i].want, got);
+	diag_free(&d);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("estate");
+	TCase *tr = tcase_create("routes");
+	TCase *er = tcase_create("errors");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tr, setup, teardown);
+	tcase_add_test(tr, transit_brings_hub_gateway_routes);
+	tcase_add_test(tr, plain_peering_no_transit);
+	tcase_add_test(tr, transit_respects_propagation);
+	tcase_add_test(tr, vpn_next_hops);
+	tcase_add_test(tr, vpn_bgp_site_routes);
+	tcase_add_test(tr, route_server_routes);
+	tcase_add_test(tr, route_server_preference);
+	suite_add_tcase(s, tr);
+
+	tcase_add_loop_test(er, estate_errors, 0,
+			    (int)(sizeof(bad) / sizeof(bad[0])));
+	suite_add_tcase(s, er);
+
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
