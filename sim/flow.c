@@ -101,6 +101,7 @@ run(struct sim *s, const struct flow *f, struct flow_result *r, bool quiet)
 	w.subnet = v ? v->subnet : TOPO_NONE;
 	w.proto = f->proto;
 	w.quiet = quiet;
+	w.site = TOPO_NONE;
 
 	/* MODEL §4: names resolve through the scenario's dns: first, then
 	 * the cloud's built-in names. */

@@ -163,6 +163,47 @@ walk_reachable(const struct topo *t, size_t a, size_t b)
 	return a == b || topo_peered(t, a, b);
 }
 
+static bool
+in_space(const struct vnet *v, uint32_t ip)
+{
+	size_t i;
+
+	for (i = 0; i < v->nspace; i++)
+		if (pfx_contains_ip(v->space[i], ip))
+			return true;
+	return false;
+}
+
+bool
+walk_peering_ok(struct walk *w, size_t from, size_t to, const char *node)
+{
+	const struct topo *t = w->t;
+	char a[IP_STRLEN];
+	struct hop *h;
+
+	if (from == to || from == TOPO_NONE || to == TOPO_NONE)
+		return true;
+	if (!topo_peer_access(t, from, to)) {
+		h = walk_drop(w, node, "peering-access-denied");
+		hop_why(h, "the peering of VNet %s with %s does not allow "
+			"virtual network access (allowVirtualNetworkAccess "
+			"off on %s's side) [peer]", t->vnets[from].name,
+			t->vnets[to].name, t->vnets[from].name);
+		return false;
+	}
+	if (!in_space(&t->vnets[from], pkt_src(w->p)) &&
+	    !topo_peer_forwarded(t, to, from)) {
+		h = walk_drop(w, node, "forwarded-traffic-denied");
+		hop_why(h, "source %s is outside VNet %s: the packet was "
+			"forwarded, and %s's side of the peering does not "
+			"allow forwarded traffic (allowForwardedTraffic) "
+			"[peer]", ip_format(pkt_src(w->p), a),
+			t->vnets[from].name, t->vnets[to].name);
+		return false;
+	}
+	return true;
+}
+
 size_t
 walk_vm_at(const struct walk *w, uint32_t ip, size_t vnet)
 {

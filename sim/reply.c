@@ -19,6 +19,7 @@
 
 #include "sim/services.h"
 #include "sim/walkint.h"
+#include "topology/estate.h"
 
 /* Where the reply is. */
 enum rloc {
@@ -169,6 +170,10 @@ fabric(struct walk *w, size_t *vm)
 	char a[IP_STRLEN];
 	struct hop *h;
 
+	if (o != TOPO_NONE &&
+	    !walk_peering_ok(w, w->vnet, t->vms[o].vnet,
+			     t->vnets[w->vnet].name))
+		return -1;
 	if (o == w->f->vm) {
 		home(w, LINK_VNET);
 		return -1;
@@ -197,6 +202,57 @@ fabric(struct walk *w, size_t *vm)
 	return RL_SUBNET;
 }
 
+/* The reply forwarded to the appliance at nh_ip (a user route, or a
+ * Route Server route: MODEL §8 [rs]), which must know the connection. */
+static int
+reply_appliance(struct walk *w, const struct vm *v, const char *sname,
+		uint32_t nh_ip, size_t *vmp)
+{
+	const struct topo *t = w->t;
+	char a[IP_STRLEN];
+	struct hop *h;
+	size_t nva;
+	int before;
+
+	nva = walk_vm_at(w, nh_ip, v->vnet);
+	if (nva == TOPO_NONE || !t->vms[nva].ip_forwarding) {
+		h = walk_drop(w, sname, "appliance-unreachable");
+		hop_why(h, "no NIC forwards for %s [udr]",
+			ip_format(nh_ip, a));
+		return -1;
+	}
+	walk_path(w, t->vms[nva].name);
+	before = (int)w->r->nxing;
+	walk_xing(w, CAP_APPLIANCE, t->vms[nva].name, LINK_VNET);
+	if (w->err != 0 || (int)w->r->nxing == before)
+		return -1;
+	if (reply_crossed_before(w, w->r->xing[before].point, before)) {
+		h = walk_drop(w, t->vms[nva].name, "routing-loop");
+		hop_why(h, "the reply comes back to appliance %s: the "
+			"route tables send it in a circle",
+			t->vms[nva].name);
+		return -1;
+	}
+	if (!request_crossed(w, w->r->xing[before].point)) {
+		h = walk_hop(w, t->vms[nva].name, "appliance %s has no "
+			     "state for this connection",
+			     t->vms[nva].name);
+		hop_why(h, "the reply is routed through %s, which the "
+			"request never crossed: a stateful appliance "
+			"drops an answer to a connection it did not "
+			"see open (asymmetric routing) [udr]",
+			t->vms[nva].name);
+		asymmetric(w, t->vms[nva].name, "asymmetric-appliance");
+		return -1;
+	}
+	h = walk_hop(w, t->vms[nva].name, "network virtual appliance "
+		     "forwards the reply");
+	hop_why(h, "it saw the request: the connection is known");
+	walk_xing(w, CAP_APPLIANCE, t->vms[nva].name, LINK_COUNT);
+	*vmp = nva;
+	return RL_SUBNET;
+}
+
 /* Leaving VM vm's NIC (the destination, or an appliance forwarding):
  * route by its subnet's effective routes. */
 static int
@@ -209,9 +265,7 @@ subnet_route(struct walk *w, size_t *vmp)
 	uint32_t dst = pkt_dst(w->p);
 	struct route_hit hit;
 	char a[IP_STRLEN], pf[PFX_STRLEN], src[160], notes[240];
-	size_t nva;
 	struct hop *h;
-	int before;
 
 	w->vnet = v->vnet;
 	w->subnet = v->subnet;
@@ -241,43 +295,7 @@ subnet_route(struct walk *w, size_t *vmp)
 	case NH_VNETPEERING:
 		return RL_FABRIC;
 	case NH_VIRTUAL_APPLIANCE:
-		nva = walk_vm_at(w, hit.r->nh_ips[0], v->vnet);
-		if (nva == TOPO_NONE || !t->vms[nva].ip_forwarding) {
-			h = walk_drop(w, sname, "appliance-unreachable");
-			hop_why(h, "no NIC forwards for %s [udr]",
-				ip_format(hit.r->nh_ips[0], a));
-			return -1;
-		}
-		walk_path(w, t->vms[nva].name);
-		before = (int)w->r->nxing;
-		walk_xing(w, CAP_APPLIANCE, t->vms[nva].name, LINK_VNET);
-		if (w->err != 0 || (int)w->r->nxing == before)
-			return -1;
-		if (reply_crossed_before(w, w->r->xing[before].point, before)) {
-			h = walk_drop(w, t->vms[nva].name, "routing-loop");
-			hop_why(h, "the reply comes back to appliance %s: the "
-				"route tables send it in a circle",
-				t->vms[nva].name);
-			return -1;
-		}
-		if (!request_crossed(w, w->r->xing[before].point)) {
-			h = walk_hop(w, t->vms[nva].name, "appliance %s has no "
-				     "state for this connection",
-				     t->vms[nva].name);
-			hop_why(h, "the reply is routed through %s, which the "
-				"request never crossed: a stateful appliance "
-				"drops an answer to a connection it did not "
-				"see open (asymmetric routing) [udr]",
-				t->vms[nva].name);
-			asymmetric(w, t->vms[nva].name, "asymmetric-appliance");
-			return -1;
-		}
-		h = walk_hop(w, t->vms[nva].name, "network virtual appliance "
-			     "forwards the reply");
-		hop_why(h, "it saw the request: the connection is known");
-		walk_xing(w, CAP_APPLIANCE, t->vms[nva].name, LINK_COUNT);
-		*vmp = nva;
-		return RL_SUBNET;
+		return reply_appliance(w, v, sname, hit.r->nh_ips[0], vmp);
 	case NH_INTERNET:
 	case NH_SERVICE_ENDPOINT:
 		if (ip_private(dst)) {
@@ -288,7 +306,7 @@ subnet_route(struct walk *w, size_t *vmp)
 		}
 		return RL_PUBLIC;
 	case NH_VNET_GATEWAY:
-		if (hit.r->source == RT_BGP) {
+		if (hit.r->source == RT_BGP && hit.r->circuit != TOPO_NONE) {
 			const struct circuit *c = &t->circuits[hit.r->circuit];
 			walk_path(w, c->gateway);
 			walk_xing(w, CAP_GATEWAY, c->gateway, LINK_GATEWAY);
@@ -297,8 +315,25 @@ subnet_route(struct walk *w, size_t *vmp)
 				     "customer edge)");
 			hop_why(h, "BGP route of private peering [udr]");
 			walk_xing(w, CAP_CIRCUIT_PRIVATE, c->name, LINK_CIRCUIT);
+			w->site = TOPO_NONE;
 			return RL_ONPREM;
 		}
+		if (hit.r->source == RT_BGP && hit.r->site != TOPO_NONE) {
+			const struct vpn_site *vs = &t->vpn_sites[hit.r->site];
+			const char *gw = t->gateways[vs->gateway].name;
+
+			walk_path(w, gw);
+			h = walk_hop(w, gw, "VPN gateway: tunnel to site %s",
+				     vs->name);
+			hop_why(h, "route of VPN site %s [vpn-ft]", vs->name);
+			walk_xing(w, CAP_GATEWAY, gw, LINK_GATEWAY);
+			walk_path(w, vs->name);
+			walk_xing(w, CAP_ONPREM_INSIDE, vs->name, LINK_INTERNET);
+			w->site = hit.r->site;
+			return RL_ONPREM;
+		}
+		if (hit.r->source == RT_BGP)	/* a Route Server's */
+			return reply_appliance(w, v, sname, hit.nh_ip, vmp);
 		h = walk_drop(w, sname, "reply-no-route");
 		hop_why(h, "a user route to a gateway does not carry the reply "
 			"[udr]");
@@ -352,7 +387,8 @@ public_hop(struct walk *w)
 	k = sim_point_kind(w->s, n->point);
 	switch (k) {
 	case CAP_AZURE_EDGE:
-		ci = topo_circuit_of_vnet(t, t->vms[w->f->vm].vnet);
+		vm = t->vnets[t->vms[w->f->vm].vnet].hub;
+		ci = vm != TOPO_NONE ? topo_circuit_of_vnet(t, vm) : TOPO_NONE;
 		if (w->r->hairpin == HAIRPIN_AZURE && ci != TOPO_NONE) {
 			/* MODEL §3: back over the same turn at the MSEE. */
 			walk_path(w, t->circuits[ci].name);
@@ -373,12 +409,17 @@ public_hop(struct walk *w)
 		w->vnet = t->vms[vm].vnet;
 		walk_xing(w, CAP_FABRIC, t->vnets[w->vnet].name, LINK_VNET);
 		return RL_FABRIC;
-	case CAP_ONPREM_OUTSIDE:
-		walk_path(w, t->onprem.name);
-		walk_xing(w, CAP_ONPREM_OUTSIDE, t->onprem.name, LINK_INTERNET);
-		nat_undo(w, n, t->onprem.name);
-		walk_xing(w, CAP_ONPREM_INSIDE, t->onprem.name, LINK_ONPREM);
+	case CAP_ONPREM_OUTSIDE: {
+		/* The site whose edge translated the request (w->site, as
+		 * the request left it). */
+		const char *site = topo_site_name(t, w->site);
+
+		walk_path(w, site);
+		walk_xing(w, CAP_ONPREM_OUTSIDE, site, LINK_INTERNET);
+		nat_undo(w, n, site);
+		walk_xing(w, CAP_ONPREM_INSIDE, site, LINK_ONPREM);
 		return RL_ONPREM;
+	}
 	case CAP_CIRCUIT_PUBLIC:
 		/* MODEL §3: the NAT pool is advertised over public peering:
 		 * Azure sends the answer back over it [er-nat]. */
@@ -390,6 +431,7 @@ public_hop(struct walk *w)
 			     "(MSEE -> customer edge)");
 		hop_why(h, "%s is in the NAT pool the customer advertises over "
 			"public peering [er-nat]", ip_format(dst, a));
+		w->site = TOPO_NONE;
 		walk_path(w, t->onprem.name);
 		walk_xing(w, CAP_ONPREM_INSIDE, t->onprem.name, LINK_CIRCUIT);
 		nat_undo(w, n, t->onprem.name);
@@ -403,47 +445,76 @@ public_hop(struct walk *w)
 	return -1;
 }
 
-/* At the customer edge with a private destination: Azure's gateways
- * advertise their VNets' prefixes over private peering. */
+/*
+ * On-premises with a private destination: Azure's gateways advertise
+ * their VNets' prefixes, and through gateway transit their spokes'
+ * (MODEL §8 [peer]), over private peering or the VPN. w->site: the site
+ * the reply is at (TOPO_NONE: onprem:, behind circuits).
+ */
 static int
 onprem_hop(struct walk *w)
 {
 	const struct topo *t = w->t;
+	const char *site = topo_site_name(t, w->site);
 	uint32_t dst = pkt_dst(w->p);
-	size_t vm = topo_vm_by_ip(t, dst), ci = TOPO_NONE, vn;
+	size_t vm = topo_vm_by_ip(t, dst), ci = TOPO_NONE, vn, hub, gi;
 	const char *gw;
-	char a[IP_STRLEN];
+	char a[IP_STRLEN], via[160] = "";
 	struct hop *h;
 
 	if (vm == TOPO_NONE) {
-		h = walk_drop(w, t->onprem.name, "reply-no-route");
+		h = walk_drop(w, site, "reply-no-route");
 		hop_why(h, "%s is in no VNet on-premises can reach",
 			ip_format(dst, a));
 		return -1;
 	}
 	vn = t->vms[vm].vnet;
-	ci = topo_circuit_of_vnet(t, vn);
-	if (ci != TOPO_NONE) {
+	hub = t->vnets[vn].hub;
+	gi = hub != TOPO_NONE ? t->vnets[hub].gw : TOPO_NONE;
+	if (hub != TOPO_NONE && hub != vn)
+		snprintf(via, sizeof(via), " (through gateway transit from "
+			 "VNet %s [peer])", t->vnets[hub].name);
+	if (w->site == TOPO_NONE && hub != TOPO_NONE)
+		ci = topo_circuit_of_vnet(t, hub);
+	if (w->site != TOPO_NONE) {
+		if (gi != t->vpn_sites[w->site].gateway) {
+			h = walk_drop(w, site, "reply-no-route");
+			hop_why(h, "VPN site %s connects to gateway %s, which "
+				"does not advertise VNet %s: no route to %s",
+				site, t->gateways[t->vpn_sites[w->site]
+				.gateway].name, t->vnets[vn].name,
+				ip_format(dst, a));
+			return -1;
+		}
+		gw = t->gateways[gi].name;
+		h = walk_hop(w, site, "site %s: %s is in VNet %s, over the "
+			     "VPN", site, ip_format(dst, a), t->vnets[vn].name);
+		hop_why(h, "VPN gateway %s advertises the VNet's address "
+			"space%s [vpn-ft]", gw, via);
+		walk_path(w, gw);
+		walk_xing(w, CAP_GATEWAY, gw, LINK_INTERNET);
+	} else if (ci != TOPO_NONE) {
 		const struct circuit *c = &t->circuits[ci];
 		gw = c->gateway;
-		h = walk_hop(w, t->onprem.name, "customer edge: %s is in VNet "
+		h = walk_hop(w, site, "customer edge: %s is in VNet "
 			     "%s, over private peering", ip_format(dst, a),
 			     t->vnets[vn].name);
 		hop_why(h, "gateway %s advertises the VNet's address space to "
-			"on-premises over BGP [udr]", gw);
+			"on-premises over BGP%s [udr]", gw, via);
 		walk_path(w, c->name);
 		walk_xing(w, CAP_CIRCUIT_PRIVATE, c->name, LINK_ONPREM);
 		walk_path(w, gw);
 		walk_xing(w, CAP_GATEWAY, gw, LINK_CIRCUIT);
-	} else if ((gw = t->vnets[vn].gateway) != NULL) {
-		h = walk_hop(w, t->onprem.name, "on-premises: %s is in VNet "
+	} else if (gi != TOPO_NONE) {
+		gw = t->gateways[gi].name;
+		h = walk_hop(w, site, "on-premises: %s is in VNet "
 			     "%s, over the VPN", ip_format(dst, a),
 			     t->vnets[vn].name);
-		hop_why(h, "VPN gateway %s [udr]", gw);
+		hop_why(h, "VPN gateway %s%s [udr]", gw, via);
 		walk_path(w, gw);
 		walk_xing(w, CAP_GATEWAY, gw, LINK_INTERNET);
 	} else {
-		h = walk_drop(w, t->onprem.name, "reply-no-route");
+		h = walk_drop(w, site, "reply-no-route");
 		hop_why(h, "VNet %s has no gateway: on-premises has no route "
 			"to %s", t->vnets[vn].name, ip_format(dst, a));
 		return -1;
@@ -503,8 +574,9 @@ reply_walk(struct walk *w)
 		loc = RL_PUBLIC;
 		break;
 	case ARR_ONPREM:
-		walk_path(w, t->onprem.name);
-		walk_xing(w, CAP_ONPREM_INSIDE, t->onprem.name, LINK_ONPREM);
+		walk_path(w, topo_site_name(t, w->site));
+		walk_xing(w, CAP_ONPREM_INSIDE, topo_site_name(t, w->site),
+			  LINK_ONPREM);
 		loc = RL_ONPREM;
 		break;
 	case ARR_ENDPOINT:

@@ -144,11 +144,18 @@ ip_private(uint32_t ip)
 enum srcclass
 source_classify(const struct topo *t, uint32_t ip)
 {
+	size_t i;
+
 	if (public_peering_nat(t, ip))
 		return SRC_PUBLIC_PEERING_NAT;
 	if (t->onprem.present && t->onprem.has_edge_ip &&
 	    ip == t->onprem.internet_edge_ip)
 		return SRC_ONPREM_EDGE;
+	/* MODEL §8 [vpn-ft]: a VPN site's edge is an on-premises edge. */
+	for (i = 0; i < t->nvpn_sites; i++)
+		if (t->vpn_sites[i].has_edge_ip &&
+		    ip == t->vpn_sites[i].internet_edge_ip)
+			return SRC_ONPREM_EDGE;
 	if (ip_private(ip))
 		return SRC_PRIVATE;
 	if (azure_public(t, ip))

@@ -16,6 +16,7 @@
 #include "sim/nsgcls.h"
 #include "sim/services.h"
 #include "sim/walkint.h"
+#include "topology/estate.h"
 #include "topology/names.h"
 #include "topology/vec.h"
 
@@ -165,7 +166,8 @@ internet_egress(struct walk *w)
 	/* MODEL §2 Internet: traffic to an Azure-owned public IP stays on
 	 * Microsoft's backbone [udr]. */
 	if (azure_public(t, dst)) {
-		ci = topo_circuit_of_vnet(t, v->vnet);
+		ci = t->vnets[v->vnet].hub != TOPO_NONE ?
+		     topo_circuit_of_vnet(t, t->vnets[v->vnet].hub) : TOPO_NONE;
 		if (ci != TOPO_NONE && t->circuits[ci].public_peering) {
 			/* MODEL §3: public peering on, no forced tunnel: the
 			 * traffic to Azure public services turns around at
@@ -190,38 +192,49 @@ internet_egress(struct walk *w)
 	arrive(w, "carried over the Internet", LINK_INTERNET, ARR_INTERNET);
 }
 
-/* The on-premises side: customer edge, then on-premises hosts, public
- * peering back into Azure, or the on-premises Internet edge. */
+/* The on-premises side: the scenario's onprem: behind a circuit
+ * (site TOPO_NONE) or a VPN site (MODEL §8 [vpn-ft]: on-premises for the
+ * walk): its edge, then its hosts, public peering back into Azure (a
+ * circuit's), or its Internet edge. */
 static void
-onprem_ce(struct walk *w, size_t ci, enum link_kind link)
+onprem_ce(struct walk *w, size_t ci, size_t site, enum link_kind link)
 {
 	const struct topo *t = w->t;
 	const struct onprem *op = &t->onprem;
-	uint32_t dst = pkt_dst(w->p), src = pkt_src(w->p);
+	const char *name = topo_site_name(t, site);
+	uint32_t dst = pkt_dst(w->p), src = pkt_src(w->p), edge;
 	char a[IP_STRLEN], b[IP_STRLEN], pf[PFX_STRLEN];
+	struct pfx which;
 	struct hop *h;
 	size_t i;
 
-	if (!op->present) {
+	w->site = site;
+	if (!topo_site_present(t, site)) {
 		h = walk_drop(w, "onprem", "onprem-no-route");
 		hop_why(h, "the scenario describes no on-premises site behind "
 			"the circuit");
 		return;
 	}
-	walk_path(w, op->name);
+	walk_path(w, name);
 	if (pkt_dec_ttl(w->p) == 0) {
-		walk_drop(w, op->name, "ttl-exceeded");
+		walk_drop(w, name, "ttl-exceeded");
 		return;
 	}
-	walk_xing(w, CAP_ONPREM_INSIDE, op->name, link);
-	/* MODEL §3: the customer edge delivers on-premises prefixes. */
-	for (i = 0; i < op->nprefixes; i++) {
-		if (!pfx_contains_ip(op->prefixes[i], dst))
-			continue;
-		h = walk_hop(w, op->name, "customer edge: %s is on-premises",
-			     ip_format(dst, a));
-		hop_why(h, "on-premises prefix %s",
-			pfx_format(op->prefixes[i], pf));
+	walk_xing(w, CAP_ONPREM_INSIDE, name, link);
+	/* MODEL §3: the customer edge delivers on-premises prefixes; MODEL
+	 * §8: a VPN site, its own. */
+	if (topo_site_covers(t, site, dst, &which)) {
+		if (site == TOPO_NONE) {
+			h = walk_hop(w, name, "customer edge: %s is "
+				     "on-premises", ip_format(dst, a));
+			hop_why(h, "on-premises prefix %s",
+				pfx_format(which, pf));
+		} else {
+			h = walk_hop(w, name, "site %s: %s is at the site",
+				     name, ip_format(dst, a));
+			hop_why(h, "prefix %s of VPN site %s [vpn-ft]",
+				pfx_format(which, pf), name);
+		}
 		arrive(w, "on-premises host", LINK_ONPREM, ARR_ONPREM);
 		return;
 	}
@@ -236,7 +249,7 @@ onprem_ce(struct walk *w, size_t ci, enum link_kind link)
 		uint32_t nat = pool.len < 31 ? pool.addr + 1 : pool.addr;
 
 		pkt_set_src(w->p, nat, pkt_sport(w->p));
-		h = walk_hop(w, op->name, "customer edge: SNAT %s -> %s, send "
+		h = walk_hop(w, name, "customer edge: SNAT %s -> %s, send "
 			     "over public peering", ip_format(src, a), ip_format(nat, b));
 		hop_why(h, "%s is in an Azure public prefix Microsoft "
 			"advertises over public peering; traffic into public "
@@ -258,7 +271,7 @@ onprem_ce(struct walk *w, size_t ci, enum link_kind link)
 	}
 	/* MODEL §3: otherwise the CE's default route leads to the
 	 * on-premises Internet edge, which filters and SNATs. */
-	for (i = 0; i < op->nblocks; i++) {
+	for (i = 0; site == TOPO_NONE && i < op->nblocks; i++) {
 		const struct onprem_block *bk = &op->blocks[i];
 		bool pmatch = false, amatch = bk->dst.any;
 		size_t k;
@@ -270,7 +283,7 @@ onprem_ce(struct walk *w, size_t ci, enum link_kind link)
 			amatch |= !bk->dst.items[k].is_tag &&
 				  pfx_contains_ip(bk->dst.items[k].pfx, dst);
 		if ((bk->proto & w->proto) && pmatch && amatch) {
-			h = walk_drop(w, op->name, "onprem-blocked");
+			h = walk_drop(w, name, "onprem-blocked");
 			hop_why(h, "the on-premises Internet edge's egress "
 				"filter (line %d) blocks %s port %u",
 				bk->pos.line, proto_name(w->proto),
@@ -278,19 +291,23 @@ onprem_ce(struct walk *w, size_t ci, enum link_kind link)
 			return;
 		}
 	}
-	if (!op->has_edge_ip) {
-		h = walk_drop(w, op->name, "onprem-no-route");
+	if (!topo_site_edge(t, site, &edge)) {
+		h = walk_drop(w, name, "onprem-no-route");
 		hop_why(h, "%s has no internet_edge_ip: no way to the Internet",
-			op->name);
+			name);
 		return;
 	}
-	pkt_set_src(w->p, op->internet_edge_ip, pkt_sport(w->p));
-	h = walk_hop(w, op->name, "Internet edge: SNAT %s -> %s",
-		     ip_format(src, a), ip_format(op->internet_edge_ip, b));
-	hop_why(h, "the customer edge's default route leads to the "
-		"on-premises Internet edge, which SNATs to its public IP "
-		"[seed-000]");
-	walk_xing(w, CAP_ONPREM_OUTSIDE, op->name, LINK_ONPREM);
+	pkt_set_src(w->p, edge, pkt_sport(w->p));
+	h = walk_hop(w, name, "Internet edge: SNAT %s -> %s",
+		     ip_format(src, a), ip_format(edge, b));
+	if (site == TOPO_NONE)
+		hop_why(h, "the customer edge's default route leads to the "
+			"on-premises Internet edge, which SNATs to its public "
+			"IP [seed-000]");
+	else
+		hop_why(h, "the site's default route leads to its Internet "
+			"edge, which SNATs to its public IP [vpn-ft]");
+	walk_xing(w, CAP_ONPREM_OUTSIDE, name, LINK_ONPREM);
 	nat_record(w, "the on-premises edge NAT", src, pkt_sport(w->p));
 	walk_path(w, "internet");
 	arrive(w, "carried over the Internet from the on-premises edge",
@@ -302,7 +319,32 @@ static void
 to_circuit(struct walk *w, size_t ci, const struct eroute *r, uint32_t nh_ip)
 {
 	if (walk_circuit_hops(w, ci, r, nh_ip))
-		onprem_ce(w, ci, LINK_ONPREM);
+		onprem_ce(w, ci, TOPO_NONE, LINK_ONPREM);
+}
+
+/* MODEL §8 [vpn-ft] [vpn-aa]: through the VPN gateway (the instance
+ * nh_ip when active-active) over the site-to-site tunnel to the site. */
+static void
+to_site(struct walk *w, size_t si, uint32_t nh_ip, const char *why)
+{
+	const struct topo *t = w->t;
+	const struct vpn_site *v = &t->vpn_sites[si];
+	const struct gateway *g = &t->gateways[v->gateway];
+	char a[IP_STRLEN];
+	struct hop *h;
+
+	walk_path(w, g->name);
+	if (pkt_dec_ttl(w->p) == 0) {
+		walk_drop(w, g->name, "ttl-exceeded");
+		return;
+	}
+	h = walk_hop(w, g->name, "VPN gateway%s%s: tunnel to site %s",
+		     g->active_active && nh_ip ? ", instance " : "",
+		     g->active_active && nh_ip ? ip_format(nh_ip, a) : "",
+		     v->name);
+	hop_why(h, "%s", why);
+	walk_xing(w, CAP_GATEWAY, g->name, LINK_GATEWAY);
+	onprem_ce(w, TOPO_NONE, si, LINK_INTERNET);
 }
 
 /* ---------------------------------------------------------------- */
@@ -334,6 +376,9 @@ deliver_vnet(struct walk *w, const struct eroute *r)
 		const struct vm *v = &t->vms[vm];
 		const char *sname = topo_vm_subnet(t, v)->name;
 
+		if (!walk_peering_ok(w, w->vnet, v->vnet,
+				     t->vnets[w->vnet].subnets[w->subnet].name))
+			return;
 		if (v->vnet != w->vnet || v->subnet != w->subnet)
 			walk_path(w, sname);
 		if (!walk_nsg_hop(w, vm, DIR_INBOUND, false))
@@ -424,6 +469,9 @@ appliance(struct walk *w, uint32_t nh_ip, struct visits *visits)
 		return false;
 	}
 	visits->vm[visits->n++] = vm;	/* one per step: bounded */
+	if (!walk_peering_ok(w, w->vnet, v->vnet,
+			     t->vnets[w->vnet].subnets[w->subnet].name))
+		return false;
 	if (!walk_nsg_hop(w, vm, DIR_INBOUND, false))
 		return false;
 	walk_path(w, v->name);
@@ -456,6 +504,87 @@ appliance(struct walk *w, uint32_t nh_ip, struct visits *visits)
 	w->vnet = v->vnet;
 	w->subnet = v->subnet;
 	return true;
+}
+
+/* A gateway route (source VirtualNetworkGateway): to the circuit, to a
+ * VPN site, or, programmed by a Route Server, straight to the appliance
+ * its peer names (MODEL §8 [rs]: no gateway on the way). */
+static bool
+gateway_route(struct walk *w, const struct eroute *r, uint32_t nh_ip,
+	      struct visits *visits)
+{
+	if (r->circuit != TOPO_NONE) {
+		to_circuit(w, r->circuit, r, nh_ip);
+		return false;
+	}
+	if (r->site != TOPO_NONE) {
+		to_site(w, r->site, nh_ip, r->site_static
+			? "static prefix of the site's local network gateway "
+			  "[vpn-ft]"
+			: "route the site advertises over BGP [vpn-ft]");
+		return false;
+	}
+	return appliance(w, nh_ip, visits);
+}
+
+/*
+ * MODEL §1 User and §8 [vpn-ft]: a user route to VirtualNetworkGateway
+ * uses the VNet's VPN gateway (its hub's, through gateway transit): the
+ * site whose prefixes hold the destination, else the gateway's default
+ * site; without one, the route cannot be used. A VPN gateway without
+ * sites leads to the scenario's onprem:. An ExpressRoute gateway cannot
+ * be a UDR target.
+ */
+static void
+user_to_gateway(struct walk *w, const char *sname)
+{
+	const struct topo *t = w->t;
+	size_t hub = t->vnets[w->vnet].hub, gi, site;
+	const struct gateway *g;
+	char a[IP_STRLEN];
+	struct hop *h;
+	bool any;
+
+	gi = hub != TOPO_NONE ? t->vnets[hub].gw : TOPO_NONE;
+	if (gi == TOPO_NONE) {
+		h = walk_drop(w, sname, "udr-gateway-unusable");
+		hop_why(h, "a user route with next hop VirtualNetworkGateway, "
+			"but VNet %s has no gateway%s [udr]",
+			t->vnets[w->vnet].name, hub != TOPO_NONE && hub !=
+			w->vnet ? " and its hub none either" : "");
+		return;
+	}
+	g = &t->gateways[gi];
+	if (g->type == GW_EXPRESSROUTE) {
+		h = walk_drop(w, sname, "udr-gateway-unusable");
+		hop_why(h, "a user route with next hop VirtualNetworkGateway "
+			"needs a VPN gateway; an ExpressRoute gateway cannot be "
+			"a UDR target [udr]");
+		return;
+	}
+	site = topo_site_for(t, gi, pkt_dst(w->p), &any);
+	if (!any) {
+		walk_path(w, g->name);
+		h = walk_hop(w, g->name, "VPN gateway: to on-premises");
+		hop_why(h, "user route to the VNet's VPN gateway [udr]");
+		walk_xing(w, CAP_GATEWAY, g->name, LINK_GATEWAY);
+		onprem_ce(w, TOPO_NONE, TOPO_NONE, LINK_INTERNET);
+		return;
+	}
+	if (site == TOPO_NONE) {
+		h = walk_drop(w, sname, "udr-gateway-unusable");
+		hop_why(h, "a user route to VPN gateway %s, but no site of it "
+			"holds %s and it has no default site "
+			"(GatewayDefaultSite): the route cannot be used "
+			"[vpn-ft]", g->name, ip_format(pkt_dst(w->p), a));
+		return;
+	}
+	to_site(w, site, 0, g->default_site == site &&
+		!topo_site_covers(t, site, pkt_dst(w->p), &(struct pfx){ 0, 0 })
+		? "user route to the VPN gateway, which sends what no site "
+		  "holds to its default site (GatewayDefaultSite) [vpn-ft]"
+		: "user route to the VPN gateway; the site's prefixes hold "
+		  "the destination [vpn-ft]");
 }
 
 /* One routing decision in the current subnet. Returns true when the
@@ -522,33 +651,9 @@ route_step(struct walk *w, struct visits *visits)
 	case NH_VIRTUAL_APPLIANCE:
 		return appliance(w, hit.r->nh_ips[0], visits);
 	case NH_VNET_GATEWAY:
-		if (hit.r->source == RT_BGP) {
-			to_circuit(w, hit.r->circuit, hit.r, hit.nh_ip);
-			return false;
-		}
-		/* MODEL §1 User: a UDR cannot target an ExpressRoute
-		 * gateway (VPN gateways only). */
-		if (t->vnets[w->vnet].gateway == NULL) {
-			h = walk_drop(w, sname, "udr-gateway-unusable");
-			hop_why(h, "a user route with next hop "
-				"VirtualNetworkGateway, but VNet %s has no "
-				"gateway [udr]", t->vnets[w->vnet].name);
-			return false;
-		}
-		if (topo_circuit_of_vnet(t, w->vnet) != TOPO_NONE) {
-			h = walk_drop(w, sname, "udr-gateway-unusable");
-			hop_why(h, "a user route with next hop "
-				"VirtualNetworkGateway needs a VPN gateway; an "
-				"ExpressRoute gateway cannot be a UDR target [udr]");
-			return false;
-		}
-		walk_path(w, t->vnets[w->vnet].gateway);
-		h = walk_hop(w, t->vnets[w->vnet].gateway,
-			     "VPN gateway: to on-premises");
-		hop_why(h, "user route to the VNet's VPN gateway [udr]");
-		walk_xing(w, CAP_GATEWAY, t->vnets[w->vnet].gateway,
-			  LINK_GATEWAY);
-		onprem_ce(w, TOPO_NONE, LINK_INTERNET);
+		if (hit.r->source == RT_BGP)
+			return gateway_route(w, hit.r, hit.nh_ip, visits);
+		user_to_gateway(w, sname);
 		return false;
 	case NH_COUNT:
 		break;

@@ -88,6 +88,8 @@ struct walk {
 	int err;		/* first internal failure (-ENOMEM) */
 	enum arrival arr;
 	size_t arr_vm;
+	size_t site;		/* the on-premises site reached: TOPO_NONE
+				 * for onprem:, else a VPN site */
 	uint32_t arr_point;
 	struct hop scratch;	/* written when the trace cannot grow */
 };
@@ -128,6 +130,13 @@ int64_t sim_point_get(struct sim *s, enum cap_kind k, const char *inst);
 /* hops.c: what the walks share. */
 /* Same VNet or peered: reachable without a gateway. */
 bool walk_reachable(const struct topo *t, size_t a, size_t b);
+/* MODEL §8 [peer]: may the packet, routed in VNet from, enter VNet to?
+ * from's side must allow access to the peer, and to's side forwarded
+ * traffic when the source is outside from's address space (an
+ * appliance forwarded it). Same VNet: yes. Otherwise a drop line at
+ * node, and false. */
+bool walk_peering_ok(struct walk *w, size_t from, size_t to,
+		     const char *node);
 /* The VM with address ip that a packet in VNet vnet can reach (the same
  * VNet or a peered one; any VNet when vnet is TOPO_NONE), preferring the
  * flow's own VM; TOPO_NONE if none. */

@@ -629,6 +629,29 @@ cut_topo(struct cutset *c, const struct topo *t, const struct sim *s)
 	}
 	for (i = 0; i < t->onprem.nprefixes; i++)
 		eq_add_pfx(c, t->onprem.prefixes[i]);
+	/* MODEL §8: VPN sites' prefixes, BGP peers and edges; what Route
+	 * Server peers advertise and the next hops they name. */
+	for (i = 0; i < t->nvpn_sites; i++) {
+		const struct vpn_site *vs = &t->vpn_sites[i];
+
+		for (j = 0; j < vs->nprefixes; j++)
+			eq_add_pfx(c, vs->prefixes[j]);
+		for (j = 0; j < vs->nadvertised; j++)
+			eq_add_pfx(c, vs->advertised[j]);
+		if (vs->bgp)
+			eq_add_range(c, vs->bgp_peer_ip, vs->bgp_peer_ip);
+		if (vs->has_edge_ip)
+			eq_add_range(c, vs->internet_edge_ip,
+			    vs->internet_edge_ip);
+	}
+	for (i = 0; i < t->nroute_servers; i++)
+		for (j = 0; j < t->route_servers[i].npeers; j++) {
+			const struct rs_peer *p = &t->route_servers[i].peers[j];
+			size_t k;
+
+			for (k = 0; k < p->nadvertised; k++)
+				eq_add_pfx(c, p->advertised[k]);
+		}
 	for (i = 0; i < t->onprem.nblocks; i++)
 		cut_addr(c, t, &t->onprem.blocks[i].dst);
 	if (t->onprem.has_edge_ip)

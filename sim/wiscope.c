@@ -196,6 +196,11 @@ add_sources(struct wi_scope *src, const struct topo *t)
 	if (rc == 0 && t->onprem.has_edge_ip)
 		rc = sc_add(src, t->onprem.internet_edge_ip,
 			    t->onprem.internet_edge_ip);
+	/* MODEL §8: a VPN site's edge NAT is a source too. */
+	for (i = 0; i < t->nvpn_sites && rc == 0; i++)
+		if (t->vpn_sites[i].has_edge_ip)
+			rc = sc_add(src, t->vpn_sites[i].internet_edge_ip,
+				    t->vpn_sites[i].internet_edge_ip);
 	return rc;
 }
 
@@ -253,6 +258,14 @@ eroute_cmp(const void *pa, const void *pb)
 		return a->vnet_class ? 1 : -1;
 	if (a->circuit != b->circuit)
 		return a->circuit < b->circuit ? -1 : 1;
+	if (a->site != b->site)
+		return a->site < b->site ? -1 : 1;
+	if (a->rs != b->rs)
+		return a->rs < b->rs ? -1 : 1;
+	if (a->site_static != b->site_static)
+		return a->site_static ? 1 : -1;
+	if (a->transit != b->transit)
+		return a->transit ? 1 : -1;
 	if (a->vnet != b->vnet)
 		return a->vnet < b->vnet ? -1 : 1;
 	if ((c = strcmp_null(a->name, b->name)) != 0)

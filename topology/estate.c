@@ -116,3 +116,82 @@ topo_estate_resolve(struct topo *t)
 	topo_hubs(t);
 	return 0;
 }
+
+const char *
+topo_site_name(const struct topo *t, size_t site)
+{
+	return site == TOPO_NONE ? t->onprem.name : t->vpn_sites[site].name;
+}
+
+bool
+topo_site_present(const struct topo *t, size_t site)
+{
+	return site != TOPO_NONE || t->onprem.present;
+}
+
+bool
+topo_site_covers(const struct topo *t, size_t site, uint32_t ip,
+		 struct pfx *which)
+{
+	const struct vpn_site *v;
+	size_t i;
+
+	if (site == TOPO_NONE) {
+		for (i = 0; i < t->onprem.nprefixes; i++)
+			if (pfx_contains_ip(t->onprem.prefixes[i], ip)) {
+				*which = t->onprem.prefixes[i];
+				return true;
+			}
+		return false;
+	}
+	v = &t->vpn_sites[site];
+	for (i = 0; i < v->nprefixes; i++)
+		if (pfx_contains_ip(v->prefixes[i], ip)) {
+			*which = v->prefixes[i];
+			return true;
+		}
+	if (v->bgp && ip == v->bgp_peer_ip) {
+		*which = pfx_make(ip, 32);
+		return true;
+	}
+	for (i = 0; v->bgp && i < v->nadvertised; i++)
+		if (v->advertised[i].len > 0 &&
+		    pfx_contains_ip(v->advertised[i], ip)) {
+			*which = v->advertised[i];
+			return true;
+		}
+	return false;
+}
+
+bool
+topo_site_edge(const struct topo *t, size_t site, uint32_t *ip)
+{
+	if (site == TOPO_NONE) {
+		*ip = t->onprem.internet_edge_ip;
+		return t->onprem.present && t->onprem.has_edge_ip;
+	}
+	*ip = t->vpn_sites[site].internet_edge_ip;
+	return t->vpn_sites[site].has_edge_ip;
+}
+
+size_t
+topo_site_for(const struct topo *t, size_t gw, uint32_t ip, bool *any)
+{
+	struct pfx p, best = { 0, 0 };
+	size_t i, site = TOPO_NONE;
+
+	*any = false;
+	for (i = 0; i < t->nvpn_sites; i++) {
+		if (t->vpn_sites[i].gateway != gw)
+			continue;
+		*any = true;
+		if (topo_site_covers(t, i, ip, &p) &&
+		    (site == TOPO_NONE || p.len > best.len)) {
+			site = i;
+			best = p;
+		}
+	}
+	if (site == TOPO_NONE && gw != TOPO_NONE)
+		site = t->gateways[gw].default_site;
+	return site;
+}

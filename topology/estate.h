@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "topology/topo.h"
 
@@ -24,5 +25,26 @@ size_t topo_transit_hub(const struct topo *t, size_t v, size_t *peering);
 void topo_hubs(struct topo *t);
 /* Both, in order: 0 or -ENOMEM. */
 int topo_estate_resolve(struct topo *t);
+
+/*
+ * On-premises sites, as the walk sees them: TOPO_NONE is the scenario's
+ * `onprem:` (behind circuits, and behind a VPN gateway without sites),
+ * any other index a VPN site (MODEL §8 [vpn-ft]: a VPN site is on-premises
+ * for the walk).
+ */
+const char *topo_site_name(const struct topo *t, size_t site);
+bool topo_site_present(const struct topo *t, size_t site);
+/* ip is a host of the site: inside its prefixes (a VPN site's static
+ * ones, its BGP peer, what it advertises but a default); *which: the
+ * prefix. */
+bool topo_site_covers(const struct topo *t, size_t site, uint32_t ip,
+		      struct pfx *which);
+/* The site's Internet edge NAT address, false when it has none. */
+bool topo_site_edge(const struct topo *t, size_t site, uint32_t *ip);
+/* The site of gateway gw a packet to ip goes to (MODEL §8 [vpn-ft]): the
+ * longest prefix of its sites covering ip, else its default site, else
+ * TOPO_NONE; *any: the gateway has sites at all. */
+size_t topo_site_for(const struct topo *t, size_t gw, uint32_t ip,
+		     bool *any);
 
 #endif
