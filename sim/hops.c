@@ -156,6 +156,22 @@ walk_circuit_hops(struct walk *w, size_t ci, const struct eroute *r,
 	return true;
 }
 
+/* The VM at the packet's destination if its VNet is behind gateway gi
+ * (its own gateway, or its hub's through transit: what the gateway
+ * advertises, MODEL §8 [peer]); TOPO_NONE otherwise. */
+size_t
+walk_vm_behind_gateway(const struct walk *w, size_t gi)
+{
+	const struct topo *t = w->t;
+	size_t vm = topo_vm_by_ip(t, pkt_dst(w->p)), hub;
+
+	if (vm == TOPO_NONE || gi == TOPO_NONE ||
+	    (hub = t->vnets[t->vms[vm].vnet].hub) == TOPO_NONE ||
+	    t->vnets[hub].gw != gi)
+		return TOPO_NONE;
+	return vm;
+}
+
 /* Same VNet or peered: reachable without a gateway. */
 bool
 walk_reachable(const struct topo *t, size_t a, size_t b)

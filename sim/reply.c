@@ -308,9 +308,32 @@ subnet_route(struct walk *w, size_t *vmp)
 	case NH_VNET_GATEWAY:
 		if (hit.r->source == RT_BGP && hit.r->circuit != TOPO_NONE) {
 			const struct circuit *c = &t->circuits[hit.r->circuit];
+			size_t to = walk_vm_behind_gateway(w,
+					t->vnets[c->vnet].gw);
+
 			walk_path(w, c->gateway);
 			walk_xing(w, CAP_GATEWAY, c->gateway, LINK_GATEWAY);
 			walk_path(w, c->name);
+			if (to != TOPO_NONE) {
+				/* As the request (walk.c to_circuit): the
+				 * MSEE turns it around. */
+				h = walk_hop(w, c->name, "MSEE: %s is in VNet "
+					     "%s, back to gateway %s",
+					     ip_format(dst, a),
+					     t->vnets[t->vms[to].vnet].name,
+					     c->gateway);
+				hop_why(h, "the Microsoft edge learned the "
+					"VNet's space from the gateway [peer]");
+				walk_xing(w, CAP_CIRCUIT_PRIVATE, c->name,
+					  LINK_CIRCUIT);
+				walk_path(w, c->gateway);
+				walk_xing(w, CAP_GATEWAY, c->gateway,
+					  LINK_CIRCUIT);
+				w->vnet = t->vms[to].vnet;
+				walk_xing(w, CAP_FABRIC,
+					  t->vnets[w->vnet].name, LINK_GATEWAY);
+				return RL_FABRIC;
+			}
 			h = walk_hop(w, c->name, "private peering (MSEE -> "
 				     "customer edge)");
 			hop_why(h, "BGP route of private peering [udr]");
@@ -321,8 +344,22 @@ subnet_route(struct walk *w, size_t *vmp)
 		if (hit.r->source == RT_BGP && hit.r->site != TOPO_NONE) {
 			const struct vpn_site *vs = &t->vpn_sites[hit.r->site];
 			const char *gw = t->gateways[vs->gateway].name;
+			size_t to = walk_vm_behind_gateway(w, vs->gateway);
 
 			walk_path(w, gw);
+			if (to != TOPO_NONE) {
+				/* As the request (walk.c to_site). */
+				walk_xing(w, CAP_GATEWAY, gw, LINK_GATEWAY);
+				h = walk_hop(w, gw, "VPN gateway: %s is in "
+					     "VNet %s", ip_format(dst, a),
+					     t->vnets[t->vms[to].vnet].name);
+				hop_why(h, "the gateway routes to the VNets it "
+					"serves before its tunnels [peer]");
+				w->vnet = t->vms[to].vnet;
+				walk_xing(w, CAP_FABRIC,
+					  t->vnets[w->vnet].name, LINK_GATEWAY);
+				return RL_FABRIC;
+			}
 			h = walk_hop(w, gw, "VPN gateway: tunnel to site %s",
 				     vs->name);
 			hop_why(h, "route of VPN site %s [vpn-ft]", vs->name);

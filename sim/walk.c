@@ -192,6 +192,40 @@ internet_egress(struct walk *w)
 	arrive(w, "carried over the Internet", LINK_INTERNET, ARR_INTERNET);
 }
 
+/* From gateway gw into VM vm's VNet, to its NIC (inbound NSGs apply). */
+static void
+deliver_from_gateway(struct walk *w, const char *gw, size_t vm)
+{
+	const struct topo *t = w->t;
+	const struct vm *v = &t->vms[vm];
+	char a[IP_STRLEN];
+	struct hop *h;
+
+	w->vnet = v->vnet;
+	w->subnet = v->subnet;
+	walk_xing(w, CAP_FABRIC, t->vnets[v->vnet].name, LINK_GATEWAY);
+	walk_path(w, topo_vm_subnet(t, v)->name);
+	if (!walk_nsg_hop(w, vm, DIR_INBOUND, false))
+		return;
+	walk_path(w, v->name);
+	w->done = true;
+	w->r->delivered = true;
+	w->r->has_source_seen = true;
+	w->r->source_seen = pkt_src(w->p);
+	w->r->source_class = source_classify(t, pkt_src(w->p));
+	w->r->tcp_connect = w->proto == PROTO_TCP;
+	w->r->replied = w->proto == PROTO_TCP;
+	w->arr = ARR_VM;
+	w->arr_vm = vm;
+	h = walk_hop(w, v->name, "delivered to VM %s, source seen %s",
+		     v->name, ip_format(pkt_src(w->p), a));
+	hop_why(h, "from gateway %s into VNet %s (route tables on the "
+		"GatewaySubnet are not modelled)", gw, t->vnets[v->vnet].name);
+	walk_xing(w, CAP_NIC, v->name, LINK_VNET);
+	if (w->err == 0)
+		w->arr_point = w->r->xing[w->r->nxing - 1].point;
+}
+
 /* The on-premises side: the scenario's onprem: behind a circuit
  * (site TOPO_NONE) or a VPN site (MODEL §8 [vpn-ft]: on-premises for the
  * walk): its edge, then its hosts, public peering back into Azure (a
@@ -236,6 +270,15 @@ onprem_ce(struct walk *w, size_t ci, size_t site, enum link_kind link)
 				pfx_format(which, pf), name);
 		}
 		arrive(w, "on-premises host", LINK_ONPREM, ARR_ONPREM);
+		return;
+	}
+	/* A private address the site does not hold: the gateways on the
+	 * way turned back what Azure advertises (to_circuit, to_site). */
+	if (ip_private(dst)) {
+		h = walk_drop(w, name, "onprem-no-route");
+		hop_why(h, "%s is a private address that is neither "
+			"on-premises nor in a VNet the gateway advertises: "
+			"the edge has no route for it", ip_format(dst, a));
 		return;
 	}
 	/* MODEL §3: with public peering the CE routes Azure public prefixes
@@ -315,11 +358,55 @@ onprem_ce(struct walk *w, size_t ci, size_t site, enum link_kind link)
 						       : ARR_INTERNET);
 }
 
+/*
+ * MODEL §2 VirtualNetworkGateway: to the circuit and on-premises. A
+ * destination in a VNet the gateway advertises (a spoke, through
+ * transit) turns around at the Microsoft edge, which learned that VNet
+ * from the same gateway: the spoke-to-spoke hairpin of a learned default
+ * (docs/model.md §8).
+ */
 static void
 to_circuit(struct walk *w, size_t ci, const struct eroute *r, uint32_t nh_ip)
 {
-	if (walk_circuit_hops(w, ci, r, nh_ip))
-		onprem_ce(w, ci, TOPO_NONE, LINK_ONPREM);
+	const struct topo *t = w->t;
+	const struct circuit *c = &t->circuits[ci];
+	size_t vm = walk_vm_behind_gateway(w, t->vnets[c->vnet].gw);
+	char a[IP_STRLEN];
+	struct hop *h;
+
+	if (vm == TOPO_NONE) {
+		if (walk_circuit_hops(w, ci, r, nh_ip))
+			onprem_ce(w, ci, TOPO_NONE, LINK_ONPREM);
+		return;
+	}
+	walk_path(w, c->gateway);
+	if (pkt_dec_ttl(w->p) == 0) {
+		walk_drop(w, c->gateway, "ttl-exceeded");
+		return;
+	}
+	h = walk_hop(w, c->gateway, "ExpressRoute gateway: to circuit %s",
+		     c->name);
+	hop_why(h, "BGP routes of private peering lead through the gateway "
+		"to the circuit [udr]");
+	walk_xing(w, CAP_GATEWAY, c->gateway, LINK_GATEWAY);
+	walk_path(w, c->name);
+	if (pkt_dec_ttl(w->p) == 0) {
+		walk_drop(w, c->name, "ttl-exceeded");
+		return;
+	}
+	w->r->hairpin = HAIRPIN_AZURE;
+	h = walk_hop(w, c->name, "MSEE: %s is in VNet %s, back to gateway %s",
+		     ip_format(pkt_dst(w->p), a),
+		     t->vnets[t->vms[vm].vnet].name, c->gateway);
+	hop_why(h, "the Microsoft edge learned VNet %s's space from gateway "
+		"%s%s, a longer match than the default: the packet turns "
+		"around at the MSEE and never reaches on-premises [peer]",
+		t->vnets[t->vms[vm].vnet].name, c->gateway,
+		c->vnet != t->vms[vm].vnet ? " (gateway transit)" : "");
+	walk_xing(w, CAP_CIRCUIT_PRIVATE, c->name, LINK_CIRCUIT);
+	walk_path(w, c->gateway);
+	walk_xing(w, CAP_GATEWAY, c->gateway, LINK_CIRCUIT);
+	deliver_from_gateway(w, c->gateway, vm);
 }
 
 /* MODEL §8 [vpn-ft] [vpn-aa]: through the VPN gateway (the instance
@@ -332,6 +419,7 @@ to_site(struct walk *w, size_t si, uint32_t nh_ip, const char *why)
 	const struct gateway *g = &t->gateways[v->gateway];
 	char a[IP_STRLEN];
 	struct hop *h;
+	size_t vm;
 
 	walk_path(w, g->name);
 	if (pkt_dec_ttl(w->p) == 0) {
@@ -344,6 +432,17 @@ to_site(struct walk *w, size_t si, uint32_t nh_ip, const char *why)
 		     v->name);
 	hop_why(h, "%s", why);
 	walk_xing(w, CAP_GATEWAY, g->name, LINK_GATEWAY);
+	/* A VPN gateway routes between the VNets it serves itself: a
+	 * spoke's packet for another spoke never enters the tunnel. */
+	if ((vm = walk_vm_behind_gateway(w, v->gateway)) != TOPO_NONE) {
+		h = walk_hop(w, g->name, "VPN gateway: %s is in VNet %s",
+			     ip_format(pkt_dst(w->p), a),
+			     t->vnets[t->vms[vm].vnet].name);
+		hop_why(h, "the gateway routes to the VNets it serves "
+			"(gateway transit) before its tunnels [peer]");
+		deliver_from_gateway(w, g->name, vm);
+		return;
+	}
 	onprem_ce(w, TOPO_NONE, si, LINK_INTERNET);
 }
 

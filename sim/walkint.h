@@ -130,6 +130,10 @@ int64_t sim_point_get(struct sim *s, enum cap_kind k, const char *inst);
 /* hops.c: what the walks share. */
 /* Same VNet or peered: reachable without a gateway. */
 bool walk_reachable(const struct topo *t, size_t a, size_t b);
+/* The VM at the packet's destination if its VNet is behind gateway gi
+ * (its own, or its hub's through transit: what the gateway advertises,
+ * MODEL §8 [peer]); TOPO_NONE otherwise. */
+size_t walk_vm_behind_gateway(const struct walk *w, size_t gi);
 /* MODEL §8 [peer]: may the packet, routed in VNet from, enter VNet to?
  * from's side must allow access to the peer, and to's side forwarded
  * traffic when the source is outside from's address space (an
