@@ -344,6 +344,194 @@ START_TEST(route_server_preference)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- */
+/* The walk (MODEL §8) */
+
+static struct flow_result res;
+
+static void
+teardown_res(void)
+{
+	flow_result_free(&res);
+	teardown();
+}
+
+static const struct flow_result *
+run(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < topo.nflows; i++)
+		if (strcmp(topo.flows[i].name, name) == 0) {
+			ck_assert_int_eq(sim_run_flow(sim, &topo.flows[i],
+						      &res), 0);
+			return &res;
+		}
+	ck_abort_msg("no flow %s", name);
+	return NULL;
+}
+
+static bool
+crossed(const struct flow_result *r, const char *node)
+{
+	size_t i;
+
+	for (i = 0; i < r->npath; i++)
+		if (strcmp(r->path[i], node) == 0)
+			return true;
+	return false;
+}
+
+static void
+assert_dropped(const struct flow_result *r, const char *reason)
+{
+	ck_assert_msg(!r->delivered, "%s delivered", r->flow->name);
+	ck_assert_ptr_nonnull(r->drop_reason);
+	ck_assert_str_eq(r->drop_reason, reason);
+}
+
+/* MODEL §8 [peer]: a spoke VM's KMS request follows the hub's learned
+ * default through the hub's gateway and circuit to the on-premises edge;
+ * a spoke-to-spoke packet turns around at the MSEE (hairpin azure), both
+ * ways; a private address nobody holds is lost at the edge. */
+START_TEST(walk_transit)
+{
+	const struct flow_result *r;
+
+	load("scenario: t\n"
+	     "vnets:\n"
+	     "  - {name: Hub, address_space: [10.10.0.0/16], gateway: gw, "
+	     "peerings: [{vnet: S1, allow_gateway_transit: true}, "
+	     "{vnet: S2, allow_gateway_transit: true}]}\n"
+	     "  - {name: S1, address_space: [10.20.0.0/16], peerings: "
+	     "[{vnet: Hub, use_remote_gateways: true}], subnets: "
+	     "[{name: a, prefix: 10.20.1.0/24}]}\n"
+	     "  - {name: S2, address_space: [10.30.0.0/16], peerings: "
+	     "[{vnet: Hub, use_remote_gateways: true}], subnets: "
+	     "[{name: b, prefix: 10.30.1.0/24}]}\n"
+	     "vms:\n"
+	     "  - {name: v1, vnet: S1, subnet: a, ip: 10.20.1.4}\n"
+	     "  - {name: v2, vnet: S2, subnet: b, ip: 10.30.1.4}\n"
+	     "expressroute: [{name: er, gateway: gw, private_peering: "
+	     "{advertised: [0.0.0.0/0]}}]\n"
+	     "onprem: {name: dc, prefixes: [192.168.0.0/16], "
+	     "internet_edge_ip: 198.51.100.10}\n"
+	     "flows:\n"
+	     "  - {name: kms, from: v1, to: kms.core.windows.net, port: 1688}\n"
+	     "  - {name: s2s, from: v1, to: 10.30.1.4, port: 443}\n"
+	     "  - {name: lost, from: v1, to: 10.99.0.1, port: 443}\n"
+	     "  - {name: dc, from: v1, to: 192.168.1.1, port: 443}\n");
+	r = run("kms");
+	ck_assert(r->delivered);
+	ck_assert_int_eq(r->activation, ACT_REFUSED);
+	ck_assert_int_eq(r->source_class, SRC_ONPREM_EDGE);
+	ck_assert(crossed(r, "gw") && crossed(r, "er") && crossed(r, "dc"));
+	ck_assert(r->reply_delivered);
+	r = run("s2s");
+	ck_assert(r->delivered);
+	ck_assert(r->reply_delivered);
+	ck_assert_int_eq(r->hairpin, HAIRPIN_AZURE);
+	ck_assert_int_eq(r->source_class, SRC_PRIVATE);
+	ck_assert(!crossed(r, "dc"));
+	r = run("lost");
+	assert_dropped(r, "onprem-no-route");
+	/* On-premises answers the spoke through the hub's gateway. */
+	r = run("dc");
+	ck_assert(r->delivered && r->reply_delivered);
+}
+END_TEST
+
+/* A VNet with a VPN gateway (GW), sites, a VM in a subnet whose route
+ * table sends 0.0.0.0/0 to the gateway, and two flows. */
+#define VPN_FORCED(gw, sites)							"scenario: t\n"							"vnets:\n"								"  - name: v\n"							"    address_space: [10.1.0.0/16]\n"					"    gateway: vpngw\n"							"    subnets: [{name: GatewaySubnet, prefix: 10.1.255.0/27},"		" {name: s1, prefix: 10.1.1.0/24, route_table: rt}]\n"		"vms: [{name: vm, vnet: v, subnet: s1, ip: 10.1.1.4}]\n"		"route_tables: [{name: rt, routes: [{name: d, prefix: "			"0.0.0.0/0, next_hop_type: VirtualNetworkGateway}]}]\n"		"gateways: [" gw "]\n"							"vpn_sites:\n" sites							"flows:\n"								"  - {name: kms, from: vm, to: kms.core.windows.net, port: 1688}\n" \
+	"  - {name: branch, from: vm, to: 10.3.7.7, port: 445}\n"
+
+/* MODEL §8 [vpn-ft] [vpn-aa]: a VPN site is on-premises for the walk: its
+ * prefixes, its own edge NAT (onprem-edge). A user route to the gateway
+ * uses the site holding the destination, else the default site, and
+ * cannot be used without one. */
+START_TEST(walk_vpn_site)
+{
+	const struct flow_result *r;
+
+	load(VPN_FORCED("{name: vpngw, type: Vpn, active_active: true, "
+			"instance_ips: [10.1.255.4, 10.1.255.5], "
+			"default_site: hq}",
+			"  - {name: hq, gateway: vpngw, address_prefixes: "
+			"[192.168.0.0/16], internet_edge_ip: 198.51.100.30}\n"
+			"  - {name: br, gateway: vpngw, bgp: {peer_ip: "
+			"10.3.0.10, advertised: [10.3.0.0/16]}}\n"));
+	r = run("kms");
+	ck_assert(r->delivered && r->reply_delivered);
+	ck_assert_int_eq(r->activation, ACT_REFUSED);
+	ck_assert_uint_eq(r->source_seen, A("198.51.100.30"));
+	ck_assert_int_eq(r->source_class, SRC_ONPREM_EDGE);
+	ck_assert(crossed(r, "vpngw") && crossed(r, "hq"));
+	r = run("branch");
+	ck_assert(r->delivered && r->reply_delivered);
+	ck_assert(crossed(r, "br") && !crossed(r, "hq"));
+	ck_assert_int_eq(r->source_class, SRC_PRIVATE);
+	teardown_res();
+	setup();
+	load(VPN_FORCED("{name: vpngw, type: Vpn}",
+			"  - {name: br, gateway: vpngw, bgp: {peer_ip: "
+			"10.3.0.10, advertised: [10.3.0.0/16]}}\n"));
+	assert_dropped(run("kms"), "udr-gateway-unusable");
+	ck_assert(run("branch")->delivered);
+}
+END_TEST
+
+/* MODEL §8 [rs]: a Route Server route goes straight to the appliance the
+ * peer names (no gateway); MODEL §8 [peer]: forwarded traffic into a
+ * peer whose side does not allow it is dropped, and a side that does not
+ * allow access stops everything. */
+START_TEST(walk_route_server_and_peering_settings)
+{
+	const struct flow_result *r;
+
+	load("scenario: t\n"
+	     "vnets:\n"
+	     "  - {name: Hub, address_space: [10.10.0.0/16], peerings: "
+	     "[{vnet: S, allow_gateway_transit: true}, {vnet: Other}], "
+	     "subnets: [{name: RouteServerSubnet, prefix: 10.10.0.0/27}, "
+	     "{name: Nva, prefix: 10.10.1.0/24, route_table: nobgp}]}\n"
+	     "  - {name: S, address_space: [10.20.0.0/16], peerings: "
+	     "[{vnet: Hub, use_remote_gateways: true}], subnets: "
+	     "[{name: a, prefix: 10.20.1.0/24}]}\n"
+	     "  - {name: Other, address_space: [10.50.0.0/16], peerings: "
+	     "[{vnet: Hub}], subnets: [{name: o, prefix: 10.50.1.0/24}]}\n"
+	     "  - {name: Closed, address_space: [10.60.0.0/16], peerings: "
+	     "[{vnet: Hub, allow_virtual_network_access: false}], "
+	     "subnets: [{name: c, prefix: 10.60.1.0/24}]}\n"
+	     "vms:\n"
+	     "  - {name: nva, vnet: Hub, subnet: Nva, ip: 10.10.1.4, "
+	     "ip_forwarding: true}\n"
+	     "  - {name: vs, vnet: S, subnet: a, ip: 10.20.1.4}\n"
+	     "  - {name: vo, vnet: Other, subnet: o, ip: 10.50.1.4}\n"
+	     "  - {name: vc, vnet: Closed, subnet: c, ip: 10.60.1.4}\n"
+	     "route_tables: [{name: nobgp, disable_bgp_route_propagation: "
+	     "true, routes: []}]\n"
+	     "route_servers: [{name: rs, vnet: Hub, peers: [{name: p1, ip: "
+	     "10.10.1.4, advertised: [10.50.0.0/16]}]}]\n"
+	     "flows:\n"
+	     "  - {name: via-nva, from: vs, to: 10.50.1.4, port: 443}\n"
+	     "  - {name: hub-direct, from: nva, to: 10.50.1.4, port: 443}\n"
+	     "  - {name: closed, from: vc, to: 10.10.1.4, port: 443}\n");
+	/* The Route Server route leads to the appliance, no gateway; the
+	 * appliance forwards into Other, whose side (a mapping: Azure's
+	 * default) does not allow forwarded traffic. */
+	r = run("via-nva");
+	ck_assert(crossed(r, "nva"));
+	ck_assert(!crossed(r, "rs"));
+	assert_dropped(r, "forwarded-traffic-denied");
+	/* The appliance's own traffic is not forwarded traffic. */
+	r = run("hub-direct");
+	ck_assert(r->delivered && r->reply_delivered);
+	r = run("closed");
+	assert_dropped(r, "peering-access-denied");
+}
+END_TEST
+
 /* The estate sections' errors (FORMAT.md "Estates", issue's bad input):
  * each FILE:LINE:COL. */
 static const struct {
@@ -447,6 +635,7 @@ main(void)
 {
 	Suite *s = suite_create("estate");
 	TCase *tr = tcase_create("routes");
+	TCase *tw = tcase_create("walk");
 	TCase *er = tcase_create("errors");
 	SRunner *sr;
 	int failed;
@@ -460,6 +649,12 @@ main(void)
 	tcase_add_test(tr, route_server_routes);
 	tcase_add_test(tr, route_server_preference);
 	suite_add_tcase(s, tr);
+
+	tcase_add_checked_fixture(tw, setup, teardown_res);
+	tcase_add_test(tw, walk_transit);
+	tcase_add_test(tw, walk_vpn_site);
+	tcase_add_test(tw, walk_route_server_and_peering_settings);
+	suite_add_tcase(s, tw);
 
 	tcase_add_loop_test(er, estate_errors, 0,
 			    (int)(sizeof(bad) / sizeof(bad[0])));
