@@ -73,8 +73,10 @@ push_vnet_spaces(struct ivlist *l, const struct topo *t, size_t vnet)
 	for (i = 0; i < v->nspace; i++)
 		if (iv_push(l, v->space[i]) != 0)
 			return -ENOMEM;
+	/* MODEL §8 [peer]: a side that does not allow virtual network
+	 * access leaves the peer's space out of its VirtualNetwork tag. */
 	for (i = 0; i < t->nvnets; i++) {
-		if (!topo_peered(t, vnet, i))
+		if (!topo_peered(t, vnet, i) || !topo_peer_access(t, vnet, i))
 			continue;
 		for (k = 0; k < t->vnets[i].nspace; k++)
 			if (iv_push(l, t->vnets[i].space[k]) != 0)

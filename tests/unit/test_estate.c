@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/nsg.h"
 #include "sim/route.h"
 #include "sim/walk.h"
 #include "topology/scenario.h"
@@ -532,6 +533,40 @@ START_TEST(walk_route_server_and_peering_settings)
 }
 END_TEST
 
+/* The VirtualNetwork tag of a VNet's first subnet holds ip. */
+static bool
+vnet_tag_has(const char *vnet, uint32_t ip)
+{
+	size_t v = topo_vnet_find(&topo, vnet), i;
+	const struct nsgctx *c =
+		sim_context_nsgctx(sim, sim_context_of(sim, v, 0));
+
+	for (i = 0; i < c->nvnet_tag; i++)
+		if (ip >= c->vnet_tag[i].lo && ip <= c->vnet_tag[i].hi)
+			return true;
+	return false;
+}
+
+/* MODEL §5 and §8 [peer]: VirtualNetwork holds what gateway transit
+ * brings (the hub's on-premises prefixes), and leaves out a peer whose
+ * access this side does not allow. */
+START_TEST(vnet_tag_in_estates)
+{
+	load(HUB_SPOKE(TRANSIT_HUB, TRANSIT_SPOKE, "",
+		       "model: {vnet_tag_includes_default_route: false}\n"));
+	ck_assert(vnet_tag_has("Spoke", A("192.168.1.1")));
+	ck_assert(vnet_tag_has("Spoke", A("10.10.1.1")));
+	ck_assert(!vnet_tag_has("Spoke", A("8.8.8.8")));
+	teardown();
+	setup();
+	load(HUB_SPOKE("{vnet: Spoke, allow_virtual_network_access: false}",
+		       "", "", "model: {vnet_tag_includes_default_route: "
+		       "false}\n"));
+	ck_assert(!vnet_tag_has("Hub", A("10.20.1.1")));
+	ck_assert(vnet_tag_has("Spoke", A("10.10.1.1")));
+}
+END_TEST
+
 /* The estate sections' errors (FORMAT.md "Estates", issue's bad input):
  * each FILE:LINE:COL. */
 static const struct {
@@ -648,6 +683,7 @@ main(void)
 	tcase_add_test(tr, vpn_bgp_site_routes);
 	tcase_add_test(tr, route_server_routes);
 	tcase_add_test(tr, route_server_preference);
+	tcase_add_test(tr, vnet_tag_in_estates);
 	suite_add_tcase(s, tr);
 
 	tcase_add_checked_fixture(tw, setup, teardown_res);
