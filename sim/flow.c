@@ -113,6 +113,12 @@ run(struct sim *s, const struct flow *f, struct flow_result *r, bool quiet)
 	w.hash = flow_hash(r->src, r->dst, r->sport, f->port, f->proto);
 	if ((rc = build_request(&w, r->src, r->sport, r->dst)) != 0)
 		return rc;
+	if (v == NULL && f->onprem) {
+		/* MODEL §8: a connection from a host on-premises; its
+		 * answer is routed home like any other. */
+		onprem_walk(&w);
+		goto out;
+	}
 	if (v == NULL) {	/* f->external */
 		/* MODEL §7: a connection from the Internet to an instance
 		 * public IP; its answer decides whether it works. */
@@ -131,7 +137,7 @@ out:
 	}
 	/* MODEL §7: the answer goes home by the model's routes; a TCP
 	 * connection needs it, and so does the service's verdict. */
-	if (r->replied && w.err == 0 && !f->external)
+	if (r->replied && w.err == 0 && (!f->external || f->onprem))
 		reply_walk(&w);
 	if (r->replied && (!r->reply_delivered || r->asymmetric)) {
 		r->tcp_connect = false;

@@ -207,6 +207,10 @@ walk_peering_ok(struct walk *w, size_t from, size_t to, const char *node)
 			t->vnets[to].name, t->vnets[from].name);
 		return false;
 	}
+	/* Through the hub's gateway into one of its spokes: gateway
+	 * transit, not forwarded traffic. */
+	if (w->via_gateway && t->vnets[to].hub == from)
+		return true;
 	if (!in_space(&t->vnets[from], pkt_src(w->p)) &&
 	    !topo_peer_forwarded(t, to, from)) {
 		h = walk_drop(w, node, "forwarded-traffic-denied");

@@ -424,7 +424,8 @@ public_hop(struct walk *w)
 	k = sim_point_kind(w->s, n->point);
 	switch (k) {
 	case CAP_AZURE_EDGE:
-		vm = t->vnets[t->vms[w->f->vm].vnet].hub;
+		vm = w->f->vm < t->nvms ?
+		     t->vnets[t->vms[w->f->vm].vnet].hub : TOPO_NONE;
 		ci = vm != TOPO_NONE ? topo_circuit_of_vnet(t, vm) : TOPO_NONE;
 		if (w->r->hairpin == HAIRPIN_AZURE && ci != TOPO_NONE) {
 			/* MODEL §3: back over the same turn at the MSEE. */
@@ -482,6 +483,56 @@ public_hop(struct walk *w)
 	return -1;
 }
 
+/* The answer to a flow from on-premises, at a site: its host, if the site
+ * is the host's and the answer is the one it waits for. */
+static void
+host_home(struct walk *w)
+{
+	const struct topo *t = w->t;
+	const struct flow_result *r = w->r;
+	const char *site = topo_site_name(t, w->site), *missed;
+	char a[IP_STRLEN], b[IP_STRLEN];
+	struct hop *h;
+
+	ip_format(pkt_dst(w->p), a);
+	if (w->site != w->f->from_site) {
+		h = walk_drop(w, site, "reply-no-route");
+		hop_why(h, "the answer reached site %s, but host %s is at site "
+			"%s", site, a, topo_site_name(t, w->f->from_site));
+		return;
+	}
+	walk_path(w, site);
+	walk_path(w, a);
+	walk_xing(w, CAP_HOST, a, LINK_ONPREM);
+	if (pkt_src(w->p) != r->dst || pkt_sport(w->p) != w->f->port ||
+	    pkt_dport(w->p) != r->sport) {
+		h = walk_hop(w, a, "answer from %s:%u, but the host called "
+			     "%s:%u", ip_format(pkt_src(w->p), a),
+			     pkt_sport(w->p), ip_format(r->dst, b), w->f->port);
+		hop_why(h, "the answer carries another source than the "
+			"request's destination: the host resets it "
+			"(asymmetric routing)");
+		asymmetric(w, a, "reply-mismatch");
+		return;
+	}
+	if ((missed = appliance_missed(w)) != NULL) {
+		h = walk_hop(w, a, "reply bypassed appliance %s",
+			     missed + strlen("appliance-"));
+		hop_why(h, "the request crossed appliance %s, the reply did "
+			"not: a stateful appliance sees half the connection "
+			"and drops what follows (asymmetric routing) [udr]",
+			missed + strlen("appliance-"));
+		asymmetric(w, a, "asymmetric-appliance");
+		return;
+	}
+	w->r->reply_delivered = true;
+	w->done = true;
+	h = walk_hop(w, a, "answer delivered to %s from %s:%u", a,
+		     ip_format(pkt_src(w->p), b), pkt_sport(w->p));
+	hop_why(h, "the host at site %s called %s: the connection's answer",
+		site, b);
+}
+
 /*
  * On-premises with a private destination: Azure's gateways advertise
  * their VNets' prefixes, and through gateway transit their spokes'
@@ -499,6 +550,11 @@ onprem_hop(struct walk *w)
 	char a[IP_STRLEN], via[160] = "";
 	struct hop *h;
 
+	/* MODEL §8: the answer to a host of an on-premises site. */
+	if (w->f->onprem && dst == w->f->from_ip) {
+		host_home(w);
+		return -1;
+	}
 	if (vm == TOPO_NONE) {
 		h = walk_drop(w, site, "reply-no-route");
 		hop_why(h, "%s is in no VNet on-premises can reach",

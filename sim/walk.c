@@ -131,13 +131,25 @@ static void
 internet_egress(struct walk *w)
 {
 	const struct topo *t = w->t;
-	const struct vm *v = &t->vms[w->sender];
+	const struct vm *v;
 	uint32_t snat, dst = pkt_dst(w->p), before = pkt_src(w->p);
 	const char *how;
 	char a[IP_STRLEN], b[IP_STRLEN];
 	struct hop *h;
 	size_t ci;
 
+	/* A flow from on-premises routed to the Internet by the
+	 * GatewaySubnet's routes: no NIC of Azure's sent it, and Azure's
+	 * edge translates only its NICs' addresses. */
+	if (w->sender == TOPO_NONE) {
+		h = walk_drop(w, "azure-edge", "no-outbound");
+		hop_why(h, "source %s is on-premises: next hop Internet from "
+			"the gateway's subnet has no NIC whose outbound "
+			"address Azure's edge could use [nat]",
+			ip_format(before, a));
+		return;
+	}
+	v = &t->vms[w->sender];
 	/* [udr]: an NVA that forwards to the Internet must SNAT to its own
 	 * private IP first; Azure then SNATs that to a public IP. */
 	if (before != v->ip) {
@@ -193,8 +205,8 @@ internet_egress(struct walk *w)
 }
 
 /* From gateway gw into VM vm's VNet, to its NIC (inbound NSGs apply). */
-static void
-deliver_from_gateway(struct walk *w, const char *gw, size_t vm)
+void
+walk_deliver_from_gateway(struct walk *w, const char *gw, size_t vm)
 {
 	const struct topo *t = w->t;
 	const struct vm *v = &t->vms[vm];
@@ -205,7 +217,7 @@ deliver_from_gateway(struct walk *w, const char *gw, size_t vm)
 	w->subnet = v->subnet;
 	walk_xing(w, CAP_FABRIC, t->vnets[v->vnet].name, LINK_GATEWAY);
 	walk_path(w, topo_vm_subnet(t, v)->name);
-	if (!walk_nsg_hop(w, vm, DIR_INBOUND, false))
+	if (!walk_nsg_hop(w, vm, DIR_INBOUND, w->f->external))
 		return;
 	walk_path(w, v->name);
 	w->done = true;
@@ -406,7 +418,7 @@ to_circuit(struct walk *w, size_t ci, const struct eroute *r, uint32_t nh_ip)
 	walk_xing(w, CAP_CIRCUIT_PRIVATE, c->name, LINK_CIRCUIT);
 	walk_path(w, c->gateway);
 	walk_xing(w, CAP_GATEWAY, c->gateway, LINK_CIRCUIT);
-	deliver_from_gateway(w, c->gateway, vm);
+	walk_deliver_from_gateway(w, c->gateway, vm);
 }
 
 /* MODEL §8 [vpn-ft] [vpn-aa]: through the VPN gateway (the instance
@@ -440,7 +452,7 @@ to_site(struct walk *w, size_t si, uint32_t nh_ip, const char *why)
 			     t->vnets[t->vms[vm].vnet].name);
 		hop_why(h, "the gateway routes to the VNets it serves "
 			"(gateway transit) before its tunnels [peer]");
-		deliver_from_gateway(w, g->name, vm);
+		walk_deliver_from_gateway(w, g->name, vm);
 		return;
 	}
 	onprem_ce(w, TOPO_NONE, si, LINK_INTERNET);
@@ -480,7 +492,9 @@ deliver_vnet(struct walk *w, const struct eroute *r)
 			return;
 		if (v->vnet != w->vnet || v->subnet != w->subnet)
 			walk_path(w, sname);
-		if (!walk_nsg_hop(w, vm, DIR_INBOUND, false))
+		/* A flow from on-premises: the destination's inbound verdict
+		 * is the flow's. */
+		if (!walk_nsg_hop(w, vm, DIR_INBOUND, w->f->external))
 			return;
 		walk_path(w, v->name);
 		w->done = true;
@@ -568,6 +582,7 @@ appliance(struct walk *w, uint32_t nh_ip, struct visits *visits)
 		return false;
 	}
 	visits->vm[visits->n++] = vm;	/* one per step: bounded */
+	w->via_gateway = false;	/* what it forwards is forwarded traffic */
 	if (!walk_peering_ok(w, w->vnet, v->vnet,
 			     t->vnets[w->vnet].subnets[w->subnet].name))
 		return false;
@@ -776,9 +791,7 @@ walk_request(struct walk *w, size_t n, const char *origin)
 	const struct vm *v = &t->vms[f->vm];
 	struct flow_result *r = w->r;
 	char a[IP_STRLEN], b[IP_STRLEN];
-	struct visits visits;
 	struct hop *h;
-	size_t i;
 
 	walk_path(w, v->name);
 	h = walk_hop(w, v->name, "send %s",
@@ -810,6 +823,17 @@ walk_request(struct walk *w, size_t n, const char *origin)
 		return;
 	}
 	walk_path(w, t->vnets[v->vnet].subnets[v->subnet].name);
+	walk_route_loop(w);
+}
+
+void
+walk_route_loop(struct walk *w)
+{
+	const struct topo *t = w->t;
+	struct visits visits;
+	struct hop *h;
+	size_t i;
+
 	visits.n = 0;
 	for (i = 0; i < SIM_MAX_STEPS && !w->done; i++) {
 		if (!route_step(w, &visits) || w->done)

@@ -90,6 +90,8 @@ struct walk {
 	size_t arr_vm;
 	size_t site;		/* the on-premises site reached: TOPO_NONE
 				 * for onprem:, else a VPN site */
+	bool via_gateway;	/* entered the hub through its gateway and
+				 * no appliance forwarded it since */
 	uint32_t arr_point;
 	struct hop scratch;	/* written when the trace cannot grow */
 };
@@ -166,6 +168,16 @@ bool walk_circuit_hops(struct walk *w, size_t ci, const struct eroute *r,
 /* walk.c: the request's walk from its VM, after the request is built
  * (n addresses resolved from the flow's name, by origin). */
 void walk_request(struct walk *w, size_t n, const char *origin);
+/* walk.c: routing decisions from w->vnet/w->subnet on, until the packet
+ * arrives, is dropped or SIM_MAX_STEPS runs out. */
+void walk_route_loop(struct walk *w);
+/* walk.c: from gateway gw into VM vm's VNet, to its NIC (inbound NSGs;
+ * the flow's verdict when the flow comes from outside Azure). */
+void walk_deliver_from_gateway(struct walk *w, const char *gw, size_t vm);
+
+/* onprem.c: a connection opened by a host of an on-premises site to an
+ * address in Azure (MODEL §8); its answer is reply_walk's. */
+void onprem_walk(struct walk *w);
 
 /* reply.c: walk the destination's answer home (MODEL §7). */
 void reply_walk(struct walk *w);

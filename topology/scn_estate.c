@@ -494,6 +494,43 @@ scn_transit_checks(struct scn *s)
 	}
 }
 
+/*
+ * MODEL §8 [udr]: a route table on the GatewaySubnet steers what arrives
+ * from the gateway; a 0.0.0.0/0 route there, or disabling gateway route
+ * propagation there, is unsupported: warned, and simulated as written.
+ */
+static void
+scn_gateway_subnet_warnings(struct scn *s)
+{
+	const struct topo *t = s->t;
+	const struct route_table *rt;
+	const struct subnet *sn;
+	size_t v, i, k;
+
+	for (v = 0; v < t->nvnets; v++)
+		for (i = 0; i < t->vnets[v].nsubnets; i++) {
+			sn = &t->vnets[v].subnets[i];
+			if (sn->name == NULL || sn->route_table == TOPO_NONE ||
+			    strcasecmp(sn->name, "GatewaySubnet") != 0)
+				continue;
+			rt = &t->rtables[sn->route_table];
+			if (rt->disable_bgp_propagation)
+				diag_warn(s->y.d, sn->route_table_pos, "route "
+				    "table '%s' on the GatewaySubnet of vnet "
+				    "'%s' disables gateway route propagation: "
+				    "unsupported by Azure [udr]", rt->name,
+				    t->vnets[v].name);
+			for (k = 0; k < rt->nroutes; k++)
+				if (rt->routes[k].pfx.len == 0)
+					diag_warn(s->y.d, rt->routes[k].pos,
+					    "route '%s' sends 0.0.0.0/0 from "
+					    "the GatewaySubnet of vnet '%s': "
+					    "unsupported by Azure [udr]",
+					    rt->routes[k].name,
+					    t->vnets[v].name);
+		}
+}
+
 void
 scn_estate(struct scn *s, yaml_node_t *gateways, yaml_node_t *sites,
     yaml_node_t *servers)
@@ -519,5 +556,7 @@ scn_estate(struct scn *s, yaml_node_t *gateways, yaml_node_t *sites,
 		return;
 	scn_site_checks(s);
 	scn_transit_checks(s);
+	if (!s->bad_rtables)
+		scn_gateway_subnet_warnings(s);
 	topo_hubs(s->t);
 }

@@ -14,6 +14,7 @@
 #include <yaml.h>
 
 #include "topology/names.h"
+#include "topology/estate.h"
 #include "topology/yamlrd.h"
 
 /* Indexed by enum exp_key, so that key k sets bit k of have. */
@@ -201,6 +202,31 @@ ip_internet(uint32_t ip)
 	return true;
 }
 
+/* A private from: address: a host of an on-premises site (MODEL §8): the
+ * scenario's onprem: or a VPN site whose prefixes hold it. */
+static void
+scn_flow_onprem(struct scn *s, yaml_node_t *n, struct flow *f)
+{
+	const struct topo *t = s->t;
+	struct pfx which;
+	size_t i;
+
+	f->onprem = true;
+	f->from_site = TOPO_NONE;
+	if (t->onprem.present &&
+	    topo_site_covers(t, TOPO_NONE, f->from_ip, &which))
+		return;
+	for (i = 0; i < t->nvpn_sites; i++)
+		if (topo_site_covers(t, i, f->from_ip, &which)) {
+			f->from_site = i;
+			return;
+		}
+	yrd_err(&s->y, n, "from: %s is a private address outside every "
+	    "on-premises prefix (onprem.prefixes, vpn_sites): an external "
+	    "source is a host on the Internet or on-premises (a VM is named "
+	    "by its name)", yrd_text(n));
+}
+
 static void
 scn_flow(struct scn *s, yaml_node_t *n, struct flow *f, size_t fi)
 {
@@ -227,10 +253,7 @@ scn_flow(struct scn *s, yaml_node_t *n, struct flow *f, size_t fi)
 		if (ip_parse(yrd_text(m.val[FL_FROM]), &f->from_ip) == 0) {
 			f->external = true;
 			if (!ip_internet(f->from_ip))
-				yrd_err(y, m.val[FL_FROM], "from: %s is not an "
-				    "Internet address: an external source must "
-				    "be public (a VM is named by its name)",
-				    yrd_text(m.val[FL_FROM]));
+				scn_flow_onprem(s, m.val[FL_FROM], f);
 		} else if (!s->bad_vms) {
 			f->vm = yrd_ref(y, m.val[FL_FROM], &s->ivm, 0, "vm",
 			    NULL);

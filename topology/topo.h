@@ -341,8 +341,12 @@ struct expect {
 struct flow {
 	char *name;
 	size_t vm;			/* source VM; TOPO_NONE when external */
-	bool external;			/* from a host on the Internet */
+	bool external;			/* from a host outside Azure */
 	uint32_t from_ip;		/* its address (external only) */
+	bool onprem;			/* external: a private address of an
+					 * on-premises site (MODEL §8) */
+	size_t from_site;		/* that site: TOPO_NONE for onprem:,
+					 * else a VPN site */
 	char *to;			/* as written: a DNS name or an IP */
 	unsigned proto;			/* PROTO_TCP or PROTO_UDP */
 	uint16_t port;

@@ -533,6 +533,65 @@ START_TEST(walk_route_server_and_peering_settings)
 }
 END_TEST
 
+/* MODEL §8 [udr]: a flow from a host on-premises enters through the
+ * gateway and follows the GatewaySubnet's routes (a user route to a hub
+ * appliance); an answer that bypasses the appliance fails; without a
+ * GatewaySubnet the gateway delivers into the fabric. Warnings for a
+ * default route and disabled propagation on the GatewaySubnet. */
+START_TEST(walk_from_onprem)
+{
+	static const char net[] =
+		"scenario: t\n"
+		"vnets:\n"
+		"  - {name: Hub, address_space: [10.10.0.0/16], gateway: gw, "
+		"peerings: [{vnet: S, allow_gateway_transit: true}], subnets: "
+		"[{name: GatewaySubnet, prefix: 10.10.255.0/27, route_table: "
+		"gwrt}, {name: Fw, prefix: 10.10.3.0/24}]}\n"
+		"  - {name: S, address_space: [10.20.0.0/16], peerings: "
+		"[{vnet: Hub, use_remote_gateways: true, "
+		"allow_forwarded_traffic: true}], subnets: [{name: a, prefix: "
+		"10.20.1.0/24, route_table: back}, {name: b, prefix: "
+		"10.20.2.0/24}]}\n"
+		"vms:\n"
+		"  - {name: fw, vnet: Hub, subnet: Fw, ip: 10.10.3.4, "
+		"ip_forwarding: true}\n"
+		"  - {name: va, vnet: S, subnet: a, ip: 10.20.1.4}\n"
+		"  - {name: vb, vnet: S, subnet: b, ip: 10.20.2.4}\n"
+		"route_tables:\n"
+		"  - {name: gwrt, disable_bgp_route_propagation: true, routes: "
+		"[{name: d, prefix: 0.0.0.0/0, next_hop_type: VirtualAppliance, "
+		"next_hop_ip: 10.10.3.4}, {name: s, prefix: 10.20.0.0/16, "
+		"next_hop_type: VirtualAppliance, next_hop_ip: 10.10.3.4}]}\n"
+		"  - {name: back, routes: [{name: o, prefix: 192.168.0.0/16, "
+		"next_hop_type: VirtualAppliance, next_hop_ip: 10.10.3.4}]}\n"
+		"expressroute: [{name: er, gateway: gw, private_peering: "
+		"{advertised: [192.168.0.0/16]}}]\n"
+		"onprem: {name: dc, prefixes: [192.168.0.0/16]}\n"
+		"flows:\n"
+		"  - {name: to-a, from: 192.168.1.1, to: 10.20.1.4, port: 443}\n"
+		"  - {name: to-b, from: 192.168.1.1, to: 10.20.2.4, port: 443}\n";
+	const struct flow_result *r;
+	size_t i, warned = 0;
+
+	load(net);
+	ck_assert(topo.flows[0].onprem);
+	ck_assert_uint_eq(topo.flows[0].from_site, TOPO_NONE);
+	for (i = 0; i < diag.n; i++)
+		warned += diag.msgs[i].level == DIAG_WARNING &&
+			  strstr(diag.msgs[i].text, "GatewaySubnet") != NULL;
+	ck_assert_uint_eq(warned, 2);
+	r = run("to-a");
+	ck_assert(r->delivered && r->reply_delivered && r->tcp_connect);
+	ck_assert(crossed(r, "GatewaySubnet") && crossed(r, "fw"));
+	ck_assert_uint_eq(r->source_seen, A("192.168.1.1"));
+	r = run("to-b");
+	ck_assert(r->delivered);
+	ck_assert(!r->tcp_connect);
+	ck_assert(r->asymmetric);
+	ck_assert_str_eq(r->reply_drop_reason, "asymmetric-appliance");
+}
+END_TEST
+
 /* The VirtualNetwork tag of a VNet's first subnet holds ip. */
 static bool
 vnet_tag_has(const char *vnet, uint32_t ip)
@@ -690,6 +749,7 @@ main(void)
 	tcase_add_test(tw, walk_transit);
 	tcase_add_test(tw, walk_vpn_site);
 	tcase_add_test(tw, walk_route_server_and_peering_settings);
+	tcase_add_test(tw, walk_from_onprem);
 	suite_add_tcase(s, tw);
 
 	tcase_add_loop_test(er, estate_errors, 0,

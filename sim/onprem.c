@@ -1,0 +1,184 @@
+/*
+ * onprem.c: a connection opened by a host of an on-premises site to an
+ * address in Azure (MODEL.md §8).
+ *
+ * The host sits at its site (the scenario's onprem: behind circuits, or
+ * a VPN site). The site reaches a VNet only through a gateway that
+ * advertises it: a circuit's ExpressRoute gateway for onprem:, the VPN
+ * gateway of the site's connection, and through gateway transit the hub's
+ * gateway for its spokes. The packet crosses the circuit or the tunnel
+ * and the gateway, and is then routed by the GatewaySubnet's effective
+ * routes when the hub has that subnet [udr]: a user route there can send
+ * it through an appliance (on-premises to a spoke through a hub
+ * firewall). Without a GatewaySubnet in the scenario the gateway delivers
+ * into the VNet's fabric. The destination's inbound NSGs decide the flow.
+ * The answer is reply_walk's: it leaves the VM by its subnet's routes and
+ * must come back to the host through the same site; a stateful appliance
+ * the request crossed and the answer bypasses drops it.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sim/services.h"
+#include "sim/walkint.h"
+#include "topology/estate.h"
+
+/* The subnet named GatewaySubnet of VNet v, TOPO_NONE if none. */
+static size_t
+gateway_subnet(const struct topo *t, size_t v)
+{
+	size_t i;
+
+	for (i = 0; i < t->vnets[v].nsubnets; i++)
+		if (strcasecmp(t->vnets[v].subnets[i].name,
+			       "GatewaySubnet") == 0)
+			return i;
+	return TOPO_NONE;
+}
+
+static bool
+in_space(const struct vnet *v, uint32_t ip)
+{
+	size_t i;
+
+	for (i = 0; i < v->nspace; i++)
+		if (pfx_contains_ip(v->space[i], ip))
+			return true;
+	return false;
+}
+
+/* The VNet holding ip among those whose gateway (their own, or their
+ * hub's through transit) is gi; TOPO_NONE if none. */
+static size_t
+vnet_behind(const struct topo *t, size_t gi, uint32_t ip)
+{
+	size_t v, hub;
+
+	for (v = 0; v < t->nvnets; v++)
+		if ((hub = t->vnets[v].hub) != TOPO_NONE &&
+		    t->vnets[hub].gw == gi && gi != TOPO_NONE &&
+		    in_space(&t->vnets[v], ip))
+			return v;
+	return TOPO_NONE;
+}
+
+/* The gateway the site reaches ip through (*ci: the circuit for
+ * onprem:), TOPO_NONE if no gateway connected to the site advertises
+ * it. */
+static size_t
+site_gateway(const struct topo *t, size_t site, uint32_t ip, size_t *ci,
+	     size_t *vn)
+{
+	size_t i, gi;
+
+	*ci = TOPO_NONE;
+	if (site != TOPO_NONE) {
+		gi = t->vpn_sites[site].gateway;
+		*vn = vnet_behind(t, gi, ip);
+		return *vn != TOPO_NONE ? gi : TOPO_NONE;
+	}
+	for (i = 0; i < t->ncircuits; i++) {
+		if (t->circuits[i].vnet == TOPO_NONE)
+			continue;
+		gi = t->vnets[t->circuits[i].vnet].gw;
+		if ((*vn = vnet_behind(t, gi, ip)) != TOPO_NONE) {
+			*ci = i;
+			return gi;
+		}
+	}
+	/* A VPN gateway without sites serves onprem: (the old meaning). */
+	for (gi = 0; gi < t->ngateways; gi++) {
+		bool any;
+
+		if (t->gateways[gi].type != GW_VPN)
+			continue;
+		(void)topo_site_for(t, gi, ip, &any);
+		if (!any && (*vn = vnet_behind(t, gi, ip)) != TOPO_NONE)
+			return gi;
+	}
+	return TOPO_NONE;
+}
+
+void
+onprem_walk(struct walk *w)
+{
+	const struct topo *t = w->t;
+	const struct flow *f = w->f;
+	uint32_t dst = pkt_dst(w->p), host = pkt_src(w->p);
+	size_t site = f->from_site, ci, gi, vn, gs, vm;
+	const char *sname = topo_site_name(t, site), *gw;
+	char a[IP_STRLEN], b[IP_STRLEN];
+	struct hop *h;
+
+	ip_format(host, a);
+	ip_format(dst, b);
+	walk_path(w, a);
+	h = walk_hop(w, a, "send %s", w->proto == PROTO_TCP ? "TCP SYN"
+							    : "UDP datagram");
+	hop_why(h, "flow %s: a host of on-premises site %s opens a "
+		"connection to %s (%s)", f->name, sname, f->to, b);
+	walk_xing(w, CAP_HOST, a, LINK_COUNT);
+	w->site = site;
+	walk_path(w, sname);
+	walk_xing(w, CAP_ONPREM_INSIDE, sname, LINK_ONPREM);
+	gi = site_gateway(t, site, dst, &ci, &vn);
+	if (gi == TOPO_NONE) {
+		h = walk_drop(w, sname, "onprem-no-route");
+		hop_why(h, "no gateway connected to %s advertises %s: the "
+			"site has no route into Azure for it", sname, b);
+		return;
+	}
+	gw = t->gateways[gi].name;
+	h = walk_hop(w, sname, "%s: %s is in VNet %s, over %s",
+		     site == TOPO_NONE ? "customer edge" : "site", b,
+		     t->vnets[vn].name, ci != TOPO_NONE ? "private peering"
+							: "the VPN");
+	hop_why(h, "gateway %s advertises VNet %s's address space%s [%s]", gw,
+		t->vnets[vn].name, t->vnets[vn].hub != vn ?
+		" (gateway transit) [peer]" : "", ci != TOPO_NONE ? "udr"
+								 : "vpn-ft");
+	if (ci != TOPO_NONE) {
+		walk_path(w, t->circuits[ci].name);
+		if (pkt_dec_ttl(w->p) == 0) {
+			walk_drop(w, t->circuits[ci].name, "ttl-exceeded");
+			return;
+		}
+		walk_xing(w, CAP_CIRCUIT_PRIVATE, t->circuits[ci].name,
+			  LINK_ONPREM);
+	}
+	walk_path(w, gw);
+	if (pkt_dec_ttl(w->p) == 0) {
+		walk_drop(w, gw, "ttl-exceeded");
+		return;
+	}
+	walk_xing(w, CAP_GATEWAY, gw, ci != TOPO_NONE ? LINK_CIRCUIT
+						    : LINK_INTERNET);
+	w->via_gateway = true;
+	w->vnet = t->gateways[gi].vnet;
+	gs = gateway_subnet(t, w->vnet);
+	if (gs == TOPO_NONE) {
+		vm = topo_vm_by_ip(t, dst);
+		if (vm == TOPO_NONE || t->vms[vm].vnet != vn) {
+			h = walk_drop(w, gw, "no-host");
+			hop_why(h, "no NIC has address %s in VNet %s", b,
+				t->vnets[vn].name);
+			return;
+		}
+		h = walk_hop(w, gw, "gateway: into VNet %s", t->vnets[vn].name);
+		hop_why(h, "the scenario gives VNet %s no GatewaySubnet: the "
+			"gateway delivers into the fabric",
+			t->vnets[w->vnet].name);
+		walk_deliver_from_gateway(w, gw, vm);
+		return;
+	}
+	/* [udr]: routes on the GatewaySubnet apply to what arrives from the
+	 * gateway. */
+	w->subnet = gs;
+	h = walk_hop(w, gw, "gateway: into VNet %s, routed by GatewaySubnet",
+		     t->vnets[w->vnet].name);
+	hop_why(h, "traffic from the gateway follows the GatewaySubnet's "
+		"effective routes, its route table included [udr]");
+	walk_path(w, t->vnets[w->vnet].subnets[gs].name);
+	walk_route_loop(w);
+}
