@@ -19,6 +19,7 @@
 
 #include "sim/services.h"
 #include "sim/walkint.h"
+#include "topology/estate.h"
 
 /* The host's own capture point and the end of both walks. */
 static void
@@ -133,37 +134,54 @@ answer_at_host(struct walk *w, uint32_t called, const char *how)
 	w->r->asymmetric = true;
 }
 
-/* The answer over a forced tunnel (a BGP route learned from a circuit):
- * gateway, circuit, customer edge, the on-premises Internet edge and its
- * SNAT (MODEL §3). */
+/* The answer over a forced tunnel (a BGP route learned from a circuit or
+ * a VPN site): the gateway, the circuit or tunnel, the site's Internet
+ * edge and its SNAT (MODEL §3, §8). */
 static void
 answer_onprem(struct walk *w, const struct route_hit *hit, uint32_t called)
 {
 	const struct topo *t = w->t;
 	char a[IP_STRLEN], b[IP_STRLEN];
-	uint32_t before = pkt_src(w->p);
+	uint32_t before = pkt_src(w->p), edge = 0;
+	size_t site = hit->r->site;
+	const char *name;
 	struct hop *h;
 
-	if (hit->r->source != RT_BGP || hit->r->circuit == TOPO_NONE ||
-	    !t->onprem.present || t->onprem.internet_edge_ip == 0) {
+	if (hit->r->source != RT_BGP ||
+	    (hit->r->circuit == TOPO_NONE && site == TOPO_NONE) ||
+	    !topo_site_edge(t, site, &edge) || edge == 0) {
 		h = walk_drop(w, t->vnets[w->vnet].name, "reply-no-route");
 		hop_why(h, "the route leads to a gateway, but no circuit, "
 			"on-premises site or on-premises Internet edge carries "
 			"it to the Internet");
 		return;
 	}
-	if (!walk_circuit_hops(w, hit->r->circuit, hit->r, hit->nh_ip))
-		return;
-	walk_path(w, t->onprem.name);
-	walk_xing(w, CAP_ONPREM_INSIDE, t->onprem.name, LINK_ONPREM);
-	pkt_set_src(w->p, t->onprem.internet_edge_ip, pkt_sport(w->p));
-	h = walk_hop(w, t->onprem.name, "Internet edge: SNAT %s -> %s",
-		     ip_format(before, a),
-		     ip_format(t->onprem.internet_edge_ip, b));
-	hop_why(h, "the customer edge's default route leads to the "
-		"on-premises Internet edge, which SNATs to its public IP "
-		"[seed-000]");
-	walk_xing(w, CAP_ONPREM_OUTSIDE, t->onprem.name, LINK_COUNT);
+	name = topo_site_name(t, site);
+	if (site == TOPO_NONE) {
+		if (!walk_circuit_hops(w, hit->r->circuit, hit->r, hit->nh_ip))
+			return;
+	} else {
+		const char *gw = t->gateways[t->vpn_sites[site].gateway].name;
+
+		walk_path(w, gw);
+		h = walk_hop(w, gw, "VPN gateway: tunnel to site %s", name);
+		hop_why(h, "route of VPN site %s [vpn-ft]", name);
+		walk_xing(w, CAP_GATEWAY, gw, LINK_GATEWAY);
+	}
+	walk_path(w, name);
+	walk_xing(w, CAP_ONPREM_INSIDE, name, site == TOPO_NONE ? LINK_ONPREM
+								  : LINK_INTERNET);
+	pkt_set_src(w->p, edge, pkt_sport(w->p));
+	h = walk_hop(w, name, "Internet edge: SNAT %s -> %s",
+		     ip_format(before, a), ip_format(edge, b));
+	if (site == TOPO_NONE)
+		hop_why(h, "the customer edge's default route leads to the "
+			"on-premises Internet edge, which SNATs to its public "
+			"IP [seed-000]");
+	else
+		hop_why(h, "the site's default route leads to its Internet "
+			"edge, which SNATs to its public IP [vpn-ft]");
+	walk_xing(w, CAP_ONPREM_OUTSIDE, name, LINK_COUNT);
 	walk_path(w, "internet");
 	answer_at_host(w, called, "the answer followed the forced tunnel "
 		       "and left through the on-premises edge, not through "
