@@ -27,6 +27,7 @@
 #include "cli/job.h"
 #include "cli/spawn.h"
 #include "sim/services.h"
+#include "topology/estate.h"
 
 /* Node looks, by what they stand for. */
 #define ST_VM		"shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\""
@@ -94,6 +95,8 @@ struct dgraph {
 	int err;
 	int services, internet_cl;	/* lazily made clusters, -1 */
 	size_t internet, edge;		/* nodes, TOPO_NONE until made */
+	size_t *site_in;		/* per VPN site: its inside node */
+	int *site_cl;			/* and its cluster */
 };
 
 int
@@ -333,7 +336,7 @@ static void
 build_vnets(struct dgraph *g, const struct topo *t, size_t *fab, size_t *gw,
 	    int *vcl)
 {
-	size_t *rt_node = NULL, *sn_first = NULL, v, s, i;
+	size_t *rt_node = NULL, *sn_first = NULL, v, s, i, vm_first;
 	char buf[512], ip[IP_STRLEN], pf[PFX_STRLEN];
 
 	if (t->nrtables > 0 &&
@@ -389,6 +392,7 @@ build_vnets(struct dgraph *g, const struct topo *t, size_t *fab, size_t *gw,
 			    NULL);
 		}
 	}
+	vm_first = g->nn;
 	for (i = 0; i < t->nvms; i++) {
 		const struct vm *m = &t->vms[i];
 		char pub[IP_STRLEN + 16] = "";
@@ -406,11 +410,33 @@ build_vnets(struct dgraph *g, const struct topo *t, size_t *fab, size_t *gw,
 			    NULL);
 		edge_add(g, n, sn_first[m->vnet] + m->subnet, E_STRUCT, NULL);
 	}
+	/* MODEL §8 [peer]: a peering over which a spoke uses its hub's
+	 * gateways says so. */
 	for (v = 0; v < t->nvnets; v++)
 		for (i = v + 1; i < t->nvnets; i++)
 			if (topo_peered(t, v, i))
 				edge_add(g, fab[v], fab[i], E_PEERING,
-				    dg_fmt(g, "VNet peering"));
+				    (t->vnets[v].hub == i && i != v) ||
+				    (t->vnets[i].hub == v && i != v) ?
+				    dg_fmt(g, "VNet peering\n(gateway transit)")
+				    : dg_fmt(g, "VNet peering"));
+	/* MODEL §8 [rs]: a Route Server in its VNet, a BGP session to each
+	 * peer. */
+	for (i = 0; i < t->nroute_servers; i++) {
+		const struct route_server *rs = &t->route_servers[i];
+		size_t n, k;
+
+		if (rs->vnet == TOPO_NONE)
+			continue;
+		n = node_add(g, vcl[rs->vnet], ST_GATEWAY, NULL,
+		    dg_fmt(g, "Route Server %s\n%zu BGP peer%s", rs->name,
+		    rs->npeers, rs->npeers == 1 ? "" : "s"));
+		for (k = 0; k < rs->npeers; k++)
+			if (rs->peers[k].vm != TOPO_NONE)
+				edge_add(g, n, vm_first + rs->peers[k].vm,
+				    E_RTABLE, dg_fmt(g, "BGP %s",
+				    rs->peers[k].name));
+	}
 	free(sn_first);
 	free(rt_node);
 }
@@ -475,6 +501,42 @@ build_outside(struct dgraph *g, const struct topo *t, const size_t *fab,
 			edge_add(g, out, internet_node(g), E_STRUCT, NULL);
 		}
 	}
+	/* MODEL §8 [vpn-ft]: each VPN site, on-premises behind its
+	 * gateway's tunnel, with its own Internet edge. */
+	if (t->nvpn_sites > 0 &&
+	    ((g->site_in = calloc(t->nvpn_sites, sizeof(*g->site_in))) ==
+	    NULL || (g->site_cl = calloc(t->nvpn_sites,
+	    sizeof(*g->site_cl))) == NULL)) {
+		free(priv);
+		free(pub);
+		g->err = -ENOMEM;
+		return;
+	}
+	for (i = 0; i < t->nvpn_sites; i++) {
+		const struct vpn_site *vs = &t->vpn_sites[i];
+		const struct gateway *gwy = &t->gateways[vs->gateway];
+		int cl = (int)clus_add(g, CL_ONPREM, dg_fmt(g,
+		    "VPN site %s\n%s", vs->name, pfx_list(vs->prefixes,
+		    vs->nprefixes, buf, sizeof(buf))));
+
+		g->site_cl[i] = cl;
+		g->site_in[i] = node_add(g, cl, ST_ONPREM,
+		    point_key(g, "onprem", vs->name, "-inside"),
+		    dg_fmt(g, "site edge%s%s", vs->bgp ? "\nBGP " : "",
+		    vs->bgp ? ip_format(vs->bgp_peer_ip, buf) : ""));
+		edge_add(g, gw[gwy->vnet], g->site_in[i], E_STRUCT,
+		    dg_fmt(g, "site-to-site%s", gwy->default_site == i ?
+		    "\n(default site)" : ""));
+		if (vs->has_edge_ip) {
+			size_t o = node_add(g, cl, ST_ONPREM,
+			    point_key(g, "onprem", vs->name, "-outside"),
+			    dg_fmt(g, "Internet edge NAT\n%s",
+			    ip_format(vs->internet_edge_ip, buf)));
+
+			edge_add(g, g->site_in[i], o, E_STRUCT, NULL);
+			edge_add(g, o, internet_node(g), E_STRUCT, NULL);
+		}
+	}
 	g->edge = node_add(g, -1, ST_EDGE, point_key(g, "azure-edge", NULL,
 	    NULL), dg_fmt(g, "Azure Internet edge\n(SNAT to Azure public IPs)"));
 	for (v = 0; v < t->nvnets; v++)
@@ -505,6 +567,15 @@ place_dest(struct dgraph *g, const struct topo *t, size_t n, uint32_t addr,
 			edge_add(g, onprem_in, n, E_STRUCT, NULL);
 			return;
 		}
+	for (i = 0; i < t->nvpn_sites && g->site_in != NULL; i++) {
+		struct pfx which;
+
+		if (topo_site_covers(t, i, addr, &which)) {
+			g->n[n].clus = g->site_cl[i];
+			edge_add(g, g->site_in[i], n, E_STRUCT, NULL);
+			return;
+		}
+	}
 	for (v = 0; v < t->nvnets; v++)
 		for (i = 0; i < t->vnets[v].nspace; i++)
 			if (pfx_contains_ip(t->vnets[v].space[i], addr)) {
@@ -693,10 +764,14 @@ write_edge(FILE *f, const struct dedge *e)
 	fprintf(f, "  \"n%zu\" -> \"n%zu\"", e->a, e->b);
 	switch (e->kind) {
 	case E_STRUCT:
-		fputs(" [dir=none]", f);
-		break;
 	case E_RTABLE:
-		fputs(" [dir=none, style=dashed]", f);
+		fputs(e->kind == E_STRUCT ? " [dir=none" :
+		      " [dir=none, style=dashed", f);
+		if (e->label != NULL) {	/* a site's tunnel, a BGP session */
+			fputs(", label=", f);
+			diagram_quote(f, e->label);
+		}
+		fputc(']', f);
 		break;
 	case E_PEERING:
 		fputs(" [dir=both, style=dashed, color=\"#6b8fb8\", "
@@ -792,6 +867,8 @@ diagram_dot(FILE *f, const struct run *run, const struct flow_result *r)
 	free(fab);
 	free(gw);
 	free(vcl);
+	free(g.site_in);
+	free(g.site_cl);
 	dg_free(&g);
 	return rc;
 }

@@ -120,6 +120,53 @@ START_TEST(test_dot_weird_names)
 }
 END_TEST
 
+/* The DOT of a bundled scenario (scenarios/NAME), whole, in *buf. */
+static void
+dot_of(const char *name, struct job *j, char **buf)
+{
+	const char *dir = getenv("FTSIM_TESTDATA");
+	char path[1024];
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/../scenarios/%s", dir ? dir : "tests",
+		 name);
+	ck_assert_int_eq(job_load(j, path), 0);
+	ck_assert_int_eq(job_run(j), 0);
+	ck_assert((f = open_memstream(buf, &len)) != NULL);
+	ck_assert_int_eq(diagram_dot(f, &j->run, NULL), 0);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* MODEL §8: the estate in the picture: a peering used for gateway
+ * transit says so, VPN sites hang off their gateway (the default site
+ * marked), a Route Server has a BGP session to each peer. */
+START_TEST(test_dot_estates)
+{
+	struct job j;
+	char *buf = NULL;
+
+	dot_of("28-vpn-default-site.yaml", &j, &buf);
+	ck_assert_ptr_nonnull(strstr(buf, "label=\"VPN site head-office\\n"
+				     "192.168.0.0/16\""));
+	ck_assert_ptr_nonnull(strstr(buf, "label=\"site-to-site\\n"
+				     "(default site)\"]"));
+	ck_assert_ptr_nonnull(strstr(buf, "label=\"Internet edge NAT\\n"
+				     "198.51.100.30\""));
+	free(buf);
+	buf = NULL;
+	job_free(&j);
+	dot_of("29-route-server-default.yaml", &j, &buf);
+	ck_assert_ptr_nonnull(strstr(buf, "label=\"Route Server hub-rs\\n"
+				     "3 BGP peers\""));
+	ck_assert_ptr_nonnull(strstr(buf, "label=\"BGP sdwan2\"]"));
+	ck_assert_ptr_nonnull(strstr(buf, "label=\"VNet peering\\n"
+				     "(gateway transit)\"]"));
+	free(buf);
+	job_free(&j);
+}
+END_TEST
+
 static Suite *
 diagram_suite(void)
 {
@@ -131,6 +178,7 @@ diagram_suite(void)
 	tcase_add_test(tc, test_quote_controls);
 	tcase_add_test(tc, test_format);
 	tcase_add_test(tc, test_dot_weird_names);
+	tcase_add_test(tc, test_dot_estates);
 	suite_add_tcase(s, tc);
 	return s;
 }
