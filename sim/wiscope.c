@@ -552,6 +552,19 @@ wi_scope_build(const struct change *c, const struct topo *tb,
 			if ((rc = rule_space(out, tb, ta, &r->src)) == 0)
 				rc = rule_space(out, tb, ta, &r->dst);
 			break;
+		case CH_SET_PEERING:
+		case CH_ADD_VPN_SITE:
+		case CH_REMOVE_VPN_SITE:
+		case CH_REPLACE_VPN_SITE:
+		case CH_SET_PEER_ADVERTISED:
+		case CH_SET_DEFAULT_SITE:
+		case CH_CLEAR_DEFAULT_SITE:
+			/* Peering settings and sites decide walks beyond the
+			 * routes they change (forwarded traffic, a site's
+			 * hosts and edge). */
+			sc_all(out, "the change touches the estate: peerings, "
+			       "VPN sites or a Route Server");
+			break;
 		case CH_SET_ADVERTISED:
 		case CH_ENABLE_PUBLIC_PEERING:
 		case CH_DISABLE_PUBLIC_PEERING:

@@ -214,6 +214,22 @@ add_test(NAME diff.same-file-exit-0
   COMMAND ${RUNCASE} golden ${GW}/diff-same.txt 0
           -- ${FTSIM} diff --services scenarios/16-nva-firewall-snat.yaml scenarios/16-nva-firewall-snat.yaml
   WORKING_DIRECTORY ${TOP})
+# Estate changes (MODEL §8): a spoke stops using the hub's gateway; VPN
+# default sites move; a change that breaks gateway transit is refused.
+add_test(NAME whatif.spoke-stops-using-hub-gateway
+  COMMAND ${RUNCASE} golden ${GW}/spoke-stops-using-hub-gateway.txt 1
+          -- ${FTSIM} whatif scenarios/25-spoke-transit-breaks-kms.yaml scenarios/changes/spoke-stops-using-hub-gateway.yaml
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME whatif.vpn-default-site-moves.json
+  COMMAND ${RUNCASE} golden ${GW}/vpn-default-site-moves.json 1
+          -- ${FTSIM} whatif --json scenarios/28-vpn-default-site.yaml scenarios/changes/vpn-default-site-moves.yaml
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME whatif.transit-broken
+  COMMAND ${RUNCASE} stderr ${GW}/transit-broken.err 2
+          -- ${FTSIM} whatif scenarios/25-spoke-transit-breaks-kms.yaml tests/changes/transit-broken.yaml
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(whatif.spoke-stops-using-hub-gateway
+  whatif.vpn-default-site-moves.json whatif.transit-broken PROPERTIES LABELS whatif)
 file(GLOB FTSIM_BAD_CHANGES RELATIVE ${TOP} ${CMAKE_CURRENT_SOURCE_DIR}/changes/bad/*.yaml)
 foreach(b ${FTSIM_BAD_CHANGES})
   get_filename_component(name ${b} NAME_WE)

@@ -21,6 +21,7 @@
 #include <yaml.h>
 
 #include "topology/change.h"
+#include "topology/estate.h"
 #include "topology/scenario.h"
 #include "topology/yamlrd.h"
 
@@ -39,12 +40,16 @@ enum {
 	K_NATPOOL = 1 << 10,
 	K_ADVERTISED = 1 << 11,
 	K_PREFIXES = 1 << 12,
+	K_PEERING = 1 << 13,	/* a peering item, as in vnets[].peerings */
+	K_SITE = 1 << 14,	/* vpn_site: a mapping (add, replace) or a name */
+	K_GATEWAY = 1 << 15,
+	K_RS = 1 << 16,
 };
 
 static const char *const key_names[] = {
 	"op", "route_table", "route", "name", "vnet", "subnet", "nsg", "rule",
 	"circuit", "disable_bgp_route_propagation", "nat_pool", "advertised",
-	"prefixes",
+	"prefixes", "peering", "vpn_site", "gateway", "route_server",
 };
 #define NKEYS (sizeof(key_names) / sizeof(key_names[0]))
 
@@ -72,6 +77,14 @@ static const struct {
 	[CH_SET_ADVERTISED] = { "set_advertised", K_CIRCUIT | K_ADVERTISED },
 	[CH_ADVERTISE] = { "advertise", K_CIRCUIT | K_PREFIXES },
 	[CH_WITHDRAW] = { "withdraw", K_CIRCUIT | K_PREFIXES },
+	[CH_SET_PEERING] = { "set_peering", K_VNET | K_PEERING },
+	[CH_ADD_VPN_SITE] = { "add_vpn_site", K_SITE },
+	[CH_REMOVE_VPN_SITE] = { "remove_vpn_site", K_NAME },
+	[CH_REPLACE_VPN_SITE] = { "replace_vpn_site", K_SITE },
+	[CH_SET_PEER_ADVERTISED] = { "set_peer_advertised",
+	    K_RS | K_NAME | K_ADVERTISED },
+	[CH_SET_DEFAULT_SITE] = { "set_default_site", K_GATEWAY | K_SITE },
+	[CH_CLEAR_DEFAULT_SITE] = { "clear_default_site", K_GATEWAY },
 };
 
 const char *
@@ -196,7 +209,9 @@ chr_kind_of(struct chr *r, yaml_node_t *n, enum change_kind *out)
 	    "associate_route_table, dissociate_route_table, "
 	    "set_route_propagation, add_nsg_rule, remove_nsg_rule, "
 	    "enable_public_peering, disable_public_peering, set_advertised, "
-	    "advertise, withdraw)", v);
+	    "advertise, withdraw, set_peering, add_vpn_site, remove_vpn_site, "
+	    "replace_vpn_site, set_peer_advertised, set_default_site, "
+	    "clear_default_site)", v);
 	return -1;
 }
 
@@ -317,10 +332,36 @@ chr_op(struct chr *r, yaml_node_t *n, struct change_op *op)
 		    &op->prefixes, &op->nprefixes);
 		if (chr_read_done(r, &y) != 0)
 			continue;
-		if (op->nprefixes == 0 && kind != CH_SET_ADVERTISED)
+		if (op->nprefixes == 0 && kind != CH_SET_ADVERTISED &&
+		    kind != CH_SET_PEER_ADVERTISED)
 			chr_err(r, val[i], "'%s' must not be empty",
 			    key_names[i]);
 	}
+	if (val[13] != NULL) {
+		yaml_node_t *pv;
+
+		chr_reader(r, &y);
+		pv = scn_peering(&y, val[13], &op->peering);
+		if (chr_read_done(r, &y) == 0 && pv != NULL)
+			(void)chr_name(r, pv, "vnet", &op->peer_vnet);
+	}
+	if (val[14] != NULL) {
+		if (kind == CH_SET_DEFAULT_SITE) {
+			(void)chr_name(r, val[14], "vpn_site", &op->site_name);
+		} else {
+			yaml_node_t *gw;
+
+			chr_reader(r, &y);
+			scn_site(&y, val[14], &op->site, &gw);
+			if (chr_read_done(r, &y) == 0 && gw != NULL)
+				(void)chr_name(r, gw, "gateway",
+				    &op->site_gateway);
+		}
+	}
+	if (val[15] != NULL)
+		(void)chr_name(r, val[15], "gateway", &op->gateway);
+	if (val[16] != NULL)
+		(void)chr_name(r, val[16], "route_server", &op->route_server);
 }
 
 static void
@@ -403,6 +444,14 @@ change_free(struct change *c)
 		free_ref(&op->nsg);
 		free_ref(&op->circuit);
 		free_ref(&op->name);
+		free_ref(&op->peer_vnet);
+		free_ref(&op->site_gateway);
+		free_ref(&op->site_name);
+		free_ref(&op->gateway);
+		free_ref(&op->route_server);
+		free(op->site.name);
+		free(op->site.prefixes);
+		free(op->site.advertised);
 		topo_route_free(&op->route);
 		topo_rtable_free(&op->rtable);
 		topo_rule_free(&op->rule);
@@ -964,6 +1013,203 @@ op_advertised(struct cha *a, const struct change_op *op)
 	return 0;
 }
 
+/*
+ * Estates (MODEL §8). After every operation has applied, change_apply
+ * derives each VNet's hub again and checks the estate's rules
+ * (topo_estate_check): a change that breaks transit is refused at the
+ * peering it concerns.
+ */
+
+/* MODEL §8 [peer]: this side's settings of a peering, added when the
+ * VNet does not list it yet. */
+static int
+op_set_peering(struct cha *a, const struct change_op *op)
+{
+	struct vnet *v;
+	size_t vi, ri, i;
+
+	if ((vi = topo_vnet_find(a->t, op->vnet.name)) == TOPO_NONE)
+		return cha_err(a, op->vnet.pos, "no VNet '%s'", op->vnet.name);
+	if ((ri = topo_vnet_find(a->t, op->peer_vnet.name)) == TOPO_NONE)
+		return cha_err(a, op->peer_vnet.pos, "no VNet '%s'",
+		    op->peer_vnet.name);
+	if (ri == vi)
+		return cha_err(a, op->peer_vnet.pos, "VNet %s cannot peer "
+		    "with itself", a->t->vnets[vi].name);
+	v = &a->t->vnets[vi];
+	for (i = 0; i < v->npeers && v->peers[i].vnet != ri; i++)
+		;
+	if (i == v->npeers) {
+		if (grow((void **)&v->peers, v->npeers, sizeof(*v->peers)) != 0)
+			return cha_nomem(a, op);
+		v->npeers++;
+	}
+	v->peers[i] = op->peering;
+	v->peers[i].vnet = ri;
+	return 0;
+}
+
+static size_t
+cha_site(struct cha *a, const char *name, struct srcpos pos)
+{
+	size_t i;
+
+	if ((i = topo_vpn_site_find(a->t, name)) == TOPO_NONE)
+		cha_err(a, pos, "no VPN site '%s'", name);
+	return i;
+}
+
+/* The site an operation brings, its gateway resolved, into *dst (whose
+ * old contents are freed). */
+static int
+put_site(struct cha *a, const struct change_op *op, struct vpn_site *dst)
+{
+	struct vpn_site v = op->site;
+	size_t gi;
+
+	if ((gi = topo_gateway_find(a->t, op->site_gateway.name)) ==
+	    TOPO_NONE)
+		return cha_err(a, op->site_gateway.pos, "no gateway '%s'",
+		    op->site_gateway.name);
+	v.gateway = gi;
+	v.name = NULL;
+	v.prefixes = v.advertised = NULL;
+	if ((v.name = strdup(op->site.name)) == NULL ||
+	    set_prefixes(&v.prefixes, &v.nprefixes, op->site.prefixes,
+	    op->site.nprefixes) != 0 ||
+	    set_prefixes(&v.advertised, &v.nadvertised, op->site.advertised,
+	    op->site.nadvertised) != 0) {
+		free(v.name);
+		free(v.prefixes);
+		free(v.advertised);
+		return cha_nomem(a, op);
+	}
+	free(dst->name);
+	free(dst->prefixes);
+	free(dst->advertised);
+	*dst = v;
+	return 0;
+}
+
+static int
+op_vpn_site(struct cha *a, const struct change_op *op)
+{
+	struct topo *t = a->t;
+	size_t si, i;
+
+	switch (op->kind) {
+	case CH_ADD_VPN_SITE:
+		if (topo_vpn_site_find(t, op->site.name) != TOPO_NONE)
+			return cha_err(a, op->site.pos, "VPN site '%s' exists "
+			    "already", op->site.name);
+		if (grow((void **)&t->vpn_sites, t->nvpn_sites,
+		    sizeof(*t->vpn_sites)) != 0)
+			return cha_nomem(a, op);
+		if (put_site(a, op, &t->vpn_sites[t->nvpn_sites]) != 0)
+			return -1;
+		t->nvpn_sites++;
+		return 0;
+	case CH_REPLACE_VPN_SITE:
+		if ((si = cha_site(a, op->site.name, op->site.pos)) ==
+		    TOPO_NONE)
+			return -1;
+		if (put_site(a, op, &t->vpn_sites[si]) != 0)
+			return -1;
+		/* A default site stays one only on its own gateway. */
+		for (i = 0; i < t->ngateways; i++)
+			if (t->gateways[i].default_site == si &&
+			    t->vpn_sites[si].gateway != i)
+				t->gateways[i].default_site = TOPO_NONE;
+		return 0;
+	default:	/* CH_REMOVE_VPN_SITE */
+		if ((si = cha_site(a, op->name.name, op->name.pos)) ==
+		    TOPO_NONE)
+			return -1;
+		for (i = 0; i < t->nflows; i++)
+			if (t->flows[i].onprem && t->flows[i].from_site == si)
+				return cha_err(a, op->name.pos, "flow %s starts "
+				    "at VPN site %s", t->flows[i].name,
+				    t->vpn_sites[si].name);
+		free(t->vpn_sites[si].name);
+		free(t->vpn_sites[si].prefixes);
+		free(t->vpn_sites[si].advertised);
+		memmove(&t->vpn_sites[si], &t->vpn_sites[si + 1],
+		    (t->nvpn_sites - si - 1) * sizeof(*t->vpn_sites));
+		t->nvpn_sites--;
+		/* The indices of the sites after it move down one. */
+		for (i = 0; i < t->ngateways; i++) {
+			size_t *d = &t->gateways[i].default_site;
+
+			if (*d == si)
+				*d = TOPO_NONE;
+			else if (*d != TOPO_NONE && *d > si)
+				(*d)--;
+		}
+		for (i = 0; i < t->nflows; i++)
+			if (t->flows[i].onprem &&
+			    t->flows[i].from_site != TOPO_NONE &&
+			    t->flows[i].from_site > si)
+				t->flows[i].from_site--;
+		return 0;
+	}
+}
+
+/* MODEL §8 [rs]: what one Route Server peer advertises. */
+static int
+op_set_peer_advertised(struct cha *a, const struct change_op *op)
+{
+	struct route_server *rs = NULL;
+	size_t i;
+
+	for (i = 0; i < a->t->nroute_servers; i++)
+		if (strcasecmp(a->t->route_servers[i].name,
+		    op->route_server.name) == 0)
+			rs = &a->t->route_servers[i];
+	if (rs == NULL)
+		return cha_err(a, op->route_server.pos, "no Route Server '%s'",
+		    op->route_server.name);
+	for (i = 0; i < rs->npeers; i++)
+		if (strcasecmp(rs->peers[i].name, op->name.name) == 0)
+			break;
+	if (i == rs->npeers)
+		return cha_err(a, op->name.pos, "Route Server %s has no peer "
+		    "'%s'", rs->name, op->name.name);
+	if (set_prefixes(&rs->peers[i].advertised, &rs->peers[i].nadvertised,
+	    op->prefixes, op->nprefixes) != 0)
+		return cha_nomem(a, op);
+	return 0;
+}
+
+/* MODEL §8 [vpn-ft]: a gateway's default site, one of its own sites. */
+static int
+op_default_site(struct cha *a, const struct change_op *op)
+{
+	struct gateway *g;
+	size_t gi, si;
+
+	if ((gi = topo_gateway_find(a->t, op->gateway.name)) == TOPO_NONE)
+		return cha_err(a, op->gateway.pos, "no gateway '%s'",
+		    op->gateway.name);
+	g = &a->t->gateways[gi];
+	if (op->kind == CH_CLEAR_DEFAULT_SITE) {
+		if (g->default_site == TOPO_NONE)
+			return cha_err(a, op->gateway.pos, "gateway %s has no "
+			    "default site to clear", g->name);
+		g->default_site = TOPO_NONE;
+		return 0;
+	}
+	if ((si = cha_site(a, op->site_name.name, op->site_name.pos)) ==
+	    TOPO_NONE)
+		return -1;
+	if (a->t->vpn_sites[si].gateway != gi)
+		return cha_err(a, op->site_name.pos, "VPN site %s connects to "
+		    "gateway %s, not to %s", a->t->vpn_sites[si].name,
+		    a->t->gateways[a->t->vpn_sites[si].gateway].name, g->name);
+	g->default_site = si;
+	g->default_site_pos = op->site_name.pos;
+	return 0;
+}
+
 static int
 apply_op(struct cha *a, const struct change_op *op)
 {
@@ -996,6 +1242,17 @@ apply_op(struct cha *a, const struct change_op *op)
 	case CH_ADVERTISE:
 	case CH_WITHDRAW:
 		return op_advertised(a, op);
+	case CH_SET_PEERING:
+		return op_set_peering(a, op);
+	case CH_ADD_VPN_SITE:
+	case CH_REMOVE_VPN_SITE:
+	case CH_REPLACE_VPN_SITE:
+		return op_vpn_site(a, op);
+	case CH_SET_PEER_ADVERTISED:
+		return op_set_peer_advertised(a, op);
+	case CH_SET_DEFAULT_SITE:
+	case CH_CLEAR_DEFAULT_SITE:
+		return op_default_site(a, op);
 	case CH_COUNT:
 		break;
 	}
@@ -1024,5 +1281,17 @@ change_apply(const struct change *c, const struct topo *base,
 			topo_free(out);
 			return -1;
 		}
+	/* MODEL §8: hubs follow the peerings; the estate's rules hold. */
+	topo_hubs(out);
+	if (topo_estate_check(out, d) != 0) {
+		for (i = 0; i < c->nops; i++)
+			if (c->ops[i].kind >= CH_SET_PEERING)
+				break;
+		diag_error(d, i < c->nops ? c->ops[i].pos : c->ops[0].pos,
+		    "after this change the estate breaks the rule above "
+		    "(MODEL §8): the change cannot apply");
+		topo_free(out);
+		return -1;
+	}
 	return 0;
 }

@@ -5,8 +5,10 @@
  * A change file lists operations in order: add, remove or replace a
  * route; add or remove a route table; associate or dissociate a route
  * table; turn BGP route propagation on or off; add or remove an NSG rule;
- * enable or disable public peering; change what on-premises advertises
- * (docs/format.md, "Change files"). Each operation keeps the position of
+ * enable or disable public peering; change what on-premises advertises;
+ * in estates, set a peering's settings, add, remove or replace a VPN site,
+ * change what a Route Server peer advertises, set or clear a gateway's
+ * default site (docs/format.md, "Change files"). Each operation keeps the position of
  * its mapping and of every name it refers to, so that an operation that
  * cannot apply (a missing table, a duplicate priority) names its line.
  *
@@ -40,6 +42,13 @@ enum change_kind {
 	CH_SET_ADVERTISED,
 	CH_ADVERTISE,
 	CH_WITHDRAW,
+	CH_SET_PEERING,			/* estates (MODEL §8) */
+	CH_ADD_VPN_SITE,
+	CH_REMOVE_VPN_SITE,
+	CH_REPLACE_VPN_SITE,
+	CH_SET_PEER_ADVERTISED,
+	CH_SET_DEFAULT_SITE,
+	CH_CLEAR_DEFAULT_SITE,
 	CH_COUNT
 };
 
@@ -66,6 +75,13 @@ struct change_op {
 	bool flag;
 	struct pfx *prefixes;
 	size_t nprefixes;
+	/* Estates: a peering's settings and the remote VNet's name; a VPN
+	 * site (add, replace) with its gateway's name, or a site's name
+	 * (set_default_site); a gateway; a Route Server. */
+	struct peering peering;
+	struct change_ref peer_vnet;
+	struct vpn_site site;
+	struct change_ref site_gateway, site_name, gateway, route_server;
 };
 
 /* A change file. The positions of its operations, and of everything

@@ -8,6 +8,7 @@
  * they found; the engine only reads the result.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -104,6 +105,101 @@ topo_hubs(struct topo *t)
 	for (i = 0; i < t->nvnets; i++)
 		t->vnets[i].hub = topo_vnet_has_gateways(t, i) ? i
 				  : topo_transit_hub(t, i, NULL);
+}
+
+/* One error of the checks, counted. */
+static void __attribute__((format(printf, 4, 5)))
+est_err(struct diag *d, size_t *n, struct srcpos pos, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(d, DIAG_ERROR, pos, fmt, ap);
+	va_end(ap);
+	(*n)++;
+}
+
+/* A VPN site needs a VPN gateway (MODEL §8 [vpn-ft]). */
+static size_t
+site_checks(const struct topo *t, struct diag *d)
+{
+	const struct vpn_site *v;
+	const struct gateway *g;
+	size_t i, nerr = 0;
+
+	for (i = 0; i < t->nvpn_sites; i++) {
+		v = &t->vpn_sites[i];
+		if (v->gateway == TOPO_NONE)
+			continue;
+		g = &t->gateways[v->gateway];
+		if (g->type != GW_VPN)
+			est_err(d, &nerr, v->pos, "vpn site '%s' connects to "
+			    "gateway '%s', an ExpressRoute gateway: "
+			    "site-to-site connections need a Vpn gateway "
+			    "[vpn-ft]", v->name, g->name);
+	}
+	for (i = 0; i < t->ngateways; i++) {
+		g = &t->gateways[i];
+		if (g->default_site != TOPO_NONE && g->type != GW_VPN)
+			est_err(d, &nerr, g->default_site_pos, "gateway '%s' is "
+			    "an ExpressRoute gateway: only a Vpn gateway has "
+			    "a default site [vpn-ft]", g->name);
+	}
+	return nerr;
+}
+
+/*
+ * MODEL §8 [peer]: a VNet uses the remote gateways of one peer, whose
+ * side allows gateway transit and which has a gateway or a Route Server;
+ * a VNet with a gateway of its own cannot use remote ones.
+ */
+static size_t
+transit_checks(const struct topo *t, struct diag *d)
+{
+	const struct peering *pe, *far;
+	const struct vnet *vn, *hub;
+	size_t v, i, used, nerr = 0;
+
+	for (v = 0; v < t->nvnets; v++) {
+		vn = &t->vnets[v];
+		used = TOPO_NONE;
+		for (i = 0; i < vn->npeers; i++) {
+			pe = &vn->peers[i];
+			if (!pe->use_remote)
+				continue;
+			hub = &t->vnets[pe->vnet];
+			far = topo_peering(t, pe->vnet, v);
+			if (topo_vnet_has_gateways(t, v))
+				est_err(d, &nerr, pe->pos, "vnet '%s' has a "
+				    "gateway or route server of its own and "
+				    "cannot use the remote gateways of '%s' "
+				    "[peer]", vn->name, hub->name);
+			else if (used != TOPO_NONE)
+				est_err(d, &nerr, pe->pos, "vnet '%s' already "
+				    "uses the remote gateways of '%s': one "
+				    "peering only [peer]", vn->name,
+				    t->vnets[used].name);
+			else if (!topo_vnet_has_gateways(t, pe->vnet))
+				est_err(d, &nerr, pe->pos, "vnet '%s' uses "
+				    "remote gateways, but '%s' has neither a "
+				    "gateway nor a route server [peer]",
+				    vn->name, hub->name);
+			else if (far == NULL || !far->allow_transit)
+				est_err(d, &nerr, pe->pos, "vnet '%s' uses "
+				    "remote gateways, but the peering on "
+				    "'%s''s side does not set "
+				    "allow_gateway_transit [peer]", vn->name,
+				    hub->name);
+			used = pe->vnet;
+		}
+	}
+	return nerr;
+}
+
+size_t
+topo_estate_check(const struct topo *t, struct diag *d)
+{
+	return site_checks(t, d) + transit_checks(t, d);
 }
 
 int

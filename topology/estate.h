@@ -23,6 +23,12 @@ bool topo_vnet_has_gateways(const struct topo *t, size_t v);
 size_t topo_transit_hub(const struct topo *t, size_t v, size_t *peering);
 /* Set every vnet.hub (MODEL §8 [peer]); needs vnet.gw. */
 void topo_hubs(struct topo *t);
+/* The rules that tie gateways, sites and peerings together (MODEL §8):
+ * a VPN site or a default site on a Vpn gateway only; a VNet uses the
+ * remote gateways of one peer, which allows transit and has gateways,
+ * and has none of its own. Each error to d at the element's position;
+ * returns their number. */
+size_t topo_estate_check(const struct topo *t, struct diag *d);
 /* Both, in order: 0 or -ENOMEM. */
 int topo_estate_resolve(struct topo *t);
 

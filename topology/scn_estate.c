@@ -75,20 +75,22 @@ static const struct yrd_key scn_site_keys[VS_N] = {
 	[VS_EDGE] = { "internet_edge_ip", false },
 };
 
-static void
-scn_vpn_site(struct scn *s, yaml_node_t *n, struct vpn_site *v)
+void
+scn_site(struct yrd *y, yaml_node_t *n, struct vpn_site *v,
+    yaml_node_t **gwnode)
 {
-	struct yrd *y = &s->y;
 	struct yrd_map m, b;
 
 	v->gateway = TOPO_NONE;
+	*gwnode = NULL;
 	if (yrd_map_read(y, n, "an item of 'vpn_sites'", "vpn site",
 	    scn_site_keys, VS_N, &m) == -1)
 		return;
 	v->pos = m.pos;
 	(void)yrd_name(y, m.val[VS_NAME], "name", &v->name);
-	if (!s->bad_vnets)
-		v->gateway = scn_gateway_ref(s, m.val[VS_GATEWAY], "gateway");
+	if (yrd_scalar(y, m.val[VS_GATEWAY], "gateway", "a gateway name") !=
+	    NULL)
+		*gwnode = m.val[VS_GATEWAY];
 	if (yrd_pfx_list(y, m.val[VS_PREFIXES], "address_prefixes", false,
 	    &v->prefixes, &v->nprefixes) == 1)
 		(void)scn_limit(y, m.key[VS_PREFIXES], SCN_LIM_SITE_PREFIXES,
@@ -113,6 +115,7 @@ scn_vpn_sites(struct scn *s, yaml_node_t *n)
 	struct yrd_index ix = { NULL, 0, 0 };
 	struct topo *t = s->t;
 	yaml_node_item_t *it;
+	yaml_node_t *gw;
 	size_t i, count;
 
 	if (n == NULL || yrd_list(y, n, "vpn_sites", NULL, &it,
@@ -126,7 +129,10 @@ scn_vpn_sites(struct scn *s, yaml_node_t *n)
 	for (i = 0; i < count; i++)
 		t->vpn_sites[i].gateway = TOPO_NONE;
 	for (i = 0; i < count && !y->stop; i++) {
-		scn_vpn_site(s, yrd_node(y, it[i]), &t->vpn_sites[i]);
+		scn_site(y, yrd_node(y, it[i]), &t->vpn_sites[i], &gw);
+		if (gw != NULL && !s->bad_vnets)
+			t->vpn_sites[i].gateway = scn_gateway_ref(s, gw,
+			    "gateway");
 		if (t->vpn_sites[i].name != NULL && yrd_ix_add(y, &ix, 0,
 		    t->vpn_sites[i].name, t->vpn_sites[i].pos, i) == -1)
 			break;
@@ -417,83 +423,6 @@ scn_route_servers(struct scn *s, yaml_node_t *n)
 	free(ix.e);
 }
 
-/* A VPN site needs a VPN gateway (MODEL §8 [vpn-ft]). */
-static void
-scn_site_checks(struct scn *s)
-{
-	const struct topo *t = s->t;
-	const struct vpn_site *v;
-	const struct gateway *g;
-	size_t i;
-
-	for (i = 0; i < t->nvpn_sites; i++) {
-		v = &t->vpn_sites[i];
-		if (v->gateway == TOPO_NONE)
-			continue;
-		g = &t->gateways[v->gateway];
-		if (g->type != GW_VPN)
-			yrd_errp(&s->y, v->pos, "vpn site '%s' connects to "
-			    "gateway '%s', an ExpressRoute gateway: "
-			    "site-to-site connections need a Vpn gateway "
-			    "[vpn-ft]", v->name, g->name);
-	}
-	for (i = 0; i < t->ngateways; i++) {
-		g = &t->gateways[i];
-		if (g->default_site != TOPO_NONE && g->type != GW_VPN)
-			yrd_errp(&s->y, g->default_site_pos, "gateway '%s' is "
-			    "an ExpressRoute gateway: only a Vpn gateway has "
-			    "a default site [vpn-ft]", g->name);
-	}
-}
-
-/*
- * MODEL §8 [peer]: a VNet uses the remote gateways of one peer, whose
- * side allows gateway transit and which has a gateway or a Route Server;
- * a VNet with a gateway of its own cannot use remote ones.
- */
-static void
-scn_transit_checks(struct scn *s)
-{
-	const struct topo *t = s->t;
-	const struct peering *pe, *far;
-	const struct vnet *vn, *hub;
-	size_t v, i, used;
-
-	for (v = 0; v < t->nvnets; v++) {
-		vn = &t->vnets[v];
-		used = TOPO_NONE;
-		for (i = 0; i < vn->npeers; i++) {
-			pe = &vn->peers[i];
-			if (!pe->use_remote)
-				continue;
-			hub = &t->vnets[pe->vnet];
-			far = topo_peering(t, pe->vnet, v);
-			if (topo_vnet_has_gateways(t, v))
-				yrd_errp(&s->y, pe->pos, "vnet '%s' has a "
-				    "gateway or route server of its own and "
-				    "cannot use the remote gateways of '%s' "
-				    "[peer]", vn->name, hub->name);
-			else if (used != TOPO_NONE)
-				yrd_errp(&s->y, pe->pos, "vnet '%s' already "
-				    "uses the remote gateways of '%s': one "
-				    "peering only [peer]", vn->name,
-				    t->vnets[used].name);
-			else if (!topo_vnet_has_gateways(t, pe->vnet))
-				yrd_errp(&s->y, pe->pos, "vnet '%s' uses "
-				    "remote gateways, but '%s' has neither a "
-				    "gateway nor a route server [peer]",
-				    vn->name, hub->name);
-			else if (far == NULL || !far->allow_transit)
-				yrd_errp(&s->y, pe->pos, "vnet '%s' uses "
-				    "remote gateways, but the peering on "
-				    "'%s''s side does not set "
-				    "allow_gateway_transit [peer]", vn->name,
-				    hub->name);
-			used = pe->vnet;
-		}
-	}
-}
-
 /*
  * MODEL §8 [udr]: a route table on the GatewaySubnet steers what arrives
  * from the gateway; a 0.0.0.0/0 route there, or disabling gateway route
@@ -554,8 +483,7 @@ scn_estate(struct scn *s, yaml_node_t *gateways, yaml_node_t *sites,
 	scn_route_servers(s, servers);
 	if (y->stop)
 		return;
-	scn_site_checks(s);
-	scn_transit_checks(s);
+	y->nerr += topo_estate_check(s->t, y->d);
 	if (!s->bad_rtables)
 		scn_gateway_subnet_warnings(s);
 	topo_hubs(s->t);

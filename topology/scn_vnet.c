@@ -193,10 +193,9 @@ static const struct yrd_key scn_peering_keys[PE_N] = {
  * allowed, forwarded traffic, gateway transit and remote gateways not.
  * Returns the node naming the VNet, NULL after an error.
  */
-static yaml_node_t *
-scn_peering_item(struct scn *s, yaml_node_t *p, struct peering *pe)
+yaml_node_t *
+scn_peering(struct yrd *y, yaml_node_t *p, struct peering *pe)
 {
-	struct yrd *y = &s->y;
 	struct yrd_map m;
 
 	pe->pos = yrd_pos(y, p);
@@ -249,7 +248,7 @@ scn_peerings(struct scn *s)
 		for (i = 0; i < count && !y->stop; i++) {
 			pe = &vn->peers[vn->npeers];
 			memset(pe, 0, sizeof(*pe));
-			p = scn_peering_item(s, yrd_node(y, it[i]), pe);
+			p = scn_peering(y, yrd_node(y, it[i]), pe);
 			if (p == NULL || s->bad_vnets)
 				continue;
 			peer = yrd_ref(y, p, &s->ivnet, 0, "vnet", NULL);

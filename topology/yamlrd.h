@@ -218,6 +218,13 @@ bool scn_route(struct yrd *y, yaml_node_t *n, struct route *r);
 int scn_rtable(struct yrd *y, yaml_node_t *n, struct route_table *rt);
 bool scn_rule(struct yrd *y, yaml_node_t *n, struct nsg_rule *r,
 	      struct srcpos *prio_pos);
+/* A peering item (a name or this side's settings): the node naming the
+ * remote VNet, NULL after an error. */
+yaml_node_t *scn_peering(struct yrd *y, yaml_node_t *n, struct peering *pe);
+/* A VPN site; its gateway's name into *gateway (resolved by the caller)
+ * and that value's node into *gwnode. */
+void scn_site(struct yrd *y, yaml_node_t *n, struct vpn_site *v,
+	      yaml_node_t **gwnode);
 void scn_rtables(struct scn *s, yaml_node_t *n);
 void scn_nsgs(struct scn *s, yaml_node_t *n);
 void scn_vnets(struct scn *s, yaml_node_t *n);

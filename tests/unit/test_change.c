@@ -279,6 +279,74 @@ START_TEST(applied_round_trip)
 }
 END_TEST
 
+/* MODEL §8: the estate operations on scenario 28 (two VPN gateways, three
+ * sites): removing a site moves the later ones' indices and clears a
+ * default site it was; adding and making a site the default; a default
+ * site of another gateway and clearing a default that is not there are
+ * refused. */
+START_TEST(estate_operations)
+{
+	size_t gi;
+
+	teardown();
+	setup();
+	load_file("28-vpn-default-site.yaml");
+	ck_assert_str_eq(apply(
+	    "operations:\n"
+	    "  - {op: remove_vpn_site, name: branch2}\n"
+	    "  - {op: add_vpn_site, vpn_site: {name: dr, gateway: lab-vpn-gw,"
+	    " address_prefixes: [172.31.0.0/16]}}\n"
+	    "  - {op: set_default_site, gateway: lab-vpn-gw, vpn_site: dr}\n"
+	    "  - {op: remove_vpn_site, name: head-office}\n"), "");
+	ck_assert_uint_eq(after.nvpn_sites, 2);
+	ck_assert_str_eq(after.vpn_sites[0].name, "lab-site");
+	ck_assert_str_eq(after.vpn_sites[1].name, "dr");
+	gi = topo_gateway_find(&after, "prod-vpn-gw");
+	ck_assert_uint_eq(after.gateways[gi].default_site, TOPO_NONE);
+	gi = topo_gateway_find(&after, "lab-vpn-gw");
+	ck_assert_uint_eq(after.gateways[gi].default_site, 1);
+	ck_assert_uint_eq(after.vpn_sites[1].gateway, gi);
+	ck_assert_uint_eq(topo.nvpn_sites, 3);	/* the base is untouched */
+	topo_free(&after);
+	change_free(&ch);
+	ck_assert_str_eq(apply(
+	    "operations:\n"
+	    "  - {op: set_default_site, gateway: lab-vpn-gw, vpn_site: "
+	    "head-office}\n"),
+	    "2:59: VPN site head-office connects to gateway prod-vpn-gw, "
+	    "not to lab-vpn-gw");
+	topo_free(&after);
+	change_free(&ch);
+	diag_free(&diag);
+	diag_init(&diag);
+	ck_assert_str_eq(apply(
+	    "operations:\n"
+	    "  - {op: clear_default_site, gateway: lab-vpn-gw}\n"),
+	    "2:39: gateway lab-vpn-gw has no default site to clear");
+}
+END_TEST
+
+/* MODEL §8: a peering side's settings (the spoke stops using the hub's
+ * gateways) and what a Route Server peer advertises. */
+START_TEST(estate_peering_and_route_server)
+{
+	teardown();
+	setup();
+	load_file("29-route-server-default.yaml");
+	ck_assert_uint_eq(topo.vnets[1].hub, 0);
+	ck_assert_str_eq(apply(
+	    "operations:\n"
+	    "  - {op: set_peering, vnet: Spoke, peering: {vnet: Hub}}\n"
+	    "  - {op: set_peer_advertised, route_server: hub-rs, name: sdwan2,"
+	    " advertised: []}\n"), "");
+	ck_assert_uint_eq(after.vnets[1].hub, TOPO_NONE);
+	ck_assert(!after.vnets[1].peers[0].use_remote);
+	ck_assert(!after.vnets[1].peers[0].allow_forwarded);
+	ck_assert_uint_eq(after.route_servers[0].peers[1].nadvertised, 0);
+	ck_assert_uint_eq(topo.route_servers[0].peers[1].nadvertised, 1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -296,6 +364,8 @@ main(void)
 	    (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, applied_round_trip);
 	tcase_add_test(tc, bom_applies);
+	tcase_add_test(tc, estate_operations);
+	tcase_add_test(tc, estate_peering_and_route_server);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
