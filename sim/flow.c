@@ -102,6 +102,7 @@ run(struct sim *s, const struct flow *f, struct flow_result *r, bool quiet)
 	w.proto = f->proto;
 	w.quiet = quiet;
 	w.site = TOPO_NONE;
+	w.gw_inst = -1;
 
 	/* MODEL §4: names resolve through the scenario's dns: first, then
 	 * the cloud's built-in names. */

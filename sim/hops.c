@@ -13,6 +13,7 @@
 #include "sim/nsgcls.h"
 #include "sim/services.h"
 #include "sim/walkint.h"
+#include "topology/estate.h"
 #include "topology/names.h"
 
 static void
@@ -138,7 +139,7 @@ walk_circuit_hops(struct walk *w, size_t ci, const struct eroute *r,
 		     c->name);
 	hop_why(h, "BGP routes of private peering lead through the gateway "
 		"to the circuit [udr]");
-	walk_xing(w, CAP_GATEWAY, c->gateway, LINK_GATEWAY);
+	walk_gateway_xing(w, c->gateway, 0, LINK_GATEWAY);
 	walk_path(w, c->name);
 	if (pkt_dec_ttl(w->p) == 0) {
 		walk_drop(w, c->name, "ttl-exceeded");
@@ -170,6 +171,30 @@ walk_vm_behind_gateway(const struct walk *w, size_t gi)
 	    t->vnets[hub].gw != gi)
 		return TOPO_NONE;
 	return vm;
+}
+
+void
+walk_gateway_xing(struct walk *w, const char *name, uint32_t nh_ip,
+		  enum link_kind link)
+{
+	const struct topo *t = w->t;
+	size_t gi = topo_gateway_find(t, name), k;
+	const struct gateway *g;
+	char inst[SIM_NODE_LEN + IP_STRLEN + 1], ip[IP_STRLEN];
+
+	if (gi == TOPO_NONE || !(g = &t->gateways[gi])->active_active ||
+	    g->ninstance_ips < 2) {
+		walk_xing(w, CAP_GATEWAY, name, link);
+		return;
+	}
+	for (k = 0; nh_ip != 0 && k < g->ninstance_ips; k++)
+		if (g->instance_ips[k] == nh_ip)
+			w->gw_inst = (int)k;
+	if (w->gw_inst < 0 || (size_t)w->gw_inst >= g->ninstance_ips)
+		w->gw_inst = (int)(w->hash % g->ninstance_ips);
+	snprintf(inst, sizeof(inst), "%s-%s", g->name,
+		 ip_format(g->instance_ips[w->gw_inst], ip));
+	walk_xing(w, CAP_GATEWAY, inst, link);
 }
 
 /* Same VNet or peered: reachable without a gateway. */

@@ -166,7 +166,7 @@ answer_onprem(struct walk *w, const struct route_hit *hit, uint32_t called)
 		walk_path(w, gw);
 		h = walk_hop(w, gw, "VPN gateway: tunnel to site %s", name);
 		hop_why(h, "route of VPN site %s [vpn-ft]", name);
-		walk_xing(w, CAP_GATEWAY, gw, LINK_GATEWAY);
+		walk_gateway_xing(w, gw, 0, LINK_GATEWAY);
 	}
 	walk_path(w, name);
 	walk_xing(w, CAP_ONPREM_INSIDE, name, site == TOPO_NONE ? LINK_ONPREM

@@ -152,7 +152,7 @@ onprem_walk(struct walk *w)
 		walk_drop(w, gw, "ttl-exceeded");
 		return;
 	}
-	walk_xing(w, CAP_GATEWAY, gw, ci != TOPO_NONE ? LINK_CIRCUIT
+	walk_gateway_xing(w, gw, 0, ci != TOPO_NONE ? LINK_CIRCUIT
 						    : LINK_INTERNET);
 	w->via_gateway = true;
 	w->vnet = t->gateways[gi].vnet;

@@ -312,7 +312,7 @@ subnet_route(struct walk *w, size_t *vmp)
 					t->vnets[c->vnet].gw);
 
 			walk_path(w, c->gateway);
-			walk_xing(w, CAP_GATEWAY, c->gateway, LINK_GATEWAY);
+			walk_gateway_xing(w, c->gateway, 0, LINK_GATEWAY);
 			walk_path(w, c->name);
 			if (to != TOPO_NONE) {
 				/* As the request (walk.c to_circuit): the
@@ -327,7 +327,7 @@ subnet_route(struct walk *w, size_t *vmp)
 				walk_xing(w, CAP_CIRCUIT_PRIVATE, c->name,
 					  LINK_CIRCUIT);
 				walk_path(w, c->gateway);
-				walk_xing(w, CAP_GATEWAY, c->gateway,
+				walk_gateway_xing(w, c->gateway, 0,
 					  LINK_CIRCUIT);
 				w->vnet = t->vms[to].vnet;
 				walk_xing(w, CAP_FABRIC,
@@ -349,7 +349,7 @@ subnet_route(struct walk *w, size_t *vmp)
 			walk_path(w, gw);
 			if (to != TOPO_NONE) {
 				/* As the request (walk.c to_site). */
-				walk_xing(w, CAP_GATEWAY, gw, LINK_GATEWAY);
+				walk_gateway_xing(w, gw, 0, LINK_GATEWAY);
 				h = walk_hop(w, gw, "VPN gateway: %s is in "
 					     "VNet %s", ip_format(dst, a),
 					     t->vnets[t->vms[to].vnet].name);
@@ -363,7 +363,7 @@ subnet_route(struct walk *w, size_t *vmp)
 			h = walk_hop(w, gw, "VPN gateway: tunnel to site %s",
 				     vs->name);
 			hop_why(h, "route of VPN site %s [vpn-ft]", vs->name);
-			walk_xing(w, CAP_GATEWAY, gw, LINK_GATEWAY);
+			walk_gateway_xing(w, gw, 0, LINK_GATEWAY);
 			walk_path(w, vs->name);
 			walk_xing(w, CAP_ONPREM_INSIDE, vs->name, LINK_INTERNET);
 			w->site = hit.r->site;
@@ -585,7 +585,7 @@ onprem_hop(struct walk *w)
 		hop_why(h, "VPN gateway %s advertises the VNet's address "
 			"space%s [vpn-ft]", gw, via);
 		walk_path(w, gw);
-		walk_xing(w, CAP_GATEWAY, gw, LINK_INTERNET);
+		walk_gateway_xing(w, gw, 0, LINK_INTERNET);
 	} else if (ci != TOPO_NONE) {
 		const struct circuit *c = &t->circuits[ci];
 		gw = c->gateway;
@@ -597,7 +597,7 @@ onprem_hop(struct walk *w)
 		walk_path(w, c->name);
 		walk_xing(w, CAP_CIRCUIT_PRIVATE, c->name, LINK_ONPREM);
 		walk_path(w, gw);
-		walk_xing(w, CAP_GATEWAY, gw, LINK_CIRCUIT);
+		walk_gateway_xing(w, gw, 0, LINK_CIRCUIT);
 	} else if (gi != TOPO_NONE) {
 		gw = t->gateways[gi].name;
 		h = walk_hop(w, site, "on-premises: %s is in VNet "
@@ -605,7 +605,7 @@ onprem_hop(struct walk *w)
 			     t->vnets[vn].name);
 		hop_why(h, "VPN gateway %s%s [udr]", gw, via);
 		walk_path(w, gw);
-		walk_xing(w, CAP_GATEWAY, gw, LINK_INTERNET);
+		walk_gateway_xing(w, gw, 0, LINK_INTERNET);
 	} else {
 		h = walk_drop(w, site, "reply-no-route");
 		hop_why(h, "VNet %s has no gateway: on-premises has no route "

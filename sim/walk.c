@@ -400,7 +400,7 @@ to_circuit(struct walk *w, size_t ci, const struct eroute *r, uint32_t nh_ip)
 		     c->name);
 	hop_why(h, "BGP routes of private peering lead through the gateway "
 		"to the circuit [udr]");
-	walk_xing(w, CAP_GATEWAY, c->gateway, LINK_GATEWAY);
+	walk_gateway_xing(w, c->gateway, 0, LINK_GATEWAY);
 	walk_path(w, c->name);
 	if (pkt_dec_ttl(w->p) == 0) {
 		walk_drop(w, c->name, "ttl-exceeded");
@@ -417,7 +417,7 @@ to_circuit(struct walk *w, size_t ci, const struct eroute *r, uint32_t nh_ip)
 		c->vnet != t->vms[vm].vnet ? " (gateway transit)" : "");
 	walk_xing(w, CAP_CIRCUIT_PRIVATE, c->name, LINK_CIRCUIT);
 	walk_path(w, c->gateway);
-	walk_xing(w, CAP_GATEWAY, c->gateway, LINK_CIRCUIT);
+	walk_gateway_xing(w, c->gateway, 0, LINK_CIRCUIT);
 	walk_deliver_from_gateway(w, c->gateway, vm);
 }
 
@@ -443,7 +443,7 @@ to_site(struct walk *w, size_t si, uint32_t nh_ip, const char *why)
 		     g->active_active && nh_ip ? ip_format(nh_ip, a) : "",
 		     v->name);
 	hop_why(h, "%s", why);
-	walk_xing(w, CAP_GATEWAY, g->name, LINK_GATEWAY);
+	walk_gateway_xing(w, g->name, nh_ip, LINK_GATEWAY);
 	/* A VPN gateway routes between the VNets it serves itself: a
 	 * spoke's packet for another spoke never enters the tunnel. */
 	if ((vm = walk_vm_behind_gateway(w, v->gateway)) != TOPO_NONE) {
@@ -681,7 +681,7 @@ user_to_gateway(struct walk *w, const char *sname)
 		walk_path(w, g->name);
 		h = walk_hop(w, g->name, "VPN gateway: to on-premises");
 		hop_why(h, "user route to the VNet's VPN gateway [udr]");
-		walk_xing(w, CAP_GATEWAY, g->name, LINK_GATEWAY);
+		walk_gateway_xing(w, g->name, 0, LINK_GATEWAY);
 		onprem_ce(w, TOPO_NONE, TOPO_NONE, LINK_INTERNET);
 		return;
 	}

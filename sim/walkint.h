@@ -92,6 +92,8 @@ struct walk {
 				 * for onprem:, else a VPN site */
 	bool via_gateway;	/* entered the hub through its gateway and
 				 * no appliance forwarded it since */
+	int gw_inst;		/* the active-active gateway instance the
+				 * flow crosses, -1 until chosen */
 	uint32_t arr_point;
 	struct hop scratch;	/* written when the trace cannot grow */
 };
@@ -124,6 +126,14 @@ void walk_nat(struct walk *w, const char *who, uint32_t inside,
  * to a walk (sim/xchg.c builds the real packets of the exchange). 0 or
  * -errno. */
 int walk_answer_build(struct walk *w, struct pkt *p);
+
+/* hops.c: the packet crosses gateway name (MODEL §8 [vpn-aa]): an
+ * active-active gateway's capture point is the instance's,
+ * "gateway-NAME-IP": the one whose address is nh_ip, else the one the
+ * flow crossed already, else the flow's hash picks; both directions of a
+ * flow cross the same instance. */
+void walk_gateway_xing(struct walk *w, const char *name, uint32_t nh_ip,
+		       enum link_kind link);
 
 /* points.c: the index of capture point kind/inst, added when new:
  * -ENOMEM, -E2BIG. */

@@ -472,6 +472,28 @@ START_TEST(walk_vpn_site)
 	ck_assert(r->delivered && r->reply_delivered);
 	ck_assert(crossed(r, "br") && !crossed(r, "hq"));
 	ck_assert_int_eq(r->source_class, SRC_PRIVATE);
+	/* MODEL §8 [vpn-aa]: both directions cross one instance of the
+	 * active-active gateway, whose capture point is the instance's. */
+	{
+		const char *req = NULL, *rep = NULL, *pt;
+		size_t k;
+
+		for (k = 0; k < r->nxing; k++) {
+			pt = sim_point_name(sim, r->xing[k].point);
+			if (strncmp(pt, "gateway-", 8) != 0)
+				continue;
+			if (r->xing[k].reply)
+				rep = pt;
+			else
+				req = pt;
+		}
+		ck_assert_ptr_nonnull(req);
+		ck_assert_ptr_nonnull(rep);
+		ck_assert_str_eq(req, rep);
+		ck_assert_msg(strcmp(req, "gateway-vpngw-10.1.255.4") == 0 ||
+			      strcmp(req, "gateway-vpngw-10.1.255.5") == 0,
+			      "%s", req);
+	}
 	teardown_res();
 	setup();
 	load(VPN_FORCED("{name: vpngw, type: Vpn}",
