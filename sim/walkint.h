@@ -178,6 +178,22 @@ bool walk_circuit_hops(struct walk *w, size_t ci, const struct eroute *r,
 /* walk.c: the request's walk from its VM, after the request is built
  * (n addresses resolved from the flow's name, by origin). */
 void walk_request(struct walk *w, size_t n, const char *origin);
+/* walk.c: the destination reached (MODEL §4 for the services that
+ * check the source): the result's outcome, the destination's capture
+ * point; via_note is the trace's why. */
+void walk_arrive(struct walk *w, const char *via_note, enum link_kind link,
+		 enum arrival arr);
+/* walk.c: a source NAT just made: the packet's source is the outside. */
+void walk_nat_record(struct walk *w, const char *who, uint32_t inside,
+		     uint16_t iport);
+/* beyond.c: a BGP route of circuit ci (nh_ip the ECMP member), a route
+ * of VPN site si (why: the trace's reason), and a user route to
+ * VirtualNetworkGateway from subnet sname: the walk past the gateway. */
+void walk_to_circuit(struct walk *w, size_t ci, const struct eroute *r,
+		     uint32_t nh_ip);
+void walk_to_site(struct walk *w, size_t si, uint32_t nh_ip,
+		  const char *why);
+void walk_user_to_gateway(struct walk *w, const char *sname);
 /* walk.c: routing decisions from w->vnet/w->subnet on, until the packet
  * arrives, is dropped or SIM_MAX_STEPS runs out. */
 void walk_route_loop(struct walk *w);

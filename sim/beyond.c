@@ -1,0 +1,331 @@
+/*
+ * beyond.c: the request's walk past a VNet's gateways (MODEL.md §2, §3,
+ * §8): through an ExpressRoute gateway and circuit, or a VPN gateway and
+ * tunnel, to the on-premises side (the scenario's onprem: or a VPN site):
+ * its hosts, public peering back into Azure, its Internet edge; and what
+ * turns around before on-premises (the Microsoft edge, a VPN gateway
+ * serving the destination's VNet). walk.c's route decisions lead here;
+ * each function cites the rule it applies and writes the lines that say
+ * why.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/services.h"
+#include "sim/walkint.h"
+#include "topology/estate.h"
+
+/* From gateway gw into VM vm's VNet, to its NIC (inbound NSGs apply). */
+void
+walk_deliver_from_gateway(struct walk *w, const char *gw, size_t vm)
+{
+	const struct topo *t = w->t;
+	const struct vm *v = &t->vms[vm];
+	char a[IP_STRLEN];
+	struct hop *h;
+
+	w->vnet = v->vnet;
+	w->subnet = v->subnet;
+	walk_xing(w, CAP_FABRIC, t->vnets[v->vnet].name, LINK_GATEWAY);
+	walk_path(w, topo_vm_subnet(t, v)->name);
+	if (!walk_nsg_hop(w, vm, DIR_INBOUND, w->f->external))
+		return;
+	walk_path(w, v->name);
+	w->done = true;
+	w->r->delivered = true;
+	w->r->has_source_seen = true;
+	w->r->source_seen = pkt_src(w->p);
+	w->r->source_class = source_classify(t, pkt_src(w->p));
+	w->r->tcp_connect = w->proto == PROTO_TCP;
+	w->r->replied = w->proto == PROTO_TCP;
+	w->arr = ARR_VM;
+	w->arr_vm = vm;
+	h = walk_hop(w, v->name, "delivered to VM %s, source seen %s",
+		     v->name, ip_format(pkt_src(w->p), a));
+	hop_why(h, "from gateway %s into VNet %s (route tables on the "
+		"GatewaySubnet are not modelled)", gw, t->vnets[v->vnet].name);
+	walk_xing(w, CAP_NIC, v->name, LINK_VNET);
+	if (w->err == 0)
+		w->arr_point = w->r->xing[w->r->nxing - 1].point;
+}
+
+/* The on-premises side: the scenario's onprem: behind a circuit
+ * (site TOPO_NONE) or a VPN site (MODEL §8 [vpn-ft]: on-premises for the
+ * walk): its edge, then its hosts, public peering back into Azure (a
+ * circuit's), or its Internet edge. */
+static void
+onprem_ce(struct walk *w, size_t ci, size_t site, enum link_kind link)
+{
+	const struct topo *t = w->t;
+	const struct onprem *op = &t->onprem;
+	const char *name = topo_site_name(t, site);
+	uint32_t dst = pkt_dst(w->p), src = pkt_src(w->p), edge;
+	char a[IP_STRLEN], b[IP_STRLEN], pf[PFX_STRLEN];
+	struct pfx which;
+	struct hop *h;
+	size_t i;
+
+	w->site = site;
+	if (!topo_site_present(t, site)) {
+		h = walk_drop(w, "onprem", "onprem-no-route");
+		hop_why(h, "the scenario describes no on-premises site behind "
+			"the circuit");
+		return;
+	}
+	walk_path(w, name);
+	if (pkt_dec_ttl(w->p) == 0) {
+		walk_drop(w, name, "ttl-exceeded");
+		return;
+	}
+	walk_xing(w, CAP_ONPREM_INSIDE, name, link);
+	/* MODEL §3: the customer edge delivers on-premises prefixes; MODEL
+	 * §8: a VPN site, its own. */
+	if (topo_site_covers(t, site, dst, &which)) {
+		if (site == TOPO_NONE) {
+			h = walk_hop(w, name, "customer edge: %s is "
+				     "on-premises", ip_format(dst, a));
+			hop_why(h, "on-premises prefix %s",
+				pfx_format(which, pf));
+		} else {
+			h = walk_hop(w, name, "site %s: %s is at the site",
+				     name, ip_format(dst, a));
+			hop_why(h, "prefix %s of VPN site %s [vpn-ft]",
+				pfx_format(which, pf), name);
+		}
+		walk_arrive(w, "on-premises host", LINK_ONPREM, ARR_ONPREM);
+		return;
+	}
+	/* A private address the site does not hold: the gateways on the
+	 * way turned back what Azure advertises (to_circuit, to_site). */
+	if (ip_private(dst)) {
+		h = walk_drop(w, name, "onprem-no-route");
+		hop_why(h, "%s is a private address that is neither "
+			"on-premises nor in a VNet the gateway advertises: "
+			"the edge has no route for it", ip_format(dst, a));
+		return;
+	}
+	/* MODEL §3: with public peering the CE routes Azure public prefixes
+	 * back over it, SNATed to the peering's NAT pool [er-nat]; with the
+	 * packet arriving over private peering this is the customer-side
+	 * hairpin. */
+	if (ci != TOPO_NONE && t->circuits[ci].public_peering &&
+	    azure_public(t, dst)) {
+		const struct circuit *c = &t->circuits[ci];
+		struct pfx pool = c->nat_pool[0];
+		uint32_t nat = pool.len < 31 ? pool.addr + 1 : pool.addr;
+
+		pkt_set_src(w->p, nat, pkt_sport(w->p));
+		h = walk_hop(w, name, "customer edge: SNAT %s -> %s, send "
+			     "over public peering", ip_format(src, a), ip_format(nat, b));
+		hop_why(h, "%s is in an Azure public prefix Microsoft "
+			"advertises over public peering; traffic into public "
+			"peering is SNATed to the NAT pool %s [er-nat]",
+			ip_format(dst, a), pfx_format(pool, pf));
+		w->r->hairpin = HAIRPIN_CUSTOMER;
+		walk_path(w, c->name);
+		h = walk_hop(w, c->name, "public peering (customer edge -> "
+			     "MSEE): second crossing of the circuit");
+		hop_why(h, "customer-side hairpin: forced tunneling brought the "
+			"packet on-premises, public peering returns it to Azure "
+			"[seed-000]");
+		walk_xing(w, CAP_CIRCUIT_PUBLIC, c->name, LINK_CIRCUIT);
+		walk_nat_record(w, "the customer edge's public peering NAT", src,
+			   pkt_sport(w->p));
+		walk_arrive(w, "arrived over public peering", LINK_BACKBONE,
+		       ARR_AZURE);
+		return;
+	}
+	/* MODEL §3: otherwise the CE's default route leads to the
+	 * on-premises Internet edge, which filters and SNATs. */
+	for (i = 0; site == TOPO_NONE && i < op->nblocks; i++) {
+		const struct onprem_block *bk = &op->blocks[i];
+		bool pmatch = false, amatch = bk->dst.any;
+		size_t k;
+
+		for (k = 0; k < bk->dports.n; k++)
+			pmatch |= pkt_dport(w->p) >= bk->dports.r[k].lo &&
+				  pkt_dport(w->p) <= bk->dports.r[k].hi;
+		for (k = 0; k < bk->dst.n; k++)
+			amatch |= !bk->dst.items[k].is_tag &&
+				  pfx_contains_ip(bk->dst.items[k].pfx, dst);
+		if ((bk->proto & w->proto) && pmatch && amatch) {
+			h = walk_drop(w, name, "onprem-blocked");
+			hop_why(h, "the on-premises Internet edge's egress "
+				"filter (line %d) blocks %s port %u",
+				bk->pos.line, proto_name(w->proto),
+				pkt_dport(w->p));
+			return;
+		}
+	}
+	if (!topo_site_edge(t, site, &edge)) {
+		h = walk_drop(w, name, "onprem-no-route");
+		hop_why(h, "%s has no internet_edge_ip: no way to the Internet",
+			name);
+		return;
+	}
+	pkt_set_src(w->p, edge, pkt_sport(w->p));
+	h = walk_hop(w, name, "Internet edge: SNAT %s -> %s",
+		     ip_format(src, a), ip_format(edge, b));
+	if (site == TOPO_NONE)
+		hop_why(h, "the customer edge's default route leads to the "
+			"on-premises Internet edge, which SNATs to its public "
+			"IP [seed-000]");
+	else
+		hop_why(h, "the site's default route leads to its Internet "
+			"edge, which SNATs to its public IP [vpn-ft]");
+	walk_xing(w, CAP_ONPREM_OUTSIDE, name, LINK_ONPREM);
+	walk_nat_record(w, "the on-premises edge NAT", src, pkt_sport(w->p));
+	walk_path(w, "internet");
+	walk_arrive(w, "carried over the Internet from the on-premises edge",
+	       LINK_INTERNET, azure_public(w->t, dst) ? ARR_AZURE
+						       : ARR_INTERNET);
+}
+
+/*
+ * MODEL §2 VirtualNetworkGateway: to the circuit and on-premises. A
+ * destination in a VNet the gateway advertises (a spoke, through
+ * transit) turns around at the Microsoft edge, which learned that VNet
+ * from the same gateway: the spoke-to-spoke hairpin of a learned default
+ * (docs/model.md §8).
+ */
+void
+walk_to_circuit(struct walk *w, size_t ci, const struct eroute *r,
+		uint32_t nh_ip)
+{
+	const struct topo *t = w->t;
+	const struct circuit *c = &t->circuits[ci];
+	size_t vm = walk_vm_behind_gateway(w, t->vnets[c->vnet].gw);
+	char a[IP_STRLEN];
+	struct hop *h;
+
+	if (vm == TOPO_NONE) {
+		if (walk_circuit_hops(w, ci, r, nh_ip))
+			onprem_ce(w, ci, TOPO_NONE, LINK_ONPREM);
+		return;
+	}
+	walk_path(w, c->gateway);
+	if (pkt_dec_ttl(w->p) == 0) {
+		walk_drop(w, c->gateway, "ttl-exceeded");
+		return;
+	}
+	h = walk_hop(w, c->gateway, "ExpressRoute gateway: to circuit %s",
+		     c->name);
+	hop_why(h, "BGP routes of private peering lead through the gateway "
+		"to the circuit [udr]");
+	walk_gateway_xing(w, c->gateway, 0, LINK_GATEWAY);
+	walk_path(w, c->name);
+	if (pkt_dec_ttl(w->p) == 0) {
+		walk_drop(w, c->name, "ttl-exceeded");
+		return;
+	}
+	w->r->hairpin = HAIRPIN_AZURE;
+	h = walk_hop(w, c->name, "MSEE: %s is in VNet %s, back to gateway %s",
+		     ip_format(pkt_dst(w->p), a),
+		     t->vnets[t->vms[vm].vnet].name, c->gateway);
+	hop_why(h, "the Microsoft edge learned VNet %s's space from gateway "
+		"%s%s, a longer match than the default: the packet turns "
+		"around at the MSEE and never reaches on-premises [peer]",
+		t->vnets[t->vms[vm].vnet].name, c->gateway,
+		c->vnet != t->vms[vm].vnet ? " (gateway transit)" : "");
+	walk_xing(w, CAP_CIRCUIT_PRIVATE, c->name, LINK_CIRCUIT);
+	walk_path(w, c->gateway);
+	walk_gateway_xing(w, c->gateway, 0, LINK_CIRCUIT);
+	walk_deliver_from_gateway(w, c->gateway, vm);
+}
+
+/* MODEL §8 [vpn-ft] [vpn-aa]: through the VPN gateway (the instance
+ * nh_ip when active-active) over the site-to-site tunnel to the site. */
+void
+walk_to_site(struct walk *w, size_t si, uint32_t nh_ip, const char *why)
+{
+	const struct topo *t = w->t;
+	const struct vpn_site *v = &t->vpn_sites[si];
+	const struct gateway *g = &t->gateways[v->gateway];
+	char a[IP_STRLEN];
+	struct hop *h;
+	size_t vm;
+
+	walk_path(w, g->name);
+	if (pkt_dec_ttl(w->p) == 0) {
+		walk_drop(w, g->name, "ttl-exceeded");
+		return;
+	}
+	h = walk_hop(w, g->name, "VPN gateway%s%s: tunnel to site %s",
+		     g->active_active && nh_ip ? ", instance " : "",
+		     g->active_active && nh_ip ? ip_format(nh_ip, a) : "",
+		     v->name);
+	hop_why(h, "%s", why);
+	walk_gateway_xing(w, g->name, nh_ip, LINK_GATEWAY);
+	/* A VPN gateway routes between the VNets it serves itself: a
+	 * spoke's packet for another spoke never enters the tunnel. */
+	if ((vm = walk_vm_behind_gateway(w, v->gateway)) != TOPO_NONE) {
+		h = walk_hop(w, g->name, "VPN gateway: %s is in VNet %s",
+			     ip_format(pkt_dst(w->p), a),
+			     t->vnets[t->vms[vm].vnet].name);
+		hop_why(h, "the gateway routes to the VNets it serves "
+			"(gateway transit) before its tunnels [peer]");
+		walk_deliver_from_gateway(w, g->name, vm);
+		return;
+	}
+	onprem_ce(w, TOPO_NONE, si, LINK_INTERNET);
+}
+
+/*
+ * MODEL §1 User and §8 [vpn-ft]: a user route to VirtualNetworkGateway
+ * uses the VNet's VPN gateway (its hub's, through gateway transit): the
+ * site whose prefixes hold the destination, else the gateway's default
+ * site; without one, the route cannot be used. A VPN gateway without
+ * sites leads to the scenario's onprem:. An ExpressRoute gateway cannot
+ * be a UDR target.
+ */
+void
+walk_user_to_gateway(struct walk *w, const char *sname)
+{
+	const struct topo *t = w->t;
+	size_t hub = t->vnets[w->vnet].hub, gi, site;
+	const struct gateway *g;
+	char a[IP_STRLEN];
+	struct hop *h;
+	bool any;
+
+	gi = hub != TOPO_NONE ? t->vnets[hub].gw : TOPO_NONE;
+	if (gi == TOPO_NONE) {
+		h = walk_drop(w, sname, "udr-gateway-unusable");
+		hop_why(h, "a user route with next hop VirtualNetworkGateway, "
+			"but VNet %s has no gateway%s [udr]",
+			t->vnets[w->vnet].name, hub != TOPO_NONE && hub !=
+			w->vnet ? " and its hub none either" : "");
+		return;
+	}
+	g = &t->gateways[gi];
+	if (g->type == GW_EXPRESSROUTE) {
+		h = walk_drop(w, sname, "udr-gateway-unusable");
+		hop_why(h, "a user route with next hop VirtualNetworkGateway "
+			"needs a VPN gateway; an ExpressRoute gateway cannot be "
+			"a UDR target [udr]");
+		return;
+	}
+	site = topo_site_for(t, gi, pkt_dst(w->p), &any);
+	if (!any) {
+		walk_path(w, g->name);
+		h = walk_hop(w, g->name, "VPN gateway: to on-premises");
+		hop_why(h, "user route to the VNet's VPN gateway [udr]");
+		walk_gateway_xing(w, g->name, 0, LINK_GATEWAY);
+		onprem_ce(w, TOPO_NONE, TOPO_NONE, LINK_INTERNET);
+		return;
+	}
+	if (site == TOPO_NONE) {
+		h = walk_drop(w, sname, "udr-gateway-unusable");
+		hop_why(h, "a user route to VPN gateway %s, but no site of it "
+			"holds %s and it has no default site "
+			"(GatewayDefaultSite): the route cannot be used "
+			"[vpn-ft]", g->name, ip_format(pkt_dst(w->p), a));
+		return;
+	}
+	walk_to_site(w, site, 0, g->default_site == site &&
+		!topo_site_covers(t, site, pkt_dst(w->p), &(struct pfx){ 0, 0 })
+		? "user route to the VPN gateway, which sends what no site "
+		  "holds to its default site (GatewayDefaultSite) [vpn-ft]"
+		: "user route to the VPN gateway; the site's prefixes hold "
+		  "the destination [vpn-ft]");
+}
