@@ -448,13 +448,15 @@ build_outside(struct dgraph *g, const struct topo *t, const size_t *fab,
 {
 	char buf[512];
 	size_t i, v, in = TOPO_NONE, out = TOPO_NONE;
-	size_t *priv, *pub;
+	size_t *priv = NULL, *pub = NULL, *ms = NULL;
 
 	*onprem_in = TOPO_NONE;
 	*onprem_cl = -1;
 	if ((priv = calloc(t->ncircuits + 1, sizeof(*priv))) == NULL ||
-	    (pub = calloc(t->ncircuits + 1, sizeof(*pub))) == NULL) {
+	    (pub = calloc(t->ncircuits + 1, sizeof(*pub))) == NULL ||
+	    (ms = calloc(t->ncircuits + 1, sizeof(*ms))) == NULL) {
 		free(priv);
+		free(pub);
 		g->err = -ENOMEM;
 		return;
 	}
@@ -467,13 +469,20 @@ build_outside(struct dgraph *g, const struct topo *t, const size_t *fab,
 		    point_key(g, "circuit", c->name, "-private"),
 		    dg_fmt(g, "private peering\n%zu prefix%s from on-premises",
 		    c->nadvertised, c->nadvertised == 1 ? "" : "es"));
-		pub[i] = TOPO_NONE;
+		pub[i] = ms[i] = TOPO_NONE;
 		if (c->public_peering)
 			pub[i] = node_add(g, cl, ST_PEERING,
 			    point_key(g, "circuit", c->name, "-public"),
 			    dg_fmt(g, "public peering\nNAT pool %s",
 			    pfx_list(c->nat_pool, c->nnat_pool, buf,
 			    sizeof(buf))));
+		if (c->microsoft_peering)
+			ms[i] = node_add(g, cl, ST_PEERING,
+			    point_key(g, "circuit", c->name, "-microsoft"),
+			    dg_fmt(g, "Microsoft peering\nNAT pool %s\n"
+			    "route filter: %zu region%s", pfx_list(c->ms_nat_pool,
+			    c->nms_nat_pool, buf, sizeof(buf)), c->nroute_filter,
+			    c->nroute_filter == 1 ? "" : "s"));
 		if (c->vnet != TOPO_NONE && c->vnet < t->nvnets)
 			edge_add(g, gw[c->vnet], priv[i], E_STRUCT, NULL);
 	}
@@ -491,6 +500,7 @@ build_outside(struct dgraph *g, const struct topo *t, const size_t *fab,
 		for (i = 0; i < t->ncircuits; i++) {
 			edge_add(g, priv[i], in, E_STRUCT, NULL);
 			edge_add(g, in, pub[i], E_STRUCT, NULL);
+			edge_add(g, in, ms[i], E_STRUCT, NULL);
 		}
 		if (t->onprem.has_edge_ip) {
 			out = node_add(g, cl, ST_ONPREM,
@@ -509,6 +519,7 @@ build_outside(struct dgraph *g, const struct topo *t, const size_t *fab,
 	    sizeof(*g->site_cl))) == NULL)) {
 		free(priv);
 		free(pub);
+		free(ms);
 		g->err = -ENOMEM;
 		return;
 	}
@@ -544,6 +555,7 @@ build_outside(struct dgraph *g, const struct topo *t, const size_t *fab,
 	edge_add(g, g->edge, internet_node(g), E_STRUCT, NULL);
 	free(priv);
 	free(pub);
+	free(ms);
 }
 
 /* Where a destination reached at addr belongs, and what links it. */

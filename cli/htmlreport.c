@@ -371,6 +371,7 @@ seg_class(enum cap_kind k)
 	switch (k) {
 	case CAP_CIRCUIT_PRIVATE: return "circuit-private";
 	case CAP_CIRCUIT_PUBLIC: return "circuit-public";
+	case CAP_CIRCUIT_MICROSOFT: return "circuit-microsoft";
 	case CAP_ONPREM_INSIDE: return "onprem-inside";
 	case CAP_ONPREM_OUTSIDE: return "onprem-outside";
 	default: return cap_kind_name(k);

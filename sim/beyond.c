@@ -49,6 +49,44 @@ walk_deliver_from_gateway(struct walk *w, const char *gw, size_t vm)
 		w->arr_point = w->r->xing[w->r->nxing - 1].point;
 }
 
+/* Over circuit ci's Microsoft peering, when its route filter brings
+ * the destination's region: true when the walk went that way. */
+static bool
+ms_peering(struct walk *w, size_t ci, uint32_t src, const char *name)
+{
+	const struct circuit *c = &w->t->circuits[ci];
+	uint32_t dst = pkt_dst(w->p), nat;
+	char a[IP_STRLEN], b[IP_STRLEN], pf[PFX_STRLEN];
+	const char *region;
+	struct hop *h;
+
+	if (!c->microsoft_peering || c->nms_nat_pool == 0 ||
+	    (region = ms_peering_region(w->t, c, dst)) == NULL)
+		return false;
+	nat = c->ms_nat_pool[0].len < 31 ? c->ms_nat_pool[0].addr + 1
+					 : c->ms_nat_pool[0].addr;
+	pkt_set_src(w->p, nat, pkt_sport(w->p));
+	h = walk_hop(w, name, "customer edge: SNAT %s -> %s, send over "
+		     "Microsoft peering", ip_format(src, a), ip_format(nat, b));
+	hop_why(h, "%s is in %s, a region the route filter names: Microsoft "
+		"advertises its prefixes over Microsoft peering, and traffic "
+		"into it is SNATed to the NAT pool %s [er-ms]",
+		ip_format(dst, a), region, pfx_format(c->ms_nat_pool[0], pf));
+	w->r->hairpin = HAIRPIN_CUSTOMER;
+	walk_path(w, c->name);
+	h = walk_hop(w, c->name, "Microsoft peering (customer edge -> MSEE): "
+		     "second crossing of the circuit");
+	hop_why(h, "customer-side hairpin: forced tunneling brought the "
+		"packet on-premises, Microsoft peering returns it to Azure "
+		"[er-ms]");
+	walk_xing(w, CAP_CIRCUIT_MICROSOFT, c->name, LINK_CIRCUIT);
+	walk_nat_record(w, "the customer edge's Microsoft peering NAT", src,
+			pkt_sport(w->p));
+	walk_arrive(w, "arrived over Microsoft peering", LINK_BACKBONE,
+		    ARR_AZURE);
+	return true;
+}
+
 /* The on-premises side: the scenario's onprem: behind a circuit
  * (site TOPO_NONE) or a VPN site (MODEL §8 [vpn-ft]: on-premises for the
  * walk): its edge, then its hosts, public peering back into Azure (a
@@ -104,6 +142,11 @@ onprem_ce(struct walk *w, size_t ci, size_t site, enum link_kind link)
 			"the edge has no route for it", ip_format(dst, a));
 		return;
 	}
+	/* MODEL §8 [er-ms]: Microsoft peering brings back the prefixes of
+	 * the regions its route filter names, and only those; traffic into
+	 * it is SNATed to the customer's registered NAT pool. */
+	if (ci != TOPO_NONE && ms_peering(w, ci, src, name))
+		return;
 	/* MODEL §3: with public peering the CE routes Azure public prefixes
 	 * back over it, SNATed to the peering's NAT pool [er-nat]; with the
 	 * packet arriving over private peering this is the customer-side

@@ -20,6 +20,7 @@ cap_kind_name(enum cap_kind k)
 		[CAP_NIC] = "nic", [CAP_FABRIC] = "fabric",
 		[CAP_AZURE_EDGE] = "azure-edge", [CAP_GATEWAY] = "gateway",
 		[CAP_CIRCUIT_PRIVATE] = "circuit", [CAP_CIRCUIT_PUBLIC] = "circuit",
+		[CAP_CIRCUIT_MICROSOFT] = "circuit",
 		[CAP_ONPREM_INSIDE] = "onprem", [CAP_ONPREM_OUTSIDE] = "onprem",
 		[CAP_APPLIANCE] = "appliance", [CAP_DEST] = "dest",
 		[CAP_HOST] = "host",
@@ -54,6 +55,7 @@ point_name(enum cap_kind k, const char *inst, char *buf, size_t len)
 	static const char *const side[CAP_COUNT] = {
 		[CAP_CIRCUIT_PRIVATE] = "-private",
 		[CAP_CIRCUIT_PUBLIC] = "-public",
+		[CAP_CIRCUIT_MICROSOFT] = "-microsoft",
 		[CAP_ONPREM_INSIDE] = "-inside",
 		[CAP_ONPREM_OUTSIDE] = "-outside",
 	};

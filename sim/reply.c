@@ -400,6 +400,20 @@ pool_circuit(const struct topo *t, uint32_t ip)
 	return TOPO_NONE;
 }
 
+/* The circuit whose Microsoft peering NAT pool holds ip. */
+static size_t
+ms_pool_circuit(const struct topo *t, uint32_t ip)
+{
+	size_t i, k;
+
+	for (i = 0; i < t->ncircuits; i++)
+		for (k = 0; t->circuits[i].microsoft_peering &&
+		     k < t->circuits[i].nms_nat_pool; k++)
+			if (pfx_contains_ip(t->circuits[i].ms_nat_pool[k], ip))
+				return i;
+	return TOPO_NONE;
+}
+
 /* On the Internet or the backbone, addressed to a public IP: it goes to
  * the NAT that owns it, or nowhere. */
 static int
@@ -469,6 +483,22 @@ public_hop(struct walk *w)
 			     "(MSEE -> customer edge)");
 		hop_why(h, "%s is in the NAT pool the customer advertises over "
 			"public peering [er-nat]", ip_format(dst, a));
+		w->site = TOPO_NONE;
+		walk_path(w, t->onprem.name);
+		walk_xing(w, CAP_ONPREM_INSIDE, t->onprem.name, LINK_CIRCUIT);
+		nat_undo(w, n, t->onprem.name);
+		return RL_ONPREM;
+	case CAP_CIRCUIT_MICROSOFT:
+		/* MODEL §8 [er-ms]: the NAT pool is registered on Microsoft
+		 * peering: the answer comes back over it. */
+		if ((ci = ms_pool_circuit(t, dst)) == TOPO_NONE)
+			break;
+		walk_path(w, t->circuits[ci].name);
+		walk_xing_at(w, n->point, LINK_BACKBONE);
+		h = walk_hop(w, t->circuits[ci].name, "Microsoft peering "
+			     "(MSEE -> customer edge)");
+		hop_why(h, "%s is in the NAT pool registered on Microsoft "
+			"peering [er-ms]", ip_format(dst, a));
 		w->site = TOPO_NONE;
 		walk_path(w, t->onprem.name);
 		walk_xing(w, CAP_ONPREM_INSIDE, t->onprem.name, LINK_CIRCUIT);

@@ -134,6 +134,34 @@ public_peering_nat(const struct topo *t, uint32_t ip)
 	return false;
 }
 
+/* MODEL §8 [er-ms]: an address of a Microsoft peering NAT pool. */
+bool
+ms_peering_nat(const struct topo *t, uint32_t ip)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->ncircuits; i++) {
+		if (!t->circuits[i].microsoft_peering)
+			continue;
+		for (j = 0; j < t->circuits[i].nms_nat_pool; j++)
+			if (pfx_contains_ip(t->circuits[i].ms_nat_pool[j], ip))
+				return true;
+	}
+	return false;
+}
+
+const char *
+ms_peering_region(const struct topo *t, const struct circuit *c,
+		  uint32_t ip)
+{
+	size_t i;
+
+	for (i = 0; c->microsoft_peering && i < c->nroute_filter; i++)
+		if (tag_contains(tagset_find(t->tags, c->route_filter[i]), ip))
+			return c->route_filter[i];
+	return NULL;
+}
+
 bool
 ip_private(uint32_t ip)
 {
@@ -148,6 +176,8 @@ source_classify(const struct topo *t, uint32_t ip)
 
 	if (public_peering_nat(t, ip))
 		return SRC_PUBLIC_PEERING_NAT;
+	if (ms_peering_nat(t, ip))
+		return SRC_MS_PEERING_NAT;
 	if (t->onprem.present && t->onprem.has_edge_ip &&
 	    ip == t->onprem.internet_edge_ip)
 		return SRC_ONPREM_EDGE;
@@ -186,7 +216,19 @@ service_decide(const struct topo *t, const struct service *s, uint32_t src,
 		       "kms_accepts_public_peering_nat)";
 		return ACT_ACCEPTED;
 	}
+	/* MODEL §8 [er-ms]: the same switch covers Microsoft peering's
+	 * NAT pool. */
+	if (c == SRC_MS_PEERING_NAT && t->model.kms_accepts_public_peering_nat) {
+		*why = "source is a NAT pool address registered on Microsoft "
+		       "peering (switch kms_accepts_public_peering_nat, MODEL "
+		       "§8)";
+		return ACT_ACCEPTED;
+	}
 	switch (c) {
+	case SRC_MS_PEERING_NAT:
+		*why = "source is a Microsoft peering NAT address and "
+		       "kms_accepts_public_peering_nat is off";
+		break;
 	case SRC_ONPREM_EDGE:
 		*why = "source is the on-premises edge, not an Azure public IP "
 		       "(0xC004F074)";

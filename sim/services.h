@@ -44,6 +44,13 @@ bool azure_public(const struct topo *t, uint32_t ip);
 bool public_peering_nat(const struct topo *t, uint32_t ip);
 /* Private (RFC 1918) or shared (RFC 6598) space. */
 bool ip_private(uint32_t ip);
+/* MODEL §8 [er-ms]: ip is in a Microsoft peering NAT pool. */
+bool ms_peering_nat(const struct topo *t, uint32_t ip);
+/* The route filter entry (an AzureCloud.REGION tag) of circuit c whose
+ * prefixes hold ip: Microsoft advertises it over Microsoft peering;
+ * NULL if none. */
+const char *ms_peering_region(const struct topo *t, const struct circuit *c,
+			      uint32_t ip);
 
 /* Classify a source address as a destination sees it (MODEL.md §4). */
 enum srcclass source_classify(const struct topo *t, uint32_t ip);

@@ -47,6 +47,7 @@ enum cap_kind {
 	CAP_GATEWAY,		/* an ExpressRoute or VPN gateway */
 	CAP_CIRCUIT_PRIVATE,	/* a circuit's private peering */
 	CAP_CIRCUIT_PUBLIC,	/* a circuit's public peering */
+	CAP_CIRCUIT_MICROSOFT,	/* a circuit's Microsoft peering */
 	CAP_ONPREM_INSIDE,	/* on-premises, inside the edge NAT */
 	CAP_ONPREM_OUTSIDE,	/* on-premises, outside the edge NAT */
 	CAP_APPLIANCE,		/* a network virtual appliance's NIC */

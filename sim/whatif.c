@@ -626,6 +626,11 @@ cut_topo(struct cutset *c, const struct topo *t, const struct sim *s)
 			eq_add_pfx(c, t->circuits[i].advertised[j]);
 		for (j = 0; j < t->circuits[i].nnat_pool; j++)
 			eq_add_pfx(c, t->circuits[i].nat_pool[j]);
+		/* MODEL §8 [er-ms]: Microsoft peering's pool and regions. */
+		for (j = 0; j < t->circuits[i].nms_nat_pool; j++)
+			eq_add_pfx(c, t->circuits[i].ms_nat_pool[j]);
+		for (j = 0; j < t->circuits[i].nroute_filter; j++)
+			cut_tag(c, t, t->circuits[i].route_filter[j]);
 	}
 	for (i = 0; i < t->onprem.nprefixes; i++)
 		eq_add_pfx(c, t->onprem.prefixes[i]);

@@ -192,6 +192,8 @@ add_sources(struct wi_scope *src, const struct topo *t)
 
 		for (k = 0; k < t->circuits[i].nnat_pool && rc == 0; k++)
 			rc = sc_add_pfx(src, t->circuits[i].nat_pool[k]);
+		for (k = 0; k < t->circuits[i].nms_nat_pool && rc == 0; k++)
+			rc = sc_add_pfx(src, t->circuits[i].ms_nat_pool[k]);
 	}
 	if (rc == 0 && t->onprem.has_edge_ip)
 		rc = sc_add(src, t->onprem.internet_edge_ip,

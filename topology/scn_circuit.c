@@ -113,6 +113,47 @@ scn_public_peering(struct yrd *y, yaml_node_t *key, yaml_node_t *n,
 	    &c->nnat_pool);
 }
 
+enum { MS_NAT, MS_FILTER, MS_N };
+static const struct yrd_key scn_ms_keys[MS_N] = {
+	[MS_NAT] = { "nat_pool", true },
+	[MS_FILTER] = { "route_filter", false },
+};
+
+/*
+ * MODEL §8 [er-ms]: Microsoft peering, its NAT pool and its route
+ * filter: each entry a regional AzureCloud tag of the scenario's service
+ * tags (the built-in list holds them all for AzureCloud).
+ */
+static void
+scn_microsoft_peering(struct scn *s, yaml_node_t *key, yaml_node_t *n,
+    struct circuit *c)
+{
+	struct yrd *y = &s->y;
+	struct yrd_map m;
+	yaml_node_item_t *it;
+	size_t i, count;
+
+	c->microsoft_peering = true;
+	c->microsoft_peering_pos = yrd_pos(y, key);
+	if (yrd_map_read(y, n, "'microsoft_peering'", "microsoft_peering",
+	    scn_ms_keys, MS_N, &m) == -1)
+		return;
+	(void)yrd_pfx_list(y, m.val[MS_NAT], "nat_pool", true,
+	    &c->ms_nat_pool, &c->nms_nat_pool);
+	if (m.val[MS_FILTER] == NULL || yrd_str_list(y, m.val[MS_FILTER],
+	    "route_filter", &c->route_filter, &c->nroute_filter) != 1 ||
+	    yrd_list(y, m.val[MS_FILTER], "route_filter", NULL, &it,
+	    &count) == -1)
+		return;
+	for (i = 0; i < count && i < c->nroute_filter; i++)
+		if (strncasecmp(c->route_filter[i], "AzureCloud.", 11) != 0 ||
+		    tagset_find(s->t->tags, c->route_filter[i]) == NULL)
+			yrd_err(y, yrd_node(y, it[i]), "route filter entry "
+			    "'%s' is not a regional AzureCloud tag of the "
+			    "service tags (AzureCloud.REGION, e.g. "
+			    "AzureCloud.westus)", c->route_filter[i]);
+}
+
 /* The one VNet whose gateway the circuit connects to (a gateway in two
  * VNets is scn_gateway_list's error). */
 static void
@@ -134,8 +175,9 @@ scn_circuit_gateway(struct scn *s, yaml_node_t *n, struct circuit *c)
 		    c->gateway, c->gateway);
 }
 
-enum { ER_NAME, ER_SKU, ER_GATEWAY, ER_PRIVATE, ER_PUBLIC, ER_N };
+enum { ER_NAME, ER_SKU, ER_GATEWAY, ER_PRIVATE, ER_PUBLIC, ER_MS, ER_N };
 static const struct yrd_key scn_circuit_keys[ER_N] = {
+	[ER_MS] = { "microsoft_peering", false },
 	[ER_NAME] = { "name", true },
 	[ER_SKU] = { "sku", false },
 	[ER_GATEWAY] = { "gateway", true },
@@ -166,6 +208,8 @@ scn_circuit(struct scn *s, yaml_node_t *n, struct circuit *c)
 		scn_private_peering(y, m.key[ER_PRIVATE], m.val[ER_PRIVATE], c);
 	if (m.val[ER_PUBLIC] != NULL)
 		scn_public_peering(y, m.key[ER_PUBLIC], m.val[ER_PUBLIC], c);
+	if (m.val[ER_MS] != NULL)
+		scn_microsoft_peering(s, m.key[ER_MS], m.val[ER_MS], c);
 	if (yrd_name(y, m.val[ER_GATEWAY], "gateway", &c->gateway) == 1 &&
 	    !s->bad_vnets)
 		scn_circuit_gateway(s, m.val[ER_GATEWAY], c);

@@ -146,6 +146,8 @@ topo_free(struct topo *t)
 		free(c->advertised);
 		free(c->next_hops);
 		free(c->nat_pool);
+		free(c->ms_nat_pool);
+		free_strv(c->route_filter, c->nroute_filter);
 	}
 	free(t->circuits);
 	for (i = 0; i < t->ngateways; i++)
@@ -419,6 +421,7 @@ static const struct spelling srcclasses[] = {
 	{ SRC_AZURE, "azure" },
 	{ SRC_ONPREM_EDGE, "onprem-edge" },
 	{ SRC_PUBLIC_PEERING_NAT, "public-peering-nat" },
+	{ SRC_MS_PEERING_NAT, "microsoft-peering-nat" },
 	{ SRC_PRIVATE, "private" },
 	{ SRC_OTHER, "other" },
 };

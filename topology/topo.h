@@ -62,6 +62,7 @@ enum srcclass {
 	SRC_AZURE,		/* an Azure public IP of the scenario's cloud */
 	SRC_ONPREM_EDGE,	/* the on-premises Internet edge's NAT address */
 	SRC_PUBLIC_PEERING_NAT,	/* an address of a public peering NAT pool */
+	SRC_MS_PEERING_NAT,	/* an address of a Microsoft peering NAT pool */
 	SRC_PRIVATE,		/* a private address (no SNAT on the way) */
 	SRC_OTHER,		/* a public address that is none of the above */
 };
@@ -273,7 +274,17 @@ struct circuit {
 	bool public_peering;
 	struct pfx *nat_pool;
 	size_t nnat_pool;
-	struct srcpos pos, advertised_pos, public_peering_pos;
+	/* MODEL §8 [er-ms]: Microsoft peering, the successor of public
+	 * peering: its NAT pool (the customer's registered public prefixes)
+	 * and its route filter, the regional AzureCloud tags whose prefixes
+	 * Microsoft advertises over it. */
+	bool microsoft_peering;
+	struct pfx *ms_nat_pool;
+	size_t nms_nat_pool;
+	char **route_filter;
+	size_t nroute_filter;
+	struct srcpos pos, advertised_pos, public_peering_pos,
+		      microsoft_peering_pos;
 };
 
 /* An egress filter rule of the on-premises Internet edge. */

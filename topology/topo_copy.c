@@ -210,17 +210,24 @@ copy_circuit(const struct circuit *src, struct circuit *dst)
 {
 	*dst = *src;
 	dst->name = dst->gateway = NULL;
-	dst->advertised = dst->nat_pool = NULL;
+	dst->advertised = dst->nat_pool = dst->ms_nat_pool = NULL;
 	dst->next_hops = NULL;
+	dst->route_filter = NULL;
+	dst->nroute_filter = 0;
 	if (dup_str(src->name, &dst->name) != 0 ||
+	    dup_array(src->ms_nat_pool, src->nms_nat_pool,
+	    sizeof(*src->ms_nat_pool), (void **)&dst->ms_nat_pool) != 0 ||
 	    dup_str(src->gateway, &dst->gateway) != 0 ||
 	    dup_array(src->advertised, src->nadvertised,
 	    sizeof(*src->advertised), (void **)&dst->advertised) != 0 ||
 	    dup_array(src->next_hops, src->nnext_hops,
 	    sizeof(*src->next_hops), (void **)&dst->next_hops) != 0 ||
 	    dup_array(src->nat_pool, src->nnat_pool, sizeof(*src->nat_pool),
-	    (void **)&dst->nat_pool) != 0)
+	    (void **)&dst->nat_pool) != 0 ||
+	    dup_strv(src->route_filter, src->nroute_filter,
+	    &dst->route_filter) != 0)
 		return -ENOMEM;
+	dst->nroute_filter = src->nroute_filter;
 	return 0;
 }
 

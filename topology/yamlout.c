@@ -572,6 +572,16 @@ yo_circuits(struct yo *y, const struct topo *t)
 			yo_kpfxs(y, "nat_pool", c->nat_pool, c->nnat_pool);
 			yo_map_end(y);
 		}
+		if (c->microsoft_peering) {
+			yo_plain(y, "microsoft_peering");
+			yo_map(y, false);
+			yo_kpfxs(y, "nat_pool", c->ms_nat_pool,
+			    c->nms_nat_pool);
+			if (c->nroute_filter > 0)
+				yo_kstrs(y, "route_filter", c->route_filter,
+				    c->nroute_filter);
+			yo_map_end(y);
+		}
 		yo_map_end(y);
 	}
 	yo_seq_end(y);

@@ -13,6 +13,7 @@
 
 #include "sim/nsg.h"
 #include "sim/route.h"
+#include "sim/services.h"
 #include "sim/walk.h"
 #include "topology/scenario.h"
 #include "tests/unit/fixture.h"
@@ -614,6 +615,56 @@ START_TEST(walk_from_onprem)
 }
 END_TEST
 
+/* MODEL §8 [er-ms]: Microsoft peering brings back only the regions of
+ * its route filter (from the built-in regional AzureCloud tags), SNATed
+ * to its NAT pool, classified microsoft-peering-nat, accepted by KMS
+ * under kms_accepts_public_peering_nat and refused with it off. */
+START_TEST(walk_microsoft_peering)
+{
+	static const char net[] =
+		"scenario: t\n"
+		"%s"
+		"vnets: [{name: v, address_space: [10.1.0.0/16], gateway: gw, "
+		"subnets: [{name: s, prefix: 10.1.1.0/24}]}]\n"
+		"vms: [{name: vm, vnet: v, subnet: s, ip: 10.1.1.4}]\n"
+		"expressroute: [{name: er, gateway: gw, private_peering: "
+		"{advertised: [0.0.0.0/0]}, microsoft_peering: {nat_pool: "
+		"[203.0.113.32/29], route_filter: [AzureCloud.westus]}}]\n"
+		"onprem: {name: dc, prefixes: [192.168.0.0/16], "
+		"internet_edge_ip: 198.51.100.10}\n"
+		"flows:\n"
+		"  - {name: west, from: vm, to: 40.83.235.53, port: 1688}\n"
+		"  - {name: south, from: vm, to: 23.102.135.246, port: 1688}\n";
+	char buf[1024];
+	const struct flow_result *r;
+
+	snprintf(buf, sizeof(buf), net, "");
+	load(buf);
+	ck_assert_str_eq(ms_peering_region(&topo, &topo.circuits[0],
+					   A("40.83.235.53")),
+			 "AzureCloud.westus");
+	ck_assert_ptr_null(ms_peering_region(&topo, &topo.circuits[0],
+					     A("23.102.135.246")));
+	r = run("west");
+	ck_assert_int_eq(r->source_class, SRC_MS_PEERING_NAT);
+	ck_assert_uint_eq(r->source_seen, A("203.0.113.33"));
+	ck_assert_int_eq(r->hairpin, HAIRPIN_CUSTOMER);
+	ck_assert_int_eq(r->activation, ACT_ACCEPTED);
+	ck_assert(r->reply_delivered);
+	r = run("south");
+	ck_assert_int_eq(r->source_class, SRC_ONPREM_EDGE);
+	ck_assert_int_eq(r->activation, ACT_REFUSED);
+	teardown_res();
+	setup();
+	snprintf(buf, sizeof(buf), net,
+		 "model: {kms_accepts_public_peering_nat: false}\n");
+	load(buf);
+	r = run("west");
+	ck_assert_int_eq(r->source_class, SRC_MS_PEERING_NAT);
+	ck_assert_int_eq(r->activation, ACT_REFUSED);
+}
+END_TEST
+
 /* The VirtualNetwork tag of a VNet's first subnet holds ip. */
 static bool
 vnet_tag_has(const char *vnet, uint32_t ip)
@@ -772,6 +823,7 @@ main(void)
 	tcase_add_test(tw, walk_vpn_site);
 	tcase_add_test(tw, walk_route_server_and_peering_settings);
 	tcase_add_test(tw, walk_from_onprem);
+	tcase_add_test(tw, walk_microsoft_peering);
 	suite_add_tcase(s, tw);
 
 	tcase_add_loop_test(er, estate_errors, 0,
