@@ -20,102 +20,16 @@
 #include <jansson.h>
 
 #include "topology/azjson.h"
+#include "topology/azjson_int.h"
 #include "topology/estate.h"
 #include "topology/scenario.h"
 #include "topology/yamlout.h"
-
-#define AZ_ECMP TOPO_ECMP_MAX
-
-struct az_subnet {
-	char *name;
-	struct pfx pfx;
-	char *rt, *nsg;
-	char **se;
-	size_t nse;
-	bool no_default_outbound;
-};
-
-/* A peering: the remote VNet and its space as the peering gives it. */
-struct az_peer {
-	char *name;
-	struct pfx *space;
-	size_t nspace;
-};
-
-struct az_vnet {
-	char *name;
-	struct pfx *space;
-	size_t nspace;
-	struct az_subnet *sn;
-	size_t nsn;
-	struct az_peer *peer;
-	size_t npeer;
-};
-
-struct az_nic {
-	char *name, *vm, *vnet, *subnet, *nsg, *pip;
-	uint32_t ip;
-	bool fwd;
-};
-
-struct az_pair {
-	char *a, *b;
-};
-
-struct az_bgp {
-	struct pfx pfx;
-	uint32_t nh[AZ_ECMP];
-	size_t nnh;
-};
-
-/* One effective route table: its VnetLocal prefixes name the VNet. */
-struct az_eff {
-	const char *file;
-	struct pfx *local;
-	size_t nlocal;
-	struct az_bgp *bgp;
-	size_t nbgp;
-};
-
-struct az_circ {
-	char *name;
-	enum sku sku;
-};
-
-struct az {
-	struct diag *d;
-	struct azjson_notes *notes;
-	const char *file;		/* the file being read */
-	json_t *params, *vars;		/* of the ARM template being read */
-	int err;			/* -ENOMEM */
-	size_t nerr;
-	struct az_vnet *vn;
-	size_t nvn;
-	struct route_table *rt;
-	size_t nrt;
-	struct nsg *nsg;
-	size_t nnsg;
-	struct az_nic *nic;
-	size_t nnic;
-	struct az_pair *gw;		/* gateway name, VNet name */
-	size_t ngw;
-	struct az_circ *circ;
-	size_t ncirc;
-	struct az_pair *conn;		/* gateway, circuit */
-	size_t nconn;
-	struct az_pair *pip;		/* name, address */
-	size_t npip;
-	struct az_pair *vmnic;		/* NIC, VM */
-	size_t nvmnic;
-	struct az_eff *eff;
-	size_t neff;
-};
 
 /*
  * Messages and notes.
  */
 
-static void __attribute__((format(printf, 3, 4)))
+void
 az_err(struct az *z, const char *where, const char *fmt, ...)
 {
 	struct srcpos pos = { z->file, 0, 0 };
@@ -129,7 +43,7 @@ az_err(struct az *z, const char *where, const char *fmt, ...)
 	z->nerr++;
 }
 
-static void __attribute__((format(printf, 2, 3)))
+void
 az_note(struct az *z, const char *fmt, ...)
 {
 	char msg[512], *line, **nl;
@@ -175,7 +89,7 @@ azjson_is_json(const char *path)
 
 /* A new zeroed element at the end of *arr; NULL (and z->err) when out
  * of memory. */
-static void *
+void *
 az_push(struct az *z, void **arr, size_t *n, size_t sz)
 {
 	void *p = realloc(*arr, (*n + 1) * sz);
@@ -189,9 +103,7 @@ az_push(struct az *z, void **arr, size_t *n, size_t sz)
 	return (char *)p + (*n)++ * sz;
 }
 
-#define PUSH(z, arr, n) az_push((z), (void **)&(arr), &(n), sizeof(*(arr)))
-
-static char *
+char *
 az_strdup(struct az *z, const char *s)
 {
 	char *c;
@@ -404,8 +316,8 @@ arm_str(struct az *z, const char *s)
  */
 
 /* obj[key], or obj.properties[key] (REST and ARM shapes). */
-static json_t *
-jprop(json_t *obj, const char *key)
+json_t *
+az_prop(json_t *obj, const char *key)
 {
 	json_t *v = json_object_get(obj, key);
 
@@ -415,17 +327,17 @@ jprop(json_t *obj, const char *key)
 }
 
 /* A string property, template expressions evaluated; NULL if absent. */
-static char *
-jstr(struct az *z, json_t *obj, const char *key)
+char *
+az_str(struct az *z, json_t *obj, const char *key)
 {
-	json_t *v = jprop(obj, key);
+	json_t *v = az_prop(obj, key);
 
 	return json_is_string(v) ? arm_str(z, json_string_value(v)) : NULL;
 }
 
 /* The name after /segment/ in a resource id (case-insensitive). */
-static char *
-id_part(struct az *z, const char *id, const char *segment)
+char *
+az_id_part(struct az *z, const char *id, const char *segment)
 {
 	size_t sl = strlen(segment);
 	const char *p, *end;
@@ -443,26 +355,26 @@ id_part(struct az *z, const char *id, const char *segment)
 }
 
 /* The id of a reference {"id": "..."}, evaluated. */
-static char *
-ref_id(struct az *z, json_t *obj, const char *key)
+char *
+az_ref_id(struct az *z, json_t *obj, const char *key)
 {
-	json_t *r = jprop(obj, key);
+	json_t *r = az_prop(obj, key);
 
 	return json_is_string(json_object_get(r, "id")) ?
 	    arm_str(z, json_string_value(json_object_get(r, "id"))) : NULL;
 }
 
-static char *
-ref_name(struct az *z, json_t *obj, const char *key, const char *segment)
+char *
+az_ref_name(struct az *z, json_t *obj, const char *key, const char *segment)
 {
-	char *id = ref_id(z, obj, key), *n = id_part(z, id, segment);
+	char *id = az_ref_id(z, obj, key), *n = az_id_part(z, id, segment);
 
 	free(id);
 	return n;
 }
 
 /* A prefix; IPv6 (skipped) returns 1, an error -1. */
-static int
+int
 az_pfx(struct az *z, const char *where, const char *s, struct pfx *out)
 {
 	int rc;
@@ -477,7 +389,7 @@ az_pfx(struct az *z, const char *where, const char *s, struct pfx *out)
 }
 
 /* A list of prefixes (array of strings) appended to *out. */
-static void
+void
 az_pfx_list(struct az *z, const char *where, json_t *arr, struct pfx **out,
     size_t *n)
 {
@@ -500,8 +412,8 @@ az_pfx_list(struct az *z, const char *where, json_t *arr, struct pfx **out,
  * Resources.
  */
 
-static struct az_vnet *
-vnet_get(struct az *z, const char *name)
+struct az_vnet *
+az_vnet_get(struct az *z, const char *name)
 {
 	struct az_vnet *v;
 	size_t i;
@@ -520,7 +432,7 @@ read_subnet(struct az *z, struct az_vnet *v, const char *name, json_t *o,
     const char *where)
 {
 	struct az_subnet *s = NULL;
-	json_t *pfx = jprop(o, "addressPrefix"), *se, *x;
+	json_t *pfx = az_prop(o, "addressPrefix"), *se, *x;
 	char w[300];
 	size_t i;
 
@@ -534,25 +446,25 @@ read_subnet(struct az *z, struct az_vnet *v, const char *name, json_t *o,
 	}
 	snprintf(w, sizeof(w), "%s (subnet %s)", where, name);
 	if (pfx == NULL)
-		pfx = json_array_get(jprop(o, "addressPrefixes"), 0);
+		pfx = json_array_get(az_prop(o, "addressPrefixes"), 0);
 	if (!json_is_string(pfx))
 		az_err(z, w, "no addressPrefix");
 	else if (az_pfx(z, w, json_string_value(pfx), &s->pfx) == 1)
 		az_err(z, w, "an IPv6-only subnet is not modelled");
 	free(s->rt);
 	free(s->nsg);
-	s->rt = ref_name(z, o, "routeTable", "routeTables");
-	s->nsg = ref_name(z, o, "networkSecurityGroup",
+	s->rt = az_ref_name(z, o, "routeTable", "routeTables");
+	s->nsg = az_ref_name(z, o, "networkSecurityGroup",
 	    "networkSecurityGroups");
-	if (json_is_false(jprop(o, "defaultOutboundAccess")))
+	if (json_is_false(az_prop(o, "defaultOutboundAccess")))
 		s->no_default_outbound = true;
-	if (jprop(o, "natGateway") != NULL)
+	if (az_prop(o, "natGateway") != NULL)
 		az_note(z, "%s: subnet %s/%s has a NAT gateway: its public IP "
 		    "is not in the export; add nat_gateway_ip by hand", z->file,
 		    v->name, name);
-	se = jprop(o, "serviceEndpoints");
+	se = az_prop(o, "serviceEndpoints");
 	json_array_foreach(se, i, x) {
-		char **slot, *svc = jstr(z, x, "service");
+		char **slot, *svc = az_str(z, x, "service");
 
 		if (svc != NULL && (slot = PUSH(z, s->se, s->nse)) != NULL)
 			*slot = svc;
@@ -564,7 +476,7 @@ read_subnet(struct az *z, struct az_vnet *v, const char *name, json_t *o,
 static void
 read_vnet(struct az *z, const char *name, json_t *o, const char *where)
 {
-	struct az_vnet *v = vnet_get(z, name);
+	struct az_vnet *v = az_vnet_get(z, name);
 	json_t *subnets, *peerings, *x;
 	char w[300];
 	size_t i;
@@ -572,11 +484,11 @@ read_vnet(struct az *z, const char *name, json_t *o, const char *where)
 	if (v == NULL)
 		return;
 	v->nspace = 0;
-	az_pfx_list(z, where, json_object_get(jprop(o, "addressSpace"),
+	az_pfx_list(z, where, json_object_get(az_prop(o, "addressSpace"),
 	    "addressPrefixes"), &v->space, &v->nspace);
-	subnets = jprop(o, "subnets");
+	subnets = az_prop(o, "subnets");
 	json_array_foreach(subnets, i, x) {
-		char *sn = jstr(z, x, "name");
+		char *sn = az_str(z, x, "name");
 
 		snprintf(w, sizeof(w), "%s.subnets[%zu]", where, i);
 		if (sn == NULL)
@@ -585,29 +497,11 @@ read_vnet(struct az *z, const char *name, json_t *o, const char *where)
 			read_subnet(z, v, sn, x, w);
 		free(sn);
 	}
-	peerings = jprop(o, "virtualNetworkPeerings");
+	peerings = az_prop(o, "virtualNetworkPeerings");
 	json_array_foreach(peerings, i, x) {
-		char *remote = ref_name(z, x, "remoteVirtualNetwork",
-		    "virtualNetworks");
-
 		snprintf(w, sizeof(w), "%s.virtualNetworkPeerings[%zu]",
 		    where, i);
-		if (remote == NULL) {
-			az_err(z, w, "peering without remoteVirtualNetwork");
-			continue;
-		}
-		{
-			struct az_peer *pe = PUSH(z, v->peer, v->npeer);
-
-			if (pe == NULL) {
-				free(remote);
-				return;
-			}
-			pe->name = remote;
-			az_pfx_list(z, w, json_object_get(jprop(x,
-			    "remoteAddressSpace"), "addressPrefixes"),
-			    &pe->space, &pe->nspace);
-		}
+		az_read_peer(z, v, x, w);
 	}
 }
 
@@ -631,8 +525,8 @@ read_route(struct az *z, struct route_table *rt, const char *name, json_t *o,
     const char *where)
 {
 	struct route r, *slot = NULL;
-	char *pfx = jstr(z, o, "addressPrefix"), *nh = jstr(z, o,
-	    "nextHopType"), *ip = jstr(z, o, "nextHopIpAddress");
+	char *pfx = az_str(z, o, "addressPrefix"), *nh = az_str(z, o,
+	    "nextHopType"), *ip = az_str(z, o, "nextHopIpAddress");
 	char w[300];
 	size_t i;
 
@@ -693,11 +587,11 @@ read_rtable(struct az *z, const char *name, json_t *o, const char *where)
 
 	if (rt == NULL)
 		return;
-	rt->disable_bgp_propagation = json_is_true(jprop(o,
+	rt->disable_bgp_propagation = json_is_true(az_prop(o,
 	    "disableBgpRoutePropagation"));
-	routes = jprop(o, "routes");
+	routes = az_prop(o, "routes");
 	json_array_foreach(routes, i, x) {
-		char *rn = jstr(z, x, "name");
+		char *rn = az_str(z, x, "name");
 
 		snprintf(w, sizeof(w), "%s.routes[%zu]", where, i);
 		if (rn == NULL)
@@ -828,16 +722,16 @@ read_rule(struct az *z, struct nsg *g, const char *name, json_t *o,
     const char *where)
 {
 	struct nsg_rule r, *slot = NULL;
-	char *dir = jstr(z, o, "direction"), *acc = jstr(z, o, "access"),
-	    *proto = jstr(z, o, "protocol");
-	json_t *prio = jprop(o, "priority");
+	char *dir = az_str(z, o, "direction"), *acc = az_str(z, o, "access"),
+	    *proto = az_str(z, o, "protocol");
+	json_t *prio = az_prop(o, "priority");
 	char w[300];
 	size_t i;
 
 	memset(&r, 0, sizeof(r));
 	snprintf(w, sizeof(w), "%s (rule %s)", where, name);
-	if (jprop(o, "sourceApplicationSecurityGroups") != NULL ||
-	    jprop(o, "destinationApplicationSecurityGroups") != NULL) {
+	if (az_prop(o, "sourceApplicationSecurityGroups") != NULL ||
+	    az_prop(o, "destinationApplicationSecurityGroups") != NULL) {
 		az_note(z, "%s: rule %s of NSG %s uses application security "
 		    "groups: not modelled, skipped", z->file, name, g->name);
 		goto out;
@@ -865,14 +759,14 @@ read_rule(struct az *z, struct nsg *g, const char *name, json_t *o,
 		az_err(z, w, "unknown protocol '%s'", proto);
 		goto out;
 	}
-	if (rule_addr(z, w, jprop(o, "sourceAddressPrefix"),
-	    jprop(o, "sourceAddressPrefixes"), &r.src) != 0 ||
-	    rule_addr(z, w, jprop(o, "destinationAddressPrefix"),
-	    jprop(o, "destinationAddressPrefixes"), &r.dst) != 0 ||
-	    rule_ports(z, w, jprop(o, "sourcePortRange"),
-	    jprop(o, "sourcePortRanges"), &r.sports) != 0 ||
-	    rule_ports(z, w, jprop(o, "destinationPortRange"),
-	    jprop(o, "destinationPortRanges"), &r.dports) != 0)
+	if (rule_addr(z, w, az_prop(o, "sourceAddressPrefix"),
+	    az_prop(o, "sourceAddressPrefixes"), &r.src) != 0 ||
+	    rule_addr(z, w, az_prop(o, "destinationAddressPrefix"),
+	    az_prop(o, "destinationAddressPrefixes"), &r.dst) != 0 ||
+	    rule_ports(z, w, az_prop(o, "sourcePortRange"),
+	    az_prop(o, "sourcePortRanges"), &r.sports) != 0 ||
+	    rule_ports(z, w, az_prop(o, "destinationPortRange"),
+	    az_prop(o, "destinationPortRanges"), &r.dports) != 0)
 		goto out;
 	for (i = 0; i < g->nrules; i++) {
 		if (strcasecmp(g->rules[i].name, name) == 0)
@@ -906,9 +800,9 @@ read_nsg(struct az *z, const char *name, json_t *o, const char *where)
 
 	if (g == NULL)
 		return;
-	rules = jprop(o, "securityRules");
+	rules = az_prop(o, "securityRules");
 	json_array_foreach(rules, i, x) {
-		char *rn = jstr(z, x, "name");
+		char *rn = az_str(z, x, "name");
 
 		snprintf(w, sizeof(w), "%s.securityRules[%zu]", where, i);
 		if (rn == NULL)
@@ -924,7 +818,7 @@ read_nsg(struct az *z, const char *name, json_t *o, const char *where)
 static void
 read_nic(struct az *z, const char *name, json_t *o, const char *where)
 {
-	json_t *ipc = jprop(o, "ipConfigurations"), *c0;
+	json_t *ipc = az_prop(o, "ipConfigurations"), *c0;
 	struct az_nic *n;
 	char *ip, *subnet_id;
 
@@ -940,7 +834,7 @@ read_nic(struct az *z, const char *name, json_t *o, const char *where)
 	if ((n = PUSH(z, z->nic, z->nnic)) == NULL)
 		return;
 	n->name = az_strdup(z, name);
-	ip = jstr(z, c0, "privateIPAddress");
+	ip = az_str(z, c0, "privateIPAddress");
 	if (ip == NULL || ip_parse(ip, &n->ip) != 0) {
 		az_note(z, "%s: network interface %s has no private address "
 		    "in the export (dynamic allocation): skipped", z->file,
@@ -951,21 +845,21 @@ read_nic(struct az *z, const char *name, json_t *o, const char *where)
 		return;
 	}
 	free(ip);
-	subnet_id = ref_id(z, c0, "subnet");
-	n->vnet = id_part(z, subnet_id, "virtualNetworks");
-	n->subnet = id_part(z, subnet_id, "subnets");
+	subnet_id = az_ref_id(z, c0, "subnet");
+	n->vnet = az_id_part(z, subnet_id, "virtualNetworks");
+	n->subnet = az_id_part(z, subnet_id, "subnets");
 	free(subnet_id);
 	if (n->vnet == NULL || n->subnet == NULL)
 		az_err(z, where, "network interface %s: no subnet", name);
-	n->pip = ref_name(z, c0, "publicIPAddress", "publicIPAddresses");
-	n->nsg = ref_name(z, o, "networkSecurityGroup",
+	n->pip = az_ref_name(z, c0, "publicIPAddress", "publicIPAddresses");
+	n->nsg = az_ref_name(z, o, "networkSecurityGroup",
 	    "networkSecurityGroups");
-	n->vm = ref_name(z, o, "virtualMachine", "virtualMachines");
-	n->fwd = json_is_true(jprop(o, "enableIPForwarding"));
+	n->vm = az_ref_name(z, o, "virtualMachine", "virtualMachines");
+	n->fwd = json_is_true(az_prop(o, "enableIPForwarding"));
 }
 
-static void
-read_pair(struct az *z, struct az_pair **arr, size_t *n, char *a, char *b)
+void
+az_read_pair(struct az *z, struct az_pair **arr, size_t *n, char *a, char *b)
 {
 	struct az_pair *p;
 
@@ -980,18 +874,13 @@ read_pair(struct az *z, struct az_pair **arr, size_t *n, char *a, char *b)
 }
 
 static void
-read_gateway(struct az *z, const char *name, json_t *o)
+read_gateway(struct az *z, const char *name, json_t *o, const char *where)
 {
-	json_t *c0 = json_array_get(jprop(o, "ipConfigurations"), 0);
-	char *type = jstr(z, o, "gatewayType");
+	json_t *c0 = json_array_get(az_prop(o, "ipConfigurations"), 0);
 
-	read_pair(z, &z->gw, &z->ngw, az_strdup(z, name), ref_name(z, c0,
-	    "subnet", "virtualNetworks"));
-	if (type != NULL && strcasecmp(type, "ExpressRoute") != 0)
-		az_note(z, "%s: gateway %s is a %s gateway: its routes come "
-		    "only from the effective route tables", z->file, name,
-		    type);
-	free(type);
+	az_read_pair(z, &z->gw, &z->ngw, az_strdup(z, name), az_ref_name(z,
+	    c0, "subnet", "virtualNetworks"));
+	az_read_vgw(z, name, o, where);
 }
 
 static void
@@ -1008,9 +897,9 @@ read_circuit(struct az *z, const char *name, json_t *o)
 	    sku_parse(json_string_value(json_object_get(sku, "tier")),
 	    &c->sku) != 0)
 		c->sku = SKU_STANDARD;
-	peerings = jprop(o, "peerings");
+	peerings = az_prop(o, "peerings");
 	json_array_foreach(peerings, i, x) {
-		char *t = jstr(z, x, "peeringType");
+		char *t = az_str(z, x, "peeringType");
 
 		if (t != NULL && strcasecmp(t, "AzurePrivatePeering") != 0)
 			az_note(z, "%s: circuit %s has %s: its NAT pool is not "
@@ -1023,7 +912,7 @@ read_circuit(struct az *z, const char *name, json_t *o)
 static void
 read_vm(struct az *z, const char *name, json_t *o)
 {
-	json_t *nics = json_object_get(jprop(o, "networkProfile"),
+	json_t *nics = json_object_get(az_prop(o, "networkProfile"),
 	    "networkInterfaces"), *x;
 	size_t i;
 
@@ -1032,7 +921,7 @@ read_vm(struct az *z, const char *name, json_t *o)
 		    arm_str(z, json_string_value(json_object_get(x, "id"))) :
 		    NULL;
 
-		read_pair(z, &z->vmnic, &z->nvmnic, id_part(z, id,
+		az_read_pair(z, &z->vmnic, &z->nvmnic, az_id_part(z, id,
 		    "networkInterfaces"), az_strdup(z, name));
 		free(id);
 	}
@@ -1071,7 +960,7 @@ read_resource(struct az *z, json_t *o, const char *where)
 		struct az_vnet *v;
 
 		*slash = '\0';
-		if ((v = vnet_get(z, name)) != NULL)
+		if ((v = az_vnet_get(z, name)) != NULL)
 			read_subnet(z, v, slash + 1, o, where);
 	} else if (IS("routeTables"))
 		read_rtable(z, name, o, where);
@@ -1092,24 +981,35 @@ read_resource(struct az *z, json_t *o, const char *where)
 	} else if (IS("networkInterfaces"))
 		read_nic(z, name, o, where);
 	else if (IS("virtualNetworkGateways"))
-		read_gateway(z, name, o);
+		read_gateway(z, name, o, where);
 	else if (IS("expressRouteCircuits"))
 		read_circuit(z, name, o);
-	else if (IS("connections"))
-		read_pair(z, &z->conn, &z->nconn, ref_name(z, o,
-		    "virtualNetworkGateway1", "virtualNetworkGateways"),
-		    ref_name(z, o, "peer", "expressRouteCircuits"));
+	else if (IS("localNetworkGateways"))
+		az_read_lng(z, name, o, where);
+	else if (IS("connections")) {
+		if (az_read_s2s(z, name, o) == 0)
+			az_read_pair(z, &z->conn, &z->nconn, az_ref_name(z, o,
+			    "virtualNetworkGateway1", "virtualNetworkGateways"),
+			    az_ref_name(z, o, "peer", "expressRouteCircuits"));
+	}
 	else if (IS("publicIPAddresses")) {
-		char *ip = jstr(z, o, "ipAddress");
+		char *ip = az_str(z, o, "ipAddress");
 
 		if (ip == NULL)
 			az_note(z, "%s: public IP %s has no address in the "
 			    "export (dynamic): not modelled", z->file, name);
-		read_pair(z, &z->pip, &z->npip, az_strdup(z, name), ip);
+		az_read_pair(z, &z->pip, &z->npip, az_strdup(z, name), ip);
 	} else if (strcasecmp(type, "Microsoft.Compute/virtualMachines") == 0)
 		read_vm(z, name, o);
-	else if (IS("virtualNetworks/virtualNetworkPeerings") ||
-	    IS("expressRouteCircuits/peerings"))
+	else if (IS("virtualNetworks/virtualNetworkPeerings"))
+		az_read_peering(z, name, o, where);
+	else if (IS("virtualHubs"))
+		az_read_hub(z, name, o, where);
+	else if (IS("virtualHubs/ipConfigurations"))
+		az_read_hub_ipconfig(z, name, o, where);
+	else if (IS("virtualHubs/bgpConnections"))
+		az_read_hub_bgp(z, name, o, where);
+	else if (IS("expressRouteCircuits/peerings"))
 		;	/* read with their parent */
 	else
 		az_note(z, "%s: %s '%s': not modelled", z->file, type, name);
@@ -1385,10 +1285,11 @@ az_free(struct az *z)
 		free(z->eff[i].bgp);
 	}
 	free(z->eff);
+	az_estate_free(z);
 }
 
-static const char *
-pair_find(const struct az_pair *p, size_t n, const char *a)
+const char *
+az_pair_find(const struct az_pair *p, size_t n, const char *a)
 {
 	size_t i;
 
@@ -1424,6 +1325,17 @@ take_tables(struct az *z, struct topo *t)
 	}
 }
 
+/* A side's settings: the export's, else the plain ones. */
+static void
+peer_settings(struct peering *p, const struct az_peer *a)
+{
+	p->plain = !a->flags;
+	p->allow_access = a->flags ? a->access : true;
+	p->allow_forwarded = a->flags ? a->forwarded : true;
+	p->allow_transit = a->flags && a->transit;
+	p->use_remote = a->flags && a->use_remote;
+}
+
 static int
 build_vnets(struct az *z, struct topo *t)
 {
@@ -1441,7 +1353,7 @@ build_vnets(struct az *z, struct topo *t)
 
 			if (pe.nspace == 0)
 				continue;
-			if ((v = vnet_get(z, r)) == NULL)
+			if ((v = az_vnet_get(z, r)) == NULL)
 				return -ENOMEM;
 			if (z->nvn > before) {
 				if ((v->space = malloc(pe.nspace *
@@ -1454,7 +1366,7 @@ build_vnets(struct az *z, struct topo *t)
 				    "exports: modelled from the peering's "
 				    "remote address space, without subnets", r,
 				    z->vn[i].name);
-				/* vnet_get may have moved the array. */
+				/* az_vnet_get may have moved the array. */
 			}
 		}
 	if (z->nvn > 0 && (t->vnets = calloc(z->nvn, sizeof(*t->vnets))) ==
@@ -1535,18 +1447,19 @@ build_vnets(struct az *z, struct topo *t)
 				    t->vnets[i].name, z->vn[i].peer[j].name);
 				continue;
 			}
-			if (topo_peered(t, i, r) || r == i)
+			if (r == i || topo_peering(t, i, r) != NULL)
 				continue;
 			np = realloc(t->vnets[i].peers, (t->vnets[i].npeers +
 			    1) * sizeof(*np));
 			if (np == NULL)
 				return -ENOMEM;
 			t->vnets[i].peers = np;
-			/* The plain settings until the peerings' flags are
-			 * read (MODEL §8 [peer]). */
+			/* A peering the export gives no settings of keeps
+			 * the plain ones (MODEL §8 [peer]). */
 			np[t->vnets[i].npeers++] = (struct peering){
-				.vnet = r, .plain = true, .allow_access = true,
-				.allow_forwarded = true };
+				.vnet = r, .pos = pos };
+			peer_settings(&np[t->vnets[i].npeers - 1],
+			    &z->vn[i].peer[j]);
 		}
 	return 0;
 }
@@ -1563,7 +1476,7 @@ build_vms(struct az *z, struct topo *t)
 	for (i = 0; i < z->nnic; i++) {
 		struct az_nic *n = &z->nic[i];
 		const char *name = n->vm != NULL ? n->vm :
-		    pair_find(z->vmnic, z->nvmnic, n->name);
+		    az_pair_find(z->vmnic, z->nvmnic, n->name);
 		struct vm *v = &t->vms[t->nvms];
 		const struct vnet *vn;
 		const char *pip;
@@ -1616,7 +1529,7 @@ build_vms(struct az *z, struct topo *t)
 			continue;
 		}
 		if (n->pip != NULL) {
-			pip = pair_find(z->pip, z->npip, n->pip);
+			pip = az_pair_find(z->pip, z->npip, n->pip);
 			if (pip != NULL && ip_parse(pip, &v->public_ip) == 0)
 				v->has_public_ip = true;
 			else
@@ -1651,7 +1564,7 @@ circuit_for(struct az *z, struct topo *t, size_t v)
 	}
 	if ((ci = topo_circuit_of_vnet(t, v)) != TOPO_NONE)
 		return &t->circuits[ci];
-	cname = pair_find(z->conn, z->nconn, vn->gateway);
+	cname = az_pair_find(z->conn, z->nconn, vn->gateway);
 	if (cname == NULL && z->ncirc == 1)
 		cname = z->circ[0].name;
 	if (cname == NULL) {
@@ -1711,12 +1624,12 @@ eff_vnet(const struct topo *t, const struct az_eff *e)
 	return TOPO_NONE;
 }
 
+/* The gateways named in the files, on their VNets. */
 static int
-build_bgp(struct az *z, struct topo *t)
+build_gateways(struct az *z, struct topo *t)
 {
-	size_t i, j, k, v;
+	size_t i, v;
 
-	/* Gateways named in the files. */
 	for (i = 0; i < z->ngw; i++) {
 		if (z->gw[i].b == NULL ||
 		    (v = topo_vnet_find(t, z->gw[i].b)) == TOPO_NONE)
@@ -1724,7 +1637,17 @@ build_bgp(struct az *z, struct topo *t)
 		free(t->vnets[v].gateway);
 		if ((t->vnets[v].gateway = strdup(z->gw[i].a)) == NULL)
 			return -ENOMEM;
+		t->vnets[v].gateway_pos = t->vnets[v].pos;
 	}
+	return 0;
+}
+
+static int
+build_bgp(struct az *z, struct topo *t)
+{
+	size_t i, j, k, v;
+	int rc;
+
 	for (i = 0; i < z->neff; i++) {
 		struct az_eff *e = &z->eff[i];
 		struct circuit *c;
@@ -1738,10 +1661,18 @@ build_bgp(struct az *z, struct topo *t)
 			    "too)", e->file, e->nbgp);
 			continue;
 		}
-		if ((c = circuit_for(z, t, v)) == NULL)
-			return -ENOMEM;
+		v = az_learning_hub(t, v);
+		c = NULL;
 		for (j = 0; j < e->nbgp; j++) {
 			struct pfx *np;
+
+			if ((rc = az_learned_route(z, t, v, &e->bgp[j],
+			    e->file)) < 0)
+				return rc;
+			if (rc == 1)
+				continue;
+			if (c == NULL && (c = circuit_for(z, t, v)) == NULL)
+				return -ENOMEM;
 
 			for (k = 0; k < c->nadvertised; k++)
 				if (pfx_equal(c->advertised[k], e->bgp[j].pfx))
@@ -1770,7 +1701,7 @@ build_bgp(struct az *z, struct topo *t)
 				nh[c->nnext_hops++] = e->bgp[j].nh[k];
 			}
 		}
-		if (c->nadvertised > sku_bgp_limit(c->sku)) {
+		if (c != NULL && c->nadvertised > sku_bgp_limit(c->sku)) {
 			c->sku = SKU_PREMIUM;
 			az_note(z, "circuit %s learned %zu prefixes, more than "
 			    "a Standard circuit holds: modelled as Premium",
@@ -1906,11 +1837,14 @@ azjson_parse(const struct azjson_src *src, size_t n, struct topo *out,
 	take_tables(&z, out);
 	if ((rc = build_vnets(&z, out)) != 0 || z.nerr > 0 ||
 	    (rc = build_vms(&z, out)) != 0 || z.nerr > 0 ||
+	    (rc = build_gateways(&z, out)) != 0 ||
+	    (rc = az_build_estate(&z, out)) != 0 || z.nerr > 0 ||
 	    (rc = build_bgp(&z, out)) != 0 || z.nerr > 0) {
 		if (rc != 0)
 			z.err = rc;
 		goto fail;
 	}
+	az_estate_notes(&z, out);
 	if (z.err == 0 && (rc = topo_estate_resolve(out)) != 0)
 		z.err = rc;
 	if (z.err != 0)

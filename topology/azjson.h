@@ -15,10 +15,20 @@
  * connections, publicIPAddresses and virtualMachines, which name the
  * gateway, the circuit and the VMs.
  *
+ * Estates (MODEL §8; azjson_estate.c): each side's peering settings
+ * (also `az network vnet peering list`), virtualNetworkGateways (type,
+ * active-active, instance addresses, public IP, default site),
+ * localNetworkGateways with their IPsec connections (VPN sites), and
+ * virtualHubs in a RouteServerSubnet with their bgpConnections (Route
+ * Servers and their peers).
+ *
  * BGP routes (source VirtualNetworkGateway in an effective route table)
- * become the advertised prefixes of the circuit on the gateway of the VNet
- * whose address space the same table lists as VnetLocal; a missing
- * gateway or circuit is named after the VNet, and a note says so.
+ * belong to the VNet whose address space the same table lists as
+ * VnetLocal, or to the hub whose gateways it uses: a route through a
+ * Route Server peer is what the peer advertises, one through a Vpn
+ * gateway what its BGP site advertises; the others become the advertised
+ * prefixes of the circuit on that VNet's gateway; a missing gateway or
+ * circuit is named after the VNet, and a note says so.
  *
  * Resources and fields ftsim does not model are not dropped silently:
  * each becomes a note ("FILE: TYPE 'NAME': not modelled"), which the
