@@ -348,3 +348,36 @@ add_test(NAME output.json-oom
   WORKING_DIRECTORY ${TOP})
 set_tests_properties(report.scale PROPERTIES LABELS pictures SKIP_RETURN_CODE 77 TIMEOUT 300)
 set_tests_properties(output.json-oom PROPERTIES LABELS output SKIP_RETURN_CODE 77 TIMEOUT 300)
+
+# ftsim import of estates (tests/data/azure-estate, README there): a hub
+# with an active-active VPN gateway, a BGP site and a Route Server, and a
+# spoke using the hub's gateways, as `az ... show/list` print them; and an
+# ARM template with child peerings, a default site and a Route Server's
+# nested children. Each imported scenario loads (`ftsim run` exits 0) and,
+# for the az CLI export, `ftsim routes` on the spoke's VM gives the rows
+# of its effective route table (check-import.sh).
+set(AZE tests/data/azure-estate)
+set(AZE_CLI ${AZE}/hub-vnet-show.json ${AZE}/spoke1-vnet-show.json
+  ${AZE}/spoke1-peering-list.json ${AZE}/vpngw-show.json
+  ${AZE}/public-ip-list.json ${AZE}/local-gateway-list.json
+  ${AZE}/vpn-connection-show.json ${AZE}/routeserver-show.json
+  ${AZE}/routeserver-peering-list.json ${AZE}/nic-list.json
+  ${AZE}/effective-routes-spoke1.json)
+add_test(NAME import.estate-az-cli
+  COMMAND ${RUNCASE} golden ${GW}/import-estate-az-cli.yaml 0
+          -- ${FTSIM} import ${AZE_CLI}
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME import.estate-arm
+  COMMAND ${RUNCASE} golden ${GW}/import-estate-arm.yaml 0
+          -- ${FTSIM} import ${AZE}/arm-estate.json
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME import.estate-az-cli-routes
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/data/azure-estate/check-import.sh
+          ${FTSIM} spoke1-vm ${AZE}/effective-routes-spoke1.json ${AZE_CLI}
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME import.estate-arm-runs
+  COMMAND sh -c "t=$(mktemp) && trap 'rm -f $t' EXIT && $0 import --out $t $1 2>/dev/null && $0 run $t >/dev/null"
+          ${FTSIM} ${AZE}/arm-estate.json
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(import.estate-az-cli import.estate-arm
+  import.estate-az-cli-routes import.estate-arm-runs PROPERTIES LABELS whatif)

@@ -17,7 +17,7 @@
 static struct topo t;
 static struct diag d;
 static struct azjson_notes notes;
-static char path[8][512];
+static char path[16][512];
 
 static void
 az_setup(void)
@@ -35,17 +35,18 @@ az_teardown(void)
 	azjson_notes_free(&notes);
 }
 
-/* Load the named files of tests/data/azure-export. */
+/* Load the named files of tests/data/DIR. */
 static int
-load(const char *const *names, size_t n)
+load_from(const char *sub, const char *const *names, size_t n)
 {
 	const char *dir = getenv("FTSIM_TESTDATA");
-	const char *files[8];
+	const char *files[16];
 	size_t i;
 
+	ck_assert_uint_le(n, 16);
 	for (i = 0; i < n; i++) {
-		snprintf(path[i], sizeof(path[i]), "%s/data/azure-export/%s",
-		    dir != NULL ? dir : "tests", names[i]);
+		snprintf(path[i], sizeof(path[i]), "%s/data/%s/%s",
+		    dir != NULL ? dir : "tests", sub, names[i]);
 		files[i] = path[i];
 	}
 	if (azjson_load(files, n, &t, &notes, &d) != 0) {
@@ -53,6 +54,13 @@ load(const char *const *names, size_t n)
 		return -1;
 	}
 	return 0;
+}
+
+/* Load the named files of tests/data/azure-export. */
+static int
+load(const char *const *names, size_t n)
+{
+	return load_from("azure-export", names, n);
 }
 
 static bool
@@ -355,6 +363,262 @@ START_TEST(note_with_control_character)
 }
 END_TEST
 
+/*
+ * Estates (tests/data/azure-estate): a hub with an active-active VPN
+ * gateway, a BGP site and a Route Server, a spoke using the hub's
+ * gateways, as `az ... show/list` print them.
+ */
+static const char *const estate_cli[] = { "hub-vnet-show.json",
+    "spoke1-vnet-show.json", "spoke1-peering-list.json", "vpngw-show.json",
+    "public-ip-list.json", "local-gateway-list.json",
+    "vpn-connection-show.json", "routeserver-show.json",
+    "routeserver-peering-list.json", "nic-list.json",
+    "effective-routes-spoke1.json" };
+#define ESTATE_CLI (sizeof(estate_cli) / sizeof(estate_cli[0]))
+
+static const struct peering *
+peering_of(const char *a, const char *b)
+{
+	size_t va = topo_vnet_find(&t, a), vb = topo_vnet_find(&t, b);
+
+	ck_assert_uint_ne(va, TOPO_NONE);
+	ck_assert_uint_ne(vb, TOPO_NONE);
+	return topo_peering(&t, va, vb);
+}
+
+/* Each side's settings: the hub's from its `vnet show`, the spoke's from
+ * `vnet peering list`, whose ids name the VNet. */
+START_TEST(estate_peering_settings)
+{
+	const struct peering *h, *s;
+
+	ck_assert_int_eq(load_from("azure-estate", estate_cli, ESTATE_CLI),
+	    0);
+	ck_assert_ptr_nonnull(h = peering_of("Hub", "Spoke1"));
+	ck_assert_ptr_nonnull(s = peering_of("Spoke1", "Hub"));
+	ck_assert(!h->plain && !s->plain);
+	ck_assert(h->allow_access && h->allow_forwarded && h->allow_transit);
+	ck_assert(!h->use_remote);
+	ck_assert(s->use_remote && !s->allow_transit);
+	ck_assert_uint_eq(t.vnets[topo_vnet_find(&t, "Spoke1")].hub,
+	    topo_vnet_find(&t, "Hub"));
+}
+END_TEST
+
+/* The gateway: type, active-active with the instances of its
+ * bgpPeeringAddresses, the public IP of its first ipConfiguration. */
+START_TEST(estate_gateway)
+{
+	const struct gateway *g;
+	size_t gi;
+
+	ck_assert_int_eq(load_from("azure-estate", estate_cli, ESTATE_CLI),
+	    0);
+	ck_assert_uint_ne(gi = topo_gateway_find(&t, "hub-gw"), TOPO_NONE);
+	g = &t.gateways[gi];
+	ck_assert(g->described);
+	ck_assert_int_eq(g->type, GW_VPN);
+	ck_assert(g->active_active);
+	ck_assert_uint_eq(g->ninstance_ips, 2);
+	ck_assert_uint_eq(g->instance_ips[0], IP4(10, 10, 255, 4));
+	ck_assert_uint_eq(g->instance_ips[1], IP4(10, 10, 255, 5));
+	ck_assert(g->has_public_ip);
+	ck_assert_uint_eq(g->public_ip, IP4(20, 16, 121, 157));
+	ck_assert_uint_eq(g->default_site, TOPO_NONE);
+}
+END_TEST
+
+/* The IPsec connection with BGP: a site named after its local network
+ * gateway; the learned routes through the gateway's instances (several
+ * next hops in one row, or one row per next hop) are what it advertises;
+ * its peer's /32 and static prefixes are not (the engine rebuilds them).
+ * Its Internet edge is not in Azure's data: noted. */
+START_TEST(estate_vpn_site)
+{
+	const struct vpn_site *v;
+
+	ck_assert_int_eq(load_from("azure-estate", estate_cli, ESTATE_CLI),
+	    0);
+	ck_assert_uint_eq(t.nvpn_sites, 1);
+	v = &t.vpn_sites[0];
+	ck_assert_str_eq(v->name, "branch1");
+	ck_assert_uint_eq(v->gateway, topo_gateway_find(&t, "hub-gw"));
+	ck_assert_uint_eq(v->nprefixes, 1);
+	ck_assert_uint_eq(v->prefixes[0].addr, IP4(10, 3, 0, 10));
+	ck_assert(v->bgp);
+	ck_assert_uint_eq(v->bgp_peer_ip, IP4(10, 3, 0, 10));
+	ck_assert_uint_eq(v->nadvertised, 2);
+	ck_assert_uint_eq(v->advertised[0].addr, IP4(10, 3, 0, 0));
+	ck_assert_uint_eq(v->advertised[1].addr, IP4(192, 168, 100, 0));
+	ck_assert(!v->has_edge_ip);
+	ck_assert(has_note("VPN site branch1: its Internet edge"));
+	ck_assert_uint_eq(t.ncircuits, 0);
+}
+END_TEST
+
+/* The Route Server: a virtual hub placed in the VNet with the
+ * RouteServerSubnet (noted: `routeserver show` gives no subnet), its
+ * BGP connection's peer the VM at peerIp, what it advertises from the
+ * learned routes whose next hop it is. */
+START_TEST(estate_route_server)
+{
+	const struct route_server *r;
+
+	ck_assert_int_eq(load_from("azure-estate", estate_cli, ESTATE_CLI),
+	    0);
+	ck_assert_uint_eq(t.nroute_servers, 1);
+	r = &t.route_servers[0];
+	ck_assert_str_eq(r->name, "hub-rs");
+	ck_assert_uint_eq(r->vnet, topo_vnet_find(&t, "Hub"));
+	ck_assert(!r->branch_to_branch);
+	ck_assert_int_eq(r->preference, RSP_EXPRESSROUTE);
+	ck_assert_uint_eq(r->npeers, 1);
+	ck_assert_str_eq(r->peers[0].name, "nva1");
+	ck_assert_uint_eq(r->peers[0].vm, topo_vm_find(&t, "nva1"));
+	ck_assert_uint_eq(r->peers[0].nadvertised, 2);
+	ck_assert_uint_eq(r->peers[0].advertised[0].len, 0);
+	ck_assert_uint_eq(r->peers[0].advertised[1].addr, IP4(10, 50, 0, 0));
+	ck_assert(has_note("placed in VNet Hub"));
+}
+END_TEST
+
+/* An ARM template: peerings inline and as child resources (names as
+ * expressions), a gateway's default site, a Route Server's
+ * ipConfiguration and BGP connection as nested children, its
+ * branch-to-branch and routing preference. */
+START_TEST(estate_arm_template)
+{
+	static const char *const f[] = { "arm-estate.json" };
+	const struct peering *s;
+	const struct gateway *g;
+	const struct route_server *r;
+
+	ck_assert_int_eq(load_from("azure-estate", f, 1), 0);
+	ck_assert_ptr_nonnull(s = peering_of("Spoke2", "Hub"));
+	ck_assert(!s->plain && s->use_remote && s->allow_access);
+	ck_assert(!s->allow_forwarded);
+	ck_assert(peering_of("Hub", "Spoke2")->allow_transit);
+	g = &t.gateways[topo_gateway_find(&t, "hub-gw")];
+	ck_assert(!g->active_active);
+	ck_assert_uint_eq(g->ninstance_ips, 1);
+	ck_assert_uint_eq(g->instance_ips[0], IP4(10, 10, 255, 30));
+	ck_assert_uint_eq(g->public_ip, IP4(20, 16, 121, 160));
+	ck_assert_uint_eq(g->default_site, topo_vpn_site_find(&t, "branch2"));
+	ck_assert(!t.vpn_sites[g->default_site].bgp);
+	ck_assert_uint_eq(t.nroute_servers, 1);
+	r = &t.route_servers[0];
+	ck_assert(r->branch_to_branch);
+	ck_assert_int_eq(r->preference, RSP_VPN);
+	ck_assert_uint_eq(r->peers[0].ip, IP4(10, 10, 1, 5));
+	ck_assert(has_note("through peer nva2 is in the files"));
+}
+END_TEST
+
+/* A BGP connection whose peer is no VM of the files is noted and left
+ * out; so is a connection to a local network gateway not exported. */
+START_TEST(estate_missing_pieces_noted)
+{
+	static const char *const f[] = { "hub-vnet-show.json",
+	    "spoke1-vnet-show.json", "vpngw-show.json",
+	    "vpn-connection-show.json", "routeserver-show.json",
+	    "routeserver-peering-list.json" };
+
+	ck_assert_int_eq(load_from("azure-estate", f, 6), 0);
+	ck_assert_uint_eq(t.nroute_servers, 1);
+	ck_assert_uint_eq(t.route_servers[0].npeers, 0);
+	ck_assert(has_note("BGP connection nva1: no VM"));
+	ck_assert_uint_eq(t.nvpn_sites, 0);
+	ck_assert(has_note("connection hub-gw-to-branch1: local network "
+	    "gateway branch1 is not in the files"));
+	ck_assert(has_note("public IP hub-gw-pip1 is not in the files"));
+}
+END_TEST
+
+/* A learned route through a VPN gateway with two BGP sites cannot be
+ * given to one: noted, and neither site advertises it. */
+START_TEST(estate_two_bgp_sites_noted)
+{
+	static const char net[] = "[{\"type\": \"Microsoft.Network/"
+	    "virtualNetworks\", \"name\": \"v\", \"addressSpace\": "
+	    "{\"addressPrefixes\": [\"10.0.0.0/16\"]}, \"subnets\": "
+	    "[{\"name\": \"GatewaySubnet\", \"addressPrefix\": "
+	    "\"10.0.255.0/27\"}]},"
+	    "{\"type\": \"Microsoft.Network/virtualNetworkGateways\", "
+	    "\"name\": \"gw\", \"gatewayType\": \"Vpn\", \"ipConfigurations\": "
+	    "[{\"privateIPAddress\": \"10.0.255.4\", \"subnet\": {\"id\": "
+	    "\"/s/x/providers/Microsoft.Network/virtualNetworks/v/subnets/"
+	    "GatewaySubnet\"}}]},"
+	    "{\"type\": \"Microsoft.Network/localNetworkGateways\", \"name\": "
+	    "\"a\", \"bgpSettings\": {\"bgpPeeringAddress\": \"10.1.0.1\"}},"
+	    "{\"type\": \"Microsoft.Network/localNetworkGateways\", \"name\": "
+	    "\"b\", \"bgpSettings\": {\"bgpPeeringAddress\": \"10.2.0.1\"}},"
+	    "{\"type\": \"Microsoft.Network/connections\", \"name\": \"ca\", "
+	    "\"connectionType\": \"IPsec\", \"enableBgp\": true, "
+	    "\"virtualNetworkGateway1\": {\"id\": \"/p/virtualNetworkGateways/"
+	    "gw\"}, \"localNetworkGateway2\": {\"id\": \"/p/"
+	    "localNetworkGateways/a\"}},"
+	    "{\"type\": \"Microsoft.Network/connections\", \"name\": \"cb\", "
+	    "\"connectionType\": \"IPsec\", \"enableBgp\": true, "
+	    "\"virtualNetworkGateway1\": {\"id\": \"/p/virtualNetworkGateways/"
+	    "gw\"}, \"localNetworkGateway2\": {\"id\": \"/p/"
+	    "localNetworkGateways/b\"}}]";
+	static const char eff[] = "{\"value\": [{\"source\": \"Default\", "
+	    "\"nextHopType\": \"VnetLocal\", \"addressPrefix\": "
+	    "[\"10.0.0.0/16\"], \"nextHopIpAddress\": []}, {\"source\": "
+	    "\"VirtualNetworkGateway\", \"state\": \"Active\", \"nextHopType\": "
+	    "\"VirtualNetworkGateway\", \"addressPrefix\": [\"0.0.0.0/0\"], "
+	    "\"nextHopIpAddress\": [\"10.0.255.4\"]}, {\"source\": "
+	    "\"VirtualNetworkGateway\", \"state\": \"Active\", \"nextHopType\": "
+	    "\"VirtualNetworkGateway\", \"addressPrefix\": [\"10.9.0.0/16\"], "
+	    "\"nextHopIpAddress\": [\"10.2.0.1\"]}]}";
+	struct azjson_src src[2] = { { "net.json", net, sizeof(net) - 1 },
+	    { "eff.json", eff, sizeof(eff) - 1 } };
+
+	ck_assert_int_eq(azjson_parse(src, 2, &t, &notes, &d), 0);
+	ck_assert_uint_eq(t.nvpn_sites, 2);
+	ck_assert_uint_eq(t.gateways[0].ninstance_ips, 1);
+	ck_assert(has_note("learned route 0.0.0.0/0 through VPN gateway gw: "
+	    "several BGP sites"));
+	/* Through a site's own BGP peer: that site's. */
+	ck_assert_uint_eq(t.vpn_sites[0].nadvertised, 0);
+	ck_assert_uint_eq(t.vpn_sites[1].nadvertised, 1);
+	ck_assert_uint_eq(t.vpn_sites[1].advertised[0].addr, IP4(10, 9, 0, 0));
+	ck_assert(has_note("VPN site a: no learned route"));
+	ck_assert_uint_eq(t.ncircuits, 0);
+}
+END_TEST
+
+/* A peering setting neither true nor false, a BGP connection's bad
+ * peerIp: the file and JSON path, no topology. */
+START_TEST(estate_bad_values)
+{
+	ck_assert_int_eq(parse_text("{\"type\": \"Microsoft.Network/"
+	    "virtualNetworks/virtualNetworkPeerings\", \"name\": \"v/p\", "
+	    "\"remoteVirtualNetwork\": {\"id\": \"/p/virtualNetworks/w\"}, "
+	    "\"useRemoteGateways\": 1}"), -1);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "the resource: "
+	    "useRemoteGateways is not true or false"));
+	ck_assert_str_eq(d.msgs[0].pos.file, "mem.json");
+	ck_assert_uint_eq(t.nvnets, 0);
+	diag_free(&d);
+	diag_init(&d);
+	ck_assert_int_eq(parse_text("{\"type\": \"Microsoft.Network/"
+	    "virtualHubs/bgpConnections\", \"name\": \"rs/nva\", "
+	    "\"properties\": {\"peerIp\": \"10.0.1.300\"}}"), -1);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "BGP connection nva of "
+	    "rs: bad peerIp '10.0.1.300'"));
+	diag_free(&d);
+	diag_init(&d);
+	ck_assert_int_eq(parse_text("{\"type\": \"Microsoft.Network/"
+	    "virtualNetworks/virtualNetworkPeerings\", \"name\": \"p\", "
+	    "\"remoteVirtualNetwork\": {\"id\": \"/p/virtualNetworks/w\"}}"),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "neither its name"));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -375,6 +639,14 @@ main(void)
 	tcase_add_test(tc, resource_id_without_type);
 	tcase_add_test(tc, invalid_network_refused);
 	tcase_add_test(tc, note_with_control_character);
+	tcase_add_test(tc, estate_peering_settings);
+	tcase_add_test(tc, estate_gateway);
+	tcase_add_test(tc, estate_vpn_site);
+	tcase_add_test(tc, estate_route_server);
+	tcase_add_test(tc, estate_arm_template);
+	tcase_add_test(tc, estate_missing_pieces_noted);
+	tcase_add_test(tc, estate_two_bgp_sites_noted);
+	tcase_add_test(tc, estate_bad_values);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
