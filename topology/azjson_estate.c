@@ -23,8 +23,9 @@
  */
 
 /* A boolean property: a JSON boolean, or a template expression that
- * evaluates to true or false. 1 when given, 0 when absent, -1 (said)
- * when it is neither. */
+ * evaluates to true or false. 1 when given, 0 when absent or an
+ * expression not understood (noted: Azure's default applies), -1 (said)
+ * when it is neither a boolean nor a string. */
 static int
 az_bool(struct az *z, json_t *o, const char *key, const char *where,
     bool *out)
@@ -38,7 +39,11 @@ az_bool(struct az *z, json_t *o, const char *key, const char *where,
 		*out = json_is_true(v);
 		return 1;
 	}
-	s = json_is_string(v) ? az_str(z, o, key) : NULL;
+	if (!json_is_string(v)) {
+		az_err(z, where, "%s is not true or false", key);
+		return -1;
+	}
+	s = az_str(z, o, key);
 	if (s != NULL && (strcasecmp(s, "true") == 0 ||
 	    strcasecmp(s, "false") == 0)) {
 		*out = strcasecmp(s, "true") == 0;
@@ -47,8 +52,10 @@ az_bool(struct az *z, json_t *o, const char *key, const char *where,
 	}
 	free(s);
 	if (z->err == 0)
-		az_err(z, where, "%s is not true or false", key);
-	return -1;
+		az_note(z, "%s: %s: %s '%s' is not understood: Azure's "
+		    "default assumed", z->file, where, key,
+		    json_string_value(v));
+	return 0;
 }
 
 void
@@ -113,9 +120,10 @@ az_read_peering(struct az *z, const char *name, json_t *o, const char *where)
 	char *id, *local;
 	struct az_vnet *v;
 
-	if (slash != NULL)
-		local = strndup(name, (size_t)(slash - name));
-	else {
+	if (slash != NULL) {
+		if ((local = strndup(name, (size_t)(slash - name))) == NULL)
+			z->err = -ENOMEM;
+	} else {
 		id = az_str(z, o, "id");
 		local = az_id_part(z, id, "virtualNetworks");
 		free(id);
@@ -353,7 +361,7 @@ az_read_hub(struct az *z, const char *name, json_t *o, const char *where)
 
 	if (r == NULL)
 		return;
-	if (az_prop(o, "virtualWan") != NULL) {
+	if (json_is_object(az_prop(o, "virtualWan"))) {
 		r->vwan = true;
 		return;
 	}
@@ -389,9 +397,10 @@ hub_of_child(struct az *z, const char *name, json_t *o, const char *where,
 	struct az_rs *r;
 
 	*child = slash != NULL ? slash + 1 : name;
-	if (slash != NULL)
-		hub = strndup(name, (size_t)(slash - name));
-	else {
+	if (slash != NULL) {
+		if ((hub = strndup(name, (size_t)(slash - name))) == NULL)
+			z->err = -ENOMEM;
+	} else {
 		id = az_str(z, o, "id");
 		hub = az_id_part(z, id, "virtualHubs");
 		free(id);

@@ -619,6 +619,44 @@ START_TEST(estate_bad_values)
 }
 END_TEST
 
+/* A setting given by a template expression that is not understood:
+ * Azure's default, noted. */
+START_TEST(estate_setting_expression_noted)
+{
+	ck_assert_int_eq(parse_text("{\"parameters\": {\"transit\": "
+	    "{\"type\": \"Bool\", \"defaultValue\": true}}, \"resources\": "
+	    "[{\"type\": \"Microsoft.Network/virtualNetworks\", \"name\": "
+	    "\"v\", \"properties\": {\"addressSpace\": {\"addressPrefixes\": "
+	    "[\"10.0.0.0/16\"]}, \"virtualNetworkPeerings\": [{\"name\": "
+	    "\"p\", \"properties\": {\"remoteVirtualNetwork\": {\"id\": "
+	    "\"/p/virtualNetworks/w\"}, \"remoteAddressSpace\": "
+	    "{\"addressPrefixes\": [\"10.1.0.0/16\"]}, "
+	    "\"allowGatewayTransit\": \"[parameters('transit')]\", "
+	    "\"allowForwardedTraffic\": false}}]}}]}"), 0);
+	ck_assert(has_note("allowGatewayTransit '[parameters('transit')]' "
+	    "is not understood"));
+	ck_assert(!peering_of("v", "w")->allow_transit);
+	ck_assert(!peering_of("v", "w")->plain);
+	ck_assert_ptr_null(peering_of("w", "v"));
+}
+END_TEST
+
+/* A spoke that uses remote gateways of a hub whose gateway is in none of
+ * the files: the scenario loader's error, nothing kept. */
+START_TEST(estate_transit_without_gateway_refused)
+{
+	static const char *const f[] = { "hub-vnet-show.json",
+	    "spoke1-vnet-show.json", "spoke1-peering-list.json" };
+
+	ck_assert_int_eq(load_from("azure-estate", f, 3), -1);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_ptr_nonnull(strstr(d.msgs[0].text, "as a scenario: vnet "
+	    "'Spoke1' uses remote gateways, but 'Hub' has neither a gateway "
+	    "nor a route server"));
+	ck_assert_uint_eq(t.nvnets, 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -647,6 +685,8 @@ main(void)
 	tcase_add_test(tc, estate_missing_pieces_noted);
 	tcase_add_test(tc, estate_two_bgp_sites_noted);
 	tcase_add_test(tc, estate_bad_values);
+	tcase_add_test(tc, estate_setting_expression_noted);
+	tcase_add_test(tc, estate_transit_without_gateway_refused);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
