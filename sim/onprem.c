@@ -63,9 +63,41 @@ vnet_behind(const struct topo *t, size_t gi, uint32_t ip)
 	return TOPO_NONE;
 }
 
+/*
+ * MODEL §8 [rs]: with branch-to-branch on, the Route Server of gateway
+ * gi's VNet exchanges routes with the gateway, so the site learns what
+ * its peers advertise (a default aside): the peer whose prefix holds ip,
+ * longest first; TOPO_NONE if none.
+ */
+static const struct rs_peer *
+branch_peer(const struct topo *t, size_t gi, uint32_t ip)
+{
+	const struct route_server *rs;
+	const struct rs_peer *best = NULL;
+	size_t ri, i, k;
+	int len = -1;
+
+	if (gi == TOPO_NONE ||
+	    (ri = topo_route_server_of_vnet(t, t->gateways[gi].vnet)) ==
+	    TOPO_NONE || !(rs = &t->route_servers[ri])->branch_to_branch)
+		return NULL;
+	for (i = 0; i < rs->npeers; i++)
+		for (k = 0; k < rs->peers[i].nadvertised; k++) {
+			struct pfx p = rs->peers[i].advertised[k];
+
+			if (p.len > 0 && (int)p.len > len &&
+			    pfx_contains_ip(p, ip)) {
+				best = &rs->peers[i];
+				len = p.len;
+			}
+		}
+	return best;
+}
+
 /* The gateway the site reaches ip through (*ci: the circuit for
  * onprem:), TOPO_NONE if no gateway connected to the site advertises
- * it. */
+ * it: a VNet behind the gateway (*vn), or, with branch-to-branch, a
+ * prefix a Route Server peer advertises (*vn the gateway's VNet). */
 static size_t
 site_gateway(const struct topo *t, size_t site, uint32_t ip, size_t *ci,
 	     size_t *vn)
@@ -76,13 +108,17 @@ site_gateway(const struct topo *t, size_t site, uint32_t ip, size_t *ci,
 	if (site != TOPO_NONE) {
 		gi = t->vpn_sites[site].gateway;
 		*vn = vnet_behind(t, gi, ip);
+		if (*vn == TOPO_NONE && branch_peer(t, gi, ip) != NULL)
+			*vn = t->gateways[gi].vnet;
 		return *vn != TOPO_NONE ? gi : TOPO_NONE;
 	}
 	for (i = 0; i < t->ncircuits; i++) {
 		if (t->circuits[i].vnet == TOPO_NONE)
 			continue;
 		gi = t->vnets[t->circuits[i].vnet].gw;
-		if ((*vn = vnet_behind(t, gi, ip)) != TOPO_NONE) {
+		if ((*vn = vnet_behind(t, gi, ip)) != TOPO_NONE ||
+		    (branch_peer(t, gi, ip) != NULL &&
+		     (*vn = t->gateways[gi].vnet) != TOPO_NONE)) {
 			*ci = i;
 			return gi;
 		}
@@ -108,6 +144,7 @@ onprem_walk(struct walk *w)
 	uint32_t dst = pkt_dst(w->p), host = pkt_src(w->p);
 	size_t site = f->from_site, ci, gi, vn, gs, vm;
 	const char *sname = topo_site_name(t, site), *gw;
+	const struct rs_peer *peer;
 	char a[IP_STRLEN], b[IP_STRLEN];
 	struct hop *h;
 
@@ -130,14 +167,24 @@ onprem_walk(struct walk *w)
 		return;
 	}
 	gw = t->gateways[gi].name;
-	h = walk_hop(w, sname, "%s: %s is in VNet %s, over %s",
-		     site == TOPO_NONE ? "customer edge" : "site", b,
-		     t->vnets[vn].name, ci != TOPO_NONE ? "private peering"
-							: "the VPN");
-	hop_why(h, "gateway %s advertises VNet %s's address space%s [%s]", gw,
-		t->vnets[vn].name, t->vnets[vn].hub != vn ?
-		" (gateway transit) [peer]" : "", ci != TOPO_NONE ? "udr"
-								 : "vpn-ft");
+	peer = in_space(&t->vnets[vn], dst) ? NULL : branch_peer(t, gi, dst);
+	if (peer != NULL) {
+		h = walk_hop(w, sname, "%s: %s, over %s",
+			     site == TOPO_NONE ? "customer edge" : "site", b,
+			     ci != TOPO_NONE ? "private peering" : "the VPN");
+		hop_why(h, "Route Server peer %s advertises it and branch-to-"
+			"branch is on: gateway %s advertises it on-premises "
+			"[rs]", peer->name, gw);
+	} else {
+		h = walk_hop(w, sname, "%s: %s is in VNet %s, over %s",
+			     site == TOPO_NONE ? "customer edge" : "site", b,
+			     t->vnets[vn].name, ci != TOPO_NONE ?
+			     "private peering" : "the VPN");
+		hop_why(h, "gateway %s advertises VNet %s's address space%s "
+			"[%s]", gw, t->vnets[vn].name, t->vnets[vn].hub != vn ?
+			" (gateway transit) [peer]" : "", ci != TOPO_NONE ?
+			"udr" : "vpn-ft");
+	}
 	if (ci != TOPO_NONE) {
 		walk_path(w, t->circuits[ci].name);
 		if (pkt_dec_ttl(w->p) == 0) {
@@ -157,6 +204,14 @@ onprem_walk(struct walk *w)
 	w->via_gateway = true;
 	w->vnet = t->gateways[gi].vnet;
 	gs = gateway_subnet(t, w->vnet);
+	if (gs == TOPO_NONE && peer != NULL) {
+		h = walk_drop(w, gw, "no-route");
+		hop_why(h, "the packet is for a Route Server peer's prefix: "
+			"the gateway routes it by its GatewaySubnet's "
+			"effective routes, and the scenario gives VNet %s no "
+			"GatewaySubnet", t->vnets[w->vnet].name);
+		return;
+	}
 	if (gs == TOPO_NONE) {
 		vm = topo_vm_by_ip(t, dst);
 		if (vm == TOPO_NONE || t->vms[vm].vnet != vn) {

@@ -615,6 +615,48 @@ START_TEST(walk_from_onprem)
 }
 END_TEST
 
+/* MODEL §8 [rs]: with branch-to-branch on, on-premises learns what a
+ * Route Server peer advertises and reaches it through the gateway and
+ * the GatewaySubnet's routes (the appliance); with it off, on-premises
+ * has no route. */
+START_TEST(walk_branch_to_branch)
+{
+	static const char net[] =
+		"scenario: t\n"
+		"vnets: [{name: hub, address_space: [10.10.0.0/16], gateway: "
+		"gw, subnets: [{name: GatewaySubnet, prefix: 10.10.255.0/27}, "
+		"{name: RouteServerSubnet, prefix: 10.10.254.0/27}, {name: nva, "
+		"prefix: 10.10.1.0/24, route_table: nobgp}]}]\n"
+		"vms: [{name: sdwan, vnet: hub, subnet: nva, ip: 10.10.1.4, "
+		"ip_forwarding: true}]\n"
+		"route_tables: [{name: nobgp, disable_bgp_route_propagation: "
+		"true, routes: []}]\n"
+		"route_servers: [{name: rs, vnet: hub, branch_to_branch: %s, "
+		"peers: [{name: sdwan, ip: 10.10.1.4, advertised: "
+		"[10.50.0.0/16]}]}]\n"
+		"expressroute: [{name: er, gateway: gw, private_peering: "
+		"{advertised: [192.168.0.0/16]}}]\n"
+		"onprem: {name: dc, prefixes: [192.168.0.0/16]}\n"
+		"flows: [{name: branch, from: 192.168.1.1, to: 10.50.1.1, "
+		"port: 443}]\n";
+	char buf[2048];
+	const struct flow_result *r;
+
+	snprintf(buf, sizeof(buf), net, "true");
+	load(buf);
+	r = run("branch");
+	ck_assert(crossed(r, "er") && crossed(r, "GatewaySubnet"));
+	ck_assert(crossed(r, "sdwan"));
+	teardown_res();
+	setup();
+	snprintf(buf, sizeof(buf), net, "false");
+	load(buf);
+	r = run("branch");
+	assert_dropped(r, "onprem-no-route");
+	ck_assert(!crossed(r, "er"));
+}
+END_TEST
+
 /* MODEL §8 [er-ms]: Microsoft peering brings back only the regions of
  * its route filter (from the built-in regional AzureCloud tags), SNATed
  * to its NAT pool, classified microsoft-peering-nat, accepted by KMS
@@ -824,6 +866,7 @@ main(void)
 	tcase_add_test(tw, walk_route_server_and_peering_settings);
 	tcase_add_test(tw, walk_from_onprem);
 	tcase_add_test(tw, walk_microsoft_peering);
+	tcase_add_test(tw, walk_branch_to_branch);
 	suite_add_tcase(s, tw);
 
 	tcase_add_loop_test(er, estate_errors, 0,
