@@ -42,8 +42,9 @@ walk_deliver_from_gateway(struct walk *w, const char *gw, size_t vm)
 	w->arr_vm = vm;
 	h = walk_hop(w, v->name, "delivered to VM %s, source seen %s",
 		     v->name, ip_format(pkt_src(w->p), a));
-	hop_why(h, "from gateway %s into VNet %s (route tables on the "
-		"GatewaySubnet are not modelled)", gw, t->vnets[v->vnet].name);
+	hop_why(h, "from gateway %s into VNet %s (the scenario gives the "
+		"gateway's VNet no GatewaySubnet whose routes would steer it)",
+		gw, t->vnets[v->vnet].name);
 	walk_xing(w, CAP_NIC, v->name, LINK_VNET);
 	if (w->err == 0)
 		w->arr_point = w->r->xing[w->r->nxing - 1].point;
@@ -231,7 +232,34 @@ onprem_ce(struct walk *w, size_t ci, size_t site, enum link_kind link)
  * from the same gateway: the spoke-to-spoke hairpin of a learned default
  * (docs/model.md §8).
  */
-void
+/*
+ * What arrives from gateway gi follows the routes of its VNet's
+ * GatewaySubnet [udr]: true, with the walk placed there, when the
+ * scenario has one; false when the gateway delivers straight into the
+ * fabric.
+ */
+static bool
+into_gateway_subnet(struct walk *w, size_t gi)
+{
+	const struct topo *t = w->t;
+	size_t gv = t->gateways[gi].vnet, gs = topo_gateway_subnet(t, gv);
+	struct hop *h;
+
+	if (gs == TOPO_NONE)
+		return false;
+	h = walk_hop(w, t->gateways[gi].name, "gateway: into VNet %s, "
+		     "routed by GatewaySubnet", t->vnets[gv].name);
+	hop_why(h, "traffic from the gateway follows the GatewaySubnet's "
+		"effective routes, its route table included [udr]");
+	w->via_gateway = true;
+	w->vnet = gv;
+	w->subnet = gs;
+	w->sender = TOPO_NONE;
+	walk_xing(w, CAP_FABRIC, t->vnets[gv].name, LINK_GATEWAY);
+	return true;
+}
+
+bool
 walk_to_circuit(struct walk *w, size_t ci, const struct eroute *r,
 		uint32_t nh_ip)
 {
@@ -244,12 +272,12 @@ walk_to_circuit(struct walk *w, size_t ci, const struct eroute *r,
 	if (vm == TOPO_NONE) {
 		if (walk_circuit_hops(w, ci, r, nh_ip))
 			onprem_ce(w, ci, TOPO_NONE, LINK_ONPREM);
-		return;
+		return false;
 	}
 	walk_path(w, c->gateway);
 	if (pkt_dec_ttl(w->p) == 0) {
 		walk_drop(w, c->gateway, "ttl-exceeded");
-		return;
+		return false;
 	}
 	h = walk_hop(w, c->gateway, "ExpressRoute gateway: to circuit %s",
 		     c->name);
@@ -259,7 +287,7 @@ walk_to_circuit(struct walk *w, size_t ci, const struct eroute *r,
 	walk_path(w, c->name);
 	if (pkt_dec_ttl(w->p) == 0) {
 		walk_drop(w, c->name, "ttl-exceeded");
-		return;
+		return false;
 	}
 	w->r->hairpin = HAIRPIN_AZURE;
 	h = walk_hop(w, c->name, "MSEE: %s is in VNet %s, back to gateway %s",
@@ -273,12 +301,15 @@ walk_to_circuit(struct walk *w, size_t ci, const struct eroute *r,
 	walk_xing(w, CAP_CIRCUIT_PRIVATE, c->name, LINK_CIRCUIT);
 	walk_path(w, c->gateway);
 	walk_gateway_xing(w, c->gateway, 0, LINK_CIRCUIT);
+	if (into_gateway_subnet(w, t->vnets[c->vnet].gw))
+		return true;
 	walk_deliver_from_gateway(w, c->gateway, vm);
+	return false;
 }
 
 /* MODEL §8 [vpn-ft] [vpn-aa]: through the VPN gateway (the instance
  * nh_ip when active-active) over the site-to-site tunnel to the site. */
-void
+bool
 walk_to_site(struct walk *w, size_t si, uint32_t nh_ip, const char *why)
 {
 	const struct topo *t = w->t;
@@ -291,7 +322,7 @@ walk_to_site(struct walk *w, size_t si, uint32_t nh_ip, const char *why)
 	walk_path(w, g->name);
 	if (pkt_dec_ttl(w->p) == 0) {
 		walk_drop(w, g->name, "ttl-exceeded");
-		return;
+		return false;
 	}
 	h = walk_hop(w, g->name, "VPN gateway%s%s: tunnel to site %s",
 		     g->active_active && nh_ip ? ", instance " : "",
@@ -307,10 +338,13 @@ walk_to_site(struct walk *w, size_t si, uint32_t nh_ip, const char *why)
 			     t->vnets[t->vms[vm].vnet].name);
 		hop_why(h, "the gateway routes to the VNets it serves "
 			"(gateway transit) before its tunnels [peer]");
+		if (into_gateway_subnet(w, v->gateway))
+			return true;
 		walk_deliver_from_gateway(w, g->name, vm);
-		return;
+		return false;
 	}
 	onprem_ce(w, TOPO_NONE, si, LINK_INTERNET);
+	return false;
 }
 
 /*
@@ -321,7 +355,7 @@ walk_to_site(struct walk *w, size_t si, uint32_t nh_ip, const char *why)
  * sites leads to the scenario's onprem:. An ExpressRoute gateway cannot
  * be a UDR target.
  */
-void
+bool
 walk_user_to_gateway(struct walk *w, const char *sname)
 {
 	const struct topo *t = w->t;
@@ -338,7 +372,7 @@ walk_user_to_gateway(struct walk *w, const char *sname)
 			"but VNet %s has no gateway%s [udr]",
 			t->vnets[w->vnet].name, hub != TOPO_NONE && hub !=
 			w->vnet ? " and its hub none either" : "");
-		return;
+		return false;
 	}
 	g = &t->gateways[gi];
 	if (g->type == GW_EXPRESSROUTE) {
@@ -346,7 +380,7 @@ walk_user_to_gateway(struct walk *w, const char *sname)
 		hop_why(h, "a user route with next hop VirtualNetworkGateway "
 			"needs a VPN gateway; an ExpressRoute gateway cannot be "
 			"a UDR target [udr]");
-		return;
+		return false;
 	}
 	site = topo_site_for(t, gi, pkt_dst(w->p), &any);
 	if (!any) {
@@ -355,7 +389,7 @@ walk_user_to_gateway(struct walk *w, const char *sname)
 		hop_why(h, "user route to the VNet's VPN gateway [udr]");
 		walk_gateway_xing(w, g->name, 0, LINK_GATEWAY);
 		onprem_ce(w, TOPO_NONE, TOPO_NONE, LINK_INTERNET);
-		return;
+		return false;
 	}
 	if (site == TOPO_NONE) {
 		h = walk_drop(w, sname, "udr-gateway-unusable");
@@ -363,9 +397,9 @@ walk_user_to_gateway(struct walk *w, const char *sname)
 			"holds %s and it has no default site "
 			"(GatewayDefaultSite): the route cannot be used "
 			"[vpn-ft]", g->name, ip_format(pkt_dst(w->p), a));
-		return;
+		return false;
 	}
-	walk_to_site(w, site, 0, g->default_site == site &&
+	return walk_to_site(w, site, 0, g->default_site == site &&
 		!topo_site_covers(t, site, pkt_dst(w->p), &(struct pfx){ 0, 0 })
 		? "user route to the VPN gateway, which sends what no site "
 		  "holds to its default site (GatewayDefaultSite) [vpn-ft]"

@@ -18,24 +18,10 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "sim/services.h"
 #include "sim/walkint.h"
 #include "topology/estate.h"
-
-/* The subnet named GatewaySubnet of VNet v, TOPO_NONE if none. */
-static size_t
-gateway_subnet(const struct topo *t, size_t v)
-{
-	size_t i;
-
-	for (i = 0; i < t->vnets[v].nsubnets; i++)
-		if (strcasecmp(t->vnets[v].subnets[i].name,
-			       "GatewaySubnet") == 0)
-			return i;
-	return TOPO_NONE;
-}
 
 static bool
 in_space(const struct vnet *v, uint32_t ip)
@@ -203,7 +189,7 @@ onprem_walk(struct walk *w)
 						    : LINK_INTERNET);
 	w->via_gateway = true;
 	w->vnet = t->gateways[gi].vnet;
-	gs = gateway_subnet(t, w->vnet);
+	gs = topo_gateway_subnet(t, w->vnet);
 	if (gs == TOPO_NONE && peer != NULL) {
 		h = walk_drop(w, gw, "no-route");
 		hop_why(h, "the packet is for a Route Server peer's prefix: "

@@ -202,10 +202,44 @@ fabric(struct walk *w, size_t *vm)
 	return RL_SUBNET;
 }
 
+/*
+ * From gateway gi into the VNets it serves [udr]: by the routes of its
+ * VNet's GatewaySubnet when the scenario has one (the walk goes on from
+ * there, RL_SUBNET with no VM), else straight into VNet vnet's fabric.
+ */
+static int
+from_gateway(struct walk *w, size_t gi, size_t vnet, size_t *vmp)
+{
+	const struct topo *t = w->t;
+	size_t gv = gi != TOPO_NONE ? t->gateways[gi].vnet : TOPO_NONE;
+	size_t gs = topo_gateway_subnet(t, gv);
+	struct hop *h;
+
+	w->via_gateway = true;
+	if (gs != TOPO_NONE) {
+		h = walk_hop(w, t->gateways[gi].name, "gateway: into VNet %s, "
+			     "routed by GatewaySubnet", t->vnets[gv].name);
+		hop_why(h, "traffic from the gateway follows the "
+			"GatewaySubnet's effective routes [udr]");
+		w->vnet = gv;
+		w->subnet = gs;
+		*vmp = TOPO_NONE;
+		walk_xing(w, CAP_FABRIC, t->vnets[gv].name, LINK_GATEWAY);
+		return RL_SUBNET;
+	}
+	h = walk_hop(w, gi != TOPO_NONE ? t->gateways[gi].name : "gateway",
+		     "gateway: into VNet %s", t->vnets[vnet].name);
+	hop_why(h, "the gateway delivers into the VNet's fabric (the "
+		"scenario gives the gateway's VNet no GatewaySubnet)");
+	w->vnet = vnet;
+	walk_xing(w, CAP_FABRIC, t->vnets[vnet].name, LINK_GATEWAY);
+	return RL_FABRIC;
+}
+
 /* The reply forwarded to the appliance at nh_ip (a user route, or a
  * Route Server route: MODEL §8 [rs]), which must know the connection. */
 static int
-reply_appliance(struct walk *w, const struct vm *v, const char *sname,
+reply_appliance(struct walk *w, size_t vnet, const char *sname,
 		uint32_t nh_ip, size_t *vmp)
 {
 	const struct topo *t = w->t;
@@ -214,7 +248,7 @@ reply_appliance(struct walk *w, const struct vm *v, const char *sname,
 	size_t nva;
 	int before;
 
-	nva = walk_vm_at(w, nh_ip, v->vnet);
+	nva = walk_vm_at(w, nh_ip, vnet);
 	if (nva == TOPO_NONE || !t->vms[nva].ip_forwarding) {
 		h = walk_drop(w, sname, "appliance-unreachable");
 		hop_why(h, "no NIC forwards for %s [udr]",
@@ -259,16 +293,19 @@ static int
 subnet_route(struct walk *w, size_t *vmp)
 {
 	const struct topo *t = w->t;
-	const struct vm *v = &t->vms[*vmp];
-	const struct rtable *rt = sim_rtable(w->s, v->vnet, v->subnet);
-	const char *sname = topo_vm_subnet(t, v)->name;
+	/* Leaving a NIC, its subnet; arriving from a gateway (*vmp
+	 * TOPO_NONE), the GatewaySubnet the walk is in. */
+	size_t vn = *vmp != TOPO_NONE ? t->vms[*vmp].vnet : w->vnet;
+	size_t sn = *vmp != TOPO_NONE ? t->vms[*vmp].subnet : w->subnet;
+	const struct rtable *rt = sim_rtable(w->s, vn, sn);
+	const char *sname = t->vnets[vn].subnets[sn].name;
 	uint32_t dst = pkt_dst(w->p);
 	struct route_hit hit;
 	char a[IP_STRLEN], pf[PFX_STRLEN], src[160], notes[240];
 	struct hop *h;
 
-	w->vnet = v->vnet;
-	w->subnet = v->subnet;
+	w->vnet = vn;
+	w->subnet = sn;
 	walk_path(w, sname);
 	if (pkt_dec_ttl(w->p) == 0) {
 		walk_drop(w, sname, "ttl-exceeded");
@@ -288,14 +325,14 @@ subnet_route(struct walk *w, size_t *vmp)
 	hop_why(h, "the reply to %s follows %s's routes: source %s, %s%s",
 		ip_format(dst, a), sname, rt_source_name(hit.r->source), src,
 		notes);
-	walk_xing(w, CAP_FABRIC, t->vnets[v->vnet].name, LINK_VNET);
+	walk_xing(w, CAP_FABRIC, t->vnets[vn].name, LINK_VNET);
 
 	switch (hit.r->nh) {
 	case NH_VNETLOCAL:
 	case NH_VNETPEERING:
 		return RL_FABRIC;
 	case NH_VIRTUAL_APPLIANCE:
-		return reply_appliance(w, v, sname, hit.r->nh_ips[0], vmp);
+		return reply_appliance(w, vn, sname, hit.r->nh_ips[0], vmp);
 	case NH_INTERNET:
 	case NH_SERVICE_ENDPOINT:
 		if (ip_private(dst)) {
@@ -329,10 +366,8 @@ subnet_route(struct walk *w, size_t *vmp)
 				walk_path(w, c->gateway);
 				walk_gateway_xing(w, c->gateway, 0,
 					  LINK_CIRCUIT);
-				w->vnet = t->vms[to].vnet;
-				walk_xing(w, CAP_FABRIC,
-					  t->vnets[w->vnet].name, LINK_GATEWAY);
-				return RL_FABRIC;
+				return from_gateway(w, t->vnets[c->vnet].gw,
+						    t->vms[to].vnet, vmp);
 			}
 			h = walk_hop(w, c->name, "private peering (MSEE -> "
 				     "customer edge)");
@@ -355,10 +390,8 @@ subnet_route(struct walk *w, size_t *vmp)
 					     t->vnets[t->vms[to].vnet].name);
 				hop_why(h, "the gateway routes to the VNets it "
 					"serves before its tunnels [peer]");
-				w->vnet = t->vms[to].vnet;
-				walk_xing(w, CAP_FABRIC,
-					  t->vnets[w->vnet].name, LINK_GATEWAY);
-				return RL_FABRIC;
+				return from_gateway(w, vs->gateway,
+						    t->vms[to].vnet, vmp);
 			}
 			h = walk_hop(w, gw, "VPN gateway: tunnel to site %s",
 				     vs->name);
@@ -370,7 +403,7 @@ subnet_route(struct walk *w, size_t *vmp)
 			return RL_ONPREM;
 		}
 		if (hit.r->source == RT_BGP)	/* a Route Server's */
-			return reply_appliance(w, v, sname, hit.nh_ip, vmp);
+			return reply_appliance(w, vn, sname, hit.nh_ip, vmp);
 		h = walk_drop(w, sname, "reply-no-route");
 		hop_why(h, "a user route to a gateway does not carry the reply "
 			"[udr]");
@@ -570,7 +603,7 @@ host_home(struct walk *w)
  * the reply is at (TOPO_NONE: onprem:, behind circuits).
  */
 static int
-onprem_hop(struct walk *w)
+onprem_hop(struct walk *w, size_t *vmp)
 {
 	const struct topo *t = w->t;
 	const char *site = topo_site_name(t, w->site);
@@ -642,12 +675,8 @@ onprem_hop(struct walk *w)
 			"to %s", t->vnets[vn].name, ip_format(dst, a));
 		return -1;
 	}
-	h = walk_hop(w, gw, "gateway: into VNet %s", t->vnets[vn].name);
-	hop_why(h, "the gateway delivers into the VNet's fabric (route tables "
-		"on the GatewaySubnet are not modelled)");
-	w->vnet = vn;
-	walk_xing(w, CAP_FABRIC, t->vnets[vn].name, LINK_GATEWAY);
-	return RL_FABRIC;
+	return from_gateway(w, gi != TOPO_NONE ? gi : topo_gateway_find(t, gw),
+			    vn, vmp);
 }
 
 void
@@ -672,6 +701,7 @@ reply_walk(struct walk *w)
 	w->reply = true;
 	w->done = false;
 	w->clock_us = 0;
+	w->via_gateway = false;
 
 	/* The answer leaves where the request arrived: the same capture
 	 * point, after the destination's time to answer. */
@@ -719,7 +749,7 @@ reply_walk(struct walk *w)
 			loc = public_hop(w);
 			break;
 		case RL_ONPREM:
-			loc = onprem_hop(w);
+			loc = onprem_hop(w, &vm);
 			break;
 		case RL_FABRIC:
 			loc = fabric(w, &vm);

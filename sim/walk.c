@@ -374,17 +374,13 @@ static bool
 gateway_route(struct walk *w, const struct eroute *r, uint32_t nh_ip,
 	      struct visits *visits)
 {
-	if (r->circuit != TOPO_NONE) {
-		walk_to_circuit(w, r->circuit, r, nh_ip);
-		return false;
-	}
-	if (r->site != TOPO_NONE) {
-		walk_to_site(w, r->site, nh_ip, r->site_static
+	if (r->circuit != TOPO_NONE)
+		return walk_to_circuit(w, r->circuit, r, nh_ip);
+	if (r->site != TOPO_NONE)
+		return walk_to_site(w, r->site, nh_ip, r->site_static
 			? "static prefix of the site's local network gateway "
 			  "[vpn-ft]"
 			: "route the site advertises over BGP [vpn-ft]");
-		return false;
-	}
 	return appliance(w, nh_ip, visits);
 }
 
@@ -454,8 +450,7 @@ route_step(struct walk *w, struct visits *visits)
 	case NH_VNET_GATEWAY:
 		if (hit.r->source == RT_BGP)
 			return gateway_route(w, hit.r, hit.nh_ip, visits);
-		walk_user_to_gateway(w, sname);
-		return false;
+		return walk_user_to_gateway(w, sname);
 	case NH_COUNT:
 		break;
 	}

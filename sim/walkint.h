@@ -188,12 +188,14 @@ void walk_nat_record(struct walk *w, const char *who, uint32_t inside,
 		     uint16_t iport);
 /* beyond.c: a BGP route of circuit ci (nh_ip the ECMP member), a route
  * of VPN site si (why: the trace's reason), and a user route to
- * VirtualNetworkGateway from subnet sname: the walk past the gateway. */
-void walk_to_circuit(struct walk *w, size_t ci, const struct eroute *r,
+ * VirtualNetworkGateway from subnet sname: the walk past the gateway.
+ * Each returns true when the packet turned around into the gateway's
+ * VNet and goes on from its GatewaySubnet (w->vnet, subnet). */
+bool walk_to_circuit(struct walk *w, size_t ci, const struct eroute *r,
 		     uint32_t nh_ip);
-void walk_to_site(struct walk *w, size_t si, uint32_t nh_ip,
+bool walk_to_site(struct walk *w, size_t si, uint32_t nh_ip,
 		  const char *why);
-void walk_user_to_gateway(struct walk *w, const char *sname);
+bool walk_user_to_gateway(struct walk *w, const char *sname);
 /* walk.c: routing decisions from w->vnet/w->subnet on, until the packet
  * arrives, is dropped or SIM_MAX_STEPS runs out. */
 void walk_route_loop(struct walk *w);

@@ -291,3 +291,16 @@ topo_site_for(const struct topo *t, size_t gw, uint32_t ip, bool *any)
 		site = t->gateways[gw].default_site;
 	return site;
 }
+
+size_t
+topo_gateway_subnet(const struct topo *t, size_t v)
+{
+	size_t i;
+
+	for (i = 0; v != TOPO_NONE && i < t->vnets[v].nsubnets; i++)
+		if (t->vnets[v].subnets[i].name != NULL &&
+		    strcasecmp(t->vnets[v].subnets[i].name,
+			       "GatewaySubnet") == 0)
+			return i;
+	return TOPO_NONE;
+}

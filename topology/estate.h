@@ -53,4 +53,8 @@ bool topo_site_edge(const struct topo *t, size_t site, uint32_t *ip);
 size_t topo_site_for(const struct topo *t, size_t gw, uint32_t ip,
 		     bool *any);
 
+/* The subnet named GatewaySubnet of VNet v, TOPO_NONE if none: its
+ * routes steer what arrives from the VNet's gateway [udr]. */
+size_t topo_gateway_subnet(const struct topo *t, size_t v);
+
 #endif
