@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/input.h"
 #include "cli/job.h"
 #include "sim/nsg.h"
 #include "topology/azjson.h"
@@ -28,27 +29,86 @@ job_free(struct job *j)
 	diag_free(&j->diag);
 }
 
+/* Print an Azure export's notes (what it does not model) on stderr. */
+static void
+job_notes(struct azjson_notes *notes)
+{
+	size_t i;
+
+	for (i = 0; i < notes->n; i++)
+		fprintf(stderr, "ftsim: note: %s\n", notes->line[i]);
+	azjson_notes_free(notes);
+}
+
+int
+job_name_stdin(struct topo *t)
+{
+	char *name;
+
+	if (t->scenario == NULL || strcmp(t->scenario, INPUT_STDIN) != 0)
+		return 0;
+	if ((name = strdup("stdin")) == NULL)
+		return -1;
+	free(t->scenario);
+	t->scenario = name;
+	return 0;
+}
+
+/*
+ * "-": standard input, read whole once, a scenario or an Azure export as
+ * its text says (cli/input.h); messages name it <stdin>. A scenario is
+ * held to the size cap of scenario files.
+ */
+static int
+job_parse_stdin(struct job *j)
+{
+	struct srcpos start = { INPUT_STDIN, 1, 1 };
+	struct azjson_notes notes = { NULL, 0 };
+	char *buf;
+	size_t len;
+	int rc;
+
+	if (input_read_stdin(&buf, &len, INPUT_MAX_BYTES, &j->diag) != 0)
+		return -1;
+	if (input_is_json(buf, len)) {
+		struct azjson_src src = { INPUT_STDIN, buf, len };
+
+		rc = azjson_parse(&src, 1, &j->topo, &notes, &j->diag);
+		job_notes(&notes);
+		if (rc == 0 && job_name_stdin(&j->topo) != 0) {
+			diag_error(&j->diag, start, "out of memory");
+			rc = -1;
+		}
+	} else if (len > SCENARIO_MAX_BYTES) {
+		diag_error(&j->diag, start, "scenario file is larger than %u "
+		    "MiB", SCENARIO_MAX_BYTES >> 20);
+		rc = -1;
+	} else
+		rc = scenario_parse(INPUT_STDIN, buf, len, &j->topo, &j->diag);
+	free(buf);
+	return rc;
+}
+
 int
 job_load(struct job *j, const char *path)
 {
+	int rc;
+
 	memset(j, 0, sizeof(*j));
 	topo_init(&j->topo);
 	diag_init(&j->diag);
-	if (azjson_is_json(path)) {
+	if (input_is_stdin(path)) {
+		rc = job_parse_stdin(j);
+	} else if (azjson_is_json(path)) {
 		/* An Azure export read directly (topology/azjson.h); what it
 		 * does not model is said on stderr. */
 		struct azjson_notes notes = { NULL, 0 };
-		size_t i;
-		int rc = azjson_load(&path, 1, &j->topo, &notes, &j->diag);
 
-		for (i = 0; i < notes.n; i++)
-			fprintf(stderr, "ftsim: note: %s\n", notes.line[i]);
-		azjson_notes_free(&notes);
-		if (rc != 0) {
-			diag_print(stderr, &j->diag);
-			return -1;
-		}
-	} else if (scenario_load(path, &j->topo, &j->diag) != 0) {
+		rc = azjson_load(&path, 1, &j->topo, &notes, &j->diag);
+		job_notes(&notes);
+	} else
+		rc = scenario_load(path, &j->topo, &j->diag);
+	if (rc != 0) {
 		diag_print(stderr, &j->diag);
 		return -1;
 	}

@@ -27,6 +27,11 @@ struct job {
 int job_load(struct job *j, const char *path);
 void job_free(struct job *j);
 
+/* A topology imported from standard input is named after its file,
+ * "<stdin>": name it "stdin" instead, a name that is a word (a folder's
+ * name in a report or a capture set). 0, or -1 out of memory. */
+int job_name_stdin(struct topo *t);
+
 /* Replay every flow into j->run (results allocated). 0 or a negative
  * errno for an internal failure. */
 int job_run(struct job *j);

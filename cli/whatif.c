@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "capture/outfile.h"
+#include "cli/input.h"
 #include "cli/job.h"
 #include "cli/whatif.h"
 #include "sim/nsg.h"
@@ -303,6 +304,24 @@ compare(const struct wopts *o, const char *before, const struct topo *tb,
 	return rc;
 }
 
+/* A change file, or standard input for "-" (cli/input.h). */
+static int
+change_read(const char *path, struct change *ch, struct diag *d)
+{
+	char *buf;
+	size_t len;
+	int rc;
+
+	if (!input_is_stdin(path))
+		return change_load(path, ch, d);
+	memset(ch, 0, sizeof(*ch));
+	if (input_read_stdin(&buf, &len, INPUT_MAX_BYTES, d) != 0)
+		return -1;
+	rc = change_parse(INPUT_STDIN, buf, len, ch, d);
+	free(buf);
+	return rc;
+}
+
 int
 cmd_whatif(int argc, char **argv)
 {
@@ -312,6 +331,7 @@ cmd_whatif(int argc, char **argv)
 	struct topo after;
 	struct diag d;
 	struct sim *sa = NULL;
+	const char *bname, *cname;
 	char *label = NULL;
 	size_t len;
 	int rc;
@@ -326,7 +346,7 @@ cmd_whatif(int argc, char **argv)
 	}
 	/* MODEL §5: the tags a change's rules name must be known, as in a
 	 * scenario. */
-	if (change_load(argv[optind + 1], &ch, &d) != 0 ||
+	if (change_read(argv[optind + 1], &ch, &d) != 0 ||
 	    change_apply(&ch, &base.topo, &after, &d) != 0) {
 		diag_print(stderr, &d);
 		rc = EXIT_BADINPUT;
@@ -337,14 +357,15 @@ cmd_whatif(int argc, char **argv)
 		rc = EXIT_BADINPUT;
 		goto out_after;
 	}
-	len = strlen(argv[optind]) + strlen(argv[optind + 1]) + 4;
+	bname = input_name(argv[optind]);
+	cname = input_name(argv[optind + 1]);
+	len = strlen(bname) + strlen(cname) + 4;
 	if ((label = malloc(len)) == NULL) {
 		rc = EXIT_BADINPUT;
 		goto out_after;
 	}
-	snprintf(label, len, "%s + %s", argv[optind], argv[optind + 1]);
-	rc = compare(&o, argv[optind], &base.topo, base.sim, label, &after,
-	    sa, &ch);
+	snprintf(label, len, "%s + %s", bname, cname);
+	rc = compare(&o, bname, &base.topo, base.sim, label, &after, sa, &ch);
 	free(label);
 out_after:
 	sim_free(sa);
@@ -370,8 +391,8 @@ cmd_diff(int argc, char **argv)
 	if (ra != 0 || rb != 0)
 		rc = EXIT_BADINPUT;
 	else
-		rc = compare(&o, argv[optind], &b.topo, b.sim,
-		    argv[optind + 1], &a.topo, a.sim, NULL);
+		rc = compare(&o, input_name(argv[optind]), &b.topo, b.sim,
+		    input_name(argv[optind + 1]), &a.topo, a.sim, NULL);
 	job_free(&a);
 	job_free(&b);
 	return rc;
@@ -400,7 +421,7 @@ write_atomic(const char *path, const char *buf, size_t len)
 
 /* The comment block on top of an imported scenario. */
 static const char **
-import_comments(char *const *files, size_t nfiles,
+import_comments(const char *const *files, size_t nfiles,
     const struct azjson_notes *notes, size_t *n)
 {
 	static const char *const head[] = {
@@ -444,10 +465,12 @@ cmd_import(int argc, char **argv)
 	struct azjson_notes notes = { NULL, 0 };
 	const char *out = NULL;
 	const char **comments = NULL;
+	struct azjson_src *src = NULL;
 	struct topo t, back;
 	struct diag d;
-	char *yaml = NULL;
-	size_t len, nc, i;
+	char *yaml = NULL, *stdin_buf = NULL;
+	const char **names = NULL;
+	size_t len, nc, i, nsrc;
 	int c, rc = EXIT_BADINPUT;
 
 	optind = 1;
@@ -466,16 +489,37 @@ cmd_import(int argc, char **argv)
 	    (size_t)(argc - optind)) != 0)
 		return EXIT_BADINPUT;
 	diag_init(&d);
-	if (azjson_load((const char *const *)argv + optind,
-	    (size_t)(argc - optind), &t, &notes, &d) != 0) {
+	topo_init(&t);
+	nsrc = (size_t)(argc - optind);
+	if ((src = calloc(nsrc, sizeof(*src))) == NULL ||
+	    (names = calloc(nsrc, sizeof(*names))) == NULL) {
+		fputs("ftsim: out of memory\n", stderr);
+		goto out;
+	}
+	/* "-": standard input, read whole once (cli/input.h). */
+	for (i = 0; i < nsrc; i++) {
+		names[i] = input_name(argv[optind + (int)i]);
+		src[i].name = names[i];
+		if (input_is_stdin(argv[optind + (int)i]) &&
+		    input_read_stdin(&stdin_buf, &src[i].len, INPUT_MAX_BYTES,
+		    &d) != 0) {
+			diag_print(stderr, &d);
+			goto out;
+		}
+		if (input_is_stdin(argv[optind + (int)i]))
+			src[i].buf = stdin_buf;
+	}
+	if (azjson_parse(src, nsrc, &t, &notes, &d) != 0) {
 		diag_print(stderr, &d);
-		diag_free(&d);
-		return EXIT_BADINPUT;
+		goto out;
+	}
+	if (job_name_stdin(&t) != 0) {
+		fputs("ftsim: out of memory\n", stderr);
+		goto out;
 	}
 	for (i = 0; i < notes.n; i++)
 		fprintf(stderr, "ftsim import: note: %s\n", notes.line[i]);
-	if ((comments = import_comments(argv + optind, (size_t)(argc - optind),
-	    &notes, &nc)) == NULL ||
+	if ((comments = import_comments(names, nsrc, &notes, &nc)) == NULL ||
 	    yamlout_topo(&t, comments, nc, &yaml, &len) != 0) {
 		fputs("ftsim: out of memory\n", stderr);
 		goto out;
@@ -495,6 +539,9 @@ cmd_import(int argc, char **argv)
 		rc = write_atomic(out, yaml, len) == 0 ? 0 : EXIT_BADINPUT;
 out:
 	free(comments);
+	free(src);
+	free(names);
+	free(stdin_buf);
 	free(yaml);
 	azjson_notes_free(&notes);
 	topo_free(&t);

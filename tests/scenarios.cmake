@@ -385,3 +385,10 @@ add_test(NAME import.estate-arm-runs
   WORKING_DIRECTORY ${TOP})
 set_tests_properties(import.estate-az-cli import.estate-arm
   import.estate-az-cli-routes import.estate-arm-runs PROPERTIES LABELS whatif)
+# "-" reads standard input for every command that reads a scenario, an
+# Azure export or a change file; its errors name <stdin>:LINE:COL
+# (tests/stdin.sh).
+add_test(NAME cli.stdin
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/stdin.sh ${FTSIM}
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(cli.stdin PROPERTIES LABELS cli)
