@@ -24,6 +24,7 @@
 
 #include "capture/outfile.h"
 #include "cli/diagram.h"
+#include "cli/help.h"
 #include "cli/job.h"
 #include "cli/spawn.h"
 #include "sim/services.h"
@@ -1001,18 +1002,9 @@ diagram_write(const struct run *run, const struct flow_result *r,
 /* ---------------------------------------------------------------- */
 /* The command */
 
-static const char diagram_usage[] =
-    "usage: ftsim diagram FILE [--flow NAME] [-o OUT.svg|OUT.png|OUT.dot]\n";
-
 int
 cmd_diagram(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "flow", required_argument, NULL, 'f' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *flow = NULL, *out = NULL;
 	const struct flow_result *r = NULL;
 	char err[1024];
@@ -1021,18 +1013,17 @@ cmd_diagram(int argc, char **argv)
 	int c, fmt = DG_DOT, rc, status = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	while ((c = help_getopt("diagram", argc, argv)) != -1) {
 		switch (c) {
 		case 'f': flow = optarg; break;
 		case 'o': out = optarg; break;
-		case 'h': fputs(diagram_usage, stdout); return 0;
-		default: fputs(diagram_usage, stderr); return EXIT_BADINPUT;
+		case 'h': return 0;
+		default: return EXIT_BADINPUT;
 		}
 	}
-	if (optind != argc - 1) {
-		fputs(diagram_usage, stderr);
-		return EXIT_BADINPUT;
-	}
+	if ((c = help_operands("diagram", argc, argv, 1, 1,
+	    "scenario FILE")) != 0)
+		return c;
 	if (output_not_input("-o", out, argv + optind, 1) != 0)
 		return EXIT_BADINPUT;
 	if (out != NULL && (fmt = diagram_format(out)) < 0) {

@@ -24,6 +24,7 @@
 #include "capture/outfile.h"
 #include "capture/pcapw.h"
 #include "cli/flowlog.h"
+#include "cli/help.h"
 #include "cli/job.h"
 #include "cli/pcapout.h"
 #include "sim/nsg.h"
@@ -402,12 +403,6 @@ fl_same_path(const struct job *j, const struct flset *fs)
 int
 cmd_flowlog(int argc, char **argv)
 {
-	static const char use[] = "usage: ftsim flowlog FILE [--out DIR]\n";
-	static const struct option opts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *out = NULL;
 	struct flset fs = { NULL, 0 };
 	struct job j;
@@ -415,17 +410,16 @@ cmd_flowlog(int argc, char **argv)
 	size_t i;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	while ((c = help_getopt("flowlog", argc, argv)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
-		case 'h': fputs(use, stdout); return 0;
-		default: fputs(use, stderr); return EXIT_BADINPUT;
+		case 'h': return 0;
+		default: return EXIT_BADINPUT;
 		}
 	}
-	if (optind != argc - 1) {
-		fputs(use, stderr);
-		return EXIT_BADINPUT;
-	}
+	if ((c = help_operands("flowlog", argc, argv, 1, 1,
+	    "scenario FILE")) != 0)
+		return c;
 	if (job_load(&j, argv[optind]) != 0) {
 		job_free(&j);
 		return EXIT_BADINPUT;

@@ -33,6 +33,7 @@
 #include "cli/gpscripts.h"
 #include "capture/pcapw.h"
 #include "cli/htmlreport.h"
+#include "cli/help.h"
 #include "cli/job.h"
 #include "cli/pcapout.h"
 #include "cli/report.h"
@@ -942,18 +943,9 @@ folder_cause(const char *dir)
 	return -rc;
 }
 
-static const char report_usage[] =
-    "usage: ftsim report [--whatif CHANGE.yaml]... -o DIR FILE...\n";
-
 int
 cmd_report(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "whatif", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct report rp;
 	const char **changes = NULL, **cv, *outarg = NULL;
 	char *out = NULL, *tmp = NULL;
@@ -963,7 +955,7 @@ cmd_report(int argc, char **argv)
 
 	memset(&rp, 0, sizeof(rp));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	while ((c = help_getopt("report", argc, argv)) != -1) {
 		switch (c) {
 		case 'o':
 			outarg = optarg;
@@ -978,7 +970,6 @@ cmd_report(int argc, char **argv)
 			changes[nchanges++] = optarg;
 			break;
 		case 'h':
-			fputs(report_usage, stdout);
 			free(changes);
 			return 0;
 		default:
@@ -986,11 +977,13 @@ cmd_report(int argc, char **argv)
 			break;
 		}
 	}
-	if (status != 0 || outarg == NULL || optind >= argc) {
-		fputs(report_usage, stderr);
-		status = EXIT_BADINPUT;
+	if (status == 0 && outarg == NULL)
+		status = help_usage("report", "missing -o DIR");
+	else if (status == 0)
+		status = help_operands("report", argc, argv, 1, argc,
+		    "scenario FILE");
+	if (status != 0)
 		goto done;
-	}
 	if ((out = strdup(outarg)) == NULL) {
 		status = EXIT_BADINPUT;
 		goto done;

@@ -15,10 +15,12 @@
 
 #include "capture/outfile.h"
 #include "capture/pcapw.h"
+#include "cli/complete.h"
 #include "cli/job.h"
 #include "cli/diagram.h"
 #include "cli/htmlreport.h"
 #include "cli/flowlog.h"
+#include "cli/help.h"
 #include "cli/nw.h"
 #include "cli/pcapout.h"
 #include "cli/replay.h"
@@ -29,59 +31,10 @@
 #include "sim/walk.h"
 #include "topology/scenario.h"
 
-static void
-usage(FILE *f)
-{
-	fputs("usage: ftsim run [--json|--tap] [--junit FILE.xml] "
-	      "[--color|--no-color] [--ladder]\n"
-	      "                 [--pcap DIR [--capture NAME,...]] FILE...\n"
-	      "       ftsim routes FILE --vm NAME [--json]\n"
-	      "       ftsim rules FILE --vm NAME [--json] [--full]\n"
-	      "       ftsim nexthop FILE --vm NAME --dest IP [--json]\n"
-	      "       ftsim flowlog FILE [--out DIR]\n"
-	      "       ftsim verify FILE --vm NAME --direction Outbound|Inbound\n"
-	      "                    --protocol TCP|UDP --local IP:PORT --remote IP:PORT\n"
-	      "                    [--json]\n"
-	      "       ftsim whatif [--json] [--services] [--no-exhaustive] [--all]\n"
-	      "                    BASE CHANGE.yaml\n"
-	      "       ftsim diff [--json] [--services] [--no-exhaustive] [--all]\n"
-	      "                    BEFORE AFTER\n"
-	      "       ftsim import [--out FILE] FILE.json...\n"
-	      "       ftsim replay --scenario FILE --from VM [--filter BPF] [--json]\n"
-	      "                    [--per-packet] [--trace] [--pcap DIR [--capture NAME,...]]\n"
-	      "                    CAPTURE\n"
-	      "       ftsim diagram FILE [--flow NAME] [-o OUT.svg|OUT.png|OUT.dot]\n"
-	      "       ftsim report [--whatif CHANGE.yaml]... -o DIR FILE...\n"
-	      "       ftsim version\n"
-	      "\n"
-	      "run     replay every flow of each scenario, print the hop-by-hop\n"
-	      "        trace and whether each expectation held (exit 0 all held,\n"
-	      "        1 one failed, 2 bad input); --junit also writes a JUnit\n"
-	      "        report, --tap prints TAP instead of the trace\n"
-	      "routes  print the effective routes of a VM's NIC, in the columns\n"
-	      "        of `az network nic show-effective-route-table -o table`\n"
-	      "rules   the effective security rules of a VM's NIC, as `az network\n"
-	      "        nic list-effective-nsg`, and the hidden platform rules\n"
-	      "nexthop Network Watcher's next hop for a destination\n"
-	      "flowlog NSG flow logs version 2 of the simulated exchanges, one\n"
-	      "        PT1H.json per NSG, NIC and hour in Azure's blob layout\n"
-	      "verify  Network Watcher's IP flow verify, beside the real verdict\n"
-	      "        (platform rules included) and why they differ\n"
-	      "whatif  apply a change file and print every flow and address\n"
-	      "        range whose fate changes (exit 0 none, 1 some, 2 bad input)\n"
-	      "diff    the same between two whole scenarios\n"
-	      "import  read Azure exports (az CLI JSON, ARM template) and write\n"
-	      "        a scenario file\n"
-	      "replay  inject a recorded capture (pcap, pcapng) at a VM's NIC and\n"
-	      "        report what the model does with each flow or packet\n"
-	      "diagram the topology and a flow's path as a Graphviz graph, each\n"
-	      "        hop labelled with the packet's source address (exit 3: no\n"
-	      "        dot for SVG or PNG)\n"
-	      "report  a folder with index.html, path diagrams, captures and\n"
-	      "        gnuplot plots of every flow (exit 3: no dot or gnuplot)\n",
-	      f);
-}
-
+/* The project's version, from CMake (project(ftsim VERSION ...)). */
+#ifndef FTSIM_VERSION
+#define FTSIM_VERSION "unknown"	/* compiled outside the build */
+#endif
 
 /* --pcap DIR: one scenario writes into DIR, several into DIR/SCENARIO. */
 static int
@@ -163,18 +116,6 @@ write_captures(struct job *jobs, size_t n, const char *dir,
 static int
 cmd_run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "color", no_argument, NULL, 'c' },
-		{ "no-color", no_argument, NULL, 'C' },
-		{ "pcap", required_argument, NULL, 'p' },
-		{ "capture", required_argument, NULL, 'P' },
-		{ "ladder", no_argument, NULL, 'l' },
-		{ "junit", required_argument, NULL, 'J' },
-		{ "tap", no_argument, NULL, 'T' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	bool json = false, tap = false, color = isatty(STDOUT_FILENO);
 	bool ladder = false;
 	const char *junit = NULL, *pcapdir = NULL;
@@ -184,7 +125,8 @@ cmd_run(int argc, char **argv)
 	size_t n, i, k;
 	int c, rc, status = 0;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	optind = 1;
+	while ((c = help_getopt("run", argc, argv)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
 		case 'c': color = true; break;
@@ -194,21 +136,18 @@ cmd_run(int argc, char **argv)
 		case 'l': ladder = true; break;
 		case 'J': junit = optarg; break;
 		case 'T': tap = true; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_BADINPUT;
+		case 'h': return 0;
+		default: return EXIT_BADINPUT;
 		}
 	}
-	if (optind >= argc || (json && tap) ||
-	    (capture != NULL && pcapdir == NULL)) {
-		if (capture != NULL && pcapdir == NULL)
-			fputs("ftsim: --capture needs --pcap DIR\n", stderr);
-		usage(stderr);
-		return EXIT_BADINPUT;
-	}
-	if (capture != NULL && capsel_parse(capture, &sel) != 0) {
-		fputs("ftsim: --capture: expected NAME[,NAME...]\n", stderr);
-		return EXIT_BADINPUT;
-	}
+	if (optind >= argc)
+		return help_usage("run", "missing scenario FILE");
+	if (json && tap)
+		return help_usage("run", "--json and --tap: choose one");
+	if (capture != NULL && pcapdir == NULL)
+		return help_usage("run", "--capture needs --pcap DIR");
+	if (capture != NULL && capsel_parse(capture, &sel) != 0)
+		return help_usage("run", "--capture: expected NAME[,NAME...]");
 	n = (size_t)(argc - optind);
 	if (output_not_input("--junit", junit, argv + optind, n) != 0) {
 		capsel_free(&sel);
@@ -286,30 +225,25 @@ out:
 static int
 cmd_routes(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "vm", required_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *vmname = NULL;
 	bool json = false;
 	struct job j;
 	size_t vm;
 	int c, status = 0;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	optind = 1;
+	while ((c = help_getopt("routes", argc, argv)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
 		case 'v': vmname = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_BADINPUT;
+		case 'h': return 0;
+		default: return EXIT_BADINPUT;
 		}
 	}
-	if (optind != argc - 1 || vmname == NULL) {
-		usage(stderr);
-		return EXIT_BADINPUT;
-	}
+	if ((c = help_operands("routes", argc, argv, 1, 1, "scenario FILE")) != 0)
+		return c;
+	if (vmname == NULL)
+		return help_usage("routes", "missing --vm NAME");
 	if (job_load(&j, argv[optind]) != 0) {
 		job_free(&j);
 		return EXIT_BADINPUT;
@@ -331,48 +265,77 @@ cmd_routes(int argc, char **argv)
 	return status;
 }
 
+/* `ftsim help [COMMAND]`. */
+static int
+cmd_help(int argc, char **argv)
+{
+	const struct help_cmd *c;
+	int ch;
+
+	optind = 1;
+	if ((ch = help_getopt("help", argc, argv)) != -1)
+		return ch == 'h' ? 0 : EXIT_BADINPUT;
+	if ((ch = help_operands("help", argc, argv, 0, 1, "")) != 0)
+		return ch;
+	if (optind == argc) {
+		help_print_all(stdout);
+		return 0;
+	}
+	if ((c = help_find(argv[optind])) == NULL)
+		return help_usage("help", "no command '%s'", argv[optind]);
+	help_print(stdout, c);
+	return 0;
+}
+
+/* `ftsim version`, `ftsim --version`. */
+static int
+cmd_version(int argc, char **argv)
+{
+	int ch;
+
+	optind = 1;
+	if ((ch = help_getopt("version", argc, argv)) != -1)
+		return ch == 'h' ? 0 : EXIT_BADINPUT;
+	if ((ch = help_operands("version", argc, argv, 0, 0, "")) != 0)
+		return ch;
+	puts("ftsim " FTSIM_VERSION);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} commands[] = {
+	{ "run", cmd_run }, { "routes", cmd_routes },
+	{ "nexthop", cmd_nexthop }, { "verify", cmd_verify },
+	{ "flowlog", cmd_flowlog }, { "rules", cmd_rules },
+	{ "whatif", cmd_whatif }, { "diff", cmd_diff },
+	{ "diagram", cmd_diagram }, { "report", cmd_report },
+	{ "import", cmd_import }, { "replay", cmd_replay },
+	{ "help", cmd_help }, { "version", cmd_version },
+	{ "complete", cmd_complete },
+};
+
 static int
 dispatch(int argc, char **argv)
 {
+	size_t i;
+
 	if (argc < 2) {
-		usage(stderr);
+		fputs("ftsim: missing COMMAND\nTry 'ftsim --help'.\n", stderr);
 		return EXIT_BADINPUT;
 	}
-	if (strcmp(argv[1], "run") == 0)
-		return cmd_run(argc - 1, argv + 1);
-	if (strcmp(argv[1], "routes") == 0)
-		return cmd_routes(argc - 1, argv + 1);
-	if (strcmp(argv[1], "nexthop") == 0)
-		return cmd_nexthop(argc - 1, argv + 1);
-	if (strcmp(argv[1], "verify") == 0)
-		return cmd_verify(argc - 1, argv + 1);
-	if (strcmp(argv[1], "flowlog") == 0)
-		return cmd_flowlog(argc - 1, argv + 1);
-	if (strcmp(argv[1], "rules") == 0)
-		return cmd_rules(argc - 1, argv + 1);
-	if (strcmp(argv[1], "whatif") == 0)
-		return cmd_whatif(argc - 1, argv + 1);
-	if (strcmp(argv[1], "diff") == 0)
-		return cmd_diff(argc - 1, argv + 1);
-	if (strcmp(argv[1], "diagram") == 0)
-		return cmd_diagram(argc - 1, argv + 1);
-	if (strcmp(argv[1], "report") == 0)
-		return cmd_report(argc - 1, argv + 1);
-	if (strcmp(argv[1], "import") == 0)
-		return cmd_import(argc - 1, argv + 1);
-	if (strcmp(argv[1], "replay") == 0)
-		return cmd_replay(argc - 1, argv + 1);
-	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
-		puts("ftsim 0.1.0");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	if (strcmp(argv[1], "--version") == 0)
+		return cmd_version(argc - 1, argv + 1);
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		help_print_all(stdout);
 		return 0;
 	}
-	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "-h") == 0) {
-		usage(stdout);
-		return 0;
-	}
-	fprintf(stderr, "ftsim: unknown command '%s'\n", argv[1]);
-	usage(stderr);
+	fprintf(stderr, "ftsim: unknown command '%s'\nTry 'ftsim --help'.\n",
+	    argv[1]);
 	return EXIT_BADINPUT;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cli/help.h"
 #include "cli/job.h"
 #include "cli/nw.h"
 #include "sim/nsg.h"
@@ -20,25 +21,16 @@ struct nwopts {
 	const char *file;
 };
 
+/* The options of nexthop or verify (cmd): 0, 1 after the help, -1
+ * after a usage error. */
 static int
-nw_parse(int argc, char **argv, struct nwopts *o, const char *usage)
+nw_parse(int argc, char **argv, struct nwopts *o, const char *cmd)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "vm", required_argument, NULL, 'v' },
-		{ "dest", required_argument, NULL, 'd' },
-		{ "direction", required_argument, NULL, 'D' },
-		{ "protocol", required_argument, NULL, 'p' },
-		{ "local", required_argument, NULL, 'l' },
-		{ "remote", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = help_getopt(cmd, argc, argv)) != -1) {
 		switch (c) {
 		case 'j': o->json = true; break;
 		case 'v': o->vm = optarg; break;
@@ -47,12 +39,14 @@ nw_parse(int argc, char **argv, struct nwopts *o, const char *usage)
 		case 'p': o->proto = optarg; break;
 		case 'l': o->local = optarg; break;
 		case 'r': o->remote = optarg; break;
-		case 'h': fputs(usage, stdout); return 1;
-		default: fputs(usage, stderr); return -1;
+		case 'h': return 1;
+		default: return -1;
 		}
 	}
-	if (optind != argc - 1 || o->vm == NULL) {
-		fputs(usage, stderr);
+	if (help_operands(cmd, argc, argv, 1, 1, "scenario FILE") != 0)
+		return -1;
+	if (o->vm == NULL) {
+		help_usage(cmd, "missing --vm NAME");
 		return -1;
 	}
 	o->file = argv[optind];
@@ -85,9 +79,6 @@ bad:
 
 /* ---------------------------------------------------------------- */
 
-static const char nexthop_usage[] =
-	"usage: ftsim nexthop FILE --vm NAME --dest IP [--json]\n";
-
 int
 cmd_nexthop(int argc, char **argv)
 {
@@ -101,9 +92,11 @@ cmd_nexthop(int argc, char **argv)
 	size_t vm, tb;
 	int rc;
 
-	if ((rc = nw_parse(argc, argv, &o, nexthop_usage)) != 0)
+	if ((rc = nw_parse(argc, argv, &o, "nexthop")) != 0)
 		return rc > 0 ? 0 : EXIT_BADINPUT;
-	if (o.dest == NULL || ip_parse(o.dest, &dst) != 0) {
+	if (o.dest == NULL)
+		return help_usage("nexthop", "missing --dest IP");
+	if (ip_parse(o.dest, &dst) != 0) {
 		fprintf(stderr, "ftsim: error: --dest must be an IPv4 address\n");
 		return EXIT_BADINPUT;
 	}
@@ -159,11 +152,6 @@ cmd_nexthop(int argc, char **argv)
 
 /* ---------------------------------------------------------------- */
 
-static const char verify_usage[] =
-	"usage: ftsim verify FILE --vm NAME --direction Outbound|Inbound\n"
-	"                    --protocol TCP|UDP --local IP:PORT --remote IP:PORT\n"
-	"                    [--json]\n";
-
 static void
 rule_name(const struct nsg_verdict *v, char *buf, size_t len)
 {
@@ -214,15 +202,24 @@ cmd_verify(int argc, char **argv)
 	bool agree;
 	int rc;
 
-	if ((rc = nw_parse(argc, argv, &o, verify_usage)) != 0)
+	if ((rc = nw_parse(argc, argv, &o, "verify")) != 0)
 		return rc > 0 ? 0 : EXIT_BADINPUT;
 	memset(&q, 0, sizeof(q));
-	if (o.dir == NULL || (strcasecmp(o.dir, "Outbound") != 0 &&
-	    strcasecmp(o.dir, "Inbound") != 0) || o.proto == NULL ||
-	    (strcasecmp(o.proto, "TCP") != 0 && strcasecmp(o.proto, "UDP") != 0)) {
-		fputs(verify_usage, stderr);
-		return EXIT_BADINPUT;
-	}
+	if (o.dir == NULL)
+		return help_usage("verify", "missing --direction Outbound|Inbound");
+	if (strcasecmp(o.dir, "Outbound") != 0 &&
+	    strcasecmp(o.dir, "Inbound") != 0)
+		return help_usage("verify", "--direction must be Outbound or "
+		    "Inbound, not '%s'", o.dir);
+	if (o.proto == NULL)
+		return help_usage("verify", "missing --protocol TCP|UDP");
+	if (strcasecmp(o.proto, "TCP") != 0 && strcasecmp(o.proto, "UDP") != 0)
+		return help_usage("verify", "--protocol must be TCP or UDP, not "
+		    "'%s'", o.proto);
+	if (o.local == NULL)
+		return help_usage("verify", "missing --local IP:PORT");
+	if (o.remote == NULL)
+		return help_usage("verify", "missing --remote IP:PORT");
 	if (endpoint_parse("local", o.local, &lip, &lport) != 0 ||
 	    endpoint_parse("remote", o.remote, &rip, &rport) != 0)
 		return EXIT_BADINPUT;

@@ -15,6 +15,7 @@
 
 #include "capture/pcapr.h"
 #include "capture/pcapw.h"
+#include "cli/help.h"
 #include "cli/job.h"
 #include "cli/pcapout.h"
 #include "cli/replay.h"
@@ -51,15 +52,6 @@ skipped_all(struct replay *rp)
 	for (k = RSKIP_NONE + 1; k < RSKIP_COUNT; k++)
 		n += replay_skipped(rp, (enum replay_skip)k);
 	return n;
-}
-
-static void
-usage(FILE *f)
-{
-	fputs("usage: ftsim replay --scenario FILE --from VM [--filter BPF]\n"
-	      "                    [--json] [--per-packet] [--trace]\n"
-	      "                    [--pcap DIR [--capture NAME,...]] "
-	      "CAPTURE\n", f);
 }
 
 static const char *
@@ -358,22 +350,11 @@ report_json(const struct rctx *c, struct replay *rp, const char *lt,
 static int
 parse_opts(int argc, char **argv, struct opts *o)
 {
-	static const struct option lopts[] = {
-		{ "scenario", required_argument, NULL, 's' },
-		{ "from", required_argument, NULL, 'f' },
-		{ "filter", required_argument, NULL, 'F' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "per-packet", no_argument, NULL, 'p' },
-		{ "trace", no_argument, NULL, 't' },
-		{ "pcap", required_argument, NULL, 'P' },
-		{ "capture", required_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *capture = NULL;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+	optind = 1;
+	while ((ch = help_getopt("replay", argc, argv)) != -1) {
 		switch (ch) {
 		case 's': o->scenario = optarg; break;
 		case 'f': o->vm = optarg; break;
@@ -383,22 +364,26 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 't': o->trace = true; break;
 		case 'P': o->pcapdir = optarg; break;
 		case 'C': capture = optarg; break;
-		case 'h': usage(stdout); return 1;
-		default: usage(stderr); return -1;
+		case 'h': return 1;
+		default: return -1;
 		}
 	}
-	if (optind + 1 != argc || o->scenario == NULL || o->vm == NULL) {
-		fputs("ftsim: replay needs --scenario FILE, --from VM and one "
-		      "capture file\n", stderr);
-		usage(stderr);
+	if (help_operands("replay", argc, argv, 1, 1, "CAPTURE file") != 0)
+		return -1;
+	if (o->scenario == NULL) {
+		help_usage("replay", "missing --scenario FILE");
+		return -1;
+	}
+	if (o->vm == NULL) {
+		help_usage("replay", "missing --from VM");
 		return -1;
 	}
 	if (capture != NULL && o->pcapdir == NULL) {
-		fputs("ftsim: --capture needs --pcap DIR\n", stderr);
+		help_usage("replay", "--capture needs --pcap DIR");
 		return -1;
 	}
 	if (capture != NULL && capsel_parse(capture, &o->sel) != 0) {
-		fputs("ftsim: --capture: expected NAME[,NAME...]\n", stderr);
+		help_usage("replay", "--capture: expected NAME[,NAME...]");
 		return -1;
 	}
 	o->capture = argv[optind];

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/help.h"
 #include "cli/job.h"
 #include "cli/rules.h"
 #include "sim/nsg.h"
@@ -467,19 +468,9 @@ text_platform(FILE *out, const struct rtable *rt,
 
 /* ---------------------------------------------------------- command */
 
-static const char rules_usage[] =
-	"usage: ftsim rules FILE --vm NAME [--json] [--full]\n";
-
 int
 cmd_rules(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "full", no_argument, NULL, 'f' },
-		{ "vm", required_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	static const enum platform plats[3] = { PLAT_DNS, PLAT_IMDS, PLAT_LKM };
 	const char *vmname = NULL;
 	bool json = false, full = false;
@@ -494,19 +485,20 @@ cmd_rules(int argc, char **argv)
 	int ch, rc = 0, status = 0;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = help_getopt("rules", argc, argv)) != -1) {
 		switch (ch) {
 		case 'j': json = true; break;
 		case 'f': full = true; break;
 		case 'v': vmname = optarg; break;
-		case 'h': fputs(rules_usage, stdout); return 0;
-		default: fputs(rules_usage, stderr); return EXIT_BADINPUT;
+		case 'h': return 0;
+		default: return EXIT_BADINPUT;
 		}
 	}
-	if (optind != argc - 1 || vmname == NULL) {
-		fputs(rules_usage, stderr);
-		return EXIT_BADINPUT;
-	}
+	if ((ch = help_operands("rules", argc, argv, 1, 1,
+	    "scenario FILE")) != 0)
+		return ch;
+	if (vmname == NULL)
+		return help_usage("rules", "missing --vm NAME");
 	if (job_load(&j, argv[optind]) != 0 ||
 	    (vm = job_vm(&j, vmname)) == TOPO_NONE) {
 		job_free(&j);

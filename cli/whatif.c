@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "capture/outfile.h"
+#include "cli/help.h"
 #include "cli/input.h"
 #include "cli/job.h"
 #include "cli/whatif.h"
@@ -32,44 +33,30 @@ struct wopts {
 	bool json, services, exhaustive, all, every_range;
 };
 
-static const char whatif_usage[] =
-    "usage: ftsim whatif [--json] [--services] [--no-exhaustive] [--all]\n"
-    "                    [--every-range] BASE CHANGE.yaml\n"
-    "       ftsim diff [--json] [--services] [--no-exhaustive] [--all]\n"
-    "                    BEFORE AFTER\n";
-
+/* The options of whatif or diff (cmd): 0, 1 after the help, -1 after a
+ * usage error. */
 static int
-wopts_parse(int argc, char **argv, struct wopts *o)
+wopts_parse(int argc, char **argv, struct wopts *o, const char *cmd)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "services", no_argument, NULL, 's' },
-		{ "no-exhaustive", no_argument, NULL, 'n' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "every-range", no_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->exhaustive = true;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = help_getopt(cmd, argc, argv)) != -1) {
 		switch (c) {
 		case 'j': o->json = true; break;
 		case 's': o->services = true; break;
 		case 'n': o->exhaustive = false; break;
 		case 'a': o->all = true; break;
 		case 'e': o->every_range = true; break;
-		case 'h': fputs(whatif_usage, stdout); return 1;
-		default: fputs(whatif_usage, stderr); return -1;
+		case 'h': return 1;
+		default: return -1;
 		}
 	}
-	if (optind != argc - 2) {
-		fputs(whatif_usage, stderr);
+	if (help_operands(cmd, argc, argv, 2, 2, strcmp(cmd, "whatif") == 0 ?
+	    "BASE and CHANGE.yaml" : "BEFORE and AFTER") != 0)
 		return -1;
-	}
 	return 0;
 }
 
@@ -336,7 +323,7 @@ cmd_whatif(int argc, char **argv)
 	size_t len;
 	int rc;
 
-	if ((rc = wopts_parse(argc, argv, &o)) != 0)
+	if ((rc = wopts_parse(argc, argv, &o, "whatif")) != 0)
 		return rc > 0 ? 0 : EXIT_BADINPUT;
 	diag_init(&d);
 	if (job_load(&base, argv[optind]) != 0) {
@@ -384,7 +371,7 @@ cmd_diff(int argc, char **argv)
 	struct job a, b;
 	int rc, ra, rb;
 
-	if ((rc = wopts_parse(argc, argv, &o)) != 0)
+	if ((rc = wopts_parse(argc, argv, &o, "diff")) != 0)
 		return rc > 0 ? 0 : EXIT_BADINPUT;
 	rb = job_load(&b, argv[optind]);
 	ra = job_load(&a, argv[optind + 1]);
@@ -398,9 +385,6 @@ cmd_diff(int argc, char **argv)
 	return rc;
 }
 
-
-static const char import_usage[] =
-    "usage: ftsim import [--out FILE] FILE.json...\n";
 
 /* Write buf to path through an outfile: whole or not at all. */
 static int
@@ -457,11 +441,6 @@ import_comments(const char *const *files, size_t nfiles,
 int
 cmd_import(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct azjson_notes notes = { NULL, 0 };
 	const char *out = NULL;
 	const char **comments = NULL;
@@ -474,17 +453,15 @@ cmd_import(int argc, char **argv)
 	int c, rc = EXIT_BADINPUT;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	while ((c = help_getopt("import", argc, argv)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
-		case 'h': fputs(import_usage, stdout); return 0;
-		default: fputs(import_usage, stderr); return EXIT_BADINPUT;
+		case 'h': return 0;
+		default: return EXIT_BADINPUT;
 		}
 	}
-	if (optind >= argc) {
-		fputs(import_usage, stderr);
-		return EXIT_BADINPUT;
-	}
+	if (optind >= argc)
+		return help_usage("import", "missing FILE.json");
 	if (output_not_input("--out", out, argv + optind,
 	    (size_t)(argc - optind)) != 0)
 		return EXIT_BADINPUT;

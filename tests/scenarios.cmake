@@ -392,3 +392,10 @@ add_test(NAME cli.stdin
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/stdin.sh ${FTSIM}
   WORKING_DIRECTORY ${TOP})
 set_tests_properties(cli.stdin PROPERTIES LABELS cli)
+
+# Per-command help from the command table (cli/help.c), every parsed
+# option in it, and one-line usage errors (tests/help.sh).
+add_test(NAME cli.help
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/help.sh ${FTSIM}
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(cli.help PROPERTIES LABELS cli TIMEOUT 120)
