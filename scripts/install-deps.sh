@@ -17,8 +17,10 @@ pkgs="build-essential cmake pkg-config libyaml-dev libjansson-dev libnet1-dev
 # with Azure's examples), iproute2 (the kernel oracle test: ip -batch in a
 # network namespace), chromium (opens `ftsim report`'s index.html headless),
 # strace (tests/faults.sh holds ftsim in a write to deliver a signal
-# mid-write).
-[ "${FTSIM_TEST_DEPS:-0}" = 1 ] && pkgs="$pkgs clang libclang-rt-dev valgrind cppcheck tshark python3 jq iproute2 chromium strace"
+# mid-write), man-db and groff-base (tests/manpage.sh renders the man
+# page), zsh (tests/completions.sh runs the zsh completion), dpkg-dev
+# (dpkg-shlibdeps: the Debian package's Depends).
+[ "${FTSIM_TEST_DEPS:-0}" = 1 ] && pkgs="$pkgs clang libclang-rt-dev valgrind cppcheck tshark python3 jq iproute2 chromium strace man-db groff-base zsh dpkg-dev"
 
 missing=""
 for p in $pkgs; do

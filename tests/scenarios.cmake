@@ -399,3 +399,27 @@ add_test(NAME cli.help
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/help.sh ${FTSIM}
   WORKING_DIRECTORY ${TOP})
 set_tests_properties(cli.help PROPERTIES LABELS cli TIMEOUT 120)
+
+# The man page renders and describes every command and option of the
+# table (tests/manpage.sh); the bash and zsh completions offer commands,
+# options, choices and the scenario's VMs and flows (tests/completions.sh).
+add_test(NAME cli.manpage
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/manpage.sh ${FTSIM}
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME cli.completions
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/completions.sh ${FTSIM}
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(cli.manpage cli.completions PROPERTIES LABELS cli
+  SKIP_RETURN_CODE 77 TIMEOUT 120)
+
+# `cmake --install` into a scratch DESTDIR, and the Debian package of
+# `cpack -G DEB`: its files and its Depends (tests/install.sh).
+foreach(mode install deb)
+  add_test(NAME package.${mode}
+    COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/install.sh ${mode}
+            ${PROJECT_BINARY_DIR} ${CMAKE_COMMAND} ${CMAKE_CPACK_COMMAND}
+    WORKING_DIRECTORY ${TOP})
+  set_tests_properties(package.${mode} PROPERTIES LABELS package
+    SKIP_RETURN_CODE 77 TIMEOUT 300)
+endforeach()
+set_tests_properties(package.deb PROPERTIES DEPENDS package.install)
