@@ -24,7 +24,7 @@ static const struct help_opt run_opts[] = {
 	{ "junit", 'J', 0, "FILE.xml", HA_FILE, NULL,
 	  "also write a JUnit XML report, one test case per expectation" },
 	{ "color", 'c', 0, NULL, HA_NONE, NULL,
-	  "colour the verdicts even when stdout is not a terminal" },
+	  "colour the verdicts even off a terminal or with NO_COLOR set" },
 	{ "no-color", 'C', 0, NULL, HA_NONE, NULL,
 	  "never colour the verdicts" },
 	{ "ladder", 'l', 0, NULL, HA_NONE, NULL,

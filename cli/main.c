@@ -26,6 +26,7 @@
 #include "cli/replay.h"
 #include "cli/out.h"
 #include "cli/rules.h"
+#include "cli/term.h"
 #include "cli/whatif.h"
 #include "sim/nsg.h"
 #include "sim/walk.h"
@@ -116,7 +117,8 @@ write_captures(struct job *jobs, size_t n, const char *dir,
 static int
 cmd_run(int argc, char **argv)
 {
-	bool json = false, tap = false, color = isatty(STDOUT_FILENO);
+	bool json = false, tap = false;
+	int color = -1;		/* --color 1, --no-color 0, else cli/term.h */
 	bool ladder = false;
 	const char *junit = NULL, *pcapdir = NULL;
 	struct capsel sel = { NULL, 0 };
@@ -129,8 +131,8 @@ cmd_run(int argc, char **argv)
 	while ((c = help_getopt("run", argc, argv)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
-		case 'c': color = true; break;
-		case 'C': color = false; break;
+		case 'c': color = 1; break;
+		case 'C': color = 0; break;
 		case 'p': pcapdir = optarg; break;
 		case 'P': capture = optarg; break;
 		case 'l': ladder = true; break;
@@ -208,7 +210,8 @@ cmd_run(int argc, char **argv)
 			for (i = 0; i < n; i++) {
 				if (i)
 					fputc('\n', stdout);
-				out_text_run(stdout, &runs[i], color);
+				out_text_run(stdout, &runs[i],
+				    term_color(STDOUT_FILENO, color));
 			}
 			out_text_summary(stdout, runs, n);
 		}

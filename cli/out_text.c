@@ -6,6 +6,7 @@
 
 #include "cli/out.h"
 #include "cli/pcapout.h"
+#include "cli/term.h"
 
 static void
 print_hop(FILE *f, const struct run *run, const struct flow_result *r,
@@ -123,8 +124,9 @@ void
 out_text_run(FILE *f, const struct run *run, bool color)
 {
 	const struct topo *t = run->topo;
-	const char *ok = color ? "\033[32m✓\033[0m" : "✓";
-	const char *bad = color ? "\033[31m✗\033[0m" : "✗";
+	const char *okc = color ? "\033[32m" : "", *end = color ? "\033[0m" : "";
+	const char *badc = color ? "\033[31m" : "";
+	const char *ok = term_sign(TERM_CHECK), *bad = term_sign(TERM_CROSS);
 	size_t i, k;
 
 	fprintf(f, "scenario %s (%s, %s)\n", t->scenario, t->file,
@@ -153,11 +155,12 @@ out_text_run(FILE *f, const struct run *run, bool color)
 		for (k = 0; k < r->nexp; k++) {
 			const struct exp_result *e = &r->exp[k];
 			if (e->ok)
-				fprintf(f, "  %s %s: %s\n", ok,
+				fprintf(f, "  %s%s%s %s: %s\n", okc, ok, end,
 					exp_key_name(e->key), e->got);
 			else
-				fprintf(f, "  %s %s: want %s, got %s\n", bad,
-					exp_key_name(e->key), e->want, e->got);
+				fprintf(f, "  %s%s%s %s: want %s, got %s\n",
+					badc, bad, end, exp_key_name(e->key),
+					e->want, e->got);
 		}
 	}
 }

@@ -19,6 +19,7 @@
 #include "cli/help.h"
 #include "cli/input.h"
 #include "cli/job.h"
+#include "cli/term.h"
 #include "cli/whatif.h"
 #include "sim/nsg.h"
 #include "sim/whatif.h"
@@ -273,7 +274,7 @@ compare(const struct wopts *o, const char *before, const struct topo *tb,
 	wo.exhaustive = o->exhaustive;
 	wo.change = ch;
 	wo.every_range = o->every_range;
-	if (isatty(STDERR_FILENO))
+	if (isatty(STDERR_FILENO) && term_smart())
 		wo.progress = progress;
 	if ((rc = whatif_run(tb, sb, ta, sa, &wo, &r)) != 0) {
 		fprintf(stderr, "ftsim: internal error while comparing "

@@ -33,7 +33,7 @@ if [ -s "$tmp/err" ]; then
 	fail=1
 fi
 if command -v groff >/dev/null &&
-   ! groff -man -ww -z "$page" 2>"$tmp/err" || [ -s "$tmp/err" ]; then
+   ! groff -man -Tutf8 -ww -z "$page" 2>"$tmp/err" || [ -s "$tmp/err" ]; then
 	echo "FAIL: groff -ww warns about $page:" >&2
 	cat "$tmp/err" >&2
 	fail=1

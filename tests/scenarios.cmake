@@ -423,3 +423,10 @@ foreach(mode install deb)
     SKIP_RETURN_CODE 77 TIMEOUT 300)
 endforeach()
 set_tests_properties(package.deb PROPERTIES DEPENDS package.install)
+
+# Colour only on a terminal, never with NO_COLOR or TERM=dumb; ASCII signs
+# when the locale is not UTF-8 (tests/term.sh).
+add_test(NAME cli.term
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/term.sh ${FTSIM}
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(cli.term PROPERTIES LABELS cli SKIP_RETURN_CODE 77)
