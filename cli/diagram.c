@@ -1043,15 +1043,11 @@ cmd_diagram(int argc, char **argv)
 		return EXIT_BADINPUT;
 	}
 	if (flow != NULL) {
-		for (i = 0; i < j.run.nres && r == NULL; i++)
-			if (strcmp(j.run.res[i].flow->name, flow) == 0)
-				r = &j.run.res[i];
-		if (r == NULL) {
-			fprintf(stderr, "%s: error: no flow named '%s'\n",
-			    j.topo.file, flow);
+		if ((i = job_flow(&j, flow)) == TOPO_NONE) {
 			job_free(&j);
 			return EXIT_BADINPUT;
 		}
+		r = &j.run.res[i];
 	}
 	if (out == NULL) {
 		if ((rc = diagram_dot(stdout, &j.run, r)) != 0) {

@@ -12,6 +12,7 @@
 
 #include "cli/input.h"
 #include "cli/job.h"
+#include "cli/suggest.h"
 #include "sim/nsg.h"
 #include "topology/azjson.h"
 #include "topology/scenario.h"
@@ -123,15 +124,55 @@ job_load(struct job *j, const char *path)
 	return 0;
 }
 
+/* "no WHAT named 'NAME'", and the nearest of the n names when one is
+ * near enough to be what was meant. */
+static void
+job_no_such(const struct job *j, const char *what, const char *name,
+    const char *const *names, size_t n)
+{
+	const char *near = suggest(name, names, n);
+
+	if (near != NULL)
+		fprintf(stderr, "%s: error: no %s named '%s'; did you mean "
+		    "'%s'?\n", j->topo.file, what, name, near);
+	else
+		fprintf(stderr, "%s: error: no %s named '%s'\n", j->topo.file,
+		    what, name);
+}
+
 size_t
 job_vm(const struct job *j, const char *name)
 {
-	size_t vm = topo_vm_find(&j->topo, name);
+	size_t vm = topo_vm_find(&j->topo, name), i;
+	const char **names;
 
-	if (vm == TOPO_NONE)
-		fprintf(stderr, "%s: error: no VM named '%s'\n", j->topo.file,
-			name);
-	return vm;
+	if (vm != TOPO_NONE)
+		return vm;
+	/* Out of memory: the message without a suggestion. */
+	names = calloc(j->topo.nvms + 1, sizeof(*names));
+	for (i = 0; names != NULL && i < j->topo.nvms; i++)
+		names[i] = j->topo.vms[i].name;
+	job_no_such(j, "VM", name, names, names != NULL ? j->topo.nvms : 0);
+	free(names);
+	return TOPO_NONE;
+}
+
+size_t
+job_flow(const struct job *j, const char *name)
+{
+	const char **names;
+	size_t i;
+
+	for (i = 0; i < j->topo.nflows; i++)
+		if (strcmp(j->topo.flows[i].name, name) == 0)
+			return i;
+	names = calloc(j->topo.nflows + 1, sizeof(*names));
+	for (i = 0; names != NULL && i < j->topo.nflows; i++)
+		names[i] = j->topo.flows[i].name;
+	job_no_such(j, "flow", name, names,
+	    names != NULL ? j->topo.nflows : 0);
+	free(names);
+	return TOPO_NONE;
 }
 
 /*

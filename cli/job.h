@@ -36,8 +36,11 @@ int job_name_stdin(struct topo *t);
  * errno for an internal failure. */
 int job_run(struct job *j);
 
-/* The VM named by --vm, or an error on stderr and TOPO_NONE. */
+/* The VM named by --vm, or an error on stderr ("no VM named 'wbe'; did
+ * you mean 'web'?" when one is near: cli/suggest.h) and TOPO_NONE. */
 size_t job_vm(const struct job *j, const char *name);
+/* The same for a flow (--flow): its index in j->topo.flows. */
+size_t job_flow(const struct job *j, const char *name);
 
 /* Print a JSON document on stdout and drop it. 0, or -1 when it is NULL,
  * when any JSON allocation has failed (json_watch: the document may

@@ -430,3 +430,10 @@ add_test(NAME cli.term
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/term.sh ${FTSIM}
   WORKING_DIRECTORY ${TOP})
 set_tests_properties(cli.term PROPERTIES LABELS cli SKIP_RETURN_CODE 77)
+
+# A mistyped VM or flow name: the error names the nearest one
+# (tests/did-you-mean.sh).
+add_test(NAME cli.did-you-mean
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/did-you-mean.sh ${FTSIM}
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(cli.did-you-mean PROPERTIES LABELS cli)
