@@ -347,6 +347,24 @@ help_build(const struct help_cmd *c, struct help_getopts *g)
 	g->shortopts[k] = '\0';
 }
 
+/* How many of c's long options start with what arg ("--NAME[=...]")
+ * names: getopt_long takes a unique prefix, and refuses one of several. */
+static size_t
+help_prefixes(const struct help_cmd *c, const char *arg)
+{
+	const struct help_opt *o;
+	size_t len, n = 0;
+
+	if (strncmp(arg, "--", 2) != 0)
+		return 0;
+	arg += 2;
+	len = strcspn(arg, "=");
+	for (o = c->opts; o->name != NULL; o++)
+		if (strncmp(o->name, arg, len) == 0)
+			n++;
+	return n + (strncmp("help", arg, len) == 0);
+}
+
 int
 help_getopt(const char *cmd, int argc, char **argv)
 {
@@ -372,6 +390,8 @@ help_getopt(const char *cmd, int argc, char **argv)
 	case '?':
 		if (optopt != 0 && strncmp(arg, "--", 2) != 0)
 			help_usage(cmd, "unknown option '-%c'", optopt);
+		else if (help_prefixes(c, arg) > 1)
+			help_usage(cmd, "option '%s' is ambiguous", arg);
 		else
 			help_usage(cmd, "unknown option '%s'", arg);
 		return '?';

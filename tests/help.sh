@@ -94,6 +94,7 @@ usage verify "--direction must be Outbound or Inbound, not 'Up'" verify $s2 --vm
 usage run "missing scenario FILE" run
 usage run "unknown option '-x'" run -x $s2
 usage run "--json and --tap: choose one" run --json --tap $s2
+usage run "option '--c' is ambiguous" run --c $s2
 usage run "--capture needs --pcap DIR" run --capture nic $s2
 usage whatif "missing BASE and CHANGE.yaml" whatif $s2
 usage diff "unexpected operand 'c'" diff a b c
