@@ -3,6 +3,12 @@
 # line are asked of `ftsim complete` (the command table, cli/help.c), so
 # this file never lists them itself.
 
+# ftsim's answer, never reading the terminal, quiet on errors.
+_ftsim_ask()
+{
+	"$@" </dev/null 2>/dev/null
+}
+
 # The scenario named on the command line: the value of --scenario
 # (replay), else the first operand. Options that take an argument skip it.
 _ftsim_scenario()
@@ -21,7 +27,7 @@ _ftsim_scenario()
 		case $w in
 		-) ;;
 		-*)
-			kind=$("$ftsim" complete arg "$cmd" "$w" 2>/dev/null | head -n 1)
+			read -r kind < <(_ftsim_ask "$ftsim" complete arg "$cmd" "$w")
 			[[ $kind != none ]] && ((i++))
 			;;
 		*)
@@ -41,17 +47,17 @@ _ftsim()
 	ftsim=${COMP_WORDS[0]}
 	COMPREPLY=()
 	if ((COMP_CWORD == 1)); then
-		COMPREPLY=($(compgen -W "$("$ftsim" complete commands 2>/dev/null) --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "$(_ftsim_ask "$ftsim" complete commands) --help --version" -- "$cur"))
 		return
 	fi
 	cmd=${COMP_WORDS[1]}
 	if [[ $cmd == help ]]; then
 		((COMP_CWORD == 2)) &&
-			COMPREPLY=($(compgen -W "$("$ftsim" complete commands 2>/dev/null)" -- "$cur"))
+			COMPREPLY=($(compgen -W "$(_ftsim_ask "$ftsim" complete commands)" -- "$cur"))
 		return
 	fi
 	if [[ $prev == -?* && $COMP_CWORD -gt 2 ]]; then
-		mapfile -t kind < <("$ftsim" complete arg "$cmd" "$prev" 2>/dev/null)
+		mapfile -t kind < <(_ftsim_ask "$ftsim" complete arg "$cmd" "$prev")
 		case ${kind[0]} in
 		file)
 			COMPREPLY=($(compgen -f -- "$cur"))
@@ -66,7 +72,7 @@ _ftsim()
 		vm|flow)
 			file=$(_ftsim_scenario "$ftsim" "$cmd" "${COMP_WORDS[@]:2:COMP_CWORD-2}")
 			[[ -n $file && -r $file ]] &&
-				COMPREPLY=($(compgen -W "$("$ftsim" complete "${kind[0]}s" "$file" 2>/dev/null)" -- "$cur"))
+				COMPREPLY=($(compgen -W "$(_ftsim_ask "$ftsim" complete "${kind[0]}s" "$file")" -- "$cur"))
 			return
 			;;
 		choice)
@@ -79,7 +85,7 @@ _ftsim()
 		esac
 	fi
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "$("$ftsim" complete options "$cmd" 2>/dev/null)" -- "$cur"))
+		COMPREPLY=($(compgen -W "$(_ftsim_ask "$ftsim" complete options "$cmd")" -- "$cur"))
 		return
 	fi
 	COMPREPLY=($(compgen -f -- "$cur"))

@@ -398,7 +398,7 @@ set_tests_properties(cli.stdin PROPERTIES LABELS cli)
 add_test(NAME cli.help
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/help.sh ${FTSIM}
   WORKING_DIRECTORY ${TOP})
-set_tests_properties(cli.help PROPERTIES LABELS cli TIMEOUT 120)
+set_tests_properties(cli.help PROPERTIES LABELS cli TIMEOUT 300)
 
 # The man page renders and describes every command and option of the
 # table (tests/manpage.sh); the bash and zsh completions offer commands,
@@ -410,7 +410,7 @@ add_test(NAME cli.completions
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/completions.sh ${FTSIM}
   WORKING_DIRECTORY ${TOP})
 set_tests_properties(cli.manpage cli.completions PROPERTIES LABELS cli
-  SKIP_RETURN_CODE 77 TIMEOUT 120)
+  SKIP_RETURN_CODE 77 TIMEOUT 300)
 
 # `cmake --install` into a scratch DESTDIR, and the Debian package of
 # `cpack -G DEB`: its files and its Depends (tests/install.sh).
