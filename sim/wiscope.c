@@ -567,13 +567,14 @@ wi_scope_build(const struct change *c, const struct topo *tb,
 			sc_all(out, "the change touches the estate: peerings, "
 			       "VPN sites or a Route Server");
 			break;
+		case CH_SET_ROUTE_FILTER:
 		case CH_SET_ADVERTISED:
 		case CH_ENABLE_PUBLIC_PEERING:
 		case CH_DISABLE_PUBLIC_PEERING:
 		case CH_COUNT:
 		default:
-			sc_all(out, "the change touches public peering or a "
-			       "NAT pool");
+			sc_all(out, "the change touches public or Microsoft "
+			       "peering or a NAT pool");
 			break;
 		}
 	}

@@ -232,7 +232,11 @@ add_test(NAME diff.spoke1-without-transit
   COMMAND ${RUNCASE} golden ${GW}/diff-spoke1-without-transit.txt 1
           -- ${FTSIM} diff scenarios/25-spoke-transit-breaks-kms.yaml tests/scenarios/estates/spoke1-without-transit.yaml
   WORKING_DIRECTORY ${TOP})
-set_tests_properties(diff.spoke1-without-transit whatif.spoke-stops-using-hub-gateway
+add_test(NAME whatif.route-filter-add-west-us
+  COMMAND ${RUNCASE} golden ${GW}/route-filter-add-west-us.txt 1
+          -- ${FTSIM} whatif scenarios/32-microsoft-peering-route-filter.yaml scenarios/changes/route-filter-add-west-us.yaml
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(whatif.route-filter-add-west-us diff.spoke1-without-transit whatif.spoke-stops-using-hub-gateway
   whatif.vpn-default-site-moves.json whatif.transit-broken PROPERTIES LABELS whatif)
 file(GLOB FTSIM_BAD_CHANGES RELATIVE ${TOP} ${CMAKE_CURRENT_SOURCE_DIR}/changes/bad/*.yaml)
 foreach(b ${FTSIM_BAD_CHANGES})

@@ -44,12 +44,14 @@ enum {
 	K_SITE = 1 << 14,	/* vpn_site: a mapping (add, replace) or a name */
 	K_GATEWAY = 1 << 15,
 	K_RS = 1 << 16,
+	K_FILTER = 1 << 17,	/* route_filter: regional AzureCloud tags */
 };
 
 static const char *const key_names[] = {
 	"op", "route_table", "route", "name", "vnet", "subnet", "nsg", "rule",
 	"circuit", "disable_bgp_route_propagation", "nat_pool", "advertised",
 	"prefixes", "peering", "vpn_site", "gateway", "route_server",
+	"route_filter",
 };
 #define NKEYS (sizeof(key_names) / sizeof(key_names[0]))
 
@@ -85,6 +87,7 @@ static const struct {
 	    K_RS | K_NAME | K_ADVERTISED },
 	[CH_SET_DEFAULT_SITE] = { "set_default_site", K_GATEWAY | K_SITE },
 	[CH_CLEAR_DEFAULT_SITE] = { "clear_default_site", K_GATEWAY },
+	[CH_SET_ROUTE_FILTER] = { "set_route_filter", K_CIRCUIT | K_FILTER },
 };
 
 const char *
@@ -211,7 +214,7 @@ chr_kind_of(struct chr *r, yaml_node_t *n, enum change_kind *out)
 	    "enable_public_peering, disable_public_peering, set_advertised, "
 	    "advertise, withdraw, set_peering, add_vpn_site, remove_vpn_site, "
 	    "replace_vpn_site, set_peer_advertised, set_default_site, "
-	    "clear_default_site)", v);
+	    "clear_default_site, set_route_filter)", v);
 	return -1;
 }
 
@@ -362,6 +365,12 @@ chr_op(struct chr *r, yaml_node_t *n, struct change_op *op)
 		(void)chr_name(r, val[15], "gateway", &op->gateway);
 	if (val[16] != NULL)
 		(void)chr_name(r, val[16], "route_server", &op->route_server);
+	if (val[17] != NULL) {
+		chr_reader(r, &y);
+		(void)yrd_str_list(&y, val[17], "route_filter", &op->regions,
+		    &op->nregions);
+		(void)chr_read_done(r, &y);
+	}
 }
 
 static void
@@ -452,6 +461,9 @@ change_free(struct change *c)
 		free(op->site.name);
 		free(op->site.prefixes);
 		free(op->site.advertised);
+		for (size_t k = 0; k < op->nregions; k++)
+			free(op->regions[k]);
+		free(op->regions);
 		topo_route_free(&op->route);
 		topo_rtable_free(&op->rtable);
 		topo_rule_free(&op->rule);
@@ -1210,6 +1222,46 @@ op_default_site(struct cha *a, const struct change_op *op)
 	return 0;
 }
 
+/* MODEL §8 [er-ms]: the regions a circuit's Microsoft peering route
+ * filter names (regional AzureCloud tags of the scenario's service
+ * tags). */
+static int
+op_route_filter(struct cha *a, const struct change_op *op)
+{
+	struct circuit *c;
+	char **v = NULL;
+	size_t ci, i;
+
+	if ((ci = cha_circuit(a, &op->circuit)) == TOPO_NONE)
+		return -1;
+	c = &a->t->circuits[ci];
+	if (!c->microsoft_peering)
+		return cha_err(a, op->circuit.pos, "circuit %s has no "
+		    "Microsoft peering", c->name);
+	for (i = 0; i < op->nregions; i++)
+		if (strncasecmp(op->regions[i], "AzureCloud.", 11) != 0 ||
+		    tagset_find(a->t->tags, op->regions[i]) == NULL)
+			return cha_err(a, op->pos, "route filter entry '%s' is "
+			    "not a regional AzureCloud tag of the service "
+			    "tags", op->regions[i]);
+	if (op->nregions > 0 &&
+	    (v = calloc(op->nregions, sizeof(*v))) == NULL)
+		return cha_nomem(a, op);
+	for (i = 0; i < op->nregions; i++)
+		if ((v[i] = strdup(op->regions[i])) == NULL) {
+			while (i-- > 0)
+				free(v[i]);
+			free(v);
+			return cha_nomem(a, op);
+		}
+	for (i = 0; i < c->nroute_filter; i++)
+		free(c->route_filter[i]);
+	free(c->route_filter);
+	c->route_filter = v;
+	c->nroute_filter = op->nregions;
+	return 0;
+}
+
 static int
 apply_op(struct cha *a, const struct change_op *op)
 {
@@ -1253,6 +1305,8 @@ apply_op(struct cha *a, const struct change_op *op)
 	case CH_SET_DEFAULT_SITE:
 	case CH_CLEAR_DEFAULT_SITE:
 		return op_default_site(a, op);
+	case CH_SET_ROUTE_FILTER:
+		return op_route_filter(a, op);
 	case CH_COUNT:
 		break;
 	}

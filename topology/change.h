@@ -8,7 +8,8 @@
  * enable or disable public peering; change what on-premises advertises;
  * in estates, set a peering's settings, add, remove or replace a VPN site,
  * change what a Route Server peer advertises, set or clear a gateway's
- * default site (docs/format.md, "Change files"). Each operation keeps the position of
+ * default site, set a Microsoft peering's route filter (docs/format.md,
+ * "Change files"). Each operation keeps the position of
  * its mapping and of every name it refers to, so that an operation that
  * cannot apply (a missing table, a duplicate priority) names its line.
  *
@@ -49,6 +50,7 @@ enum change_kind {
 	CH_SET_PEER_ADVERTISED,
 	CH_SET_DEFAULT_SITE,
 	CH_CLEAR_DEFAULT_SITE,
+	CH_SET_ROUTE_FILTER,		/* Microsoft peering (MODEL §8) */
 	CH_COUNT
 };
 
@@ -82,6 +84,8 @@ struct change_op {
 	struct change_ref peer_vnet;
 	struct vpn_site site;
 	struct change_ref site_gateway, site_name, gateway, route_server;
+	char **regions;			/* set_route_filter */
+	size_t nregions;
 };
 
 /* A change file. The positions of its operations, and of everything

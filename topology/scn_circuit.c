@@ -145,13 +145,22 @@ scn_microsoft_peering(struct scn *s, yaml_node_t *key, yaml_node_t *n,
 	    yrd_list(y, m.val[MS_FILTER], "route_filter", NULL, &it,
 	    &count) == -1)
 		return;
-	for (i = 0; i < count && i < c->nroute_filter; i++)
-		if (strncasecmp(c->route_filter[i], "AzureCloud.", 11) != 0 ||
-		    tagset_find(s->t->tags, c->route_filter[i]) == NULL)
+	for (i = 0; i < count && i < c->nroute_filter; i++) {
+		if (strncasecmp(c->route_filter[i], "AzureCloud.", 11) != 0)
 			yrd_err(y, yrd_node(y, it[i]), "route filter entry "
-			    "'%s' is not a regional AzureCloud tag of the "
-			    "service tags (AzureCloud.REGION, e.g. "
-			    "AzureCloud.westus)", c->route_filter[i]);
+			    "'%s' is not a regional AzureCloud tag "
+			    "(AzureCloud.REGION, e.g. AzureCloud.westus)",
+			    c->route_filter[i]);
+		else if (tagset_find(s->t->tags, c->route_filter[i]) == NULL)
+			yrd_err(y, yrd_node(y, it[i]), "route filter entry "
+			    "'%s' is not in the service tags (%s)%s",
+			    c->route_filter[i], s->t->tags != NULL ?
+			    s->t->tags->origin : "none", s->t->cloud !=
+			    CLOUD_PUBLIC && s->t->service_tags_file == NULL ?
+			    ": the built-in list of this cloud has no regional "
+			    "tags; load the cloud's Service Tags file with "
+			    "service_tags:" : "");
+	}
 }
 
 /* The one VNet whose gateway the circuit connects to (a gateway in two
