@@ -219,10 +219,14 @@ yrd_kind(const yaml_node_t *n)
 	}
 }
 
-/* The text of a scalar that must be there; NULL after an error. */
+/* The text of a scalar that must be there; NULL after an error, or
+ * when the key is absent (n NULL: a missing required key is reported by
+ * yrd_map_read). */
 const char *
 yrd_scalar(struct yrd *y, yaml_node_t *n, const char *key, const char *want)
 {
+	if (n == NULL)
+		return NULL;
 	if (n->type != YAML_SCALAR_NODE || yrd_isnull(n)) {
 		yrd_err(y, n, "expected %s for '%s', got %s", want, key,
 		    yrd_kind(n));
