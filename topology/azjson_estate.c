@@ -186,11 +186,13 @@ gw_instances(struct az *z, struct az_gw *g, json_t *o, const char *where)
 	}
 	if (g->ninst > 0)
 		return;
-	json_array_foreach(json_object_get(bgp, "bgpPeeringAddresses"), i, x)
+	json_array_foreach(json_object_get(bgp, "bgpPeeringAddresses"), i, x) {
 		json_array_foreach(json_object_get(x, "defaultBgpIpAddresses"),
-		    j, y)
+		    j, y) {
 			if (az_ip(json_string_value(y), &ip))
 				gw_add_inst(g, ip);
+		}
+	}
 	if (g->ninst > 0 || !json_is_string(json_object_get(bgp,
 	    "bgpPeeringAddress")))
 		return;
@@ -375,8 +377,9 @@ az_read_hub(struct az *z, const char *name, json_t *o, const char *where)
 			    "ExpressRoute, VpnGateway or ASPath", pref);
 		free(pref);
 	}
-	json_array_foreach(az_prop(o, "ipConfigurations"), i, x)
+	json_array_foreach(az_prop(o, "ipConfigurations"), i, x) {
 		rs_ipconfig(z, r, x);
+	}
 	json_array_foreach(az_prop(o, "bgpConnections"), i, x) {
 		if ((cn = az_str(z, x, "name")) == NULL)
 			continue;

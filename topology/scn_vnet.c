@@ -198,6 +198,8 @@ scn_peering(struct yrd *y, yaml_node_t *p, struct peering *pe)
 {
 	struct yrd_map m;
 
+	if (p == NULL)
+		return NULL;
 	pe->pos = yrd_pos(y, p);
 	pe->allow_access = true;
 	if (p != NULL && p->type == YAML_SCALAR_NODE) {
