@@ -915,6 +915,7 @@ diagram_render(const char *dotfile, const char *path, enum dg_format fmt,
 	if ((tmp = path_with(path, suffix)) == NULL ||
 	    (src = path_with(dotfile, "")) == NULL) {
 		free(tmp);
+		diag_set_oom();
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -928,6 +929,7 @@ diagram_render(const char *dotfile, const char *path, enum dg_format fmt,
 	if ((rc = outfile_guard(tmp, path)) != 0) {
 		free(tmp);
 		free(src);
+		diag_set_oom();
 		snprintf(err, errlen, "out of memory");
 		return rc;
 	}
@@ -959,11 +961,13 @@ diagram_write(const struct run *run, const struct flow_result *r,
 
 	snprintf(suffix, sizeof(suffix), ".tmp%ld.dot", (long)getpid());
 	if ((tmp = path_with(path, suffix)) == NULL) {
+		diag_set_oom();
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	/* Guarded before it exists: a signal removes it (outfile.h). */
 	if ((rc = outfile_guard(tmp, path)) != 0) {
+		diag_set_oom();
 		snprintf(err, errlen, "out of memory");
 		free(tmp);
 		return rc;

@@ -339,6 +339,7 @@ fl_write(const struct flset *fs, const char *dir)
 	/* A document that lost a value to a failed allocation: none. */
 	if (json_failed()) {
 		free(o);
+		diag_set_oom();
 		fputs("ftsim: out of memory\n", stderr);
 		return -ENOMEM;
 	}

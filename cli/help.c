@@ -266,7 +266,7 @@ help_print(FILE *f, const struct help_cmd *c)
 		if (o == &help)
 			break;
 	}
-	fprintf(f, "\nExit status: %s.\n", c->exits);
+	fprintf(f, "\nExit status: %s; 4 out of memory.\n", c->exits);
 }
 
 void

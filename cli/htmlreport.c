@@ -1061,6 +1061,7 @@ cmd_report(int argc, char **argv)
 	rp.dir = tmp;
 	/* A signal removes the folder with what is in it (outfile.h). */
 	if (outfile_guard(tmp, out) != 0) {
+		diag_set_oom();
 		fputs("ftsim: out of memory\n", stderr);
 		rmtree(tmp);
 		status = EXIT_BADINPUT;

@@ -48,7 +48,7 @@ input_read_stdin(char **out, size_t *outlen, size_t max, struct diag *d)
 			if (cap > max + 2)
 				cap = max + 2;
 			if ((nbuf = realloc(buf, cap)) == NULL) {
-				diag_error(d, unknown, "out of memory");
+				diag_nomem(d, unknown);
 				goto fail;
 			}
 			buf = nbuf;

@@ -77,7 +77,7 @@ job_parse_stdin(struct job *j)
 		rc = azjson_parse(&src, 1, &j->topo, &notes, &j->diag);
 		job_notes(&notes);
 		if (rc == 0 && job_name_stdin(&j->topo) != 0) {
-			diag_error(&j->diag, start, "out of memory");
+			diag_nomem(&j->diag, start);
 			rc = -1;
 		}
 	} else if (len > SCENARIO_MAX_BYTES) {
@@ -212,6 +212,7 @@ print_json(json_t *doc)
 
 	if (doc == NULL || json_oom) {
 		json_decref(doc);
+		diag_set_oom();
 		fputs("ftsim: out of memory\n", stderr);
 		return -1;
 	}
@@ -221,8 +222,10 @@ print_json(json_t *doc)
 	json_decref(doc);
 	/* A write error is named when stdout is closed (stdout_close); any
 	 * other failure of the dump is memory. */
-	if (rc != 0 && !ferror(stdout))
+	if (rc != 0 && !ferror(stdout)) {
+		diag_set_oom();
 		fputs("ftsim: out of memory\n", stderr);
+	}
 	return rc != 0 ? -1 : 0;
 }
 
@@ -308,12 +311,17 @@ job_run(struct job *j)
 	j->run.sim = j->sim;
 	j->run.nres = j->topo.nflows;
 	j->run.res = calloc(j->topo.nflows + 1, sizeof(*j->run.res));
-	if (j->run.res == NULL)
+	if (j->run.res == NULL) {
+		diag_set_oom();
 		return -ENOMEM;
+	}
 	for (i = 0; i < j->topo.nflows; i++)
 		if ((rc = sim_run_flow(j->sim, &j->topo.flows[i],
-				       &j->run.res[i])) != 0)
+				       &j->run.res[i])) != 0) {
+			if (rc == -ENOMEM)
+				diag_set_oom();
 			return rc;
+		}
 	return 0;
 }
 

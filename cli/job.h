@@ -14,6 +14,7 @@
 
 #define EXIT_FAILED 1
 #define EXIT_BADINPUT 2
+#define EXIT_NOMEM DIAG_EXIT_NOMEM	/* 4: out of memory */
 
 struct job {
 	struct topo topo;

@@ -163,8 +163,11 @@ cmd_run(int argc, char **argv)
 			status = EXIT_BADINPUT;
 	for (i = 0; i < n && status == 0; i++)
 		if (job_run(&jobs[i]) != 0) {
-			fprintf(stderr, "ftsim: %s: internal error while "
-				"simulating\n", jobs[i].topo.file);
+			if (diag_oom())
+				fputs("ftsim: out of memory\n", stderr);
+			else
+				fprintf(stderr, "ftsim: %s: internal error "
+					"while simulating\n", jobs[i].topo.file);
 			status = EXIT_BADINPUT;
 		}
 	if (status == 0 && pcapdir != NULL &&
@@ -345,6 +348,8 @@ dispatch(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	int status;
+
 	/* Output files are removed, not left half-written, on SIGINT,
 	 * SIGTERM, SIGHUP or over `ulimit -f` (capture/outfile.h). */
 	outfile_signals();
@@ -352,5 +357,8 @@ main(int argc, char **argv)
 	 * error naming its cause, exit 2. */
 	stdout_open();
 	json_watch();
-	return stdout_close(dispatch(argc, argv));
+	status = stdout_close(dispatch(argc, argv));
+	/* Out of memory anywhere is said so, with its own status, whatever
+	 * the command would have exited with (docs/format.md). */
+	return diag_oom() ? EXIT_NOMEM : status;
 }

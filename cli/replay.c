@@ -478,6 +478,7 @@ cmd_replay(int argc, char **argv)
 	if ((o.json && o.trace && (c.traces = json_array()) == NULL) ||
 	    (o.json && o.per_packet && (c.pkts = json_array()) == NULL) ||
 	    replay_new(job.sim, c.vm, on_flow, &c, &rp) != 0) {
+		diag_set_oom();
 		fputs("ftsim: out of memory\n", stderr);
 		status = EXIT_BADINPUT;
 		goto out;

@@ -611,6 +611,8 @@ cmd_rules(int argc, char **argv)
 	}
 out:
 	if (rc != 0) {
+		if (rc == -ENOMEM)
+			diag_set_oom();
 		fprintf(stderr, "ftsim: %s\n", rc == -ENOMEM ? "out of memory"
 			: "internal error: unknown tag");
 		status = EXIT_BADINPUT;

@@ -471,6 +471,7 @@ cmd_import(int argc, char **argv)
 	nsrc = (size_t)(argc - optind);
 	if ((src = calloc(nsrc, sizeof(*src))) == NULL ||
 	    (names = calloc(nsrc, sizeof(*names))) == NULL) {
+		diag_set_oom();
 		fputs("ftsim: out of memory\n", stderr);
 		goto out;
 	}
@@ -492,6 +493,7 @@ cmd_import(int argc, char **argv)
 		goto out;
 	}
 	if (job_name_stdin(&t) != 0) {
+		diag_set_oom();
 		fputs("ftsim: out of memory\n", stderr);
 		goto out;
 	}
@@ -499,6 +501,7 @@ cmd_import(int argc, char **argv)
 		fprintf(stderr, "ftsim import: note: %s\n", notes.line[i]);
 	if ((comments = import_comments(names, nsrc, &notes, &nc)) == NULL ||
 	    yamlout_topo(&t, comments, nc, &yaml, &len) != 0) {
+		diag_set_oom();
 		fputs("ftsim: out of memory\n", stderr);
 		goto out;
 	}

@@ -1,9 +1,10 @@
 #!/bin/sh
 # json-oom.sh FTSIM SANITIZE: `ftsim run --json` of 1,000 flows under
 # address-space limits from 60 MB to 200 MB: at every limit the output is
-# the whole document (exit 0 or 1, every flow in it) or nothing (exit 2,
-# the cause on stderr), never a document with holes or an empty stdout
-# with exit 0. Not under the sanitizers (their shadow memory needs more
+# the whole document (exit 0 or 1, every flow in it) or nothing: exit 4
+# with "ftsim: out of memory" (docs/format.md, "Exit status"), or exit 2
+# with another cause on stderr; never a document with holes, an empty
+# stdout with exit 0, or memory called bad input. Not under the sanitizers (their shadow memory needs more
 # address space than any limit). Run from the source tree.
 set -u
 ftsim=$1
@@ -36,13 +37,20 @@ while [ $mb -le 200 ]; do
 			fail=1
 		fi
 		whole=$((whole + 1)) ;;
-	2)
-		if [ -s "$tmp/out" ] || ! grep -q "out of memory\|internal error" "$tmp/err"; then
-			echo "FAIL: $mb MB: exit 2, stdout $(wc -c <"$tmp/out") bytes, stderr:" >&2
+	4)
+		if [ -s "$tmp/out" ] || ! grep -q "^ftsim: out of memory" "$tmp/err"; then
+			echo "FAIL: $mb MB: exit 4, stdout $(wc -c <"$tmp/out") bytes, stderr:" >&2
 			cat "$tmp/err" >&2
 			fail=1
 		fi
-		grep -q "^ftsim: out of memory" "$tmp/err" && oom=$((oom + 1)) ;;
+		oom=$((oom + 1)) ;;
+	2)
+		if [ -s "$tmp/out" ] || grep -q "out of memory" "$tmp/err" ||
+		   ! grep -q "internal error\|error" "$tmp/err"; then
+			echo "FAIL: $mb MB: exit 2 (memory must be exit 4), stdout $(wc -c <"$tmp/out") bytes, stderr:" >&2
+			cat "$tmp/err" >&2
+			fail=1
+		fi ;;
 	*)
 		echo "FAIL: $mb MB: exit $rc" >&2; head -5 "$tmp/err" >&2; fail=1 ;;
 	esac

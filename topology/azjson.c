@@ -1734,6 +1734,8 @@ az_check(const struct topo *t, struct srcpos where, struct diag *d)
 	int rc;
 
 	if ((rc = yamlout_topo(t, NULL, 0, &yaml, &len)) != 0) {
+		if (rc == -ENOMEM)
+			diag_set_oom();
 		diag_error(d, where, "%s", rc == -ENOMEM ? "out of memory" :
 		    "cannot write the network as a scenario");
 		return -1;
@@ -1780,7 +1782,7 @@ azjson_load(const char *const *files, size_t n, struct topo *out,
 		struct srcpos unknown = { files[0], 0, 0 };
 
 		topo_init(out);
-		diag_error(d, unknown, "out of memory");
+		diag_nomem(d, unknown);
 		return -1;
 	}
 	for (i = 0; i < n; i++)
@@ -1857,7 +1859,7 @@ azjson_parse(const struct azjson_src *src, size_t n, struct topo *out,
 	return 0;
 fail:
 	if (z.err != 0)
-		diag_error(d, unknown, "out of memory");
+		diag_nomem(d, unknown);
 	az_free(&z);
 fail_checked:
 	topo_free(out);

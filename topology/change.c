@@ -155,6 +155,7 @@ chr_name(struct chr *r, yaml_node_t *n, const char *key, struct change_ref *out)
 		return -1;
 	}
 	if ((out->name = strdup(v)) == NULL) {
+		diag_set_oom();
 		chr_err(r, n, "out of memory");
 		return -1;
 	}
@@ -423,6 +424,7 @@ chr_root(struct chr *r, yaml_node_t *root)
 		return;
 	}
 	if ((r->c->ops = calloc(n, sizeof(*r->c->ops))) == NULL) {
+		diag_set_oom();
 		chr_err(r, ops, "out of memory");
 		return;
 	}
@@ -492,7 +494,7 @@ change_parse(const char *name, const char *buf, size_t len,
 		return -1;
 	memset(out, 0, sizeof(*out));
 	if ((out->file = strdup(name)) == NULL) {
-		diag_error(d, unknown, "out of memory");
+		diag_nomem(d, unknown);
 		return -1;
 	}
 	if (len > CHANGE_MAX_BYTES) {
@@ -582,6 +584,7 @@ cha_err(struct cha *a, struct srcpos pos, const char *fmt, ...)
 static int
 cha_nomem(struct cha *a, const struct change_op *op)
 {
+	diag_set_oom();
 	return cha_err(a, op->pos, "out of memory");
 }
 
@@ -1324,7 +1327,7 @@ change_apply(const struct change *c, const struct topo *base,
 	if (c == NULL || base == NULL || out == NULL || d == NULL)
 		return -1;
 	if (topo_copy(base, out) != 0) {
-		diag_error(d, unknown, "out of memory");
+		diag_nomem(d, unknown);
 		return -1;
 	}
 	a.c = c;

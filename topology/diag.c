@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "topology/diag.h"
 #include "topology/vec.h"
@@ -27,11 +28,36 @@ diag_free(struct diag *d)
 	memset(d, 0, sizeof(*d));
 }
 
+static bool oom_seen;
+
+void
+diag_set_oom(void)
+{
+	oom_seen = true;
+}
+
+bool
+diag_oom(void)
+{
+	return oom_seen;
+}
+
+void
+diag_nomem(struct diag *d, struct srcpos pos)
+{
+	oom_seen = true;
+	diag_error(d, pos, "out of memory");
+}
+
 static void
 oom(void)
 {
-	fputs("ftsim: out of memory\n", stderr);
-	abort();
+	static const char msg[] = "ftsim: out of memory\n";
+
+	/* write(2), not stdio: nothing buffered is flushed on the way out. */
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(DIAG_EXIT_NOMEM);
+	_exit(DIAG_EXIT_NOMEM);
 }
 
 void

@@ -10,6 +10,7 @@
 #define FTSIM_DIAG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -51,5 +52,19 @@ void diag_vadd(struct diag *d, enum diag_level lvl, struct srcpos pos,
 /* Print one message, or all, as FILE:LINE:COL: level: text. */
 void diag_print_msg(FILE *f, const struct diag_msg *m);
 void diag_print(FILE *f, const struct diag *d);
+
+/*
+ * Out of memory (docs/format.md, "Exit status"): one process-wide mark,
+ * set wherever an allocation failure is reported, so that the command
+ * exits DIAG_EXIT_NOMEM instead of calling it bad input. A failure
+ * inside the diagnostics themselves prints "ftsim: out of memory" and
+ * ends the process with that status at once (_exit: no half-written
+ * output is flushed).
+ */
+#define DIAG_EXIT_NOMEM 4
+void diag_set_oom(void);
+bool diag_oom(void);
+/* An "out of memory" error at pos, and the mark. */
+void diag_nomem(struct diag *d, struct srcpos pos);
 
 #endif

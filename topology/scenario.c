@@ -414,7 +414,7 @@ scenario_parse(const char *name, const char *buf, size_t len,
 	if ((out->file = strdup(name)) == NULL ||
 	    (out->dir = scn_dirname(name)) == NULL) {
 		topo_free(out);
-		diag_error(d, unknown, "out of memory");
+		diag_nomem(d, unknown);
 		return -1;
 	}
 	memset(&s, 0, sizeof(s));
@@ -474,7 +474,7 @@ scenario_read_file(const char *path, char **out, size_t *outlen,
 			}
 			cap = cap == 0 ? 65536 : cap * 2 > max ? max : cap * 2;
 			if ((nbuf = realloc(buf, cap)) == NULL) {
-				diag_error(d, unknown, "out of memory");
+				diag_nomem(d, unknown);
 				goto fail;
 			}
 			buf = nbuf;

@@ -402,6 +402,7 @@ tagset_parse(const char *name, const char *buf, size_t len,
 	*out = ts;
 	return 0;
 oom:
+	diag_set_oom();
 	shape_error(d, name, "out of memory", (size_t)-1);
 fail:
 	tagset_free(ts);

@@ -101,8 +101,9 @@ yrd_nomem(struct yrd *y)
 {
 	struct srcpos pos = { y->file, 1, 1 };
 
+	diag_set_oom();
 	if (!y->stop)
-		diag_error(y->d, pos, "out of memory");
+		diag_nomem(y->d, pos);
 	y->nerr++;
 	y->stop = true;
 	return -1;
