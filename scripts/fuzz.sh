@@ -8,7 +8,10 @@
 # inputs, Service Tags samples, tests/fuzz/tricky-prefixes.txt) plus what
 # earlier runs found, kept in build-fuzz/corpus/NAME/. A crash, leak, hang
 # (over FTSIM_FUZZ_TIMEOUT s, 120 by default: the regression tests' limit,
-# which the slowest seed fits) or out-of-memory input is written to tests/fuzz/crashers/NAME/,
+# which the slowest seed fits; libFuzzer's slow-unit reports use the same
+# limit, not its 10 s, so that an input as slow as the seeds that build
+# two million routes before refusing them is not taken for a problem) or
+# out-of-memory input is written to tests/fuzz/crashers/NAME/,
 # where `ctest -L fuzz` replays it from then on: fix the bug, keep the file.
 # Prints executions and coverage per harness (libFuzzer's cov: and ft:) and
 # appends them to build-fuzz/fuzz-stats.txt. Exits 1 if anything was found.
@@ -47,6 +50,7 @@ for name in "${names[@]}"; do
 	rc=0
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	"$bin" -max_total_time="$secs" -timeout="$timeout" -rss_limit_mb=2048 \
+		-report_slow_units="$timeout" \
 		-print_final_stats=1 -artifact_prefix="$crashers/" "${dict[@]}" \
 		"$corpus" "${seeds[@]}" >"$log" 2>&1 || rc=$?
 	after=$(find "$crashers" -type f ! -name ".*" | wc -l)
