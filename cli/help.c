@@ -54,7 +54,8 @@ static const struct help_opt rules_opts[] = {
 
 static const struct help_opt nexthop_opts[] = {
 	{ "vm", 'v', 0, "NAME", HA_VM, NULL, "the VM the packet leaves" },
-	{ "dest", 'd', 0, "IP", HA_WORD, NULL, "the destination address" },
+	{ "dest", 'd', 0, "IP", HA_WORD, NULL, "the destination: an address, "
+	  "or a name the scenario's dns: or the built-in names resolve" },
 	{ "json", 'j', 0, NULL, HA_NONE, NULL,
 	  "print JSON in Network Watcher's shape" },
 	{ NULL, 0, 0, NULL, HA_NONE, NULL, NULL },

@@ -13,6 +13,7 @@
 #include "cli/nw.h"
 #include "sim/nsg.h"
 #include "sim/route.h"
+#include "topology/names.h"
 
 /* Options both commands share. */
 struct nwopts {
@@ -86,24 +87,34 @@ cmd_nexthop(int argc, char **argv)
 	struct job j;
 	struct route_hit hit;
 	const struct rtable *rt;
-	uint32_t dst;
+	uint32_t dst, ips[4];
 	char ip[IP_STRLEN], pf[PFX_STRLEN], why[200];
-	const char *table, *nhip;
-	size_t vm, tb;
+	const char *table, *nhip, *origin;
+	size_t vm, tb, n;
 	int rc;
 
 	if ((rc = nw_parse(argc, argv, &o, "nexthop")) != 0)
 		return rc > 0 ? 0 : EXIT_BADINPUT;
 	if (o.dest == NULL)
 		return help_usage("nexthop", "missing --dest IP");
-	if (ip_parse(o.dest, &dst) != 0) {
-		fprintf(stderr, "ftsim: error: --dest must be an IPv4 address\n");
-		return EXIT_BADINPUT;
-	}
 	if (job_load(&j, o.file) != 0 || (vm = job_vm(&j, o.vm)) == TOPO_NONE) {
 		job_free(&j);
 		return EXIT_BADINPUT;
 	}
+	/* An address, or a name as a flow's `to` resolves it (MODEL §4:
+	 * the scenario's dns: first, then the built-in names). */
+	if ((n = dns_resolve(&j.topo, o.dest, ips, 4, &origin)) == 0) {
+		fprintf(stderr, "ftsim: error: --dest: '%s' is neither an IPv4 "
+			"address nor a name the scenario's dns: or the built-in "
+			"names resolve\n", o.dest);
+		job_free(&j);
+		return EXIT_BADINPUT;
+	}
+	dst = ips[0];
+	if (strcmp(origin, "address") != 0 && !o.json)
+		printf("%s resolves (%s) to %s%s\n", o.dest, origin,
+		       ip_format(dst, ip), n > 1 ? ", the first of its "
+		       "addresses" : "");
 	rt = sim_rtable(j.sim, j.topo.vms[vm].vnet, j.topo.vms[vm].subnet);
 	/* MODEL §6 Next hop: nextHopType, nextHopIpAddress and routeTableId
 	 * (the route table of a user route, else "System Route"). */

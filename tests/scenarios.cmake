@@ -441,3 +441,15 @@ add_test(NAME cli.did-you-mean
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/did-you-mean.sh ${FTSIM}
   WORKING_DIRECTORY ${TOP})
 set_tests_properties(cli.did-you-mean PROPERTIES LABELS cli)
+
+# nexthop --dest takes a name as a flow's `to` does (the first address of
+# azkms.core.windows.net), and refuses one nothing resolves.
+add_test(NAME nw.nexthop-by-name
+  COMMAND ${RUNCASE} golden ${CMAKE_CURRENT_SOURCE_DIR}/golden/nexthop-by-name.txt 0
+          -- ${FTSIM} nexthop scenarios/02-forced-tunnel-breaks-kms.yaml --vm vm1 --dest azkms.core.windows.net
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME nw.nexthop-unknown-name
+  COMMAND ${RUNCASE} stderr ${CMAKE_CURRENT_SOURCE_DIR}/golden/nexthop-unknown-name.err 2
+          -- ${FTSIM} nexthop scenarios/02-forced-tunnel-breaks-kms.yaml --vm vm1 --dest nowhere.example
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(nw.nexthop-by-name nw.nexthop-unknown-name PROPERTIES LABELS cli)
