@@ -590,12 +590,11 @@ place_dest(struct dgraph *g, const struct topo *t, size_t n, uint32_t addr,
 		}
 	}
 	for (v = 0; v < t->nvnets; v++)
-		for (i = 0; i < t->vnets[v].nspace; i++)
-			if (pfx_contains_ip(t->vnets[v].space[i], addr)) {
-				g->n[n].clus = vcl[v];
-				edge_add(g, fab[v], n, E_STRUCT, NULL);
-				return;
-			}
+		if (topo_vnet_holds(t, v, addr)) {
+			g->n[n].clus = vcl[v];
+			edge_add(g, fab[v], n, E_STRUCT, NULL);
+			return;
+		}
 	if (g->internet_cl < 0)
 		g->internet_cl = (int)clus_add(g, CL_INTERNET,
 		    dg_fmt(g, "Internet hosts"));

@@ -204,17 +204,6 @@ walk_reachable(const struct topo *t, size_t a, size_t b)
 	return a == b || topo_peered(t, a, b);
 }
 
-static bool
-in_space(const struct vnet *v, uint32_t ip)
-{
-	size_t i;
-
-	for (i = 0; i < v->nspace; i++)
-		if (pfx_contains_ip(v->space[i], ip))
-			return true;
-	return false;
-}
-
 bool
 walk_peering_ok(struct walk *w, size_t from, size_t to, const char *node)
 {
@@ -236,7 +225,7 @@ walk_peering_ok(struct walk *w, size_t from, size_t to, const char *node)
 	 * transit, not forwarded traffic. */
 	if (w->via_gateway && t->vnets[to].hub == from)
 		return true;
-	if (!in_space(&t->vnets[from], pkt_src(w->p)) &&
+	if (!topo_vnet_holds(t, from, pkt_src(w->p)) &&
 	    !topo_peer_forwarded(t, to, from)) {
 		h = walk_drop(w, node, "forwarded-traffic-denied");
 		hop_why(h, "source %s is outside VNet %s: the packet was "

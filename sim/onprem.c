@@ -23,17 +23,6 @@
 #include "sim/walkint.h"
 #include "topology/estate.h"
 
-static bool
-in_space(const struct vnet *v, uint32_t ip)
-{
-	size_t i;
-
-	for (i = 0; i < v->nspace; i++)
-		if (pfx_contains_ip(v->space[i], ip))
-			return true;
-	return false;
-}
-
 /* The VNet holding ip among those whose gateway (their own, or their
  * hub's through transit) is gi; TOPO_NONE if none. */
 static size_t
@@ -44,7 +33,7 @@ vnet_behind(const struct topo *t, size_t gi, uint32_t ip)
 	for (v = 0; v < t->nvnets; v++)
 		if ((hub = t->vnets[v].hub) != TOPO_NONE &&
 		    t->vnets[hub].gw == gi && gi != TOPO_NONE &&
-		    in_space(&t->vnets[v], ip))
+		    topo_vnet_holds(t, v, ip))
 			return v;
 	return TOPO_NONE;
 }
@@ -153,7 +142,7 @@ onprem_walk(struct walk *w)
 		return;
 	}
 	gw = t->gateways[gi].name;
-	peer = in_space(&t->vnets[vn], dst) ? NULL : branch_peer(t, gi, dst);
+	peer = topo_vnet_holds(t, vn, dst) ? NULL : branch_peer(t, gi, dst);
 	if (peer != NULL) {
 		h = walk_hop(w, sname, "%s: %s, over %s",
 			     site == TOPO_NONE ? "customer edge" : "site", b,

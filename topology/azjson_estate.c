@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "topology/azjson_int.h"
+#include "topology/estate.h"
 
 /*
  * Peerings.
@@ -608,34 +609,18 @@ build_default_site(struct az *z, struct topo *t, const struct az_gw *a)
 		t->gateways[gi].default_site = si;
 }
 
-/* A VM a Route Server in VNet rv reaches: in rv or a peered VNet (as
- * the scenario reader requires). */
-static size_t
-rs_vm(const struct topo *t, uint32_t ip, size_t rv)
-{
-	size_t i;
-
-	for (i = 0; i < t->nvms; i++)
-		if (t->vms[i].ip == ip && (t->vms[i].vnet == rv ||
-		    topo_peered(t, t->vms[i].vnet, rv)))
-			return i;
-	return TOPO_NONE;
-}
-
 /* The only VNet with a RouteServerSubnet, else TOPO_NONE. */
 static size_t
 rs_subnet_vnet(const struct topo *t)
 {
-	size_t v, i, found = TOPO_NONE;
+	size_t v, found = TOPO_NONE;
 
 	for (v = 0; v < t->nvnets; v++)
-		for (i = 0; i < t->vnets[v].nsubnets; i++)
-			if (strcasecmp(t->vnets[v].subnets[i].name,
-			    "RouteServerSubnet") == 0) {
-				if (found != TOPO_NONE)
-					return TOPO_NONE;
-				found = v;
-			}
+		if (topo_subnet_named(t, v, "RouteServerSubnet") != TOPO_NONE) {
+			if (found != TOPO_NONE)
+				return TOPO_NONE;
+			found = v;
+		}
 	return found;
 }
 
@@ -682,7 +667,7 @@ build_rs(struct az *z, struct topo *t, const struct az_rs *a)
 	for (i = 0; i < a->npeer; i++) {
 		struct rs_peer *p = &r->peers[r->npeers];
 
-		if ((vm = rs_vm(t, a->peer[i].ip, v)) == TOPO_NONE) {
+		if ((vm = topo_vm_near(t, a->peer[i].ip, v)) == TOPO_NONE) {
 			az_note(z, "route server %s: BGP connection %s: no VM "
 			    "of the files has address %s in VNet %s or a "
 			    "peered VNet: not modelled (export its network "

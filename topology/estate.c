@@ -293,14 +293,31 @@ topo_site_for(const struct topo *t, size_t gw, uint32_t ip, bool *any)
 }
 
 size_t
-topo_gateway_subnet(const struct topo *t, size_t v)
+topo_subnet_named(const struct topo *t, size_t v, const char *name)
 {
 	size_t i;
 
 	for (i = 0; v != TOPO_NONE && i < t->vnets[v].nsubnets; i++)
 		if (t->vnets[v].subnets[i].name != NULL &&
-		    strcasecmp(t->vnets[v].subnets[i].name,
-			       "GatewaySubnet") == 0)
+		    strcasecmp(t->vnets[v].subnets[i].name, name) == 0)
+			return i;
+	return TOPO_NONE;
+}
+
+size_t
+topo_gateway_subnet(const struct topo *t, size_t v)
+{
+	return topo_subnet_named(t, v, "GatewaySubnet");
+}
+
+size_t
+topo_vm_near(const struct topo *t, uint32_t ip, size_t v)
+{
+	size_t i;
+
+	for (i = 0; i < t->nvms; i++)
+		if (t->vms[i].ip == ip && (t->vms[i].vnet == v ||
+		    topo_peered(t, t->vms[i].vnet, v)))
 			return i;
 	return TOPO_NONE;
 }

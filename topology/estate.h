@@ -53,8 +53,14 @@ bool topo_site_edge(const struct topo *t, size_t site, uint32_t *ip);
 size_t topo_site_for(const struct topo *t, size_t gw, uint32_t ip,
 		     bool *any);
 
+/* The subnet of VNet v named name (case-insensitive), TOPO_NONE if
+ * none. */
+size_t topo_subnet_named(const struct topo *t, size_t v, const char *name);
 /* The subnet named GatewaySubnet of VNet v, TOPO_NONE if none: its
  * routes steer what arrives from the VNet's gateway [udr]. */
 size_t topo_gateway_subnet(const struct topo *t, size_t v);
+/* The VM at ip in VNet v or a VNet peered with it, TOPO_NONE if none:
+ * what a Route Server in v can peer with (MODEL §8 [rs]). */
+size_t topo_vm_near(const struct topo *t, uint32_t ip, size_t v);
 
 #endif

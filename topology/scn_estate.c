@@ -257,19 +257,6 @@ static const struct yrd_key scn_rs_peer_keys[RP_N] = {
 	[RP_NH] = { "next_hop", false },
 };
 
-/* A VM a Route Server in VNet rv can reach: in rv or a peered VNet. */
-static size_t
-scn_rs_vm(const struct topo *t, uint32_t ip, size_t rv)
-{
-	size_t i;
-
-	for (i = 0; i < t->nvms; i++)
-		if (t->vms[i].ip == ip && (t->vms[i].vnet == rv ||
-		    topo_peered(t, t->vms[i].vnet, rv)))
-			return i;
-	return TOPO_NONE;
-}
-
 /* One BGP peer of Route Server rs: a VM (MODEL §8 [rs]); a next hop it
  * announces other than itself must be a VM that forwards. */
 static void
@@ -293,7 +280,7 @@ scn_rs_peer(struct scn *s, yaml_node_t *n, const struct route_server *rs,
 		    p->nadvertised, p->name);
 	if (yrd_ip(y, m.val[RP_IP], "ip", &p->ip) == 1 && !s->bad_vms &&
 	    rs->vnet != TOPO_NONE) {
-		p->vm = scn_rs_vm(t, p->ip, rs->vnet);
+		p->vm = topo_vm_near(t, p->ip, rs->vnet);
 		if (p->vm == TOPO_NONE)
 			yrd_err(y, m.val[RP_IP], "route server peer '%s': no "
 			    "VM has address %s in vnet '%s' or a peered vnet "
@@ -306,7 +293,7 @@ scn_rs_peer(struct scn *s, yaml_node_t *n, const struct route_server *rs,
 	p->next_hop_pos = yrd_pos(y, m.val[RP_NH]);
 	if (s->bad_vms || rs->vnet == TOPO_NONE)
 		return;
-	vm = scn_rs_vm(t, p->next_hop, rs->vnet);
+	vm = topo_vm_near(t, p->next_hop, rs->vnet);
 	if (vm == TOPO_NONE || !t->vms[vm].ip_forwarding)
 		yrd_err(y, m.val[RP_NH], "route server peer '%s' announces "
 		    "next hop %s, which is %s [rs]", p->name != NULL ?
@@ -327,19 +314,6 @@ static const struct yrd_key scn_rs_keys[RS_N] = {
 	[RS_PREF] = { "routing_preference", false },
 	[RS_PEERS] = { "peers", false },
 };
-
-/* A VNet's subnet named name, TOPO_NONE if none. */
-static size_t
-scn_subnet_named(const struct vnet *vn, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < vn->nsubnets; i++)
-		if (vn->subnets[i].name != NULL &&
-		    strcasecmp(vn->subnets[i].name, name) == 0)
-			return i;
-	return TOPO_NONE;
-}
 
 static void
 scn_route_server(struct scn *s, yaml_node_t *n, struct route_server *rs)
@@ -362,8 +336,8 @@ scn_route_server(struct scn *s, yaml_node_t *n, struct route_server *rs)
 		rs->vnet = yrd_ref(y, m.val[RS_VNET], &s->ivnet, 0, "vnet",
 		    NULL);
 	if (rs->vnet != TOPO_NONE) {
-		if (scn_subnet_named(&t->vnets[rs->vnet],
-		    "RouteServerSubnet") == TOPO_NONE)
+		if (topo_subnet_named(t, rs->vnet, "RouteServerSubnet") ==
+		    TOPO_NONE)
 			yrd_err(y, m.val[RS_VNET], "route server '%s' needs a "
 			    "subnet named RouteServerSubnet in vnet '%s' [rs]",
 			    rs->name != NULL ? rs->name : "",

@@ -303,6 +303,17 @@ topo_peer_forwarded(const struct topo *t, size_t a, size_t b)
 	return p == NULL || p->allow_forwarded;
 }
 
+bool
+topo_vnet_holds(const struct topo *t, size_t v, uint32_t ip)
+{
+	size_t i;
+
+	for (i = 0; i < t->vnets[v].nspace; i++)
+		if (pfx_contains_ip(t->vnets[v].space[i], ip))
+			return true;
+	return false;
+}
+
 size_t
 topo_circuit_of_vnet(const struct topo *t, size_t v)
 {

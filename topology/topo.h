@@ -488,6 +488,8 @@ const char *gw_type_name(enum gw_type g);
 int gw_type_parse(const char *s, enum gw_type *out);
 const char *rs_pref_name(enum rs_pref p);
 int rs_pref_parse(const char *s, enum rs_pref *out);
+/* ip is in VNet v's address space. */
+bool topo_vnet_holds(const struct topo *t, size_t v, uint32_t ip);
 /* The circuit whose gateway sits in VNet v, TOPO_NONE if none. */
 size_t topo_circuit_of_vnet(const struct topo *t, size_t v);
 
