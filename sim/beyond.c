@@ -21,33 +21,16 @@ walk_deliver_from_gateway(struct walk *w, const char *gw, size_t vm)
 {
 	const struct topo *t = w->t;
 	const struct vm *v = &t->vms[vm];
-	char a[IP_STRLEN];
-	struct hop *h;
+	char why[SIM_NODE_LEN * 2 + 128];
 
 	w->vnet = v->vnet;
 	w->subnet = v->subnet;
 	walk_xing(w, CAP_FABRIC, t->vnets[v->vnet].name, LINK_GATEWAY);
 	walk_path(w, topo_vm_subnet(t, v)->name);
-	if (!walk_nsg_hop(w, vm, DIR_INBOUND, w->f->external))
-		return;
-	walk_path(w, v->name);
-	w->done = true;
-	w->r->delivered = true;
-	w->r->has_source_seen = true;
-	w->r->source_seen = pkt_src(w->p);
-	w->r->source_class = source_classify(t, pkt_src(w->p));
-	w->r->tcp_connect = w->proto == PROTO_TCP;
-	w->r->replied = w->proto == PROTO_TCP;
-	w->arr = ARR_VM;
-	w->arr_vm = vm;
-	h = walk_hop(w, v->name, "delivered to VM %s, source seen %s",
-		     v->name, ip_format(pkt_src(w->p), a));
-	hop_why(h, "from gateway %s into VNet %s (the scenario gives the "
-		"gateway's VNet no GatewaySubnet whose routes would steer it)",
-		gw, t->vnets[v->vnet].name);
-	walk_xing(w, CAP_NIC, v->name, LINK_VNET);
-	if (w->err == 0)
-		w->arr_point = w->r->xing[w->r->nxing - 1].point;
+	snprintf(why, sizeof(why), "from gateway %s into VNet %s (the "
+		 "scenario gives the gateway's VNet no GatewaySubnet whose "
+		 "routes would steer it)", gw, t->vnets[v->vnet].name);
+	walk_reach_vm(w, vm, why);
 }
 
 /* Over circuit ci's Microsoft peering, when its route filter brings
@@ -274,21 +257,8 @@ walk_to_circuit(struct walk *w, size_t ci, const struct eroute *r,
 			onprem_ce(w, ci, TOPO_NONE, LINK_ONPREM);
 		return false;
 	}
-	walk_path(w, c->gateway);
-	if (pkt_dec_ttl(w->p) == 0) {
-		walk_drop(w, c->gateway, "ttl-exceeded");
+	if (!walk_gateway_to_circuit(w, ci))
 		return false;
-	}
-	h = walk_hop(w, c->gateway, "ExpressRoute gateway: to circuit %s",
-		     c->name);
-	hop_why(h, "BGP routes of private peering lead through the gateway "
-		"to the circuit [udr]");
-	walk_gateway_xing(w, c->gateway, 0, LINK_GATEWAY);
-	walk_path(w, c->name);
-	if (pkt_dec_ttl(w->p) == 0) {
-		walk_drop(w, c->name, "ttl-exceeded");
-		return false;
-	}
 	w->r->hairpin = HAIRPIN_AZURE;
 	h = walk_hop(w, c->name, "MSEE: %s is in VNet %s, back to gateway %s",
 		     ip_format(pkt_dst(w->p), a),

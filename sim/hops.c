@@ -117,15 +117,10 @@ decided:
 	return true;
 }
 
-/* MODEL §2 VirtualNetworkGateway: a BGP route leads through the
- * ExpressRoute gateway and the circuit's private peering (MSEE) to the
- * customer edge. */
 bool
-walk_circuit_hops(struct walk *w, size_t ci, const struct eroute *r,
-		  uint32_t nh_ip)
+walk_gateway_to_circuit(struct walk *w, size_t ci)
 {
 	const struct circuit *c = &w->t->circuits[ci];
-	char a[IP_STRLEN];
 	struct hop *h;
 
 	walk_path(w, c->gateway);
@@ -145,6 +140,22 @@ walk_circuit_hops(struct walk *w, size_t ci, const struct eroute *r,
 		walk_drop(w, c->name, "ttl-exceeded");
 		return false;
 	}
+	return true;
+}
+
+/* MODEL §2 VirtualNetworkGateway: a BGP route leads through the
+ * ExpressRoute gateway and the circuit's private peering (MSEE) to the
+ * customer edge. */
+bool
+walk_circuit_hops(struct walk *w, size_t ci, const struct eroute *r,
+		  uint32_t nh_ip)
+{
+	const struct circuit *c = &w->t->circuits[ci];
+	char a[IP_STRLEN];
+	struct hop *h;
+
+	if (!walk_gateway_to_circuit(w, ci))
+		return false;
 	h = walk_hop(w, c->name, "private peering (MSEE -> customer edge)%s%s",
 		     nh_ip ? ", BGP next hop " : "",
 		     nh_ip ? ip_format(nh_ip, a) : "");

@@ -239,28 +239,40 @@ deliver_vnet(struct walk *w, const struct eroute *r)
 			return;
 		if (v->vnet != w->vnet || v->subnet != w->subnet)
 			walk_path(w, sname);
-		/* A flow from on-premises: the destination's inbound verdict
-		 * is the flow's. */
-		if (!walk_nsg_hop(w, vm, DIR_INBOUND, w->f->external))
-			return;
-		walk_path(w, v->name);
-		w->done = true;
-		w->r->delivered = true;
-		w->r->has_source_seen = true;
-		w->r->source_seen = pkt_src(w->p);
-		w->r->source_class = source_classify(t, pkt_src(w->p));
-		w->r->tcp_connect = w->proto == PROTO_TCP;
-		w->r->replied = w->proto == PROTO_TCP;
-		w->arr = ARR_VM;
-		w->arr_vm = vm;
-		h = walk_hop(w, v->name, "delivered to VM %s, source seen %s",
-			     v->name, ip_format(pkt_src(w->p), a));
-		hop_why(h, "%s", r->nh == NH_VNETPEERING
-			? "over VNet peering [udr]" : "inside the VNet [udr]");
-		walk_xing(w, CAP_NIC, v->name, LINK_VNET);
-		if (w->err == 0)
-			w->arr_point = w->r->xing[w->r->nxing - 1].point;
+		walk_reach_vm(w, vm, r->nh == NH_VNETPEERING
+			      ? "over VNet peering [udr]"
+			      : "inside the VNet [udr]");
 	}
+}
+
+void
+walk_reach_vm(struct walk *w, size_t vm, const char *why)
+{
+	const struct topo *t = w->t;
+	const struct vm *v = &t->vms[vm];
+	char a[IP_STRLEN];
+	struct hop *h;
+
+	/* A flow from outside Azure: the destination's inbound verdict is
+	 * the flow's. */
+	if (!walk_nsg_hop(w, vm, DIR_INBOUND, w->f->external))
+		return;
+	walk_path(w, v->name);
+	w->done = true;
+	w->r->delivered = true;
+	w->r->has_source_seen = true;
+	w->r->source_seen = pkt_src(w->p);
+	w->r->source_class = source_classify(t, pkt_src(w->p));
+	w->r->tcp_connect = w->proto == PROTO_TCP;
+	w->r->replied = w->proto == PROTO_TCP;
+	w->arr = ARR_VM;
+	w->arr_vm = vm;
+	h = walk_hop(w, v->name, "delivered to VM %s, source seen %s", v->name,
+		     ip_format(pkt_src(w->p), a));
+	hop_why(h, "%s", why);
+	walk_xing(w, CAP_NIC, v->name, LINK_VNET);
+	if (w->err == 0)
+		w->arr_point = w->r->xing[w->r->nxing - 1].point;
 }
 
 /* The nodes of a loop that closes at appliance name: the path from the

@@ -174,6 +174,9 @@ bool walk_nsg_hop(struct walk *w, size_t vm, enum direction dir,
  * Each lowers the TTL; false when it ran out there (the walk ends). */
 bool walk_circuit_hops(struct walk *w, size_t ci, const struct eroute *r,
 		       uint32_t nh_ip);
+/* Its first half, shared with the turn at the MSEE: the gateway, then
+ * the circuit reached; false when the TTL ran out on the way. */
+bool walk_gateway_to_circuit(struct walk *w, size_t ci);
 
 /* walk.c: the request's walk from its VM, after the request is built
  * (n addresses resolved from the flow's name, by origin). */
@@ -199,7 +202,11 @@ bool walk_user_to_gateway(struct walk *w, const char *sname);
 /* walk.c: routing decisions from w->vnet/w->subnet on, until the packet
  * arrives, is dropped or SIM_MAX_STEPS runs out. */
 void walk_route_loop(struct walk *w);
-/* walk.c: from gateway gw into VM vm's VNet, to its NIC (inbound NSGs;
+/* walk.c: at VM vm's NIC: its inbound NSGs (the flow's verdict when the
+ * flow comes from outside Azure), then delivered, why the trace's
+ * reason. */
+void walk_reach_vm(struct walk *w, size_t vm, const char *why);
+/* beyond.c: from gateway gw into VM vm's VNet, to its NIC (inbound NSGs;
  * the flow's verdict when the flow comes from outside Azure). */
 void walk_deliver_from_gateway(struct walk *w, const char *gw, size_t vm);
 
