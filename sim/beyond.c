@@ -190,17 +190,7 @@ onprem_ce(struct walk *w, size_t ci, size_t site, enum link_kind link)
 			name);
 		return;
 	}
-	pkt_set_src(w->p, edge, pkt_sport(w->p));
-	h = walk_hop(w, name, "Internet edge: SNAT %s -> %s",
-		     ip_format(src, a), ip_format(edge, b));
-	if (site == TOPO_NONE)
-		hop_why(h, "the customer edge's default route leads to the "
-			"on-premises Internet edge, which SNATs to its public "
-			"IP [seed-000]");
-	else
-		hop_why(h, "the site's default route leads to its Internet "
-			"edge, which SNATs to its public IP [vpn-ft]");
-	walk_xing(w, CAP_ONPREM_OUTSIDE, name, LINK_ONPREM);
+	walk_edge_snat(w, site, edge, LINK_ONPREM);
 	walk_nat_record(w, "the on-premises edge NAT", src, pkt_sport(w->p));
 	walk_path(w, "internet");
 	walk_arrive(w, "carried over the Internet from the on-premises edge",
@@ -208,13 +198,6 @@ onprem_ce(struct walk *w, size_t ci, size_t site, enum link_kind link)
 						       : ARR_INTERNET);
 }
 
-/*
- * MODEL §2 VirtualNetworkGateway: to the circuit and on-premises. A
- * destination in a VNet the gateway advertises (a spoke, through
- * transit) turns around at the Microsoft edge, which learned that VNet
- * from the same gateway: the spoke-to-spoke hairpin of a learned default
- * (docs/model.md §8).
- */
 /*
  * What arrives from gateway gi follows the routes of its VNet's
  * GatewaySubnet [udr]: true, with the walk placed there, when the
@@ -242,6 +225,13 @@ into_gateway_subnet(struct walk *w, size_t gi)
 	return true;
 }
 
+/*
+ * MODEL §2 VirtualNetworkGateway: to the circuit and on-premises. A
+ * destination in a VNet the gateway advertises (a spoke, through
+ * transit) turns around at the Microsoft edge, which learned that VNet
+ * from the same gateway: the spoke-to-spoke hairpin of a learned default
+ * (docs/model.md §8).
+ */
 bool
 walk_to_circuit(struct walk *w, size_t ci, const struct eroute *r,
 		uint32_t nh_ip)

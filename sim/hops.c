@@ -117,6 +117,28 @@ decided:
 	return true;
 }
 
+void
+walk_edge_snat(struct walk *w, size_t site, uint32_t edge,
+	       enum link_kind link)
+{
+	const char *name = topo_site_name(w->t, site);
+	char a[IP_STRLEN], b[IP_STRLEN];
+	uint32_t before = pkt_src(w->p);
+	struct hop *h;
+
+	pkt_set_src(w->p, edge, pkt_sport(w->p));
+	h = walk_hop(w, name, "Internet edge: SNAT %s -> %s",
+		     ip_format(before, a), ip_format(edge, b));
+	if (site == TOPO_NONE)
+		hop_why(h, "the customer edge's default route leads to the "
+			"on-premises Internet edge, which SNATs to its public "
+			"IP [seed-000]");
+	else
+		hop_why(h, "the site's default route leads to its Internet "
+			"edge, which SNATs to its public IP [vpn-ft]");
+	walk_xing(w, CAP_ONPREM_OUTSIDE, name, link);
+}
+
 bool
 walk_gateway_to_circuit(struct walk *w, size_t ci)
 {

@@ -141,8 +141,7 @@ static void
 answer_onprem(struct walk *w, const struct route_hit *hit, uint32_t called)
 {
 	const struct topo *t = w->t;
-	char a[IP_STRLEN], b[IP_STRLEN];
-	uint32_t before = pkt_src(w->p), edge = 0;
+	uint32_t edge = 0;
 	size_t site = hit->r->site;
 	const char *name;
 	struct hop *h;
@@ -171,17 +170,7 @@ answer_onprem(struct walk *w, const struct route_hit *hit, uint32_t called)
 	walk_path(w, name);
 	walk_xing(w, CAP_ONPREM_INSIDE, name, site == TOPO_NONE ? LINK_ONPREM
 								  : LINK_INTERNET);
-	pkt_set_src(w->p, edge, pkt_sport(w->p));
-	h = walk_hop(w, name, "Internet edge: SNAT %s -> %s",
-		     ip_format(before, a), ip_format(edge, b));
-	if (site == TOPO_NONE)
-		hop_why(h, "the customer edge's default route leads to the "
-			"on-premises Internet edge, which SNATs to its public "
-			"IP [seed-000]");
-	else
-		hop_why(h, "the site's default route leads to its Internet "
-			"edge, which SNATs to its public IP [vpn-ft]");
-	walk_xing(w, CAP_ONPREM_OUTSIDE, name, LINK_COUNT);
+	walk_edge_snat(w, site, edge, LINK_COUNT);
 	walk_path(w, "internet");
 	answer_at_host(w, called, "the answer followed the forced tunnel "
 		       "and left through the on-premises edge, not through "

@@ -174,6 +174,11 @@ bool walk_nsg_hop(struct walk *w, size_t vm, enum direction dir,
  * Each lowers the TTL; false when it ran out there (the walk ends). */
 bool walk_circuit_hops(struct walk *w, size_t ci, const struct eroute *r,
 		       uint32_t nh_ip);
+/* MODEL §3, §8: at on-premises site site (TOPO_NONE: onprem:), its
+ * Internet edge SNATs the packet to edge, then the packet crosses the
+ * edge's outside point after a link of kind link. */
+void walk_edge_snat(struct walk *w, size_t site, uint32_t edge,
+		    enum link_kind link);
 /* Its first half, shared with the turn at the MSEE: the gateway, then
  * the circuit reached; false when the TTL ran out on the way. */
 bool walk_gateway_to_circuit(struct walk *w, size_t ci);
