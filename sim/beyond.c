@@ -33,41 +33,61 @@ walk_deliver_from_gateway(struct walk *w, const char *gw, size_t vm)
 	walk_reach_vm(w, vm, why);
 }
 
+/*
+ * The customer-side hairpin (MODEL §3, §8): the customer edge SNATs the
+ * packet to the first host of a peering's NAT pool and sends it back to
+ * Azure over that peering (word: "public" or "Microsoft"; kind its
+ * capture point, cite its source). edge_why says why the edge routes it
+ * there.
+ */
+static void
+hairpin_back(struct walk *w, const struct circuit *c, struct pfx pool,
+	     const char *word, enum cap_kind kind, const char *cite,
+	     const char *name, const char *edge_why)
+{
+	uint32_t src = pkt_src(w->p);
+	uint32_t nat = pool.len < 31 ? pool.addr + 1 : pool.addr;
+	char a[IP_STRLEN], b[IP_STRLEN], who[64], how[64];
+	struct hop *h;
+
+	pkt_set_src(w->p, nat, pkt_sport(w->p));
+	h = walk_hop(w, name, "customer edge: SNAT %s -> %s, send over %s "
+		     "peering", ip_format(src, a), ip_format(nat, b), word);
+	hop_why(h, "%s", edge_why);
+	w->r->hairpin = HAIRPIN_CUSTOMER;
+	walk_path(w, c->name);
+	h = walk_hop(w, c->name, "%s peering (customer edge -> MSEE): second "
+		     "crossing of the circuit", word);
+	hop_why(h, "customer-side hairpin: forced tunneling brought the "
+		"packet on-premises, %s peering returns it to Azure %s", word,
+		cite);
+	walk_xing(w, kind, c->name, LINK_CIRCUIT);
+	snprintf(who, sizeof(who), "the customer edge's %s peering NAT", word);
+	walk_nat_record(w, who, src, pkt_sport(w->p));
+	snprintf(how, sizeof(how), "arrived over %s peering", word);
+	walk_arrive(w, how, LINK_BACKBONE, ARR_AZURE);
+}
+
 /* Over circuit ci's Microsoft peering, when its route filter brings
  * the destination's region: true when the walk went that way. */
 static bool
-ms_peering(struct walk *w, size_t ci, uint32_t src, const char *name)
+ms_peering(struct walk *w, size_t ci, const char *name)
 {
 	const struct circuit *c = &w->t->circuits[ci];
-	uint32_t dst = pkt_dst(w->p), nat;
-	char a[IP_STRLEN], b[IP_STRLEN], pf[PFX_STRLEN];
+	uint32_t dst = pkt_dst(w->p);
+	char a[IP_STRLEN], pf[PFX_STRLEN], why[400];
 	const char *region;
-	struct hop *h;
 
 	if (!c->microsoft_peering || c->nms_nat_pool == 0 ||
 	    (region = ms_peering_region(w->t, c, dst)) == NULL)
 		return false;
-	nat = c->ms_nat_pool[0].len < 31 ? c->ms_nat_pool[0].addr + 1
-					 : c->ms_nat_pool[0].addr;
-	pkt_set_src(w->p, nat, pkt_sport(w->p));
-	h = walk_hop(w, name, "customer edge: SNAT %s -> %s, send over "
-		     "Microsoft peering", ip_format(src, a), ip_format(nat, b));
-	hop_why(h, "%s is in %s, a region the route filter names: Microsoft "
-		"advertises its prefixes over Microsoft peering, and traffic "
-		"into it is SNATed to the NAT pool %s [er-ms]",
-		ip_format(dst, a), region, pfx_format(c->ms_nat_pool[0], pf));
-	w->r->hairpin = HAIRPIN_CUSTOMER;
-	walk_path(w, c->name);
-	h = walk_hop(w, c->name, "Microsoft peering (customer edge -> MSEE): "
-		     "second crossing of the circuit");
-	hop_why(h, "customer-side hairpin: forced tunneling brought the "
-		"packet on-premises, Microsoft peering returns it to Azure "
-		"[er-ms]");
-	walk_xing(w, CAP_CIRCUIT_MICROSOFT, c->name, LINK_CIRCUIT);
-	walk_nat_record(w, "the customer edge's Microsoft peering NAT", src,
-			pkt_sport(w->p));
-	walk_arrive(w, "arrived over Microsoft peering", LINK_BACKBONE,
-		    ARR_AZURE);
+	snprintf(why, sizeof(why), "%s is in %s, a region the route filter "
+		 "names: Microsoft advertises its prefixes over Microsoft "
+		 "peering, and traffic into it is SNATed to the NAT pool %s "
+		 "[er-ms]", ip_format(dst, a), region,
+		 pfx_format(c->ms_nat_pool[0], pf));
+	hairpin_back(w, c, c->ms_nat_pool[0], "Microsoft",
+		     CAP_CIRCUIT_MICROSOFT, "[er-ms]", name, why);
 	return true;
 }
 
@@ -82,7 +102,7 @@ onprem_ce(struct walk *w, size_t ci, size_t site, enum link_kind link)
 	const struct onprem *op = &t->onprem;
 	const char *name = topo_site_name(t, site);
 	uint32_t dst = pkt_dst(w->p), src = pkt_src(w->p), edge;
-	char a[IP_STRLEN], b[IP_STRLEN], pf[PFX_STRLEN];
+	char a[IP_STRLEN], pf[PFX_STRLEN];
 	struct pfx which;
 	struct hop *h;
 	size_t i;
@@ -129,7 +149,7 @@ onprem_ce(struct walk *w, size_t ci, size_t site, enum link_kind link)
 	/* MODEL §8 [er-ms]: Microsoft peering brings back the prefixes of
 	 * the regions its route filter names, and only those; traffic into
 	 * it is SNATed to the customer's registered NAT pool. */
-	if (ci != TOPO_NONE && ms_peering(w, ci, src, name))
+	if (ci != TOPO_NONE && ms_peering(w, ci, name))
 		return;
 	/* MODEL §3: with public peering the CE routes Azure public prefixes
 	 * back over it, SNATed to the peering's NAT pool [er-nat]; with the
@@ -137,29 +157,16 @@ onprem_ce(struct walk *w, size_t ci, size_t site, enum link_kind link)
 	 * hairpin. */
 	if (ci != TOPO_NONE && t->circuits[ci].public_peering &&
 	    azure_public(t, dst)) {
-		const struct circuit *c = &t->circuits[ci];
-		struct pfx pool = c->nat_pool[0];
-		uint32_t nat = pool.len < 31 ? pool.addr + 1 : pool.addr;
+		char why[400];
 
-		pkt_set_src(w->p, nat, pkt_sport(w->p));
-		h = walk_hop(w, name, "customer edge: SNAT %s -> %s, send "
-			     "over public peering", ip_format(src, a), ip_format(nat, b));
-		hop_why(h, "%s is in an Azure public prefix Microsoft "
-			"advertises over public peering; traffic into public "
-			"peering is SNATed to the NAT pool %s [er-nat]",
-			ip_format(dst, a), pfx_format(pool, pf));
-		w->r->hairpin = HAIRPIN_CUSTOMER;
-		walk_path(w, c->name);
-		h = walk_hop(w, c->name, "public peering (customer edge -> "
-			     "MSEE): second crossing of the circuit");
-		hop_why(h, "customer-side hairpin: forced tunneling brought the "
-			"packet on-premises, public peering returns it to Azure "
-			"[seed-000]");
-		walk_xing(w, CAP_CIRCUIT_PUBLIC, c->name, LINK_CIRCUIT);
-		walk_nat_record(w, "the customer edge's public peering NAT", src,
-			   pkt_sport(w->p));
-		walk_arrive(w, "arrived over public peering", LINK_BACKBONE,
-		       ARR_AZURE);
+		snprintf(why, sizeof(why), "%s is in an Azure public prefix "
+			 "Microsoft advertises over public peering; traffic "
+			 "into public peering is SNATed to the NAT pool %s "
+			 "[er-nat]", ip_format(dst, a),
+			 pfx_format(t->circuits[ci].nat_pool[0], pf));
+		hairpin_back(w, &t->circuits[ci], t->circuits[ci].nat_pool[0],
+			     "public", CAP_CIRCUIT_PUBLIC, "[seed-000]", name,
+			     why);
 		return;
 	}
 	/* MODEL §3: otherwise the CE's default route leads to the
