@@ -197,13 +197,15 @@ size_t
 walk_vm_behind_gateway(const struct walk *w, size_t gi)
 {
 	const struct topo *t = w->t;
-	size_t vm = topo_vm_by_ip(t, pkt_dst(w->p)), hub;
+	uint32_t dst = pkt_dst(w->p);
+	size_t vn = topo_vnet_behind(t, gi, dst), i;
 
-	if (vm == TOPO_NONE || gi == TOPO_NONE ||
-	    (hub = t->vnets[t->vms[vm].vnet].hub) == TOPO_NONE ||
-	    t->vnets[hub].gw != gi)
-		return TOPO_NONE;
-	return vm;
+	/* The VNets first: most destinations past a gateway are in none,
+	 * and there are fewer VNets than VMs. */
+	for (i = 0; vn != TOPO_NONE && i < t->nvms; i++)
+		if (t->vms[i].ip == dst && t->vms[i].vnet == vn)
+			return i;
+	return TOPO_NONE;
 }
 
 void

@@ -23,21 +23,6 @@
 #include "sim/walkint.h"
 #include "topology/estate.h"
 
-/* The VNet holding ip among those whose gateway (their own, or their
- * hub's through transit) is gi; TOPO_NONE if none. */
-static size_t
-vnet_behind(const struct topo *t, size_t gi, uint32_t ip)
-{
-	size_t v, hub;
-
-	for (v = 0; v < t->nvnets; v++)
-		if ((hub = t->vnets[v].hub) != TOPO_NONE &&
-		    t->vnets[hub].gw == gi && gi != TOPO_NONE &&
-		    topo_vnet_holds(t, v, ip))
-			return v;
-	return TOPO_NONE;
-}
-
 /*
  * MODEL §8 [rs]: with branch-to-branch on, the Route Server of gateway
  * gi's VNet exchanges routes with the gateway, so the site learns what
@@ -82,7 +67,7 @@ site_gateway(const struct topo *t, size_t site, uint32_t ip, size_t *ci,
 	*ci = TOPO_NONE;
 	if (site != TOPO_NONE) {
 		gi = t->vpn_sites[site].gateway;
-		*vn = vnet_behind(t, gi, ip);
+		*vn = topo_vnet_behind(t, gi, ip);
 		if (*vn == TOPO_NONE && branch_peer(t, gi, ip) != NULL)
 			*vn = t->gateways[gi].vnet;
 		return *vn != TOPO_NONE ? gi : TOPO_NONE;
@@ -91,7 +76,7 @@ site_gateway(const struct topo *t, size_t site, uint32_t ip, size_t *ci,
 		if (t->circuits[i].vnet == TOPO_NONE)
 			continue;
 		gi = t->vnets[t->circuits[i].vnet].gw;
-		if ((*vn = vnet_behind(t, gi, ip)) != TOPO_NONE ||
+		if ((*vn = topo_vnet_behind(t, gi, ip)) != TOPO_NONE ||
 		    (branch_peer(t, gi, ip) != NULL &&
 		     (*vn = t->gateways[gi].vnet) != TOPO_NONE)) {
 			*ci = i;
@@ -105,7 +90,7 @@ site_gateway(const struct topo *t, size_t site, uint32_t ip, size_t *ci,
 		if (t->gateways[gi].type != GW_VPN)
 			continue;
 		(void)topo_site_for(t, gi, ip, &any);
-		if (!any && (*vn = vnet_behind(t, gi, ip)) != TOPO_NONE)
+		if (!any && (*vn = topo_vnet_behind(t, gi, ip)) != TOPO_NONE)
 			return gi;
 	}
 	return TOPO_NONE;

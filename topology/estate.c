@@ -321,3 +321,15 @@ topo_vm_near(const struct topo *t, uint32_t ip, size_t v)
 			return i;
 	return TOPO_NONE;
 }
+
+size_t
+topo_vnet_behind(const struct topo *t, size_t gi, uint32_t ip)
+{
+	size_t v, hub;
+
+	for (v = 0; gi != TOPO_NONE && v < t->nvnets; v++)
+		if ((hub = t->vnets[v].hub) != TOPO_NONE &&
+		    t->vnets[hub].gw == gi && topo_vnet_holds(t, v, ip))
+			return v;
+	return TOPO_NONE;
+}

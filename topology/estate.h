@@ -62,5 +62,9 @@ size_t topo_gateway_subnet(const struct topo *t, size_t v);
 /* The VM at ip in VNet v or a VNet peered with it, TOPO_NONE if none:
  * what a Route Server in v can peer with (MODEL §8 [rs]). */
 size_t topo_vm_near(const struct topo *t, uint32_t ip, size_t v);
+/* The VNet holding ip among those gateway gi serves (its own VNet, and
+ * through transit its spokes: what it advertises, MODEL §8 [peer]);
+ * TOPO_NONE if none. */
+size_t topo_vnet_behind(const struct topo *t, size_t gi, uint32_t ip);
 
 #endif
