@@ -14,6 +14,7 @@
 #include "sim/nsgcls.h"
 #include "sim/services.h"
 #include "sim/walkint.h"
+#include "topology/firewall.h"
 #include "topology/vec.h"
 
 static size_t
@@ -82,6 +83,9 @@ sim_free(struct sim *s)
 		nsgctx_free(&s->cx[i].ctx);
 	}
 	free(s->cx);
+	for (i = 0; s->fworder != NULL && i < s->t->nfirewalls; i++)
+		free(s->fworder[i]);
+	free(s->fworder);
 	for (i = 0; i < s->nncls; i++)
 		nsgcls_free(s->ncls[i].cls);
 	free(s->ncls);
@@ -303,6 +307,16 @@ sim_new_opts(const struct topo *t, const struct sim_opts *o, struct diag *d,
 			goto fail;
 	if ((rc = compile_nsgs(s)) != 0)
 		goto fail;
+	rc = -ENOMEM;
+	if (t->nfirewalls > 0 && (s->fworder = calloc(t->nfirewalls,
+	    sizeof(*s->fworder))) == NULL)
+		goto fail;
+	for (i = 0; i < t->nfirewalls; i++) {
+		if ((s->fworder[i] = calloc(t->firewalls[i].ncolls + 1,
+		    sizeof(**s->fworder))) == NULL)
+			goto fail;
+		topo_fw_order(&t->firewalls[i], s->fworder[i]);
+	}
 	/* MODEL §3: public peering is retired for new circuits; still
 	 * simulated, with a warning. */
 	for (i = 0; i < t->ncircuits; i++)

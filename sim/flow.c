@@ -103,6 +103,7 @@ run(struct sim *s, const struct flow *f, struct flow_result *r, bool quiet)
 	w.quiet = quiet;
 	w.site = TOPO_NONE;
 	w.gw_inst = -1;
+	w.fw = TOPO_NONE;
 
 	/* MODEL §4: names resolve through the scenario's dns: first, then
 	 * the cloud's built-in names. */

@@ -23,6 +23,8 @@ cap_kind_name(enum cap_kind k)
 		[CAP_CIRCUIT_MICROSOFT] = "circuit",
 		[CAP_ONPREM_INSIDE] = "onprem", [CAP_ONPREM_OUTSIDE] = "onprem",
 		[CAP_APPLIANCE] = "appliance", [CAP_DEST] = "dest",
+		[CAP_FIREWALL_INSIDE] = "firewall",
+		[CAP_FIREWALL_OUTSIDE] = "firewall",
 		[CAP_HOST] = "host",
 	};
 
@@ -58,6 +60,8 @@ point_name(enum cap_kind k, const char *inst, char *buf, size_t len)
 		[CAP_CIRCUIT_MICROSOFT] = "-microsoft",
 		[CAP_ONPREM_INSIDE] = "-inside",
 		[CAP_ONPREM_OUTSIDE] = "-outside",
+		[CAP_FIREWALL_INSIDE] = "-inside",
+		[CAP_FIREWALL_OUTSIDE] = "-outside",
 	};
 	const char *parts[3] = { cap_kind_name(k), inst, side[k] };
 	size_t o = 0, i, n;

@@ -233,6 +233,12 @@ flow_judge(struct replay *rp, struct replay_flow *f)
 	snprintf(rp->name, sizeof(rp->name), "packet-%llu",
 		 (unsigned long long)f->first_no);
 	ip_format(f->dst, rp->to);
+	/* The name the client asked for (an application rule matches it,
+	 * MODEL §8 [fw-rules]) is the matching scenario flow's; a flow no
+	 * scenario flow matches is known by its address only. */
+	f->scenario_flow = scenario_match(rp, f);
+	rp->fl.to = f->scenario_flow != TOPO_NONE ?
+		    rp->t->flows[f->scenario_flow].to : rp->to;
 	rp->fl.proto = f->proto;
 	rp->fl.port = f->dport;
 	rp->fl.sport = f->sport;
@@ -271,7 +277,6 @@ flow_judge(struct replay *rp, struct replay_flow *f)
 		f->pts[i] = f->xing[i].point;
 	f->nx[0] = n[0];
 	f->nx[1] = n[1];
-	f->scenario_flow = scenario_match(rp, f);
 	if (f->scenario_flow != TOPO_NONE) {
 		/* The matched flow's expectations, checked against what the
 		 * recorded packet met (r->exp, for the callback). */

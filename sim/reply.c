@@ -68,24 +68,37 @@ request_crossed(const struct walk *w, uint32_t point)
 	return false;
 }
 
-/* The appliances the request crossed that the reply did not. */
+/* The appliance or firewall the request crossed that the reply did not:
+ * its name into buf, or NULL. */
 static const char *
-appliance_missed(const struct walk *w)
+appliance_missed(const struct walk *w, char *buf, size_t len)
 {
 	const struct flow_result *r = w->r;
-	size_t i, k;
+	const char *name;
+	enum cap_kind kind;
+	size_t i, k, n;
 
 	for (i = 0; i < r->nxing; i++) {
 		const struct xing *x = &r->xing[i];
 		bool seen = false;
 
-		if (x->reply || sim_point_kind(w->s, x->point) != CAP_APPLIANCE)
+		kind = sim_point_kind(w->s, x->point);
+		if (x->reply || (kind != CAP_APPLIANCE &&
+				 kind != CAP_FIREWALL_INSIDE))
 			continue;
 		for (k = 0; k < r->nxing; k++)
 			seen |= r->xing[k].reply &&
 				r->xing[k].point == x->point;
-		if (!seen)
-			return sim_point_name(w->s, x->point);
+		if (seen)
+			continue;
+		/* "appliance-NAME", "firewall-NAME-inside": the NAME. */
+		name = sim_point_name(w->s, x->point);
+		name += strlen(cap_kind_name(kind)) + 1;
+		n = strlen(name);
+		if (kind == CAP_FIREWALL_INSIDE && n >= strlen("-inside"))
+			n -= strlen("-inside");
+		snprintf(buf, len, "%.*s", (int)n, name);
+		return buf;
 	}
 	return NULL;
 }
@@ -104,7 +117,7 @@ home(struct walk *w, enum link_kind link)
 	const struct topo *t = w->t;
 	const struct flow_result *r = w->r;
 	const struct vm *v = &t->vms[w->f->vm];
-	char a[IP_STRLEN], b[IP_STRLEN];
+	char a[IP_STRLEN], b[IP_STRLEN], mbuf[SIM_NODE_LEN];
 	const char *missed;
 	struct hop *h;
 
@@ -124,13 +137,13 @@ home(struct walk *w, enum link_kind link)
 	}
 	/* A stateful appliance that saw the request but not the reply
 	 * never completes the connection. */
-	if ((missed = appliance_missed(w)) != NULL) {
+	if ((missed = appliance_missed(w, mbuf, sizeof(mbuf))) != NULL) {
 		h = walk_hop(w, v->name, "reply bypassed appliance %s",
-			     missed + strlen("appliance-"));
+			     missed);
 		hop_why(h, "the request crossed appliance %s, the reply did "
 			"not: a stateful appliance sees half the connection "
 			"and drops what follows (asymmetric routing) [udr]",
-			missed + strlen("appliance-"));
+			missed);
 		asymmetric(w, v->name, "asymmetric-appliance");
 		return;
 	}
@@ -164,7 +177,7 @@ fabric(struct walk *w, size_t *vm)
 {
 	const struct topo *t = w->t;
 	uint32_t dst = pkt_dst(w->p);
-	size_t o = walk_vm_at(w, dst, w->vnet);
+	size_t o = walk_vm_at(w, dst, w->vnet), fi;
 	const struct natrec *n;
 	const struct vm *v;
 	char a[IP_STRLEN];
@@ -177,6 +190,15 @@ fabric(struct walk *w, size_t *vm)
 	if (o == w->f->vm) {
 		home(w, LINK_VNET);
 		return -1;
+	}
+	/* MODEL §8 [fw-snat]: addressed to the SNAT of an Azure Firewall. */
+	if (o == TOPO_NONE &&
+	    (fi = topo_firewall_at(t, dst, w->vnet)) != TOPO_NONE &&
+	    (n = nat_find(w->r, dst, pkt_dport(w->p))) != NULL) {
+		if (!reply_firewall(w, fi, n, LINK_VNET))
+			return -1;
+		*vm = TOPO_NONE;
+		return RL_SUBNET;
 	}
 	if (o == TOPO_NONE) {
 		h = walk_drop(w, t->vnets[w->vnet].name, "no-host");
@@ -245,10 +267,18 @@ reply_appliance(struct walk *w, size_t vnet, const char *sname,
 	const struct topo *t = w->t;
 	char a[IP_STRLEN];
 	struct hop *h;
-	size_t nva;
+	size_t nva, fi;
 	int before;
 
 	nva = walk_vm_at(w, nh_ip, vnet);
+	/* MODEL §8 [fw-rules]: routed to an Azure Firewall. */
+	if (nva == TOPO_NONE &&
+	    (fi = topo_firewall_at(t, nh_ip, vnet)) != TOPO_NONE) {
+		if (!reply_firewall(w, fi, NULL, LINK_VNET))
+			return -1;
+		*vmp = TOPO_NONE;
+		return RL_SUBNET;
+	}
 	if (nva == TOPO_NONE || !t->vms[nva].ip_forwarding) {
 		h = walk_drop(w, sname, "appliance-unreachable");
 		hop_why(h, "no NIC forwards for %s [udr]",
@@ -450,7 +480,7 @@ ms_pool_circuit(const struct topo *t, uint32_t ip)
 /* On the Internet or the backbone, addressed to a public IP: it goes to
  * the NAT that owns it, or nowhere. */
 static int
-public_hop(struct walk *w)
+public_hop(struct walk *w, size_t *vmp)
 {
 	const struct topo *t = w->t;
 	uint32_t dst = pkt_dst(w->p);
@@ -521,6 +551,14 @@ public_hop(struct walk *w)
 		walk_xing(w, CAP_ONPREM_INSIDE, t->onprem.name, LINK_CIRCUIT);
 		nat_undo(w, n, t->onprem.name);
 		return RL_ONPREM;
+	case CAP_FIREWALL_OUTSIDE:
+		/* MODEL §8 [fw-snat]: the firewall's public IP. */
+		if ((ci = topo_firewall_find(t, n->who)) == TOPO_NONE)
+			break;
+		if (!reply_firewall(w, ci, n, medium))
+			return -1;
+		*vmp = TOPO_NONE;
+		return RL_SUBNET;
 	case CAP_CIRCUIT_MICROSOFT:
 		/* MODEL §8 [er-ms]: the NAT pool is registered on Microsoft
 		 * peering: the answer comes back over it. */
@@ -554,7 +592,7 @@ host_home(struct walk *w)
 	const struct topo *t = w->t;
 	const struct flow_result *r = w->r;
 	const char *site = topo_site_name(t, w->site), *missed;
-	char a[IP_STRLEN], b[IP_STRLEN];
+	char a[IP_STRLEN], b[IP_STRLEN], mbuf[SIM_NODE_LEN];
 	struct hop *h;
 
 	ip_format(pkt_dst(w->p), a);
@@ -578,13 +616,12 @@ host_home(struct walk *w)
 		asymmetric(w, a, "reply-mismatch");
 		return;
 	}
-	if ((missed = appliance_missed(w)) != NULL) {
-		h = walk_hop(w, a, "reply bypassed appliance %s",
-			     missed + strlen("appliance-"));
+	if ((missed = appliance_missed(w, mbuf, sizeof(mbuf))) != NULL) {
+		h = walk_hop(w, a, "reply bypassed appliance %s", missed);
 		hop_why(h, "the request crossed appliance %s, the reply did "
 			"not: a stateful appliance sees half the connection "
 			"and drops what follows (asymmetric routing) [udr]",
-			missed + strlen("appliance-"));
+			missed);
 		asymmetric(w, a, "asymmetric-appliance");
 		return;
 	}
@@ -618,13 +655,18 @@ onprem_hop(struct walk *w, size_t *vmp)
 		host_home(w);
 		return -1;
 	}
-	if (vm == TOPO_NONE) {
+	/* The VNet of the VM, or of the Azure Firewall that SNATed the
+	 * request to its private IP (MODEL §8 [fw-ft]). */
+	vn = vm != TOPO_NONE ? t->vms[vm].vnet : TOPO_NONE;
+	if (vm == TOPO_NONE &&
+	    (gi = topo_firewall_at(t, dst, TOPO_NONE)) != TOPO_NONE)
+		vn = t->firewalls[gi].vnet;
+	if (vn == TOPO_NONE) {
 		h = walk_drop(w, site, "reply-no-route");
 		hop_why(h, "%s is in no VNet on-premises can reach",
 			ip_format(dst, a));
 		return -1;
 	}
-	vn = t->vms[vm].vnet;
 	hub = t->vnets[vn].hub;
 	gi = hub != TOPO_NONE ? t->vnets[hub].gw : TOPO_NONE;
 	if (hub != TOPO_NONE && hub != vn)
@@ -702,6 +744,7 @@ reply_walk(struct walk *w)
 	w->done = false;
 	w->clock_us = 0;
 	w->via_gateway = false;
+	w->fw = TOPO_NONE;
 
 	/* The answer leaves where the request arrived: the same capture
 	 * point, after the destination's time to answer. */
@@ -746,7 +789,7 @@ reply_walk(struct walk *w)
 	for (step = 0; step < SIM_MAX_STEPS && !w->done && loc >= 0; step++) {
 		switch (loc) {
 		case RL_PUBLIC:
-			loc = public_hop(w);
+			loc = public_hop(w, &vm);
 			break;
 		case RL_ONPREM:
 			loc = onprem_hop(w, &vm);

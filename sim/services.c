@@ -188,6 +188,11 @@ source_classify(const struct topo *t, uint32_t ip)
 			return SRC_ONPREM_EDGE;
 	if (ip_private(ip))
 		return SRC_PRIVATE;
+	/* MODEL §8 [fw-snat]: an Azure Firewall's public IP. */
+	for (i = 0; i < t->nfirewalls; i++)
+		if (t->firewalls[i].has_public_ip &&
+		    ip == t->firewalls[i].public_ip)
+			return SRC_FIREWALL;
 	if (azure_public(t, ip))
 		return SRC_AZURE;
 	return SRC_OTHER;
@@ -207,6 +212,13 @@ service_decide(const struct topo *t, const struct service *s, uint32_t src,
 	/* MODEL §4: only an Azure public IP of the cloud activates. */
 	if (c == SRC_AZURE) {
 		*why = "source is an Azure public IP (AzureCloud tag)";
+		return ACT_ACCEPTED;
+	}
+	/* MODEL §8 [fw-snat]: an Azure Firewall's public IP is an Azure
+	 * public IP, whether or not the Service Tags list its range. */
+	if (c == SRC_FIREWALL) {
+		*why = "source is an Azure Firewall's public IP, an Azure "
+		       "public IP";
 		return ACT_ACCEPTED;
 	}
 	/* MODEL §4 model assumption [seed-000]: public peering works. */

@@ -140,6 +140,7 @@ flow_result_free(struct flow_result *r)
 	free(r->rpath);
 	free(r->nat);
 	free(r->xing);
+	free(r->fw);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -151,8 +152,9 @@ flow_result_reset(struct flow_result *r)
 	char (*path)[SIM_NODE_LEN] = r->path, (*rpath)[SIM_NODE_LEN] = r->rpath;
 	struct natrec *nat = r->nat;
 	struct xing *xing = r->xing;
+	struct fwrec *fw = r->fw;
 	size_t chops = r->chops, cpath = r->cpath, crpath = r->crpath;
-	size_t cnat = r->cnat, cxing = r->cxing;
+	size_t cnat = r->cnat, cxing = r->cxing, cfw = r->cfw;
 
 	/* Everything up to the request's bytes and the expectations'
 	 * texts, which the walk and expect_check write whole. */
@@ -168,6 +170,8 @@ flow_result_reset(struct flow_result *r)
 	r->cnat = cnat;
 	r->xing = xing;
 	r->cxing = cxing;
+	r->fw = fw;
+	r->cfw = cfw;
 }
 
 void

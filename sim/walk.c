@@ -139,6 +139,12 @@ internet_egress(struct walk *w)
 	struct hop *h;
 	size_t ci;
 
+	/* MODEL §8 [fw-snat]: what an Azure Firewall forwarded leaves with
+	 * its public IP. */
+	if (w->fw != TOPO_NONE) {
+		walk_firewall_egress(w);
+		return;
+	}
 	/* A flow from on-premises routed to the Internet by the
 	 * GatewaySubnet's routes: no NIC of Azure's sent it, and Azure's
 	 * edge translates only its NICs' addresses. */
@@ -312,7 +318,7 @@ static bool
 appliance(struct walk *w, uint32_t nh_ip, struct visits *visits)
 {
 	const struct topo *t = w->t;
-	size_t i, vm = TOPO_NONE;
+	size_t i, fi, vm = TOPO_NONE;
 	char a[IP_STRLEN], b[IP_STRLEN], circle[sizeof(((struct hop *)0)->why)];
 	struct hop *h;
 	const struct vm *v;
@@ -323,6 +329,22 @@ appliance(struct walk *w, uint32_t nh_ip, struct visits *visits)
 	for (i = 0; i < t->nvms && vm == TOPO_NONE; i++)
 		if (t->vms[i].ip == nh_ip && walk_reachable(t, t->vms[i].vnet, w->vnet))
 			vm = i;
+	/* MODEL §8 [fw-rules]: the next hop is an Azure Firewall. */
+	if (vm == TOPO_NONE &&
+	    (fi = topo_firewall_at(t, nh_ip, w->vnet)) != TOPO_NONE) {
+		for (i = 0; i < visits->n && visits->vm[i] != t->nvms + fi; i++)
+			;
+		if (i < visits->n) {
+			h = walk_drop(w, t->firewalls[fi].name, "routing-loop");
+			hop_why(h, "the packet comes back to firewall %s: the "
+				"route tables send it in a circle: %s",
+				t->firewalls[fi].name, loop_hops(w->r,
+				t->firewalls[fi].name, circle, sizeof(circle)));
+			return false;
+		}
+		visits->vm[visits->n++] = t->nvms + fi;
+		return walk_firewall(w, fi);
+	}
 	if (vm == TOPO_NONE) {
 		h = walk_drop(w, t->vnets[w->vnet].subnets[w->subnet].name,
 			 "appliance-unreachable");
@@ -372,6 +394,7 @@ appliance(struct walk *w, uint32_t nh_ip, struct visits *visits)
 	if (v->snat)
 		walk_nat_record(w, v->name, before, pkt_sport(w->p));
 	w->sender = vm;
+	w->fw = TOPO_NONE;
 	if (!walk_nsg_hop(w, vm, DIR_OUTBOUND, false))
 		return false;
 	w->vnet = v->vnet;

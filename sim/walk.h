@@ -51,6 +51,8 @@ enum cap_kind {
 	CAP_ONPREM_INSIDE,	/* on-premises, inside the edge NAT */
 	CAP_ONPREM_OUTSIDE,	/* on-premises, outside the edge NAT */
 	CAP_APPLIANCE,		/* a network virtual appliance's NIC */
+	CAP_FIREWALL_INSIDE,	/* an Azure Firewall, before its SNAT */
+	CAP_FIREWALL_OUTSIDE,	/* an Azure Firewall, after its SNAT */
 	CAP_DEST,		/* a destination service or host */
 	CAP_HOST,		/* a host on the Internet that opens a
 				 * connection (an inbound flow's source) */
@@ -88,6 +90,23 @@ struct natrec {
 	uint16_t inside_port, outside_port;
 	uint32_t inside, outside;
 	char who[SIM_NODE_LEN];
+};
+
+/*
+ * An Azure Firewall's decision on a request (MODEL §8 [fw-rules]): what
+ * its structured logs record, one AZFWNetworkRule or AZFWApplicationRule
+ * record each. coll and rule index the firewall's collections and that
+ * collection's rules; UINT32_MAX when no rule matched (the default deny).
+ */
+struct fwrec {
+	uint32_t fw;		/* index in topo.firewalls */
+	uint32_t coll, rule;
+	uint8_t app;		/* logged as an application rule */
+	uint8_t allow;
+	uint8_t proto;		/* enum proto bit */
+	uint32_t src, dst;	/* as the firewall received it */
+	uint16_t sport, dport;
+	uint32_t at_us;		/* when the firewall saw it */
 };
 
 struct hop {
@@ -144,6 +163,8 @@ struct flow_result {
 	size_t nnat, cnat;
 	struct xing *xing;
 	size_t nxing, cxing;
+	struct fwrec *fw;		/* Azure Firewall decisions */
+	size_t nfw, cfw;
 
 	/* Last, not zeroed for each flow (sim_run_flow writes them whole):
 	 * the request's bytes and the expectations' texts, most of the

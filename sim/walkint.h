@@ -50,6 +50,8 @@ struct sim {
 	struct nsgcls **cls;	/* per VM: NIC and subnet NSG, borrowed
 				 * from ncls (NULL: none) */
 	struct pktbuilder *pb;
+	size_t **fworder;	/* per firewall: its rule collections in
+				 * processing order (topo_fw_order) */
 	uint32_t kms[16];	/* the cloud's KMS addresses, resolved once */
 	size_t nkms;
 	char **pname;		/* capture points: names */
@@ -94,6 +96,8 @@ struct walk {
 				 * no appliance forwarded it since */
 	int gw_inst;		/* the active-active gateway instance the
 				 * flow crosses, -1 until chosen */
+	size_t fw;		/* the Azure Firewall that forwarded the
+				 * packet last, TOPO_NONE when a NIC did */
 	uint32_t arr_point;
 	struct hop scratch;	/* written when the trace cannot grow */
 };
@@ -214,6 +218,19 @@ void walk_reach_vm(struct walk *w, size_t vm, const char *why);
 /* beyond.c: from gateway gw into VM vm's VNet, to its NIC (inbound NSGs;
  * the flow's verdict when the flow comes from outside Azure). */
 void walk_deliver_from_gateway(struct walk *w, const char *gw, size_t vm);
+
+/* firewall.c: the Azure Firewall fi at a route's next hop (MODEL §8
+ * [fw-rules] [fw-snat] [fw-ft]): its rules, its SNAT, then the walk goes
+ * on from AzureFirewallSubnet (true), or the packet is dropped. */
+bool walk_firewall(struct walk *w, size_t fi);
+/* firewall.c: next hop Internet for a packet the firewall forwarded:
+ * it leaves with the firewall's public IP. */
+void walk_firewall_egress(struct walk *w);
+/* firewall.c: the reply reaches firewall fi, routed to it (nat false)
+ * or addressed to its SNAT (nat true, translation n); it must know the
+ * connection. true: the reply goes on from AzureFirewallSubnet. */
+bool reply_firewall(struct walk *w, size_t fi, const struct natrec *n,
+		    enum link_kind link);
 
 /* onprem.c: a connection opened by a host of an on-premises site to an
  * address in Azure (MODEL §8); its answer is reply_walk's. */

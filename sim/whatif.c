@@ -657,6 +657,27 @@ cut_topo(struct cutset *c, const struct topo *t, const struct sim *s)
 			for (k = 0; k < p->nadvertised; k++)
 				eq_add_pfx(c, p->advertised[k]);
 		}
+	/* MODEL §8 [fw-rules] [fw-snat]: a firewall's addresses, its
+	 * private ranges and what its network rules name. */
+	for (i = 0; i < t->nfirewalls; i++) {
+		const struct firewall *fw = &t->firewalls[i];
+		size_t k, m;
+
+		eq_add_range(c, fw->private_ip, fw->private_ip);
+		if (fw->has_public_ip)
+			eq_add_range(c, fw->public_ip, fw->public_ip);
+		for (j = 0; j < fw->nsnat_private; j++)
+			eq_add_pfx(c, fw->snat_private[j]);
+		for (j = 0; j < fw->ncolls; j++)
+			for (k = 0; k < fw->colls[j].nrules; k++) {
+				const struct fw_rule *r = &fw->colls[j].rules[k];
+
+				cut_addr(c, t, &r->dst);
+				for (m = 0; m < r->nfqdn_ips; m++)
+					eq_add_range(c, r->fqdn_ips[m],
+					    r->fqdn_ips[m]);
+			}
+	}
 	for (i = 0; i < t->onprem.nblocks; i++)
 		cut_addr(c, t, &t->onprem.blocks[i].dst);
 	if (t->onprem.has_edge_ip)
@@ -684,6 +705,24 @@ cut_ports(struct cutset *c, const struct topo *t, bool *udp)
 			for (k = 0; k < r->dports.n; k++)
 				eq_add_range(c, r->dports.r[k].lo,
 				    r->dports.r[k].hi);
+		}
+	/* MODEL §8 [fw-rules]: the ports of firewall rules. */
+	for (i = 0; i < t->nfirewalls; i++)
+		for (j = 0; j < t->firewalls[i].ncolls; j++) {
+			const struct fw_coll *fc = &t->firewalls[i].colls[j];
+			size_t m;
+
+			for (k = 0; k < fc->nrules; k++) {
+				const struct fw_rule *r = &fc->rules[k];
+
+				*udp |= (r->proto & PROTO_UDP) != 0;
+				for (m = 0; m < r->dports.n; m++)
+					eq_add_range(c, r->dports.r[m].lo,
+					    r->dports.r[m].hi);
+				for (m = 0; m < r->naprotos; m++)
+					eq_add_range(c, r->aprotos[m].port,
+					    r->aprotos[m].port);
+			}
 		}
 	for (i = 0; i < t->onprem.nblocks; i++) {
 		const struct onprem_block *b = &t->onprem.blocks[i];

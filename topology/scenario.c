@@ -267,7 +267,7 @@ enum {
 	TOP_SCENARIO, TOP_DESCRIPTION, TOP_CLOUD, TOP_TAGS, TOP_VNETS,
 	TOP_VMS, TOP_RTABLES, TOP_NSGS, TOP_ER, TOP_ONPREM, TOP_DNS,
 	TOP_FLOWS, TOP_MODEL, TOP_TIMING, TOP_GATEWAYS, TOP_SITES, TOP_RS,
-	TOP_N
+	TOP_FW, TOP_N
 };
 static const struct yrd_key scn_top_keys[TOP_N] = {
 	[TOP_SCENARIO] = { "scenario", true },
@@ -287,6 +287,7 @@ static const struct yrd_key scn_top_keys[TOP_N] = {
 	[TOP_GATEWAYS] = { "gateways", false },
 	[TOP_SITES] = { "vpn_sites", false },
 	[TOP_RS] = { "route_servers", false },
+	[TOP_FW] = { "firewalls", false },
 };
 
 static void
@@ -318,6 +319,7 @@ scn_root(struct scn *s, yaml_node_t *root)
 	scn_estate(s, m.val[TOP_GATEWAYS], m.val[TOP_SITES], m.val[TOP_RS]);
 	scn_onprem(s, m.val[TOP_ONPREM]);
 	scn_dns(s, m.val[TOP_DNS]);
+	scn_firewalls(s, m.val[TOP_FW]);
 	scn_flows(s, m.val[TOP_FLOWS]);
 }
 

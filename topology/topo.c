@@ -171,6 +171,9 @@ topo_free(struct topo *t)
 		free(rs->name);
 	}
 	free(t->route_servers);
+	for (i = 0; i < t->nfirewalls; i++)
+		topo_firewall_free(&t->firewalls[i]);
+	free(t->firewalls);
 	free(t->reserved_routes);
 	free(t->onprem.name);
 	free(t->onprem.prefixes);
@@ -264,6 +267,71 @@ topo_route_server_of_vnet(const struct topo *t, size_t v)
 		if (t->route_servers[i].vnet == v)
 			return i;
 	return TOPO_NONE;
+}
+
+size_t
+topo_firewall_find(const struct topo *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->nfirewalls; i++)
+		if (strcasecmp(t->firewalls[i].name, name) == 0)
+			return i;
+	return TOPO_NONE;
+}
+
+size_t
+topo_firewall_at(const struct topo *t, uint32_t ip, size_t vnet)
+{
+	size_t i;
+
+	for (i = 0; i < t->nfirewalls; i++)
+		if (t->firewalls[i].private_ip == ip &&
+		    (vnet == TOPO_NONE || t->firewalls[i].vnet == vnet ||
+		    topo_peered(t, t->firewalls[i].vnet, vnet)))
+			return i;
+	return TOPO_NONE;
+}
+
+void
+topo_fw_rule_free(struct fw_rule *r)
+{
+	free(r->name);
+	free_addr(&r->src);
+	free_addr(&r->dst);
+	free_strv(r->dst_fqdns, r->ndst_fqdns);
+	free(r->fqdn_ips);
+	free(r->dports.r);
+	free(r->aprotos);
+	free_strv(r->fqdns, r->nfqdns);
+	memset(r, 0, sizeof(*r));
+}
+
+void
+topo_fw_coll_free(struct fw_coll *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nrules; i++)
+		topo_fw_rule_free(&c->rules[i]);
+	free(c->rules);
+	free(c->name);
+	free(c->group);
+	memset(c, 0, sizeof(*c));
+}
+
+void
+topo_firewall_free(struct firewall *fw)
+{
+	size_t i;
+
+	for (i = 0; i < fw->ncolls; i++)
+		topo_fw_coll_free(&fw->colls[i]);
+	free(fw->colls);
+	free(fw->name);
+	free(fw->policy);
+	free(fw->snat_private);
+	memset(fw, 0, sizeof(*fw));
 }
 
 const struct peering *
@@ -433,6 +501,7 @@ static const struct spelling srcclasses[] = {
 	{ SRC_ONPREM_EDGE, "onprem-edge" },
 	{ SRC_PUBLIC_PEERING_NAT, "public-peering-nat" },
 	{ SRC_MS_PEERING_NAT, "microsoft-peering-nat" },
+	{ SRC_FIREWALL, "firewall" },
 	{ SRC_PRIVATE, "private" },
 	{ SRC_OTHER, "other" },
 };
@@ -461,6 +530,13 @@ static const struct spelling rsprefs[] = {
 	{ RSP_VPN, "VpnGateway" },
 	{ RSP_ASPATH, "ASPath" },
 	{ RSP_VPN, "Vpn" },
+};
+
+/* MODEL §8 [fw-rules]: application rule protocols. */
+static const struct spelling fwaprotos[] = {
+	{ FWA_HTTP, "Http" },
+	{ FWA_HTTPS, "Https" },
+	{ FWA_MSSQL, "Mssql" },
 };
 
 static const struct spelling activations[] = {
@@ -503,6 +579,19 @@ PARSER(hairpin_parse, enum hairpin, hairpins)
 PARSER(sku_parse, enum sku, skus)
 PARSER(gw_type_parse, enum gw_type, gwtypes)
 PARSER(rs_pref_parse, enum rs_pref, rsprefs)
+PARSER(fw_aproto_parse, enum fw_aproto, fwaprotos)
+
+const char *
+fw_aproto_name(enum fw_aproto p)
+{
+	return spell_name(fwaprotos, NELEM(fwaprotos), (int)p);
+}
+
+const char *
+fw_ctype_name(enum fw_ctype c)
+{
+	return c == FWC_NETWORK ? "network" : "application";
+}
 
 const char *
 gw_type_name(enum gw_type g)

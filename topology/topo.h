@@ -63,6 +63,7 @@ enum srcclass {
 	SRC_ONPREM_EDGE,	/* the on-premises Internet edge's NAT address */
 	SRC_PUBLIC_PEERING_NAT,	/* an address of a public peering NAT pool */
 	SRC_MS_PEERING_NAT,	/* an address of a Microsoft peering NAT pool */
+	SRC_FIREWALL,		/* an Azure Firewall's public IP */
 	SRC_PRIVATE,		/* a private address (no SNAT on the way) */
 	SRC_OTHER,		/* a public address that is none of the above */
 };
@@ -245,6 +246,71 @@ struct route_server {
 	enum rs_pref preference;
 	struct rs_peer *peers;
 	size_t npeers;
+	struct srcpos pos;
+};
+
+/*
+ * Azure Firewall (MODEL §8 [fw-rules] [fw-snat] [fw-ft]). Its rules live
+ * in rule collections of one type each, network or application, with a
+ * priority (100..65000) and an action. A firewall policy's collections
+ * belong to rule collection groups with priorities of their own (classic
+ * rules: no group, group_priority 0). Network rules are processed before
+ * application rules, each type by (group priority, priority); the first
+ * rule that matches decides; none denies.
+ */
+enum fw_ctype { FWC_NETWORK, FWC_APPLICATION };
+enum fw_aproto { FWA_HTTP, FWA_HTTPS, FWA_MSSQL };
+
+struct fw_app_proto {
+	enum fw_aproto type;
+	uint16_t port;			/* Http 80, Https 443, Mssql 1433 */
+};
+
+struct fw_rule {
+	char *name;
+	struct addr_spec src;		/* prefixes (ranges written a-b are
+					 * stored as their prefixes) */
+	/* Network rules. */
+	unsigned proto;			/* enum proto bits */
+	struct addr_spec dst;		/* prefixes and service tags */
+	char **dst_fqdns;		/* FQDNs of destination, lower-case */
+	size_t ndst_fqdns;
+	uint32_t *fqdn_ips;		/* what they resolve to (dns:) */
+	size_t nfqdn_ips;
+	struct port_spec dports;
+	/* Application rules. */
+	struct fw_app_proto *aprotos;
+	size_t naprotos;
+	char **fqdns;			/* target FQDNs, '*.' wildcards */
+	size_t nfqdns;
+	struct srcpos pos;
+};
+
+struct fw_coll {
+	char *name;
+	enum fw_ctype type;
+	int priority;
+	enum access action;
+	char *group;			/* NULL: classic rules */
+	int group_priority;
+	struct fw_rule *rules;
+	size_t nrules;
+	struct srcpos pos, priority_pos;
+};
+
+struct firewall {
+	char *name;
+	size_t vnet;
+	size_t subnet;			/* its AzureFirewallSubnet */
+	uint32_t private_ip;
+	bool has_public_ip;
+	uint32_t public_ip;
+	bool forced_tunneling;
+	struct pfx *snat_private;	/* never SNATed by network rules */
+	size_t nsnat_private;
+	char *policy;			/* firewall policy name, NULL: classic */
+	struct fw_coll *colls;
+	size_t ncolls;
 	struct srcpos pos;
 };
 
@@ -431,6 +497,7 @@ struct topo {
 	struct gateway *gateways;	size_t ngateways;
 	struct vpn_site *vpn_sites;	size_t nvpn_sites;
 	struct route_server *route_servers; size_t nroute_servers;
+	struct firewall *firewalls;	size_t nfirewalls;
 	struct onprem onprem;
 	struct dns_entry *dns;		size_t ndns;
 	struct flow *flows;		size_t nflows;
@@ -482,6 +549,20 @@ bool topo_peer_access(const struct topo *t, size_t a, size_t b);
 bool topo_peer_forwarded(const struct topo *t, size_t a, size_t b);
 size_t topo_gateway_find(const struct topo *t, const char *name);
 size_t topo_vpn_site_find(const struct topo *t, const char *name);
+/* The firewall named name / whose private IP is ip (in VNet vnet or a
+ * VNet peered with it; any VNet when vnet is TOPO_NONE), TOPO_NONE if
+ * none. */
+size_t topo_firewall_find(const struct topo *t, const char *name);
+size_t topo_firewall_at(const struct topo *t, uint32_t ip, size_t vnet);
+/* Release one firewall's contents, one collection's, one rule's. */
+void topo_firewall_free(struct firewall *fw);
+void topo_fw_coll_free(struct fw_coll *c);
+void topo_fw_rule_free(struct fw_rule *r);
+int topo_firewall_copy(const struct firewall *src, struct firewall *dst);
+int topo_fw_coll_copy(const struct fw_coll *src, struct fw_coll *dst);
+const char *fw_aproto_name(enum fw_aproto p);
+int fw_aproto_parse(const char *s, enum fw_aproto *out);
+const char *fw_ctype_name(enum fw_ctype c);
 /* The Route Server in VNet v, TOPO_NONE if none. */
 size_t topo_route_server_of_vnet(const struct topo *t, size_t v);
 const char *gw_type_name(enum gw_type g);

@@ -74,8 +74,10 @@ dup_addr(const struct addr_spec *src, struct addr_spec *dst)
 	dst->items = NULL;
 	if (src->n == 0)
 		return 0;
-	if ((dst->items = calloc(src->n, sizeof(*dst->items))) == NULL)
+	if ((dst->items = calloc(src->n, sizeof(*dst->items))) == NULL) {
+		dst->n = 0;
 		return -ENOMEM;
+	}
 	for (i = 0; i < src->n; i++) {
 		dst->items[i] = src->items[i];
 		dst->items[i].tag = NULL;
@@ -416,6 +418,89 @@ copy_route_server(const struct route_server *src, struct route_server *dst)
 	return 0;
 }
 
+static int
+copy_fw_rule(const struct fw_rule *src, struct fw_rule *dst)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->proto = src->proto;
+	dst->pos = src->pos;
+	/* Each count is set once its array is whole, so that
+	 * topo_fw_rule_free releases exactly what was copied. */
+	if (dup_str(src->name, &dst->name) != 0 ||
+	    dup_addr(&src->src, &dst->src) != 0 ||
+	    dup_addr(&src->dst, &dst->dst) != 0 ||
+	    dup_strv(src->dst_fqdns, src->ndst_fqdns, &dst->dst_fqdns) != 0)
+		goto fail;
+	dst->ndst_fqdns = src->ndst_fqdns;
+	if (dup_array(src->fqdn_ips, src->nfqdn_ips, sizeof(*src->fqdn_ips),
+	    (void **)&dst->fqdn_ips) != 0)
+		goto fail;
+	dst->nfqdn_ips = src->nfqdn_ips;
+	if (dup_ports(&src->dports, &dst->dports) != 0 ||
+	    dup_array(src->aprotos, src->naprotos, sizeof(*src->aprotos),
+	    (void **)&dst->aprotos) != 0)
+		goto fail;
+	dst->naprotos = src->naprotos;
+	if (dup_strv(src->fqdns, src->nfqdns, &dst->fqdns) != 0)
+		goto fail;
+	dst->nfqdns = src->nfqdns;
+	return 0;
+fail:
+	topo_fw_rule_free(dst);
+	return -ENOMEM;
+}
+
+int
+topo_fw_coll_copy(const struct fw_coll *src, struct fw_coll *dst)
+{
+	size_t i;
+
+	*dst = *src;
+	dst->name = NULL;
+	dst->group = NULL;
+	dst->rules = NULL;
+	dst->nrules = 0;
+	if (dup_str(src->name, &dst->name) != 0 ||
+	    dup_str(src->group, &dst->group) != 0 ||
+	    (src->nrules > 0 && (dst->rules = calloc(src->nrules,
+	    sizeof(*dst->rules))) == NULL))
+		goto fail;
+	for (i = 0; i < src->nrules; i++, dst->nrules++)
+		if (copy_fw_rule(&src->rules[i], &dst->rules[i]) != 0)
+			goto fail;
+	return 0;
+fail:
+	topo_fw_coll_free(dst);
+	return -ENOMEM;
+}
+
+int
+topo_firewall_copy(const struct firewall *src, struct firewall *dst)
+{
+	size_t i;
+
+	*dst = *src;
+	dst->name = NULL;
+	dst->policy = NULL;
+	dst->snat_private = NULL;
+	dst->colls = NULL;
+	dst->ncolls = 0;
+	if (dup_str(src->name, &dst->name) != 0 ||
+	    dup_str(src->policy, &dst->policy) != 0 ||
+	    dup_array(src->snat_private, src->nsnat_private,
+	    sizeof(*src->snat_private), (void **)&dst->snat_private) != 0 ||
+	    (src->ncolls > 0 && (dst->colls = calloc(src->ncolls,
+	    sizeof(*dst->colls))) == NULL))
+		goto fail;
+	for (i = 0; i < src->ncolls; i++, dst->ncolls++)
+		if (topo_fw_coll_copy(&src->colls[i], &dst->colls[i]) != 0)
+			goto fail;
+	return 0;
+fail:
+	topo_firewall_free(dst);
+	return -ENOMEM;
+}
+
 int
 topo_copy(const struct topo *src, struct topo *dst)
 {
@@ -442,6 +527,7 @@ topo_copy(const struct topo *src, struct topo *dst)
 	COPY_ARRAY(gateways, ngateways, copy_gateway);
 	COPY_ARRAY(vpn_sites, nvpn_sites, copy_vpn_site);
 	COPY_ARRAY(route_servers, nroute_servers, copy_route_server);
+	COPY_ARRAY(firewalls, nfirewalls, topo_firewall_copy);
 	COPY_ARRAY(dns, ndns, copy_dns);
 	COPY_ARRAY(flows, nflows, copy_flow);
 	if (copy_onprem(&src->onprem, &dst->onprem) != 0)

@@ -236,6 +236,11 @@ void scn_onprem(struct scn *s, yaml_node_t *n);
 void scn_estate(struct scn *s, yaml_node_t *gateways, yaml_node_t *sites,
 		yaml_node_t *servers);
 void scn_dns(struct scn *s, yaml_node_t *n);
+/* scn_firewall.c: one rule collection (change files add them), and the
+ * firewalls: section, after the VNets, route tables and dns:. */
+void scn_fw_coll(struct yrd *y, yaml_node_t *n, enum fw_ctype type,
+		 struct fw_coll *c);
+void scn_firewalls(struct scn *s, yaml_node_t *n);
 void scn_flows(struct scn *s, yaml_node_t *n);
 
 /* NSG words, indexed by enum direction and enum access. */
