@@ -10,6 +10,9 @@
  * of its exchange when it ends; a denied one a D tuple in state B, with
  * no counts. Files follow Azure's blob layout, one PT1H.json per NSG per
  * NIC per hour; the clock is the simulated one of the captures.
+ * A scenario with Azure Firewalls also gets their logs (fwlog.h):
+ * AZFWNetworkRule.json and AZFWApplicationRule.json, each an array of
+ * records as a Log Analytics export holds them.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -24,6 +27,7 @@
 #include "capture/outfile.h"
 #include "capture/pcapw.h"
 #include "cli/flowlog.h"
+#include "cli/fwlog.h"
 #include "cli/help.h"
 #include "cli/job.h"
 #include "cli/pcapout.h"
@@ -238,9 +242,24 @@ fl_collect(struct job *j, struct flset *fs)
 	const struct topo *t = &j->topo;
 	uint64_t t0 = 0, end;
 	struct xchg_count xc;
+	struct flfile *fw = NULL;
 	size_t i, k;
 	int rc;
 
+	/* MODEL §8 [fw-rules]: the firewalls' two tables. */
+	if (t->nfirewalls > 0) {
+		if ((fw = realloc(fs->f, (fs->n + 2) * sizeof(*fw))) == NULL)
+			return -ENOMEM;
+		fs->f = fw;
+		fw = &fs->f[fs->n];
+		memset(fw, 0, 2 * sizeof(*fw));
+		fs->n += 2;
+		if ((fw[0].path = strdup("AZFWNetworkRule.json")) == NULL ||
+		    (fw[1].path = strdup("AZFWApplicationRule.json")) == NULL ||
+		    (fw[0].doc = json_array()) == NULL ||
+		    (fw[1].doc = json_array()) == NULL)
+			return -ENOMEM;
+	}
 	for (i = 0; i < j->run.nres; i++) {
 		struct flow_result *r = &j->run.res[i];
 		bool ext = r->flow->external;
@@ -278,6 +297,9 @@ fl_collect(struct job *j, struct flset *fs)
 		}
 		if ((rc = xchg_run(j->sim, r, t0, count_sink, &c, &xc,
 		    &end)) != 0)
+			return rc;
+		if (fw != NULL && (rc = fwlog_add(t, r, t0, fw[0].doc,
+		    fw[1].doc)) != 0)
 			return rc;
 		if (v != NULL) {
 			q = (struct nsg_query){ DIR_OUTBOUND, r->flow->proto,

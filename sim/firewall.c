@@ -199,10 +199,10 @@ fw_decide(const struct walk *w, size_t fi, struct fw_verdict *v)
 		}
 	}
 	/* No rule: the default deny, in the application log when the flow
-	 * is one an application rule could have matched. */
-	v->app = v->near_coll != FW_NOMATCH ||
-		 (w->proto == PROTO_TCP && target != NULL && speaks &&
-		  (dport == 80 || dport == 443 || dport == 1433));
+	 * speaks HTTP, HTTPS or MSSQL to a name, else in the network log
+	 * (KMS, whatever an application rule names). */
+	v->app = w->proto == PROTO_TCP && target != NULL && speaks &&
+		 (dport == 80 || dport == 443 || dport == 1433);
 }
 
 /* Keep the decision for the firewall's logs. */

@@ -47,5 +47,44 @@ if echo "$tuples" | grep -q ',1688,'; then
 	echo "FAIL: a tuple for 1688, which the hidden platform rule passed" >&2
 	fail=1
 fi
+# MODEL §8 [fw-rules]: Azure Firewall's logs, as a Log Analytics export:
+# every record has the columns of its table; scenario 33 logs the KMS
+# network rule that allowed it, scenario 35 the default deny of KMS in the
+# network table although an application rule names port 1688, and the
+# HTTPS flow its application rule allowed.
+for s in 33-firewall-forced-tunnel-breaks-kms 35-firewall-application-rule-kms; do
+	"$ftsim" flowlog "scenarios/$s.yaml" --out "$work/$s" >/dev/null || {
+		echo "FAIL: ftsim flowlog $s" >&2; fail=1; }
+	for tab in AZFWNetworkRule AZFWApplicationRule; do
+		f=$work/$s/$tab.json
+		jq -e --arg tab "$tab" 'type == "array" and all(.[];
+		    .Type == $tab and (.TimeGenerated | test("^2026-01-[0-9]{2}T[0-9:.]+Z$")) and
+		    (.Action == "Allow" or .Action == "Deny") and
+		    (.SourceIp | test("^[0-9.]+$")) and (.SourcePort | type == "number") and
+		    (.DestinationPort | type == "number") and
+		    has("Policy") and has("RuleCollectionGroup") and has("RuleCollection") and
+		    has("Rule") and has("ActionReason") and
+		    (if .Rule == "" then .ActionReason == "Default Action" else .ActionReason == "" end) and
+		    (.["_ResourceId"] | test("/MICROSOFT.NETWORK/AZUREFIREWALLS/HUB-FW$")) and
+		    (if $tab == "AZFWNetworkRule" then (.DestinationIp | test("^[0-9.]+$")) and
+		        (.Protocol | test("^(TCP|UDP|ICMP)$"))
+		     else (.Fqdn | type == "string") and (.Protocol | test("^(HTTP|HTTPS|MSSQL)$")) and
+		        (.IsTlsInspected | type == "boolean") end))' "$f" >/dev/null || {
+			echo "FAIL: $f: not the $tab records of a Log Analytics export" >&2; fail=1; }
+	done
+done
+jq -e 'any(.[]; .DestinationIp == "23.102.135.246" and .DestinationPort == 1688 and
+    .Action == "Allow" and .RuleCollection == "kms" and .Rule == "kms")' \
+    "$work/33-firewall-forced-tunnel-breaks-kms/AZFWNetworkRule.json" >/dev/null || {
+	echo "FAIL: scenario 33 does not log the KMS network rule" >&2; fail=1; }
+jq -e 'any(.[]; .DestinationIp == "23.102.135.246" and .DestinationPort == 1688 and
+    .Action == "Deny" and .ActionReason == "Default Action")' \
+    "$work/35-firewall-application-rule-kms/AZFWNetworkRule.json" >/dev/null || {
+	echo "FAIL: scenario 35 does not log the default deny of KMS" >&2; fail=1; }
+jq -e 'length == 1 and .[0].Fqdn == "download.windowsupdate.com" and .[0].Action == "Allow"
+    and .[0].RuleCollection == "activation" and .[0].Rule == "windows-update"' \
+    "$work/35-firewall-application-rule-kms/AZFWApplicationRule.json" >/dev/null || {
+	echo "FAIL: scenario 35 does not log the Windows Update application rule" >&2; fail=1; }
 [ "$fail" = 0 ] && echo "flowlog-check.sh: $n files checked"
+
 exit "$fail"

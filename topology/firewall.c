@@ -193,23 +193,24 @@ fw_resolve_rule(const struct topo *t, const struct firewall *fw,
 	free(r->fqdn_ips);
 	r->fqdn_ips = NULL;
 	r->nfqdn_ips = 0;
-	for (i = 0; i < r->dst.n; i++)
-		if (r->dst.items[i].is_tag &&
-		    tagset_find(t->tags, r->dst.items[i].tag) == NULL) {
-			diag_error(d, r->pos, "service tag '%s' of network "
-			    "rule '%s' (firewall '%s') is not in the service "
-			    "tags (%s)", r->dst.items[i].tag, r->name,
-			    fw->name, t->tags ? t->tags->origin : "none");
-			nerr++;
-		}
-	for (i = 0; i < r->ndst_fqdns; i++) {
-		n = dns_resolve(t, r->dst_fqdns[i], ips, 16, &origin);
+	for (i = 0; i < r->dst.n + r->ndst_fqdns; i++) {
+		/* A word that is no service tag of the loaded list is an
+		 * FQDN (Storage.WestEurope and www.contoso.com look alike). */
+		const char *name = i < r->dst.n ? r->dst.items[i].tag :
+		    r->dst_fqdns[i - r->dst.n];
+
+		if (name == NULL || (i < r->dst.n &&
+		    tagset_find(t->tags, name) != NULL))
+			continue;
+		n = dns_resolve(t, name, ips, 16, &origin);
 		if (n == 0) {
-			diag_error(d, r->pos, "FQDN '%s' in network rule '%s' "
-			    "(firewall '%s') does not resolve: a network rule "
-			    "matches an FQDN by the addresses DNS gives the "
-			    "firewall; list them under dns: [fw-rules]",
-			    r->dst_fqdns[i], r->name, fw->name);
+			diag_error(d, r->pos, "destination '%s' of network "
+			    "rule '%s' (firewall '%s') is no service tag of "
+			    "the list (%s), and as an FQDN it does not "
+			    "resolve: a network rule matches an FQDN by the "
+			    "addresses DNS gives the firewall; list them under "
+			    "dns: [fw-rules]", name, r->name, fw->name,
+			    t->tags ? t->tags->origin : "none");
 			nerr++;
 			continue;
 		}

@@ -98,6 +98,38 @@ static const struct yrd_key scn_public_keys[PUB_N] = {
 	[PUB_NAT] = { "nat_pool", true },
 };
 
+/*
+ * MODEL §8 [er-ms] (and §3 [er-nat]): a NAT pool is public address space
+ * registered to the customer: none of it may overlap RFC 1918 or RFC
+ * 6598 space.
+ */
+static void
+scn_pool_public(struct yrd *y, yaml_node_t *list, const struct pfx *pool,
+    size_t n)
+{
+	static const struct pfx private[] = {
+		{ 0x0a000000u, 8 }, { 0xac100000u, 12 }, { 0xc0a80000u, 16 },
+		{ 0x64400000u, 10 },
+	};
+	yaml_node_item_t one, *it;
+	size_t i, k, count;
+	char p[PFX_STRLEN], q[PFX_STRLEN];
+
+	if (yrd_list(y, list, "nat_pool", &one, &it, &count) == -1)
+		return;
+	for (i = 0; i < n && i < count; i++)
+		for (k = 0; k < sizeof(private) / sizeof(private[0]); k++)
+			if (pfx_covers(private[k], pool[i]) ||
+			    pfx_covers(pool[i], private[k])) {
+				yrd_err(y, yrd_node(y, it[i]), "NAT pool "
+				    "prefix %s overlaps private space %s: a "
+				    "NAT pool holds public prefixes registered "
+				    "to you [er-ms]", pfx_format(pool[i], p),
+				    pfx_format(private[k], q));
+				break;
+			}
+}
+
 static void
 scn_public_peering(struct yrd *y, yaml_node_t *key, yaml_node_t *n,
     struct circuit *c)
@@ -109,8 +141,9 @@ scn_public_peering(struct yrd *y, yaml_node_t *key, yaml_node_t *n,
 	if (yrd_map_read(y, n, "'public_peering'", "public_peering",
 	    scn_public_keys, PUB_N, &m) == -1)
 		return;
-	(void)yrd_pfx_list(y, m.val[PUB_NAT], "nat_pool", true, &c->nat_pool,
-	    &c->nnat_pool);
+	if (yrd_pfx_list(y, m.val[PUB_NAT], "nat_pool", true, &c->nat_pool,
+	    &c->nnat_pool) == 1)
+		scn_pool_public(y, m.val[PUB_NAT], c->nat_pool, c->nnat_pool);
 }
 
 enum { MS_NAT, MS_FILTER, MS_N };
@@ -138,8 +171,10 @@ scn_microsoft_peering(struct scn *s, yaml_node_t *key, yaml_node_t *n,
 	if (yrd_map_read(y, n, "'microsoft_peering'", "microsoft_peering",
 	    scn_ms_keys, MS_N, &m) == -1)
 		return;
-	(void)yrd_pfx_list(y, m.val[MS_NAT], "nat_pool", true,
-	    &c->ms_nat_pool, &c->nms_nat_pool);
+	if (yrd_pfx_list(y, m.val[MS_NAT], "nat_pool", true,
+	    &c->ms_nat_pool, &c->nms_nat_pool) == 1)
+		scn_pool_public(y, m.val[MS_NAT], c->ms_nat_pool,
+		    c->nms_nat_pool);
 	if (m.val[MS_FILTER] == NULL || yrd_str_list(y, m.val[MS_FILTER],
 	    "route_filter", &c->route_filter, &c->nroute_filter) != 1 ||
 	    yrd_list(y, m.val[MS_FILTER], "route_filter", NULL, &it,
