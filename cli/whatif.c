@@ -134,6 +134,34 @@ text_groups(FILE *f, const char *what, const struct wi_group *g, size_t n,
 	}
 }
 
+/* The flows broken before and after, one line each (none: nothing). */
+static void
+text_failing(FILE *f, const struct whatif_result *r)
+{
+	size_t i;
+
+	if (r->nfailing == 0)
+		return;
+	fprintf(f, "\nstill failing: %zu flow%s broken before and after\n",
+	    r->nfailing, r->nfailing == 1 ? "" : "s");
+	for (i = 0; i < r->nfailing; i++) {
+		const struct wi_failing *x = &r->failing[i];
+
+		if (x->service)	/* its name says it all */
+			fprintf(f, "  service %s: %s", x->name, x->reason);
+		else
+			fprintf(f, "  %s (%s): %s", x->name, x->desc,
+			    x->reason);
+		if (x->reason_before != NULL)
+			fprintf(f, " (before: %s)", x->reason_before);
+		if (x->route != NULL)
+			fprintf(f, "; route %s", x->route);
+		if (x->route_before != NULL)
+			fprintf(f, " (before: %s)", x->route_before);
+		fputc('\n', f);
+	}
+}
+
 static void
 text_result(FILE *f, const char *before, const char *after,
     const struct whatif_result *r, bool all)
@@ -159,8 +187,9 @@ text_result(FILE *f, const char *before, const char *after,
 		if (fl->nfields > 0)
 			text_fields(f, "    ", fl->fields, fl->nfields);
 	}
+	text_failing(f, r);
 	if (!r->exhaustive)
-		return;
+		goto last;
 	fprintf(f, "\nexhaustive: %zu VM%s compared, %zu with changes\n",
 	    r->vms_compared, r->vms_compared == 1 ? "" : "s", r->nvms);
 	for (i = 0; i < r->nvms; i++) {
@@ -173,6 +202,7 @@ text_result(FILE *f, const char *before, const char *after,
 		    all);
 		text_groups(f, "outcome changed", v->fate, v->nfate, all);
 	}
+last:
 	fprintf(f, "\n%s\n", r->changed ? "changed" : "no change");
 }
 
@@ -224,7 +254,7 @@ json_result(const char *before, const char *after,
 {
 	static const char *const pres[] = { "both", "before", "after" };
 	json_t *flows = json_array(), *vms = json_array(), *notes =
-	    json_array(), *doc;
+	    json_array(), *failing = json_array(), *doc;
 	size_t i;
 
 	for (i = 0; i < r->nvm_notes; i++)
@@ -237,6 +267,19 @@ json_result(const char *before, const char *after,
 		    fl->service, "present", pres[fl->presence], "fields",
 		    json_fields(fl->fields, fl->nfields)));
 	}
+	for (i = 0; i < r->nfailing; i++) {
+		const struct wi_failing *x = &r->failing[i];
+
+		json_array_append_new(failing, json_pack("{s:s, s:s, s:b, "
+		    "s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, "
+		    "s:s?}", "name", x->name, "flow", x->desc, "service",
+		    x->service, "vm", x->vm, "reason", x->reason,
+		    "reason_before", x->reason_before, "drop_reason",
+		    x->drop_reason, "at", x->at, "nsg_rule", x->nsg_rule,
+		    "route", x->route, "route_before", x->route_before,
+		    "activation", x->activation, "source_seen",
+		    x->source_seen));
+	}
 	for (i = 0; i < r->nvms; i++) {
 		const struct wi_vm *v = &r->vms[i];
 
@@ -247,10 +290,10 @@ json_result(const char *before, const char *after,
 		    json_groups(v->nexthop, v->nnexthop), "outcome",
 		    json_groups(v->fate, v->nfate)));
 	}
-	doc = json_pack("{s:s, s:s, s:b, s:o, s:{s:I, s:o}}", "before",
+	doc = json_pack("{s:s, s:s, s:b, s:o, s:{s:I, s:o}, s:o}", "before",
 	    before, "after", after, "changed", r->changed, "notes", notes,
 	    "flows", "compared", (json_int_t)r->flows_compared, "changed",
-	    flows);
+	    flows, "still_failing", failing);
 	if (doc != NULL && r->exhaustive)
 		json_object_set_new(doc, "exhaustive", json_pack("{s:I, s:o}",
 		    "vms_compared", (json_int_t)r->vms_compared, "vms", vms));

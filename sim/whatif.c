@@ -382,8 +382,129 @@ flow_desc(const struct topo *t, const struct flow *f, char *buf, size_t len)
 	    proto_name(f->proto), (unsigned)f->port);
 }
 
+/*
+ * Still failing.
+ */
+
+/* Broken whatever the expectations say: not delivered, activation
+ * refused, or the answer lost. */
+static bool
+broken(const struct flow_result *r)
+{
+	return !r->delivered || r->activation == ACT_REFUSED ||
+	    (r->replied && !r->reply_delivered);
+}
+
+/* Why r is broken, in one phrase. */
+static void
+broken_reason(const struct flow_result *r, struct sbuf *b)
+{
+	char ip[IP_STRLEN];
+
+	if (!r->delivered) {
+		sb_printf(b, "dropped: %s", r->drop_reason != NULL ?
+		    r->drop_reason : "unknown");
+		if (r->drop_reason != NULL &&
+		    strcmp(r->drop_reason, "nsg-deny") == 0 &&
+		    r->nsg_rule[0] != '\0')
+			sb_printf(b, " by %s%s", r->nsg_rule,
+			    r->nsg_rule_hidden ? " (platform rule)" : "");
+		if (r->npath > 0)
+			sb_printf(b, " at %s", r->path[r->npath - 1]);
+	} else if (r->activation == ACT_REFUSED) {
+		sb_printf(b, "activation refused");
+		if (r->has_source_seen)
+			sb_printf(b, ": source seen %s (%s)",
+			    ip_format(r->source_seen, ip),
+			    srcclass_name(r->source_class));
+	} else
+		sb_printf(b, "reply dropped: %s", r->reply_drop_reason !=
+		    NULL ? r->reply_drop_reason : "unknown");
+}
+
+/* The route the subnet of flow f's VM picks for r's destination, into b
+ * (empty for a flow from outside Azure). */
+static void
+broken_route(const struct topo *t, struct sim *s, const struct flow *f,
+    const struct flow_result *r, struct sbuf *b)
+{
+	const struct rtable *rt;
+
+	if (f->vm == TOPO_NONE || f->vm >= t->nvms)
+		return;
+	rt = sim_rtable(s, t->vms[f->vm].vnet, t->vms[f->vm].subnet);
+	if (rt != NULL)
+		nexthop_text(rt, r->dst, b);
+}
+
+static int
+dup_or_null(char **out, const char *s)
+{
+	*out = NULL;
+	if (s == NULL || s[0] == '\0')
+		return 0;
+	return (*out = strdup(s)) == NULL ? -ENOMEM : 0;
+}
+
+/* Record flow fa (fb before) as still failing: both replays broken. */
+static int
+add_failing(struct wi *w, const struct flow *fb, const struct flow *fa,
+    const char *desc, bool service)
+{
+	struct whatif_result *res = w->res;
+	const struct flow_result *ra = w->ra;
+	struct wi_failing *nf, *f;
+	struct sbuf rb = { 0 }, ra_s = { 0 }, tb = { 0 }, ta = { 0 }, ss = { 0 };
+	char ip[IP_STRLEN];
+	int rc = 0;
+
+	if ((nf = realloc(res->failing, (res->nfailing + 1) *
+	    sizeof(*nf))) == NULL)
+		return -ENOMEM;
+	res->failing = nf;
+	f = &nf[res->nfailing++];
+	memset(f, 0, sizeof(*f));
+	f->service = service;
+	broken_reason(w->rb, &rb);
+	broken_reason(ra, &ra_s);
+	broken_route(w->tb, w->sb, fb, w->rb, &tb);
+	broken_route(w->ta, w->sa, fa, ra, &ta);
+	if (ra->has_source_seen)
+		sb_printf(&ss, "%s (%s)", ip_format(ra->source_seen, ip),
+		    srcclass_name(ra->source_class));
+	if (rb.err != 0 || ra_s.err != 0 || tb.err != 0 || ta.err != 0 ||
+	    ss.err != 0)
+		rc = -ENOMEM;
+	else if ((f->name = strdup(fa->name)) == NULL ||
+	    (f->desc = strdup(desc)) == NULL ||
+	    (rc = dup_or_null(&f->vm, fa->vm != TOPO_NONE &&
+	    fa->vm < w->ta->nvms ? w->ta->vms[fa->vm].name : NULL)) != 0 ||
+	    (rc = dup_or_null(&f->reason, ra_s.p)) != 0 ||
+	    (rc = dup_or_null(&f->reason_before, strcmp(rb.p, ra_s.p) != 0 ?
+	    rb.p : NULL)) != 0 ||
+	    (rc = dup_or_null(&f->drop_reason, ra->delivered ? NULL :
+	    ra->drop_reason)) != 0 ||
+	    (rc = dup_or_null(&f->at, ra->delivered || ra->npath == 0 ? NULL :
+	    ra->path[ra->npath - 1])) != 0 ||
+	    (rc = dup_or_null(&f->nsg_rule, ra->nsg_rule)) != 0 ||
+	    (rc = dup_or_null(&f->route, ta.p)) != 0 ||
+	    (rc = dup_or_null(&f->route_before, (tb.p != NULL) != (ta.p !=
+	    NULL) || (tb.p != NULL && strcmp(tb.p, ta.p) != 0) ?
+	    (tb.p != NULL ? tb.p : "none") : NULL)) != 0 ||
+	    (rc = dup_or_null(&f->activation, ra->activation == ACT_NONE ?
+	    NULL : activation_name(ra->activation))) != 0 ||
+	    (rc = dup_or_null(&f->source_seen, ss.p)) != 0)
+		rc = rc != 0 ? rc : -ENOMEM;
+	free(rb.p);
+	free(ra_s.p);
+	free(tb.p);
+	free(ta.p);
+	free(ss.p);
+	return rc;
+}
+
 /* Replay fb on the before side and fa on the after side; record the
- * flow when its outcome differs. */
+ * flow when its outcome differs, and when it is broken on both. */
 static int
 compare_flow(struct wi *w, const struct flow *fb, const struct flow *fa,
     bool service)
@@ -401,9 +522,12 @@ compare_flow(struct wi *w, const struct flow *fb, const struct flow *fa,
 	if (w->b1.err != 0 || w->b2.err != 0)
 		return -ENOMEM;
 	w->res->flows_compared++;
+	flow_desc(w->tb, fb, desc, sizeof(desc));
+	if (broken(w->rb) && broken(w->ra) &&
+	    (rc = add_failing(w, fb, fa, desc, service)) != 0)
+		return rc;
 	if (strcmp(w->b1.p, w->b2.p) == 0)
 		return 0;
-	flow_desc(w->tb, fb, desc, sizeof(desc));
 	return add_flow(w, fb->name, desc, service, WI_BOTH, w->b1.p,
 	    w->b2.p);
 }
@@ -1331,6 +1455,23 @@ whatif_free(struct whatif_result *r)
 		free_fields(r->flows[i].fields, r->flows[i].nfields);
 	}
 	free(r->flows);
+	for (i = 0; i < r->nfailing; i++) {
+		struct wi_failing *f = &r->failing[i];
+
+		free(f->name);
+		free(f->desc);
+		free(f->vm);
+		free(f->reason);
+		free(f->reason_before);
+		free(f->drop_reason);
+		free(f->at);
+		free(f->nsg_rule);
+		free(f->route);
+		free(f->route_before);
+		free(f->activation);
+		free(f->source_seen);
+	}
+	free(r->failing);
 	for (i = 0; i < r->nvms; i++) {
 		free(r->vms[i].vm);
 		free(r->vms[i].where);

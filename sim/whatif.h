@@ -9,6 +9,9 @@
  *   a flow is reported when its delivery, activation, source seen,
  *   hairpin, path or deciding NSG rule changed.
  *
+ * - Still failing: the flows of both sides (services included) that are
+ *   broken before and after the change, each with why (wi_failing).
+ *
  * - Exhaustive diff: for every VM (matched by name), the destination
  *   IPv4 space is cut into elementary ranges (eqclass.h) at every
  *   boundary that can change a decision on either side: the effective
@@ -55,6 +58,27 @@ struct wi_flow {
 	size_t nfields;
 };
 
+/*
+ * A flow broken on both sides (not delivered, activation refused, or its
+ * answer lost), whatever its expectations say: the change did not fix
+ * it. The reason is the after side's; reason_before is the before
+ * side's when it differs (NULL when the same). drop_reason, at (the node
+ * that dropped it), nsg_rule and route (the route the source VM's
+ * subnet picks for the destination, as nexthop prints it) are NULL when
+ * they do not apply.
+ */
+struct wi_failing {
+	char *name;
+	char *desc;
+	bool service;
+	char *vm;			/* the source VM; NULL when external */
+	char *reason, *reason_before;
+	char *drop_reason, *at, *nsg_rule, *route;
+	char *route_before;		/* when it differs, else NULL */
+	char *activation;		/* "refused", NULL when none */
+	char *source_seen;		/* "198.51.100.10 (onprem-edge)" */
+};
+
 /* The ports on which a group's ranges change the same way, and how. */
 struct wi_variant {
 	char *ports;			/* "all", "Tcp/1688", "Tcp/0-52" */
@@ -86,6 +110,8 @@ struct whatif_result {
 	struct wi_flow *flows;		/* changed (or one-sided) flows */
 	size_t nflows;
 	size_t flows_compared;		/* one-sided flows included */
+	struct wi_failing *failing;	/* broken before and after */
+	size_t nfailing;
 	struct wi_vm *vms;		/* VMs with a change */
 	size_t nvms;
 	size_t vms_compared;
