@@ -82,16 +82,26 @@ static const struct help_opt flowlog_opts[] = {
 };
 
 /* whatif and diff */
+#define WHATIF_OPTS \
+	{ "json", 'j', 0, NULL, HA_NONE, NULL, "print one JSON document" }, \
+	{ "services", 's', 0, NULL, HA_NONE, NULL, \
+	  "also compare the paths to the built-in services (KMS, DNS, ...)" }, \
+	{ "no-exhaustive", 'n', 0, NULL, HA_NONE, NULL, \
+	  "compare the flows only, not every destination range" }, \
+	{ "all", 'a', 0, NULL, HA_NONE, NULL, \
+	  "list every changed range (text lists 16 per group)" }, \
+	{ "every-range", 'e', 0, NULL, HA_NONE, NULL, \
+	  "walk every range of every VM, not only those the change can touch" }
+
 static const struct help_opt whatif_opts[] = {
-	{ "json", 'j', 0, NULL, HA_NONE, NULL, "print one JSON document" },
-	{ "services", 's', 0, NULL, HA_NONE, NULL,
-	  "also compare the paths to the built-in services (KMS, DNS, ...)" },
-	{ "no-exhaustive", 'n', 0, NULL, HA_NONE, NULL,
-	  "compare the flows only, not every destination range" },
-	{ "all", 'a', 0, NULL, HA_NONE, NULL,
-	  "list every changed range (text lists 16 per group)" },
-	{ "every-range", 'e', 0, NULL, HA_NONE, NULL,
-	  "walk every range of every VM, not only those the change can touch" },
+	WHATIF_OPTS,
+	{ "write-after", 'W', 0, "FILE", HA_FILE, NULL,
+	  "also write the base with the changes applied as a scenario file" },
+	{ NULL, 0, 0, NULL, HA_NONE, NULL, NULL },
+};
+
+static const struct help_opt diff_opts[] = {
+	WHATIF_OPTS,
 	{ NULL, 0, 0, NULL, HA_NONE, NULL, NULL },
 };
 
@@ -158,11 +168,13 @@ const struct help_cmd help_cmds[] = {
 	  FILE_OPERAND, EXIT_QUERY, verify_opts, 0 },
 	{ "flowlog", "FILE [--out DIR]",
 	  "NSG flow logs (version 2) of the simulated exchanges", FILE_OPERAND, EXIT_QUERY, flowlog_opts, 0 },
-	{ "whatif", "[OPTION]... BASE CHANGE.yaml",
-	  "the flows and address ranges a change file alters",
+	{ "whatif", "[OPTION]... BASE CHANGE.yaml...",
+	  "the flows and address ranges change files alter",
 	  "  BASE         a scenario or an Azure export; - reads standard "
 	  "input\n"
-	  "  CHANGE.yaml  a change file; - reads standard input\n",
+	  "  CHANGE.yaml  a change file; several apply in order, each to "
+	  "what\n"
+	  "               the ones before it made; - reads standard input\n",
 	  "0 nothing changed, 1 something changed, 2 bad input",
 	  whatif_opts, 0 },
 	{ "diff", "[OPTION]... BEFORE AFTER",
@@ -170,7 +182,7 @@ const struct help_cmd help_cmds[] = {
 	  "  BEFORE, AFTER  scenarios or Azure exports; - (one of them) "
 	  "reads standard input\n",
 	  "0 nothing changed, 1 something changed, 2 bad input",
-	  whatif_opts, 0 },
+	  diff_opts, 0 },
 	{ "import", "[--out FILE] FILE.json...",
 	  "Azure exports (az CLI JSON, ARM templates) to a scenario file",
 	  "  FILE.json  an export; - reads standard input\n", EXIT_QUERY,

@@ -30,8 +30,11 @@
 
 #define TEXT_CIDRS 16		/* CIDRs per group in text without --all */
 
+static int write_atomic(const char *path, const char *buf, size_t len);
+
 struct wopts {
 	bool json, services, exhaustive, all, every_range;
+	const char *write_after;	/* whatif --write-after FILE */
 };
 
 /* The options of whatif or diff (cmd): 0, 1 after the help, -1 after a
@@ -51,12 +54,16 @@ wopts_parse(int argc, char **argv, struct wopts *o, const char *cmd)
 		case 'n': o->exhaustive = false; break;
 		case 'a': o->all = true; break;
 		case 'e': o->every_range = true; break;
+		case 'W': o->write_after = optarg; break;
 		case 'h': return 1;
 		default: return -1;
 		}
 	}
-	if (help_operands(cmd, argc, argv, 2, 2, strcmp(cmd, "whatif") == 0 ?
-	    "BASE and CHANGE.yaml" : "BEFORE and AFTER") != 0)
+	/* whatif: the base and one change file or more, applied in order. */
+	if (strcmp(cmd, "whatif") == 0)
+		return help_operands(cmd, argc, argv, 2, argc,
+		    "BASE and CHANGE.yaml") != 0 ? -1 : 0;
+	if (help_operands(cmd, argc, argv, 2, 2, "BEFORE and AFTER") != 0)
 		return -1;
 	return 0;
 }
@@ -353,56 +360,145 @@ change_read(const char *path, struct change *ch, struct diag *d)
 	return rc;
 }
 
+/* Write t, the base with the changes applied, as a scenario file at path
+ * (--write-after): read back first, then written whole or not at all. 0 or
+ * EXIT_BADINPUT after saying why. */
+static int
+write_after(const char *path, const struct topo *t, const char *label)
+{
+	const char *comments[] = {
+		"Written by ftsim whatif --write-after:", label,
+	};
+	struct topo back;
+	struct diag d;
+	char *yaml = NULL;
+	size_t len;
+	int rc = EXIT_BADINPUT;
+
+	diag_init(&d);
+	if (yamlout_topo(t, comments, 2, &yaml, &len) != 0) {
+		diag_set_oom();
+		fputs("ftsim: out of memory\n", stderr);
+		goto out;
+	}
+	/* What is written must load as a scenario: read it back. */
+	if (scenario_parse(path, yaml, len, &back, &d) != 0) {
+		diag_print(stderr, &d);
+		fputs("ftsim: internal error: the scenario after the change "
+		    "does not load back\n", stderr);
+		goto out;
+	}
+	topo_free(&back);
+	if (write_atomic(path, yaml, len) == 0)
+		rc = 0;
+out:
+	free(yaml);
+	diag_free(&d);
+	return rc;
+}
+
+/* "BASE + C1 + C2 ...": the after side's name. NULL when out of memory. */
+static char *
+after_label(const char *base, char *const *changes, size_t n)
+{
+	size_t len = strlen(base) + 1, i;
+	char *label;
+
+	for (i = 0; i < n; i++)
+		len += strlen(input_name(changes[i])) + 3;
+	if ((label = malloc(len)) == NULL)
+		return NULL;
+	strcpy(label, base);
+	for (i = 0; i < n; i++) {
+		strcat(label, " + ");
+		strcat(label, input_name(changes[i]));
+	}
+	return label;
+}
+
 int
 cmd_whatif(int argc, char **argv)
 {
 	struct wopts o;
 	struct job base;
-	struct change ch;
-	struct topo after;
+	struct change *ch = NULL, all;
+	struct topo after, next;
 	struct diag d;
 	struct sim *sa = NULL;
-	const char *bname, *cname;
+	const char *bname;
 	char *label = NULL;
-	size_t len;
+	size_t i, k, n, nch = 0, nops = 0;
 	int rc;
 
 	if ((rc = wopts_parse(argc, argv, &o, "whatif")) != 0)
 		return rc > 0 ? 0 : EXIT_BADINPUT;
+	n = (size_t)(argc - optind - 1);
+	if (output_not_input("--write-after", o.write_after, argv + optind,
+	    n + 1) != 0)
+		return EXIT_BADINPUT;
 	diag_init(&d);
+	topo_init(&after);
+	memset(&all, 0, sizeof(all));
 	if (job_load(&base, argv[optind]) != 0) {
 		job_free(&base);
 		diag_free(&d);
 		return EXIT_BADINPUT;
 	}
-	/* MODEL §5: the tags a change's rules name must be known, as in a
-	 * scenario. */
-	if (change_read(argv[optind + 1], &ch, &d) != 0 ||
-	    change_apply(&ch, &base.topo, &after, &d) != 0) {
-		diag_print(stderr, &d);
+	if ((ch = calloc(n, sizeof(*ch))) == NULL) {
+		diag_set_oom();
+		fputs("ftsim: out of memory\n", stderr);
 		rc = EXIT_BADINPUT;
-		goto out_change;
+		goto out;
+	}
+	/* Each change applies to what the ones before it made; an error
+	 * names its own file. MODEL §5: the tags a change's rules name must
+	 * be known, as in a scenario. */
+	for (i = 0; i < n; i++) {
+		if (change_read(argv[optind + 1 + (int)i], &ch[i], &d) != 0 ||
+		    change_apply(&ch[i], i == 0 ? &base.topo : &after, &next,
+		    &d) != 0) {
+			nch = i + 1;
+			diag_print(stderr, &d);
+			rc = EXIT_BADINPUT;
+			goto out;
+		}
+		nch = i + 1;
+		topo_free(&after);
+		after = next;
+		nops += ch[i].nops;
 	}
 	if (nsg_check_tags(&after, &d) != 0 || sim_new(&after, &d, &sa) != 0) {
 		diag_print(stderr, &d);
 		rc = EXIT_BADINPUT;
-		goto out_after;
+		goto out;
 	}
 	bname = input_name(argv[optind]);
-	cname = input_name(argv[optind + 1]);
-	len = strlen(bname) + strlen(cname) + 4;
-	if ((label = malloc(len)) == NULL) {
+	/* The exhaustive diff's scope: every operation, in order. */
+	if ((label = after_label(bname, argv + optind + 1, n)) == NULL ||
+	    (nops > 0 && (all.ops = calloc(nops, sizeof(*all.ops))) == NULL)) {
+		diag_set_oom();
+		fputs("ftsim: out of memory\n", stderr);
 		rc = EXIT_BADINPUT;
-		goto out_after;
+		goto out;
 	}
-	snprintf(label, len, "%s + %s", bname, cname);
-	rc = compare(&o, bname, &base.topo, base.sim, label, &after, sa, &ch);
+	for (i = 0; i < n; i++)
+		for (k = 0; k < ch[i].nops; k++)
+			all.ops[all.nops++] = ch[i].ops[k];
+	all.file = ch[0].file;
+	all.name = ch[0].name;
+	if (o.write_after != NULL &&
+	    (rc = write_after(o.write_after, &after, label)) != 0)
+		goto out;
+	rc = compare(&o, bname, &base.topo, base.sim, label, &after, sa,
+	    n == 1 ? &ch[0] : &all);
+out:
 	free(label);
-out_after:
+	free(all.ops);		/* the operations belong to ch[] */
 	sim_free(sa);
 	topo_free(&after);
-out_change:
-	change_free(&ch);
+	for (i = 0; i < nch; i++)
+		change_free(&ch[i]);
+	free(ch);
 	job_free(&base);
 	diag_free(&d);
 	return rc;

@@ -247,9 +247,26 @@ add_test(NAME whatif.kms-udr-nsg-denies-internet.json
   COMMAND ${RUNCASE} golden ${GW}/kms-udr-nsg-denies-internet.json 1
           -- ${FTSIM} whatif --json --services scenarios/12-forced-tunnel-nsg-deny-internet.yaml scenarios/changes/kms-udr-nsg-denies-internet.yaml
   WORKING_DIRECTORY ${TOP})
+# Stacked change files apply in order: the route and the rule removed
+# together get vm1's activation accepted, which neither does alone
+# (tests/whatif-stack.sh checks that, and --write-after); an error in
+# the second file names it, and the first's table where it was added.
+add_test(NAME whatif.stacked
+  COMMAND ${RUNCASE} golden ${GW}/stacked-kms-udr-remove-deny.txt 1
+          -- ${FTSIM} whatif scenarios/12-forced-tunnel-nsg-deny-internet.yaml scenarios/changes/kms-udr-nsg-denies-internet.yaml tests/changes/remove-deny-internet.yaml
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME whatif.stacked-second-fails
+  COMMAND ${RUNCASE} stderr ${GW}/stacked-second-fails.err 2
+          -- ${FTSIM} whatif scenarios/02-forced-tunnel-breaks-kms.yaml scenarios/changes/arm-kms-udr.yaml scenarios/changes/classic-kms-route.yaml
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME whatif.stack-write-after
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/whatif-stack.sh ${FTSIM}
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(whatif.stack-write-after PROPERTIES SKIP_RETURN_CODE 77)
 set_tests_properties(whatif.route-filter-add-west-us diff.spoke1-without-transit whatif.spoke-stops-using-hub-gateway
   whatif.vpn-default-site-moves.json whatif.transit-broken whatif.kms-udr-nsg-denies-internet
-  whatif.kms-udr-nsg-denies-internet.json PROPERTIES LABELS whatif)
+  whatif.kms-udr-nsg-denies-internet.json whatif.stacked whatif.stacked-second-fails
+  whatif.stack-write-after PROPERTIES LABELS whatif)
 file(GLOB FTSIM_BAD_CHANGES RELATIVE ${TOP} ${CMAKE_CURRENT_SOURCE_DIR}/changes/bad/*.yaml)
 foreach(b ${FTSIM_BAD_CHANGES})
   get_filename_component(name ${b} NAME_WE)

@@ -588,13 +588,17 @@ cha_nomem(struct cha *a, const struct change_op *op)
 	return cha_err(a, op->pos, "out of memory");
 }
 
-/* Where an element comes from, for messages: the scenario or a line of
- * the change. */
+/* Where an element comes from, for messages: a line of this change, of
+ * a change applied before it (whatif's stacked change files), or of the
+ * scenario. */
 static void
 origin(const struct cha *a, struct srcpos pos, char *buf, size_t len)
 {
 	if (pos.file == a->c->file)
 		snprintf(buf, len, "added at line %d", pos.line);
+	else if (pos.file != NULL && a->t->file != NULL &&
+	    strcmp(pos.file, a->t->file) != 0)
+		snprintf(buf, len, "added in %s, line %d", pos.file, pos.line);
 	else
 		snprintf(buf, len, "in %s, line %d", a->t->file, pos.line);
 }
