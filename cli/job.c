@@ -12,7 +12,7 @@
 
 #include "cli/input.h"
 #include "cli/job.h"
-#include "cli/suggest.h"
+#include "topology/suggest.h"
 #include "sim/nsg.h"
 #include "topology/azjson.h"
 #include "topology/scenario.h"

@@ -38,7 +38,7 @@ int job_name_stdin(struct topo *t);
 int job_run(struct job *j);
 
 /* The VM named by --vm, or an error on stderr ("no VM named 'wbe'; did
- * you mean 'web'?" when one is near: cli/suggest.h) and TOPO_NONE. */
+ * you mean 'web'?" when one is near: topology/suggest.h) and TOPO_NONE. */
 size_t job_vm(const struct job *j, const char *name);
 /* The same for a flow (--flow): its index in j->topo.flows. */
 size_t job_flow(const struct job *j, const char *name);

@@ -21,6 +21,7 @@
 #include <yaml.h>
 
 #include "topology/change.h"
+#include "topology/suggest.h"
 #include "topology/estate.h"
 #include "topology/scenario.h"
 #include "topology/yamlrd.h"
@@ -588,6 +589,21 @@ cha_nomem(struct cha *a, const struct change_op *op)
 	return cha_err(a, op->pos, "out of memory");
 }
 
+/* "; did you mean 'X'?" when one of the n names (an array of structures,
+ * suggest_in) is near enough to typed to be a typo, else "". */
+#define NEAR(buf, typed, arr, n, type) \
+	near_hint(buf, sizeof(buf), suggest_in(typed, arr, n, sizeof(type), \
+	    offsetof(type, name)))
+
+static const char *
+near_hint(char *buf, size_t len, const char *near)
+{
+	if (near == NULL)
+		return "";
+	snprintf(buf, len, "; did you mean '%s'?", near);
+	return buf;
+}
+
 /* Where an element comes from, for messages: a line of this change, of
  * a change applied before it (whatif's stacked change files), or of the
  * scenario. */
@@ -609,7 +625,7 @@ origin(const struct cha *a, struct srcpos pos, char *buf, size_t len)
 static size_t
 cha_rtable(struct cha *a, const struct change_ref *ref)
 {
-	char list[512], where[128];
+	char list[512], where[128], hint[SUGGEST_HINT];
 	size_t i, k, len = 0;
 
 	if ((i = topo_rtable_find(a->t, ref->name)) != TOPO_NONE)
@@ -628,7 +644,8 @@ cha_rtable(struct cha *a, const struct change_ref *ref)
 		    "route tables", ref->name);
 	else
 		cha_err(a, ref->pos, "no route table '%s'; the route tables "
-		    "are %s", ref->name, list);
+		    "are %s%s", ref->name, list, NEAR(hint, ref->name,
+		    a->t->rtables, a->t->nrtables, struct route_table));
 	return TOPO_NONE;
 }
 
@@ -637,8 +654,11 @@ cha_nsg(struct cha *a, const struct change_ref *ref)
 {
 	size_t i;
 
+	char hint[SUGGEST_HINT];
+
 	if ((i = topo_nsg_find(a->t, ref->name)) == TOPO_NONE)
-		cha_err(a, ref->pos, "no NSG '%s'", ref->name);
+		cha_err(a, ref->pos, "no NSG '%s'%s", ref->name, NEAR(hint,
+		    ref->name, a->t->nsgs, a->t->nnsgs, struct nsg));
 	return i;
 }
 
@@ -647,28 +667,35 @@ cha_circuit(struct cha *a, const struct change_ref *ref)
 {
 	size_t i;
 
+	char hint[SUGGEST_HINT];
+
 	if ((i = topo_circuit_find(a->t, ref->name)) == TOPO_NONE)
-		cha_err(a, ref->pos, "no ExpressRoute circuit '%s'",
-		    ref->name);
+		cha_err(a, ref->pos, "no ExpressRoute circuit '%s'%s",
+		    ref->name, NEAR(hint, ref->name, a->t->circuits,
+		    a->t->ncircuits, struct circuit));
 	return i;
 }
 
 static struct subnet *
 cha_subnet(struct cha *a, const struct change_op *op)
 {
+	char hint[SUGGEST_HINT];
 	struct vnet *v;
 	size_t vi, i;
 
 	if ((vi = topo_vnet_find(a->t, op->vnet.name)) == TOPO_NONE) {
-		cha_err(a, op->vnet.pos, "no VNet '%s'", op->vnet.name);
+		cha_err(a, op->vnet.pos, "no VNet '%s'%s", op->vnet.name,
+		    NEAR(hint, op->vnet.name, a->t->vnets, a->t->nvnets,
+		    struct vnet));
 		return NULL;
 	}
 	v = &a->t->vnets[vi];
 	for (i = 0; i < v->nsubnets; i++)
 		if (strcasecmp(v->subnets[i].name, op->subnet.name) == 0)
 			return &v->subnets[i];
-	cha_err(a, op->subnet.pos, "no subnet '%s' in VNet %s",
-	    op->subnet.name, v->name);
+	cha_err(a, op->subnet.pos, "no subnet '%s' in VNet %s%s",
+	    op->subnet.name, v->name, NEAR(hint, op->subnet.name, v->subnets,
+	    v->nsubnets, struct subnet));
 	return NULL;
 }
 
@@ -795,6 +822,7 @@ static int
 op_remove_route(struct cha *a, const struct change_op *op)
 {
 	struct route_table *rt;
+	char hint[SUGGEST_HINT];
 	size_t ri, i;
 
 	if ((ri = cha_rtable(a, &op->route_table)) == TOPO_NONE)
@@ -802,7 +830,8 @@ op_remove_route(struct cha *a, const struct change_op *op)
 	rt = &a->t->rtables[ri];
 	if ((i = route_by_name(rt, op->name.name)) == TOPO_NONE)
 		return cha_err(a, op->name.pos, "route table '%s' has no "
-		    "route '%s'", rt->name, op->name.name);
+		    "route '%s'%s", rt->name, op->name.name, NEAR(hint,
+		    op->name.name, rt->routes, rt->nroutes, struct route));
 	topo_route_free(&rt->routes[i]);
 	memmove(&rt->routes[i], &rt->routes[i + 1],
 	    (rt->nroutes - i - 1) * sizeof(*rt->routes));
@@ -816,7 +845,7 @@ op_replace_route(struct cha *a, const struct change_op *op)
 	struct route_table *rt;
 	const struct route *dup;
 	struct route nr;
-	char where[128];
+	char where[128], hint[SUGGEST_HINT];
 	size_t ri, i;
 
 	if ((ri = cha_rtable(a, &op->route_table)) == TOPO_NONE)
@@ -824,8 +853,9 @@ op_replace_route(struct cha *a, const struct change_op *op)
 	rt = &a->t->rtables[ri];
 	if ((i = route_by_name(rt, op->route.name)) == TOPO_NONE)
 		return cha_err(a, op->route.pos, "route table '%s' has no "
-		    "route '%s' to replace (add_route adds one)", rt->name,
-		    op->route.name);
+		    "route '%s' to replace%s (add_route adds one)", rt->name,
+		    op->route.name, NEAR(hint, op->route.name, rt->routes,
+		    rt->nroutes, struct route));
 	if ((dup = route_same_prefix(rt, &op->route, i)) != NULL) {
 		char buf[PFX_STRLEN];
 
@@ -915,6 +945,7 @@ op_add_rule(struct cha *a, const struct change_op *op)
 static int
 op_remove_rule(struct cha *a, const struct change_op *op)
 {
+	char hint[SUGGEST_HINT];
 	struct nsg *g;
 	size_t gi, i;
 
@@ -925,8 +956,9 @@ op_remove_rule(struct cha *a, const struct change_op *op)
 		if (strcasecmp(g->rules[i].name, op->name.name) == 0)
 			break;
 	if (i == g->nrules)
-		return cha_err(a, op->name.pos, "NSG '%s' has no rule '%s'",
-		    g->name, op->name.name);
+		return cha_err(a, op->name.pos, "NSG '%s' has no rule '%s'%s",
+		    g->name, op->name.name, NEAR(hint, op->name.name, g->rules,
+		    g->nrules, struct nsg_rule));
 	topo_rule_free(&g->rules[i]);
 	memmove(&g->rules[i], &g->rules[i + 1],
 	    (g->nrules - i - 1) * sizeof(*g->rules));
@@ -1044,14 +1076,18 @@ op_advertised(struct cha *a, const struct change_op *op)
 static int
 op_set_peering(struct cha *a, const struct change_op *op)
 {
+	char hint[SUGGEST_HINT];
 	struct vnet *v;
 	size_t vi, ri, i;
 
 	if ((vi = topo_vnet_find(a->t, op->vnet.name)) == TOPO_NONE)
-		return cha_err(a, op->vnet.pos, "no VNet '%s'", op->vnet.name);
+		return cha_err(a, op->vnet.pos, "no VNet '%s'%s", op->vnet.name,
+		    NEAR(hint, op->vnet.name, a->t->vnets, a->t->nvnets,
+		    struct vnet));
 	if ((ri = topo_vnet_find(a->t, op->peer_vnet.name)) == TOPO_NONE)
-		return cha_err(a, op->peer_vnet.pos, "no VNet '%s'",
-		    op->peer_vnet.name);
+		return cha_err(a, op->peer_vnet.pos, "no VNet '%s'%s",
+		    op->peer_vnet.name, NEAR(hint, op->peer_vnet.name,
+		    a->t->vnets, a->t->nvnets, struct vnet));
 	if (ri == vi)
 		return cha_err(a, op->peer_vnet.pos, "VNet %s cannot peer "
 		    "with itself", a->t->vnets[vi].name);
@@ -1071,10 +1107,12 @@ op_set_peering(struct cha *a, const struct change_op *op)
 static size_t
 cha_site(struct cha *a, const char *name, struct srcpos pos)
 {
+	char hint[SUGGEST_HINT];
 	size_t i;
 
 	if ((i = topo_vpn_site_find(a->t, name)) == TOPO_NONE)
-		cha_err(a, pos, "no VPN site '%s'", name);
+		cha_err(a, pos, "no VPN site '%s'%s", name, NEAR(hint, name,
+		    a->t->vpn_sites, a->t->nvpn_sites, struct vpn_site));
 	return i;
 }
 
@@ -1084,12 +1122,14 @@ static int
 put_site(struct cha *a, const struct change_op *op, struct vpn_site *dst)
 {
 	struct vpn_site v = op->site;
+	char hint[SUGGEST_HINT];
 	size_t gi;
 
 	if ((gi = topo_gateway_find(a->t, op->site_gateway.name)) ==
 	    TOPO_NONE)
-		return cha_err(a, op->site_gateway.pos, "no gateway '%s'",
-		    op->site_gateway.name);
+		return cha_err(a, op->site_gateway.pos, "no gateway '%s'%s",
+		    op->site_gateway.name, NEAR(hint, op->site_gateway.name,
+		    a->t->gateways, a->t->ngateways, struct gateway));
 	v.gateway = gi;
 	v.name = NULL;
 	v.prefixes = v.advertised = NULL;
@@ -1178,6 +1218,7 @@ static int
 op_set_peer_advertised(struct cha *a, const struct change_op *op)
 {
 	struct route_server *rs = NULL;
+	char hint[SUGGEST_HINT];
 	size_t i;
 
 	for (i = 0; i < a->t->nroute_servers; i++)
@@ -1185,14 +1226,17 @@ op_set_peer_advertised(struct cha *a, const struct change_op *op)
 		    op->route_server.name) == 0)
 			rs = &a->t->route_servers[i];
 	if (rs == NULL)
-		return cha_err(a, op->route_server.pos, "no Route Server '%s'",
-		    op->route_server.name);
+		return cha_err(a, op->route_server.pos, "no Route Server "
+		    "'%s'%s", op->route_server.name, NEAR(hint,
+		    op->route_server.name, a->t->route_servers,
+		    a->t->nroute_servers, struct route_server));
 	for (i = 0; i < rs->npeers; i++)
 		if (strcasecmp(rs->peers[i].name, op->name.name) == 0)
 			break;
 	if (i == rs->npeers)
 		return cha_err(a, op->name.pos, "Route Server %s has no peer "
-		    "'%s'", rs->name, op->name.name);
+		    "'%s'%s", rs->name, op->name.name, NEAR(hint,
+		    op->name.name, rs->peers, rs->npeers, struct rs_peer));
 	if (set_prefixes(&rs->peers[i].advertised, &rs->peers[i].nadvertised,
 	    op->prefixes, op->nprefixes) != 0)
 		return cha_nomem(a, op);
@@ -1203,12 +1247,14 @@ op_set_peer_advertised(struct cha *a, const struct change_op *op)
 static int
 op_default_site(struct cha *a, const struct change_op *op)
 {
+	char hint[SUGGEST_HINT];
 	struct gateway *g;
 	size_t gi, si;
 
 	if ((gi = topo_gateway_find(a->t, op->gateway.name)) == TOPO_NONE)
-		return cha_err(a, op->gateway.pos, "no gateway '%s'",
-		    op->gateway.name);
+		return cha_err(a, op->gateway.pos, "no gateway '%s'%s",
+		    op->gateway.name, NEAR(hint, op->gateway.name,
+		    a->t->gateways, a->t->ngateways, struct gateway));
 	g = &a->t->gateways[gi];
 	if (op->kind == CH_CLEAR_DEFAULT_SITE) {
 		if (g->default_site == TOPO_NONE)

@@ -1,13 +1,13 @@
 /*
  * test_suggest.c: the edit distance and the nearest name of "did you
- * mean" (cli/suggest.h).
+ * mean" (topology/suggest.h).
  */
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/suggest.h"
+#include "topology/suggest.h"
 
 static const struct {
 	const char *a, *b;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/suggest.h"
+#include "topology/suggest.h"
 
 size_t
 suggest_distance(const char *a, const char *b)
@@ -60,16 +60,25 @@ suggest_distance(const char *a, const char *b)
 const char *
 suggest(const char *typed, const char *const *names, size_t n)
 {
+	return suggest_in(typed, names, n, sizeof(*names), 0);
+}
+
+const char *
+suggest_in(const char *typed, const void *base, size_t n, size_t stride,
+    size_t off)
+{
 	const char *best = NULL, *name;
 	size_t i, d, bestd = SIZE_MAX, max;
 
-	if (typed == NULL)
+	if (typed == NULL || base == NULL)
 		return NULL;
 	max = strlen(typed) / 3;
 	if (max < 1)
 		max = 1;
 	for (i = 0; i < n; i++) {
-		if ((name = names[i]) == NULL)
+		memcpy(&name, (const char *)base + i * stride + off,
+		    sizeof(name));
+		if (name == NULL)
 			continue;
 		d = suggest_distance(typed, name);
 		if (d <= max && d < bestd) {

@@ -1,7 +1,9 @@
 /*
  * suggest.h: "did you mean" for the names a user types (--vm, --flow,
- * --from): the known name nearest to the typed one, when it is near
- * enough to be a typo.
+ * --from, the names a change file refers to): the known name nearest to
+ * the typed one, when it is near enough to be a typo. In topology/ so
+ * that the change files' messages (change.c) can use it as the commands
+ * do.
  */
 #ifndef FTSIM_SUGGEST_H
 #define FTSIM_SUGGEST_H
@@ -15,6 +17,8 @@
  * longer than SUGGEST_MAXLEN or memory runs out.
  */
 #define SUGGEST_MAXLEN 256
+/* Room for "; did you mean 'NAME'?" with a name of that length. */
+#define SUGGEST_HINT (SUGGEST_MAXLEN + 32)
 size_t suggest_distance(const char *a, const char *b);
 
 /*
@@ -24,5 +28,13 @@ size_t suggest_distance(const char *a, const char *b);
  * near.
  */
 const char *suggest(const char *typed, const char *const *names, size_t n);
+
+/*
+ * The same over n elements of an array of structures: element i's name is
+ * the char * at byte offset off of base + i * stride (offsetof(struct
+ * nsg, name), ...).
+ */
+const char *suggest_in(const char *typed, const void *base, size_t n,
+		       size_t stride, size_t off);
 
 #endif
