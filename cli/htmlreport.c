@@ -58,12 +58,22 @@ static const char *const outcome_name[] = {
 	[OUT_FAILED] = "failed", [OUT_NONE] = "no expectation",
 };
 
-/* One change of --whatif, compared with the base (the first FILE). */
+/* One change of --whatif, compared with the base (the first FILE). The
+ * after side is kept for the flows whose verdict changes: their traces
+ * and diagrams after the change, beside the base's. */
 struct wichange {
 	const char *file;
 	char *name;
 	struct whatif_result res;
 	uint64_t nexthop, fate;		/* addresses, summed over VMs */
+	struct change ch;		/* what after's positions point at */
+	struct topo after;
+	struct sim *sim;
+	struct run run;			/* every flow of after, traced */
+	size_t *pair;			/* per changed flow of res: base flow
+					 * index, after flow index (2 each);
+					 * TOPO_NONE for a service or one-sided
+					 * flow */
 };
 
 /* The report being written. */
@@ -260,6 +270,45 @@ write_diagrams(struct report *rp)
 				rc = -ENOMEM;
 			if (rc == 0)
 				rc = diagram_write(&j->run, &j->run.res[k], dot,
+				    DG_DOT, rp->err, sizeof(rp->err));
+			if (rc == 0)
+				rc = diagram_render(dot, svg, DG_SVG, rp->err,
+				    sizeof(rp->err));
+			free(dot);
+			free(svg);
+		}
+	}
+	return rc;
+}
+
+/* The after side's diagram of each flow whose verdict a change alters:
+ * diagrams/wCC-FF.dot and .svg (change CC, flow FF of the base), drawn
+ * as the base's are. */
+static int
+write_whatif_diagrams(struct report *rp)
+{
+	char name[64], *dot, *svg;
+	size_t i, c;
+	int rc = 0;
+
+	for (i = 0; i < rp->nwi && rc == 0; i++) {
+		const struct wichange *w = &rp->wi[i];
+
+		for (c = 0; c < w->res.nflows && rc == 0; c++) {
+			size_t kb = w->pair[2 * c], ka = w->pair[2 * c + 1];
+
+			if (kb == TOPO_NONE)
+				continue;
+			snprintf(name, sizeof(name), "diagrams/w%02zu-%02zu.dot",
+			    i + 1, kb + 1);
+			dot = rep_path(rp, name);
+			snprintf(name, sizeof(name), "diagrams/w%02zu-%02zu.svg",
+			    i + 1, kb + 1);
+			svg = rep_path(rp, name);
+			if (dot == NULL || svg == NULL)
+				rc = -ENOMEM;
+			if (rc == 0)
+				rc = diagram_write(&w->run, &w->run.res[ka], dot,
 				    DG_DOT, rp->err, sizeof(rp->err));
 			if (rc == 0)
 				rc = diagram_render(dot, svg, DG_SVG, rp->err,
@@ -665,6 +714,78 @@ html_flow(FILE *f, const struct job *j, size_t si, size_t k)
 	fputs("</pre></details>\n</div>\n", f);
 }
 
+/* One side of a changed flow: its outcome, path diagram and trace. */
+static void
+html_whatif_side(FILE *f, const char *side, const struct run *run,
+    const struct flow_result *r, const char *diagram)
+{
+	char *trace;
+
+	fprintf(f, "<td><p><b>%s</b></p>\n", side);
+	html_outcome(f, r);
+	fprintf(f, "<p><a href=\"%s.svg\"><img src=\"%s.svg\" alt=\"%s: "
+	    "path of flow ", diagram, diagram, side);
+	h(f, r->flow->name);
+	fprintf(f, "\"></a><br><span class=\"muted\">path diagram (<a href="
+	    "\"%s.dot\">DOT</a>)</span></p>\n", diagram);
+	fprintf(f, "<details><summary>trace %s (%zu steps)</summary><pre>",
+	    side, r->nhops);
+	if ((trace = report_trace(run, r)) != NULL)
+		h(f, trace);
+	free(trace);
+	fputs("</pre></details></td>\n", f);
+}
+
+/* The flows of the base whose verdict change i alters, each with its
+ * trace and diagram before (the base's) and after. */
+static void
+html_whatif_flows(FILE *f, const struct report *rp, size_t i)
+{
+	const struct wichange *w = &rp->wi[i];
+	const struct job *base = &rp->jobs[0];
+	char diag[64];
+	size_t c, n = 0;
+
+	for (c = 0; c < w->res.nflows; c++)
+		n += w->pair[2 * c] != TOPO_NONE;
+	if (n == 0)
+		return;
+	fprintf(f, "<h3 id=\"w%zu\">", i + 1);
+	h(f, w->name);
+	fprintf(f, ": %zu flow%s before | after</h3>\n", n,
+	    n == 1 ? "" : "s");
+	for (c = 0; c < w->res.nflows; c++) {
+		size_t kb = w->pair[2 * c], ka = w->pair[2 * c + 1], x;
+
+		if (kb == TOPO_NONE)
+			continue;
+		fprintf(f, "<div class=\"flow\" id=\"w%zu-f%zu\">\n<h4>flow "
+		    "<a href=\"#s1-f%zu\">", i + 1, kb + 1, kb + 1);
+		h(f, w->res.flows[c].name);
+		fputs("</a>: ", f);
+		h(f, w->res.flows[c].desc);
+		fputs("</h4>\n<table><tr><th>changed</th><th>before</th>"
+		    "<th>after</th></tr>\n", f);
+		for (x = 0; x < w->res.flows[c].nfields; x++) {
+			const struct wi_field *fl = &w->res.flows[c].fields[x];
+
+			fprintf(f, "<tr><td>%s</td><td>", fl->name);
+			h(f, fl->before);
+			fputs("</td><td>", f);
+			h(f, fl->after);
+			fputs("</td></tr>\n", f);
+		}
+		fputs("</table>\n<table><tr>\n", f);
+		snprintf(diag, sizeof(diag), "diagrams/01-%02zu", kb + 1);
+		html_whatif_side(f, "before", &base->run, &base->run.res[kb],
+		    diag);
+		snprintf(diag, sizeof(diag), "diagrams/w%02zu-%02zu", i + 1,
+		    kb + 1);
+		html_whatif_side(f, "after", &w->run, &w->run.res[ka], diag);
+		fputs("</tr></table>\n</div>\n", f);
+	}
+}
+
 static void
 html_whatif(FILE *f, const struct report *rp)
 {
@@ -714,6 +835,8 @@ html_whatif(FILE *f, const struct report *rp)
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</table>\n", f);
+	for (i = 0; i < rp->nwi; i++)
+		html_whatif_flows(f, rp, i);
 }
 
 static int
@@ -789,16 +912,73 @@ write_index(struct report *rp)
 /* ---------------------------------------------------------------- */
 /* What-if */
 
+static void
+wichange_free(struct wichange *w)
+{
+	size_t k;
+
+	for (k = 0; k < w->run.nres; k++)
+		flow_result_free(&w->run.res[k]);
+	free(w->run.res);
+	free(w->pair);
+	whatif_free(&w->res);
+	free(w->name);
+	sim_free(w->sim);
+	topo_free(&w->after);
+	change_free(&w->ch);
+	memset(w, 0, sizeof(*w));
+}
+
+/* The after side's run of every flow (traced), and which base and after
+ * flow each changed flow of w->res is. 0 or a negative errno. */
+static int
+whatif_after(struct wichange *w, const struct job *base)
+{
+	size_t c, k;
+	int rc;
+
+	w->run.topo = &w->after;
+	w->run.sim = w->sim;
+	if ((w->run.res = calloc(w->after.nflows + 1,
+	    sizeof(*w->run.res))) == NULL ||
+	    (w->pair = calloc(2 * w->res.nflows + 1,
+	    sizeof(*w->pair))) == NULL)
+		return -ENOMEM;
+	for (k = 0; k < w->after.nflows; k++) {
+		if ((rc = sim_run_flow(w->sim, &w->after.flows[k],
+		    &w->run.res[k])) != 0)
+			return rc;
+		w->run.nres = k + 1;
+	}
+	for (c = 0; c < w->res.nflows; c++) {
+		const struct wi_flow *fl = &w->res.flows[c];
+		size_t kb = TOPO_NONE, ka = TOPO_NONE;
+
+		if (!fl->service && fl->presence == WI_BOTH) {
+			for (k = 0; k < base->topo.nflows; k++)
+				if (strcmp(base->topo.flows[k].name,
+				    fl->name) == 0)
+					kb = k;
+			for (k = 0; k < w->after.nflows; k++)
+				if (strcmp(w->after.flows[k].name,
+				    fl->name) == 0)
+					ka = k;
+		}
+		if (kb == TOPO_NONE || ka == TOPO_NONE)
+			kb = ka = TOPO_NONE;
+		w->pair[2 * c] = kb;
+		w->pair[2 * c + 1] = ka;
+	}
+	return 0;
+}
+
 static int
 whatif_load(struct report *rp, const char *file)
 {
 	struct wichange *w = &rp->wi[rp->nwi];
 	struct whatif_opts wo = { .services = false, .exhaustive = true };
 	struct job *base = &rp->jobs[0];
-	struct change ch;
-	struct topo after;
 	struct diag d;
-	struct sim *sa = NULL;
 	const char *slash;
 	size_t v, g;
 	int rc = -1;
@@ -806,32 +986,31 @@ whatif_load(struct report *rp, const char *file)
 	memset(w, 0, sizeof(*w));
 	w->file = file;
 	diag_init(&d);
-	memset(&after, 0, sizeof(after));
-	topo_init(&after);
+	topo_init(&w->after);
 	/* MODEL §5: the tags a change's rules name must be known. */
-	if (change_load(file, &ch, &d) != 0) {
+	if (change_load(file, &w->ch, &d) != 0) {
 		diag_print(stderr, &d);
 		diag_free(&d);
-		topo_free(&after);
+		topo_free(&w->after);
 		return -1;
 	}
-	if (change_apply(&ch, &base->topo, &after, &d) != 0 ||
-	    nsg_check_tags(&after, &d) != 0 || sim_new(&after, &d, &sa) != 0) {
+	if (change_apply(&w->ch, &base->topo, &w->after, &d) != 0 ||
+	    nsg_check_tags(&w->after, &d) != 0 ||
+	    sim_new(&w->after, &d, &w->sim) != 0) {
 		diag_print(stderr, &d);
 		goto out;
 	}
-	wo.change = &ch;
-	if (whatif_run(&base->topo, base->sim, &after, sa, &wo, &w->res) != 0) {
+	wo.change = &w->ch;
+	if (whatif_run(&base->topo, base->sim, &w->after, w->sim, &wo,
+	    &w->res) != 0 || whatif_after(w, base) != 0) {
 		fprintf(stderr, "ftsim: %s: internal error while comparing\n",
 		    file);
 		goto out;
 	}
 	slash = strrchr(file, '/');
-	if ((w->name = strdup(ch.name != NULL ? ch.name :
-	    slash != NULL ? slash + 1 : file)) == NULL) {
-		whatif_free(&w->res);
+	if ((w->name = strdup(w->ch.name != NULL ? w->ch.name :
+	    slash != NULL ? slash + 1 : file)) == NULL)
 		goto out;
-	}
 	for (v = 0; v < w->res.nvms; v++) {
 		for (g = 0; g < w->res.vms[v].nnexthop; g++)
 			w->nexthop += w->res.vms[v].nexthop[g].addresses;
@@ -841,9 +1020,8 @@ whatif_load(struct report *rp, const char *file)
 	rp->nwi++;
 	rc = 0;
 out:
-	sim_free(sa);
-	topo_free(&after);
-	change_free(&ch);
+	if (rc != 0)
+		wichange_free(w);
 	diag_free(&d);
 	return rc;
 }
@@ -1068,6 +1246,7 @@ cmd_report(int argc, char **argv)
 		goto done;
 	}
 	if (write_captures(&rp) != 0 || write_diagrams(&rp) != 0 ||
+	    write_whatif_diagrams(&rp) != 0 ||
 	    plot_matrix(&rp) != 0 || plot_latency(&rp) != 0 ||
 	    (rp.nwi > 0 && plot_whatif(&rp) != 0) || write_index(&rp) != 0 ||
 	    install(&rp, out) != 0) {
@@ -1096,10 +1275,8 @@ cmd_report(int argc, char **argv)
 done:
 	for (i = 0; i < rp.n; i++)
 		job_free(&rp.jobs[i]);
-	for (i = 0; i < rp.nwi; i++) {
-		whatif_free(&rp.wi[i].res);
-		free(rp.wi[i].name);
-	}
+	for (i = 0; i < rp.nwi; i++)
+		wichange_free(&rp.wi[i]);
 	free(rp.jobs);
 	free(rp.wi);
 	free(changes);

@@ -116,6 +116,25 @@ for name in ("matrix", "latency", "whatif"):
             bad(name + ".svg is too small")
     except ET.ParseError as e:
         bad("%s.svg does not parse: %s" % (name, e))
+# --whatif: each flow whose verdict a change alters, before | after: the
+# base's trace and diagram beside the after side's. arm-kms-udr (change
+# 1) moves kms-activation (flow 1 of the base) off the forced tunnel.
+m = re.search(r'<div class="flow" id="w1-f1">(.*?)</div>', html, re.S)
+if not m:
+    bad("index.html: no after side of kms-activation under arm-kms-udr")
+else:
+    sec = m.group(1)
+    for want in ('href="#s1-f1"', "diagrams/01-01.svg", "diagrams/w01-01.svg",
+                 "trace before", "trace after", "activation refused",
+                 "activation accepted", "azure-edge"):
+        if want not in sec:
+            bad("index.html: the after side of kms-activation has no %r" % want)
+    after = sec[sec.index("trace after"):]
+    if "er-circuit" in after.split("reply:")[0]:
+        bad("index.html: the after trace of kms-activation still crosses the circuit")
+for f in ("w01-01.svg", "w01-01.dot", "w02-01.svg"):
+    if not os.path.isfile(os.path.join(rep, "diagrams", f)):
+        bad("no after diagram diagrams/" + f)
 ndiag = 0
 for f in sorted(os.listdir(os.path.join(rep, "diagrams"))):
     if f.endswith(".svg"):
