@@ -290,6 +290,7 @@ walk_firewall(struct walk *w, size_t fi)
 	struct route_hit hit;
 	struct hop *h;
 	const char *how;
+	bool internet;
 
 	if (!walk_peering_ok(w, w->vnet, fw->vnet, sname))
 		return false;
@@ -325,21 +326,29 @@ walk_firewall(struct walk *w, size_t fi)
 		fw_rule_words(fw, v.coll, v.rule, words, sizeof(words)),
 		proto_name(w->proto), ip_format(dst, a), pkt_dport(w->p));
 
-	/* MODEL §8 [fw-snat] [fw-ft]: its SNAT. */
+	/* MODEL §8 [fw-snat] [fw-ft]: its SNAT, to the public IP for what
+	 * AzureFirewallSubnet sends to the Internet, else to the private
+	 * IP; a network rule keeps the source of its private ranges. */
+	if (rtable_lookup(sim_rtable(w->s, fw->vnet, fw->subnet), dst, 0,
+			  &hit) != 0)
+		hit.r = NULL;
+	internet = hit.r != NULL && hit.r->nh == NH_INTERNET;
 	if (!v.app && fw_private(fw, dst)) {
 		how = NULL;
-	} else if (fw_private(fw, dst) || fw->forced_tunneling ||
-		   !fw->has_public_ip) {
-		snat = fw->private_ip;
-		how = fw_private(fw, dst)
-		      ? "an application rule always SNATs: the firewall's "
-			"private IP [fw-snat]"
-		      : "forced tunnelling: SNAT to the firewall's private "
-			"IP, then AzureFirewallSubnet's routes [fw-ft]";
-	} else {
+	} else if (internet && !fw->forced_tunneling && fw->has_public_ip) {
 		snat = fw->public_ip;
 		how = "a public destination leaves with the firewall's public "
 		      "IP [fw-snat]";
+	} else {
+		snat = fw->private_ip;
+		how = fw->forced_tunneling && !ip_private(dst)
+		      ? "forced tunnelling: SNAT to the firewall's private "
+			"IP, then AzureFirewallSubnet's routes [fw-ft]"
+		      : v.app ? "an application rule always SNATs: the "
+			"firewall's private IP [fw-snat]"
+		      : "the destination is outside the firewall's private "
+			"ranges (snat_private_ranges) and not on the "
+			"Internet: SNAT to its private IP [fw-snat]";
 	}
 	if (how != NULL) {
 		pkt_set_src(w->p, snat, pkt_sport(w->p));
@@ -357,10 +366,10 @@ walk_firewall(struct walk *w, size_t fi)
 		walk_nat_record(w, fw->name, before, pkt_sport(w->p));
 
 	/* [fw-ft]: without forced tunnelling the firewall needs the
-	 * Internet directly for what it sends there. */
-	if (!fw->forced_tunneling && !fw_private(fw, dst) &&
-	    rtable_lookup(sim_rtable(w->s, fw->vnet, fw->subnet), dst, 0,
-			  &hit) == 0 && hit.r->nh != NH_INTERNET) {
+	 * Internet directly: its subnet's default route must be Internet
+	 * (a BGP 0.0.0.0/0 from on-premises there breaks it). */
+	if (!fw->forced_tunneling && !internet && hit.r != NULL &&
+	    hit.r->pfx.len == 0) {
 		char pf[PFX_STRLEN];
 
 		h = walk_drop(w, fw->name, "firewall-no-internet");

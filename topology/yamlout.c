@@ -695,6 +695,120 @@ yo_route_servers(struct yo *y, const struct topo *t)
 	yo_seq_end(y);
 }
 
+/* MODEL §8 [fw-rules]: one rule of a collection. */
+static void
+yo_fw_rule(struct yo *y, const struct fw_coll *c, const struct fw_rule *r)
+{
+	char buf[16];
+	size_t i;
+
+	yo_map(y, true);
+	yo_kstr(y, "name", r->name);
+	yo_plain(y, "protocols");
+	yo_seq(y, true);
+	if (c->type == FWC_NETWORK) {
+		if ((r->proto & (PROTO_TCP | PROTO_UDP | PROTO_ICMP)) ==
+		    (PROTO_TCP | PROTO_UDP | PROTO_ICMP))
+			yo_plain(y, "Any");
+		else
+			for (i = 0; i < 3; i++)
+				if (r->proto & (1u << i))
+					yo_plain(y, proto_name(1u << i));
+	} else {
+		for (i = 0; i < r->naprotos; i++) {
+			snprintf(buf, sizeof(buf), "%s:%u",
+			    fw_aproto_name(r->aprotos[i].type),
+			    (unsigned)r->aprotos[i].port);
+			yo_str(y, buf);
+		}
+	}
+	yo_seq_end(y);
+	yo_kaddr(y, "source", &r->src);
+	if (c->type == FWC_NETWORK) {
+		yo_plain(y, "destination");
+		yo_seq(y, true);
+		if (r->dst.any)
+			yo_str(y, "*");
+		for (i = 0; !r->dst.any && i < r->dst.n; i++)
+			yo_addr_item(y, &r->dst.items[i]);
+		for (i = 0; i < r->ndst_fqdns; i++)
+			yo_str(y, r->dst_fqdns[i]);
+		yo_seq_end(y);
+		yo_kports(y, "destination_ports", &r->dports);
+	} else {
+		yo_kstrs(y, "fqdns", r->fqdns, r->nfqdns);
+	}
+	yo_map_end(y);
+}
+
+static void
+yo_fw_colls(struct yo *y, const struct firewall *fw, enum fw_ctype type,
+    const char *key)
+{
+	size_t i, k, n = 0;
+
+	for (i = 0; i < fw->ncolls; i++)
+		n += fw->colls[i].type == type;
+	if (n == 0)
+		return;
+	yo_plain(y, key);
+	yo_seq(y, false);
+	for (i = 0; i < fw->ncolls; i++) {
+		const struct fw_coll *c = &fw->colls[i];
+
+		if (c->type != type)
+			continue;
+		yo_map(y, false);
+		yo_kstr(y, "name", c->name);
+		yo_kuint(y, "priority", (unsigned long)c->priority);
+		yo_kstr(y, "action", c->action == ACCESS_ALLOW ? "Allow" :
+		    "Deny");
+		if (c->group != NULL) {
+			yo_kstr(y, "group", c->group);
+			yo_kuint(y, "group_priority",
+			    (unsigned long)c->group_priority);
+		}
+		yo_plain(y, "rules");
+		yo_seq(y, false);
+		for (k = 0; k < c->nrules; k++)
+			yo_fw_rule(y, c, &c->rules[k]);
+		yo_seq_end(y);
+		yo_map_end(y);
+	}
+	yo_seq_end(y);
+}
+
+static void
+yo_firewalls(struct yo *y, const struct topo *t)
+{
+	size_t i;
+
+	if (t->nfirewalls == 0)
+		return;
+	yo_plain(y, "firewalls");
+	yo_seq(y, false);
+	for (i = 0; i < t->nfirewalls; i++) {
+		const struct firewall *fw = &t->firewalls[i];
+
+		yo_map(y, false);
+		yo_kstr(y, "name", fw->name);
+		yo_kstr(y, "vnet", t->vnets[fw->vnet].name);
+		yo_kip(y, "private_ip", fw->private_ip);
+		if (fw->has_public_ip)
+			yo_kip(y, "public_ip", fw->public_ip);
+		if (fw->forced_tunneling)
+			yo_kbool(y, "forced_tunneling", true);
+		yo_kpfxs(y, "snat_private_ranges", fw->snat_private,
+		    fw->nsnat_private);
+		if (fw->policy != NULL)
+			yo_kstr(y, "policy", fw->policy);
+		yo_fw_colls(y, fw, FWC_NETWORK, "network_rules");
+		yo_fw_colls(y, fw, FWC_APPLICATION, "application_rules");
+		yo_map_end(y);
+	}
+	yo_seq_end(y);
+}
+
 static void
 yo_onprem(struct yo *y, const struct onprem *op)
 {
@@ -828,6 +942,7 @@ yo_document(struct yo *y, const struct topo *t)
 	yo_gateways(y, t);
 	yo_vpn_sites(y, t);
 	yo_route_servers(y, t);
+	yo_firewalls(y, t);
 	yo_onprem(y, &t->onprem);
 	yo_dns(y, t);
 	yo_flows(y, t);
