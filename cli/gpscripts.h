@@ -1,5 +1,5 @@
 /*
- * gpscripts.h: the gnuplot scripts of results/ (matrix.gp, latency.gp,
+ * gpscripts.h: the gnuplot scripts of results/ (hops.gp, latency.gp,
  * whatif.gp), built into ftsim (cmake/embed.cmake) so that a report
  * writes and runs the very scripts the source tree holds.
  */
@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 struct gpscript {
-	const char *name;		/* "matrix.gp" */
+	const char *name;		/* "hops.gp" */
 	const unsigned char *text;
 	size_t len;
 };

@@ -45,17 +45,12 @@
 #define REPORT_MARK "<meta name=\"generator\" content=\"ftsim report\">"
 #define LABEL_MAX 40		/* characters of a name in a plot */
 
-/* A flow's outcome as the matrix colours it (results/matrix.gp). */
-enum outcome {
-	OUT_HELD = 1,		/* every expectation held, delivered */
-	OUT_HELD_DROP,		/* every expectation held, not delivered */
-	OUT_FAILED,		/* an expectation failed */
-	OUT_NONE,		/* no expectation */
-};
+/* What a flow's expectations say (a column of its own, beside the
+ * network's answer). */
+enum expverdict { EXP_HELD, EXP_FAILED, EXP_NONE };
 
-static const char *const outcome_name[] = {
-	[OUT_HELD] = "held", [OUT_HELD_DROP] = "held, not delivered",
-	[OUT_FAILED] = "failed", [OUT_NONE] = "no expectation",
+static const char *const expverdict_name[] = {
+	[EXP_HELD] = "held", [EXP_FAILED] = "failed", [EXP_NONE] = "none",
 };
 
 /* One change of --whatif, compared with the base (the first FILE). The
@@ -86,14 +81,24 @@ struct report {
 	char err[1024];
 };
 
-static enum outcome
-outcome_of(const struct flow_result *r)
+static enum expverdict
+expverdict_of(const struct flow_result *r)
 {
 	if (r->nexp == 0)
-		return OUT_NONE;
-	if (!r->all_ok)
-		return OUT_FAILED;
-	return r->delivered ? OUT_HELD : OUT_HELD_DROP;
+		return EXP_NONE;
+	return r->all_ok ? EXP_HELD : EXP_FAILED;
+}
+
+/*
+ * The network's answer, whatever the scenario expects: a flow works when
+ * its request is delivered, a service that checks the source (KMS, SUSE)
+ * accepts it, and a TCP flow connects. Anything else is broken.
+ */
+static bool
+flow_works(const struct flow_result *r)
+{
+	return r->delivered && r->activation != ACT_REFUSED &&
+	    (r->flow->proto != PROTO_TCP || r->tcp_connect);
 }
 
 void
@@ -360,61 +365,8 @@ run_gnuplot(struct report *rp, const char *script)
 	return 0;
 }
 
-/* Cells per line of the outcome matrix: a scenario with more flows
- * takes several lines, so that the picture stays within what gnuplot's
- * cairo can draw (32,767 px a side) up to the loader's 1,000 flows. */
-#define MATRIX_COLS 40
-
-static int
-plot_matrix(struct report *rp)
-{
-	size_t i, k, wide = 1, nrows = 0, row = 0;
-	FILE *f;
-
-	for (i = 0; i < rp->n; i++) {
-		size_t nf = rp->jobs[i].run.nres;
-
-		if (nf > wide)
-			wide = nf;
-		nrows += nf > 0 ? (nf + MATRIX_COLS - 1) / MATRIX_COLS : 1;
-	}
-	if ((f = rep_open(rp, "matrix-size.gp")) == NULL)
-		return -1;
-	fprintf(f, "nrows = %zu\nncols = %zu\n", nrows,
-	    wide < MATRIX_COLS ? wide : (size_t)MATRIX_COLS);
-	if (rep_close(rp, f, "matrix-size.gp") != 0 ||
-	    (f = rep_open(rp, "matrix.tsv")) == NULL)
-		return -1;
-	fputs("# row\tcolumn\toutcome\tflow name\trow label\n", f);
-	for (i = 0; i < rp->n; i++) {
-		const struct run *run = &rp->jobs[i].run;
-
-		for (k = 0; k < run->nres; k++) {
-			if (k % MATRIX_COLS == 0)
-				row++;
-			fprintf(f, "%zu\t%zu\t%d\t", row,
-			    k % MATRIX_COLS + 1,
-			    (int)outcome_of(&run->res[k]));
-			tsv_label(f, run->res[k].flow->name);
-			fprintf(f, "\t%02zu ", i + 1);
-			tsv_label(f, run->topo->scenario);
-			/* A scenario's later lines say which flows. */
-			if (run->nres > MATRIX_COLS)
-				fprintf(f, ", %zu-%zu", k - k % MATRIX_COLS +
-				    1, k - k % MATRIX_COLS + MATRIX_COLS <
-				    run->nres ? k - k % MATRIX_COLS +
-				    MATRIX_COLS : run->nres);
-			fputc('\n', f);
-		}
-		if (run->nres == 0)
-			row++;
-	}
-	if (rep_close(rp, f, "matrix.tsv") != 0)
-		return -1;
-	return run_gnuplot(rp, "matrix.gp");
-}
-
-/* The segment class of a hop by the point it leads to (latency.gp). */
+/* The segment class of a hop by the point it leads to (hops.gp,
+ * latency.gp). */
 static const char *
 seg_class(enum cap_kind k)
 {
@@ -428,23 +380,56 @@ seg_class(enum cap_kind k)
 	}
 }
 
-static int
-plot_latency(struct report *rp)
+/* Does any scenario set its own link delays (`timing:`)? Without it the
+ * simulated clock runs on the model's default delays, which measure
+ * nothing: no latency plot. */
+static bool
+any_timing(const struct report *rp)
 {
+	size_t i;
+
+	for (i = 0; i < rp->n; i++)
+		if (rp->jobs[i].topo.timing.set)
+			return true;
+	return false;
+}
+
+/* A plot row's label: "SS flow: works". */
+static void
+row_label(FILE *f, size_t si, const struct flow_result *r)
+{
+	fprintf(f, "%02zu ", si + 1);
+	tsv_label(f, r->flow->name);
+	fprintf(f, ": %s", flow_works(r) ? "works" : "broken");
+}
+
+/*
+ * Each flow's request, one bar per flow and one segment per hop from
+ * one capture point to the next, coloured by where the hop leads; a
+ * request that is dropped ends in a "dropped" segment. clock: the x axis
+ * is the simulated clock (ms, latency.gp), else the hop count (hops.gp).
+ * Flows on the direct path, through an Azure hairpin and through a
+ * customer hairpin go to three panels.
+ */
+static int
+plot_path(struct report *rp, bool clock)
+{
+	const char *base = clock ? "latency" : "hops";
 	FILE *f[3];
 	char name[32];
 	size_t rows[3] = { 0, 0, 0 }, i, k, x, p;
-	uint32_t tmax = 0;
+	double xmax = 0;
 	int rc = 0;
 
 	for (p = 0; p < 3; p++) {
-		snprintf(name, sizeof(name), "latency-%zu.tsv", p);
+		snprintf(name, sizeof(name), "%s-%zu.tsv", base, p);
 		if ((f[p] = rep_open(rp, name)) == NULL) {
 			while (p-- > 0)
 				fclose(f[p]);
 			return -1;
 		}
-		fputs("# row\tstart ms\tend ms\tpoint kind\tflow\n", f[p]);
+		fprintf(f[p], "# row\tstart %s\tend %s\tpoint kind\tflow\n",
+		    clock ? "ms" : "hop", clock ? "ms" : "hop");
 	}
 	for (i = 0; i < rp->n; i++) {
 		const struct run *run = &rp->jobs[i].run;
@@ -452,6 +437,8 @@ plot_latency(struct report *rp)
 		for (k = 0; k < run->nres; k++) {
 			const struct flow_result *r = &run->res[k];
 			const struct xing *prev = NULL;
+			double at = 0, end;
+			size_t nseg = 0;
 
 			p = r->hairpin == HAIRPIN_CUSTOMER ? 2 :
 			    r->hairpin == HAIRPIN_AZURE ? 1 : 0;
@@ -462,40 +449,57 @@ plot_latency(struct report *rp)
 
 				if (c->reply)
 					continue;
-				if (c->at_us > tmax)
-					tmax = c->at_us;
 				if (prev != NULL) {
+					if (clock)
+						at = prev->at_us / 1000.0;
+					end = clock ? c->at_us / 1000.0 :
+					    (double)(nseg + 1);
 					fprintf(f[p], "%zu\t%.3f\t%.3f\t%s\t",
-					    rows[p], prev->at_us / 1000.0,
-					    c->at_us / 1000.0, seg_class(
+					    rows[p], at, end, seg_class(
 					    sim_point_kind(run->sim, c->point)));
-					fprintf(f[p], "%02zu ", i + 1);
-					tsv_label(f[p], r->flow->name);
+					row_label(f[p], i, r);
 					fputc('\n', f[p]);
+					at = end;
+					nseg++;
 				}
 				prev = c;
 			}
-			if (prev == NULL || prev == &r->xing[0]) {
+			if (!r->delivered) {
+				/* the drop: half a hop, or a tenth of the
+				 * longest bar so far */
+				end = at + (clock ? (xmax > 0 ? xmax / 10 :
+				    0.1) : 0.5);
+				fprintf(f[p], "%zu\t%.3f\t%.3f\tdropped\t",
+				    rows[p], at, end);
+				row_label(f[p], i, r);
+				fputc('\n', f[p]);
+				at = end;
+				nseg++;
+			}
+			if (nseg == 0) {
 				/* no hop: the row keeps its label */
-				fprintf(f[p], "%zu\t0\t0\tnic\t%02zu ", rows[p],
-				    i + 1);
-				tsv_label(f[p], r->flow->name);
+				fprintf(f[p], "%zu\t0\t0\tnic\t", rows[p]);
+				row_label(f[p], i, r);
 				fputc('\n', f[p]);
 			}
+			if (at > xmax)
+				xmax = at;
 		}
 	}
 	for (p = 0; p < 3; p++) {
-		snprintf(name, sizeof(name), "latency-%zu.tsv", p);
+		snprintf(name, sizeof(name), "%s-%zu.tsv", base, p);
 		if (rep_close(rp, f[p], name) != 0)
 			rc = -1;
 	}
-	if (rc != 0 || (f[0] = rep_open(rp, "latency-size.gp")) == NULL)
+	snprintf(name, sizeof(name), "%s-size.gp", base);
+	if (rc != 0 || (f[0] = rep_open(rp, name)) == NULL)
 		return -1;
-	fprintf(f[0], "n0 = %zu\nn1 = %zu\nn2 = %zu\ntmax = %.3f\n", rows[0],
-	    rows[1], rows[2], tmax / 1000.0);
-	if (rep_close(rp, f[0], "latency-size.gp") != 0)
+	fprintf(f[0], "n0 = %zu\nn1 = %zu\nn2 = %zu\nxmax = %.3f\n", rows[0],
+	    rows[1], rows[2], xmax);
+	if (rep_close(rp, f[0], name) != 0)
 		return -1;
-	return run_gnuplot(rp, "latency.gp");
+	snprintf(name, sizeof(name), "%s.gp", base);
+	return run_gnuplot(rp, name);
 }
 
 static int
@@ -539,19 +543,28 @@ static const char css[] =
     "h3{margin-top:1.4em}h4{margin:.8em 0 .3em}\n"
     "table{border-collapse:collapse}td,th{padding:2px 8px;"
     "border:1px solid #ddd;text-align:left;vertical-align:top}\n"
-    "table.matrix td{border:2px solid #fff;font-size:13px;white-space:nowrap;"
-    "max-width:7em;overflow:hidden;text-overflow:ellipsis}\n"
-    "table.matrix td a{color:#fff;text-decoration:none}\n"
-    "table.matrix th{border:none;font-weight:normal;white-space:nowrap}\n"
-    ".o1{background:#59a14f;color:#fff}.o2{background:#4e79a7;color:#fff}"
-    ".o3{background:#e15759;color:#fff}.o4{background:#bab0ac;color:#fff}\n"
+    "table.flows td{font-size:13px}\n"
+    "tr.works td.answer,.badge.works{background:#2e7d32;color:#fff;"
+    "font-weight:bold}\n"
+    "tr.broken td.answer,.badge.broken{background:#c62828;color:#fff;"
+    "font-weight:bold}\n"
+    "tr.works{border-left:6px solid #2e7d32}"
+    "tr.broken{border-left:6px solid #c62828}\n"
+    "td.held,.badge.held{color:#2e7d32}td.failed,.badge.failed"
+    "{color:#c62828;font-weight:bold}td.none,.badge.none{color:#666}\n"
     ".badge{display:inline-block;padding:1px 7px;border-radius:4px;"
-    "font-size:12px;vertical-align:middle}\n"
+    "font-size:12px;vertical-align:middle;border:1px solid #ccc}\n"
     ".ok{color:#2e7d32}.bad{color:#c62828;font-weight:bold}\n"
     "pre{background:#f6f6f6;padding:.6em;overflow-x:auto;font-size:12px;"
     "line-height:1.35}\n"
     "img{max-width:100%;height:auto;border:1px solid #eee}\n"
+    /* A diagram at its own size (Graphviz's 10 pt labels), scrolled
+     * inside its box rather than shrunk; the link opens the SVG. */
+    ".diagram{overflow:auto;max-height:80vh;border:1px solid #eee}\n"
+    ".diagram img{max-width:none;height:auto;border:none}\n"
     ".flow{border-left:4px solid #ddd;padding-left:1em;margin:1.2em 0}\n"
+    ".flow.works{border-left-color:#2e7d32}"
+    ".flow.broken{border-left-color:#c62828}\n"
     ".warn{color:#8a6d00}.muted{color:#666;font-size:13px}\n"
     ".caps a{margin-right:.7em}\n";
 
@@ -561,36 +574,155 @@ h(FILE *f, const char *s)
 	html_escape(f, s);
 }
 
-static void
-html_matrix(FILE *f, const struct report *rp)
+/* The trace line that ended one direction of r ("dropped: ..."), or
+ * TOPO_NONE. */
+static size_t
+drop_hop(const struct flow_result *r, bool reply)
 {
-	size_t i, k;
+	size_t k;
 
-	fputs("<table class=\"matrix\">\n", f);
+	for (k = 0; k < r->nhops; k++)
+		if (r->hops[k].reply == reply && !r->hops[k].quiet &&
+		    strncmp(r->hops[k].what, "dropped", 7) == 0)
+			return k;
+	return TOPO_NONE;
+}
+
+/* Where and why one direction was dropped: the node, the decision taken
+ * there just before (the NSG rule, the route) and the drop's own why. */
+static void
+drop_where(FILE *f, const struct flow_result *r, bool reply,
+	   const char *reason)
+{
+	size_t k = drop_hop(r, reply);
+	const struct hop *d, *before;
+
+	fputs(reply ? "reply dropped" : "dropped", f);
+	if (reason != NULL) {
+		fputs(" (", f);
+		h(f, reason);
+		fputc(')', f);
+	}
+	if (k == TOPO_NONE)
+		return;
+	d = &r->hops[k];
+	before = k > 0 && r->hops[k - 1].reply == reply ? &r->hops[k - 1] :
+	    NULL;
+	fputs(" at ", f);
+	h(f, d->node);
+	if (before != NULL && strcmp(before->node, d->node) == 0) {
+		fputs(": ", f);
+		h(f, before->what);
+	}
+	if (d->why[0] != '\0') {
+		fputs(before != NULL && strcmp(before->node, d->node) == 0 ?
+		    "; " : ": ", f);
+		h(f, d->why);
+	}
+}
+
+/* Why a flow works or is broken, one line of HTML. */
+static void
+html_reason(FILE *f, const struct flow_result *r)
+{
+	char ip[IP_STRLEN];
+	bool tcp = r->flow->proto == PROTO_TCP;
+	size_t k;
+
+	if (!r->delivered) {
+		drop_where(f, r, false, r->drop_reason);
+		return;
+	}
+	if (r->activation == ACT_REFUSED) {
+		fputs("activation refused: source seen ", f);
+		if (r->has_source_seen)
+			fprintf(f, "%s (%s)", ip_format(r->source_seen, ip),
+			    srcclass_name(r->source_class));
+		else
+			fputs("unknown", f);
+		/* the route that sent it there */
+		for (k = 0; k < r->nhops; k++)
+			if (!r->hops[k].reply && !r->hops[k].quiet &&
+			    strncmp(r->hops[k].what, "route ", 6) == 0) {
+				fputs("; at ", f);
+				h(f, r->hops[k].node);
+				fputs(": ", f);
+				h(f, r->hops[k].what);
+				break;
+			}
+		return;
+	}
+	if (tcp && !r->tcp_connect) {
+		fputs("TCP does not connect: ", f);
+		if (!r->replied)
+			fputs("no answer", f);
+		else if (!r->reply_delivered)
+			drop_where(f, r, true, r->reply_drop_reason);
+		else
+			fputs("the answer is not the answer to the request",
+			    f);
+		return;
+	}
+	fputs("delivered", f);
+	if (r->activation == ACT_ACCEPTED)
+		fputs(", activation accepted", f);
+	if (r->has_source_seen)
+		fprintf(f, ", source seen %s (%s)", ip_format(r->source_seen,
+		    ip), srcclass_name(r->source_class));
+	if (tcp)
+		fputs(", TCP connects", f);
+}
+
+/* The answer of every flow, one row each: works or broken, why, and
+ * (a separate column) what the expectations say. */
+static void
+html_flowtable(FILE *f, const struct report *rp)
+{
+	size_t i, k, e, held;
+
+	fputs("<table class=\"flows\">\n<tr><th>scenario</th><th>flow</th>"
+	    "<th>from &rarr; to</th><th>answer</th><th>why</th>"
+	    "<th>expectations</th></tr>\n", f);
 	for (i = 0; i < rp->n; i++) {
 		const struct run *run = &rp->jobs[i].run;
 
-		fprintf(f, "<tr><th><a href=\"#s%zu\">%02zu ", i + 1, i + 1);
-		h(f, run->topo->scenario);
-		fputs("</a></th>", f);
 		for (k = 0; k < run->nres; k++) {
-			enum outcome o = outcome_of(&run->res[k]);
+			const struct flow_result *r = &run->res[k];
+			bool ok = flow_works(r);
+			enum expverdict x = expverdict_of(r);
 
-			fprintf(f, "<td class=\"o%d\" title=\"", (int)o);
-			h(f, run->res[k].flow->name);
-			fprintf(f, ": %s\"><a href=\"#s%zu-f%zu\">",
-			    outcome_name[o], i + 1, k + 1);
-			h(f, run->res[k].flow->name);
-			fputs("</a></td>", f);
+			fprintf(f, "<tr class=\"%s\"><td><a href=\"#s%zu\">"
+			    "%02zu ", ok ? "works" : "broken", i + 1, i + 1);
+			h(f, run->topo->scenario);
+			fprintf(f, "</a></td><td class=\"name\"><a href=\"#s%zu"
+			    "-f%zu\">", i + 1, k + 1);
+			h(f, r->flow->name);
+			fputs("</a></td><td>", f);
+			h(f, r->nhops > 0 ? r->hops[0].node : "?");
+			fputs(" &rarr; ", f);
+			h(f, r->flow->to);
+			fprintf(f, " %s/%u</td><td class=\"answer\">%s</td>"
+			    "<td class=\"why\">", proto_name(r->flow->proto),
+			    r->flow->port, ok ? "works" : "broken");
+			html_reason(f, r);
+			fprintf(f, "</td><td class=\"%s\">%s",
+			    expverdict_name[x], expverdict_name[x]);
+			for (e = held = 0; e < r->nexp; e++)
+				held += r->exp[e].ok;
+			if (r->nexp > 0)
+				fprintf(f, " <span class=\"muted\">(%zu of "
+				    "%zu)</span>", held, r->nexp);
+			fputs("</td></tr>\n", f);
 		}
-		fputs("</tr>\n", f);
 	}
-	fputs("</table>\n<p class=\"muted\"><span class=\"badge o1\">held"
-	    "</span> every expectation held, delivered &nbsp; <span class="
-	    "\"badge o2\">held</span> every expectation held, not delivered "
-	    "&nbsp; <span class=\"badge o3\">failed</span> an expectation "
-	    "failed &nbsp; <span class=\"badge o4\">none</span> no "
-	    "expectation</p>\n", f);
+	fputs("</table>\n<p class=\"muted\"><b>answer</b>: what the network "
+	    "does, whatever the scenario expects: a flow <i>works</i> when "
+	    "its request is delivered, a service that checks the source "
+	    "(KMS, SUSE) accepts it and, for TCP, the connection is made; "
+	    "anything else is <i>broken</i>. <b>expectations</b>: "
+	    "<i>held</i> (all of the flow's expectations hold), "
+	    "<i>failed</i> (one does not), <i>none</i> (the scenario "
+	    "expects nothing of it).</p>\n", f);
 }
 
 static void
@@ -683,28 +815,35 @@ static void
 html_flow(FILE *f, const struct job *j, size_t si, size_t k)
 {
 	const struct flow_result *r = &j->run.res[k];
-	enum outcome o = outcome_of(r);
+	bool ok = flow_works(r);
+	enum expverdict x = expverdict_of(r);
 	char ip[IP_STRLEN], *trace;
 
-	fprintf(f, "<div class=\"flow\" id=\"s%zu-f%zu\">\n<h4><span class="
-	    "\"badge o%d\">%s</span> flow ", si + 1, k + 1, (int)o,
-	    outcome_name[o]);
+	fprintf(f, "<div class=\"flow %s\" id=\"s%zu-f%zu\">\n<h4><span "
+	    "class=\"badge %s\">%s</span> <span class=\"badge %s\">"
+	    "expectations: %s</span> flow ", ok ? "works" : "broken", si + 1,
+	    k + 1, ok ? "works" : "broken", ok ? "works" : "broken",
+	    expverdict_name[x], expverdict_name[x]);
 	h(f, r->flow->name);
 	fputs(": ", f);
 	h(f, r->nhops > 0 ? r->hops[0].node : "?");
 	fputs(" &rarr; ", f);
 	h(f, r->flow->to);
-	fprintf(f, " (%s) %s/%u</h4>\n", ip_format(r->dst, ip),
-	    proto_name(r->flow->proto), r->flow->port);
+	fprintf(f, " (%s) %s/%u</h4>\n<p class=\"why\">", ip_format(r->dst,
+	    ip), proto_name(r->flow->proto), r->flow->port);
+	html_reason(f, r);
+	fputs("</p>\n", f);
 	html_outcome(f, r);
 	html_expectations(f, r);
-	fprintf(f, "<p><a href=\"diagrams/%02zu-%02zu.svg\"><img src=\""
-	    "diagrams/%02zu-%02zu.svg\" alt=\"path of flow ", si + 1, k + 1,
-	    si + 1, k + 1);
+	/* At its own size, in a box that scrolls; click: the SVG alone. */
+	fprintf(f, "<div class=\"diagram\"><a href=\"diagrams/%02zu-%02zu.svg"
+	    "\" title=\"open the diagram alone\"><img src=\"diagrams/%02zu-"
+	    "%02zu.svg\" alt=\"path of flow ", si + 1, k + 1, si + 1, k + 1);
 	h(f, r->flow->name);
-	fprintf(f, "\"></a><br><span class=\"muted\">path diagram (<a href="
-	    "\"diagrams/%02zu-%02zu.dot\">DOT</a>)</span></p>\n", si + 1,
-	    k + 1);
+	fprintf(f, "\"></a></div>\n<p class=\"muted\">path diagram: <a href="
+	    "\"diagrams/%02zu-%02zu.svg\">open it alone (SVG)</a>, <a href="
+	    "\"diagrams/%02zu-%02zu.dot\">DOT</a></p>\n", si + 1, k + 1,
+	    si + 1, k + 1);
 	html_captures(f, j, si, r);
 	fprintf(f, "<details><summary>trace (%zu steps)</summary><pre>",
 	    r->nhops);
@@ -842,7 +981,7 @@ html_whatif(FILE *f, const struct report *rp)
 static int
 write_index(struct report *rp)
 {
-	size_t i, k, m, cases, failed, skipped, nflows = 0;
+	size_t i, k, m, cases, failed, skipped, nflows = 0, works = 0;
 	struct run *runs;
 	FILE *f;
 
@@ -854,6 +993,9 @@ write_index(struct report *rp)
 	}
 	report_count(runs, rp->n, &cases, &failed, &skipped);
 	free(runs);
+	for (i = 0; i < rp->n; i++)
+		for (k = 0; k < rp->jobs[i].run.nres; k++)
+			works += flow_works(&rp->jobs[i].run.res[k]);
 	if ((f = rep_open(rp, "index.html")) == NULL)
 		return -1;
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset="
@@ -861,24 +1003,36 @@ write_index(struct report *rp)
 	    "<style>\n", f);
 	fputs(css, f);
 	fputs("</style>\n</head>\n<body>\n<h1>ftsim report</h1>\n", f);
-	fprintf(f, "<p>%zu scenario%s, %zu flow%s: %zu expectation%s held, "
-	    "<span class=\"%s\">%zu failed</span>, %zu flow%s without "
-	    "expectations.</p>\n", rp->n, rp->n == 1 ? "" : "s", nflows,
-	    nflows == 1 ? "" : "s", cases - failed - skipped,
-	    cases - failed - skipped == 1 ? "" : "s", failed ? "bad" : "ok",
+	/* The network's answer first, then what the expectations say. */
+	fprintf(f, "<p class=\"summary\">%zu scenario%s, %zu flow%s: "
+	    "<span class=\"%s\" id=\"works\">%zu work%s</span>, "
+	    "<span class=\"%s\" id=\"broken\">%zu broken</span>.<br>"
+	    "Expectations: %zu held, <span class=\"%s\">%zu failed</span>, "
+	    "%zu flow%s without expectations.</p>\n", rp->n,
+	    rp->n == 1 ? "" : "s", nflows, nflows == 1 ? "" : "s", "ok", works,
+	    works == 1 ? "s" : "", nflows - works > 0 ? "bad" : "ok",
+	    nflows - works, cases - failed - skipped, failed ? "bad" : "ok",
 	    failed, skipped, skipped == 1 ? "" : "s");
-	fputs("<h2 id=\"matrix\">Outcome matrix</h2>\n", f);
-	html_matrix(f, rp);
-	fputs("<p><a href=\"matrix.svg\"><img src=\"matrix.svg\" alt=\""
-	    "outcome matrix\"></a><br><span class=\"muted\">gnuplot: "
-	    "<a href=\"matrix.gp\">matrix.gp</a>, <a href=\"matrix.png\">PNG"
-	    "</a></span></p>\n", f);
-	fputs("<h2 id=\"latency\">Per-hop latency</h2>\n<p>Each flow's "
-	    "request on the simulated clock, one segment per hop from one "
-	    "capture point to the next.</p>\n<p><a href=\"latency.svg\"><img "
-	    "src=\"latency.svg\" alt=\"per-hop latency\"></a><br><span class="
-	    "\"muted\">gnuplot: <a href=\"latency.gp\">latency.gp</a>, <a "
-	    "href=\"latency.png\">PNG</a></span></p>\n", f);
+	fputs("<h2 id=\"flows\">Flows</h2>\n", f);
+	html_flowtable(f, rp);
+	fputs("<h2 id=\"hops\">The path of each request</h2>\n<p>One bar per "
+	    "flow, one segment per hop from one capture point to the next, "
+	    "coloured by where it leads; a dropped request ends in a black "
+	    "segment. Direct paths, Azure hairpins and customer hairpins in "
+	    "three panels.</p>\n<p class=\"plot\"><a href=\"hops.svg\"><img "
+	    "src=\"hops.svg\" alt=\"hops of each request\"></a><br><span "
+	    "class=\"muted\">gnuplot: <a href=\"hops.gp\">hops.gp</a>, <a "
+	    "href=\"hops.png\">PNG</a></span></p>\n", f);
+	if (any_timing(rp))
+		fputs("<h2 id=\"latency\">Per-hop latency</h2>\n<p>Each "
+		    "flow's request on the simulated clock, with the link "
+		    "delays of the scenarios' <code>timing:</code> (a "
+		    "scenario without it runs on the model's default "
+		    "delays, which are not measurements).</p>\n<p class="
+		    "\"plot\"><a href=\"latency.svg\"><img src=\"latency.svg"
+		    "\" alt=\"per-hop latency\"></a><br><span class=\"muted"
+		    "\">gnuplot: <a href=\"latency.gp\">latency.gp</a>, <a "
+		    "href=\"latency.png\">PNG</a></span></p>\n", f);
 	if (rp->nwi > 0)
 		html_whatif(f, rp);
 	fputs("<h2 id=\"scenarios\">Scenarios</h2>\n", f);
@@ -1247,7 +1401,8 @@ cmd_report(int argc, char **argv)
 	}
 	if (write_captures(&rp) != 0 || write_diagrams(&rp) != 0 ||
 	    write_whatif_diagrams(&rp) != 0 ||
-	    plot_matrix(&rp) != 0 || plot_latency(&rp) != 0 ||
+	    plot_path(&rp, false) != 0 ||
+	    (any_timing(&rp) && plot_path(&rp, true) != 0) ||
 	    (rp.nwi > 0 && plot_whatif(&rp) != 0) || write_index(&rp) != 0 ||
 	    install(&rp, out) != 0) {
 		int cause = folder_cause(tmp);

@@ -99,11 +99,11 @@ if files < 200 or anchors < 70:
     bad("index.html: only %d files and %d anchors referenced" % (files, anchors))
 if "v&lt;m&gt;1&quot;q" not in html or "v<m>1" in html:
     bad("index.html: the weird VM name is not escaped")
-for want in ("Outcome matrix", "public-peering-forced-tunnel", "What-if",
+for want in ("<table class=\"flows\">", "public-peering-forced-tunnel", "What-if",
              "arm-kms-udr", "udr-default-appliance", "<pre>"):
     if want not in html:
         bad("index.html: no %r" % want)
-for name in ("matrix", "latency", "whatif"):
+for name in ("hops", "whatif"):
     png = open(os.path.join(rep, name + ".png"), "rb").read()
     if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
         bad(name + ".png is not a PNG")

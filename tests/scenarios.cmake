@@ -182,6 +182,14 @@ add_test(NAME pictures.report
   WORKING_DIRECTORY ${TOP})
 set_tests_properties(pictures.report PROPERTIES LABELS pictures
   SKIP_RETURN_CODE 77 TIMEOUT 300)
+# The report's flow table read back (html.parser) against `run --json`:
+# works / broken with the reason, expectations apart, the summary's
+# counts, diagrams at their own size, the plots (tests/report-answers.sh).
+add_test(NAME pictures.report-answers
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/report-answers.sh ${FTSIM}
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(pictures.report-answers PROPERTIES LABELS pictures
+  TIMEOUT 300)
 
 # What-if and diff (sim/whatif.h): a change on a base scenario, or two
 # scenarios, against golden output; exit 1 when something changed, 0 when

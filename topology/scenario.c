@@ -178,6 +178,7 @@ scn_timing(struct scn *s, yaml_node_t *n)
 	if (n == NULL || yrd_map_read(y, n, "'timing'", "timing", keys,
 	    LINK_COUNT, &m) == -1)
 		return;
+	s->t->timing.set = true;
 	for (k = 0; k < LINK_COUNT; k++)
 		if (yrd_uint(y, m.val[k], keys[k].name, 0, TIMING_MAX_US,
 		    &v) == 1)

@@ -472,6 +472,8 @@ enum link_kind {
 
 struct timing {
 	uint32_t us[LINK_COUNT];
+	bool set;		/* the scenario has a `timing:` section:
+				 * the delays are its own, not defaults */
 };
 
 const char *link_kind_name(enum link_kind k);
