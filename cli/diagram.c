@@ -64,6 +64,8 @@ struct dnode {
 	const char *style;
 	int clus;			/* -1: outside every cluster */
 	char *point, *point2;
+	const char *subnet;		/* a subnet's name, and its VNet */
+	size_t vnet;
 	bool on_path;
 	uint32_t addr[DG_MAXADDR];	/* destinations: addresses reached */
 	size_t naddr;
@@ -376,6 +378,10 @@ build_vnets(struct dgraph *g, const struct topo *t, size_t *fab, size_t *gw,
 			    dg_fmt(g, "subnet %s\n%s", sn->name,
 			    pfx_format(sn->pfx, pf)));
 
+			if (n != TOPO_NONE) {
+				g->n[n].subnet = sn->name;
+				g->n[n].vnet = v;
+			}
 			edge_add(g, n, fab[v], E_STRUCT, NULL);
 			if (sn->route_table == TOPO_NONE)
 				continue;
@@ -668,22 +674,100 @@ path_node(struct dgraph *g, const struct run *run, const struct xing *x)
 	return n;
 }
 
-/* One direction of r's path: an edge between each two crossings that
+/* Add a line to node n's label, once. */
+static void
+node_note(struct dgraph *g, size_t n, const char *line)
+{
+	const char *l;
+	size_t len;
+
+	if (n == TOPO_NONE || line == NULL || g->err != 0)
+		return;
+	len = strlen(line);
+	for (l = strstr(g->n[n].label, line); l != NULL;
+	    l = strstr(l + 1, line))
+		if ((l == g->n[n].label || l[-1] == '\n') &&
+		    (l[len] == '\0' || l[len] == '\n'))
+			return;
+	g->n[n].label = dg_fmt(g, "%s\n%s", g->n[n].label, line);
+}
+
+/*
+ * The node that made NAT record nr: the node of the point where the
+ * translated packet was first seen, except over a circuit's public or
+ * Microsoft peering, whose pool the customer edge translates to before
+ * it sends the packet there (the node crossed just before).
+ */
+static size_t
+nat_node(const struct dgraph *g, const struct run *run,
+	 const struct flow_result *r, const struct natrec *nr)
+{
+	const char *pt;
+	size_t k, prev = TOPO_NONE;
+	enum cap_kind kind = sim_point_kind(run->sim, nr->point);
+
+	if (kind != CAP_CIRCUIT_PUBLIC && kind != CAP_CIRCUIT_MICROSOFT) {
+		pt = sim_point_name(run->sim, nr->point);
+		return pt != NULL ? node_by_point(g, pt) : TOPO_NONE;
+	}
+	for (k = 0; k < r->nxing; k++) {
+		const struct xing *x = &r->xing[k];
+
+		if (x->reply)
+			continue;
+		if (x->point == nr->point && x->src == nr->outside)
+			break;
+		prev = k;
+	}
+	if (k == r->nxing || prev == TOPO_NONE ||
+	    (pt = sim_point_name(run->sim, r->xing[prev].point)) == NULL)
+		return TOPO_NONE;
+	return node_by_point(g, pt);
+}
+
+/* The NAT record of r made at node n that gave the packet the outside
+ * address a, or NULL. */
+static const struct natrec *
+nat_at(const struct dgraph *g, const struct run *run,
+       const struct flow_result *r, size_t n, uint32_t outside)
+{
+	size_t i;
+
+	for (i = 0; i < r->nnat; i++)
+		if (r->nat[i].outside == outside &&
+		    r->nat[i].inside != outside &&
+		    nat_node(g, run, r, &r->nat[i]) == n)
+			return &r->nat[i];
+	return NULL;
+}
+
+/*
+ * One direction of r's path: an edge between each two crossings that
  * are not at the same place, labelled with the address that matters
- * there (the request's source, the reply's destination). */
+ * there: the request's source as the packet leaves the node the edge
+ * starts from (on an edge into a node that translates, before the NAT;
+ * on the edges out of it, after), the reply's destination. Each NAT is
+ * a line of the node that made it.
+ */
 static void
 build_path(struct dgraph *g, const struct run *run,
 	   const struct flow_result *r, bool reply)
 {
-	size_t k, prev = TOPO_NONE, n, step = 0;
-	char ip[IP_STRLEN];
+	size_t k, i, prev = TOPO_NONE, n, step = 0;
+	char ip[IP_STRLEN], ip2[IP_STRLEN];
 
 	for (k = 0; k < r->nxing && g->err == 0; k++) {
 		const struct xing *x = &r->xing[k];
+		const struct natrec *nr;
+		uint32_t src = x->src;
 
 		if ((bool)x->reply != reply)
 			continue;
 		n = path_node(g, run, x);
+		/* this crossing is seen after the node's own SNAT: the
+		 * packet came in with the inside address */
+		if (!reply && (nr = nat_at(g, run, r, n, x->src)) != NULL)
+			src = nr->inside;
 		if (prev != TOPO_NONE && n != prev) {
 			step++;
 			if (reply)
@@ -691,9 +775,31 @@ build_path(struct dgraph *g, const struct run *run,
 				    "r%zu to %s", step, ip_format(x->dst, ip)));
 			else
 				edge_add(g, prev, n, E_REQUEST, dg_fmt(g,
-				    "%zu  %s", step, ip_format(x->src, ip)));
+				    "%zu  %s", step, ip_format(src, ip)));
 		}
 		prev = n;
+	}
+	/* MODEL §7: the translations the request met, at their nodes. */
+	for (i = 0; !reply && i < r->nnat && g->err == 0; i++) {
+		const struct natrec *nr = &r->nat[i];
+		bool dnat = false;
+
+		if ((n = nat_node(g, run, r, nr)) == TOPO_NONE)
+			continue;
+		/* a NAT of the destination (an instance public IP taking
+		 * a connection from the Internet) */
+		for (k = 0; k < r->nxing; k++)
+			if (!r->xing[k].reply && r->xing[k].point == nr->point)
+				dnat = r->xing[k].dst == nr->inside ||
+				    r->xing[k].dst == nr->outside;
+		if (dnat)
+			node_note(g, n, dg_fmt(g, "DNAT %s -> %s",
+			    ip_format(nr->outside, ip),
+			    ip_format(nr->inside, ip2)));
+		else
+			node_note(g, n, dg_fmt(g, "SNAT %s -> %s",
+			    ip_format(nr->inside, ip),
+			    ip_format(nr->outside, ip2)));
 	}
 	if (prev == TOPO_NONE)
 		return;
@@ -706,6 +812,72 @@ build_path(struct dgraph *g, const struct run *run,
 		    "reply dropped\n%s", r->reply_drop_reason ?
 		    r->reply_drop_reason : "not delivered"));
 		edge_add(g, prev, n, E_REPLY, dg_fmt(g, "r%zu", step + 1));
+	}
+}
+
+/* "VirtualNetworkGateway" out of a route line's why ("... of Subnet-1:
+ * source VirtualNetworkGateway, BGP, ..."), into buf; "" if none. */
+static const char *
+route_source(const char *why, char *buf, size_t len)
+{
+	const char *p = strstr(why, ": source ");
+	size_t n;
+
+	buf[0] = '\0';
+	if (p == NULL)
+		return buf;
+	p += strlen(": source ");
+	n = strcspn(p, ",;");
+	snprintf(buf, len, "%.*s", (int)n, p);
+	return buf;
+}
+
+/*
+ * The decisions of r's trace at the nodes they were taken: the NSG rule
+ * at each NIC ("NSG outbound: allowed by AllowVnetOutBound") and the
+ * route, with its source, at each subnet. A subnet is found by its name
+ * in the VNet of the last VM the trace passed (names repeat across
+ * VNets), else by its name alone.
+ */
+static void
+build_decisions(struct dgraph *g, const struct run *run,
+		const struct flow_result *r)
+{
+	const struct topo *t = run->topo;
+	size_t k, i, n, vm = TOPO_NONE;
+	char src[128];
+
+	for (k = 0; k < r->nhops && g->err == 0; k++) {
+		const struct hop *hp = &r->hops[k];
+		const char *pre = hp->reply ? "reply: " : "";
+		size_t v;
+
+		if (hp->quiet)
+			continue;
+		if ((v = topo_vm_find(t, hp->node)) != TOPO_NONE)
+			vm = v;
+		if (strncmp(hp->what, "NSG ", 4) == 0 && v != TOPO_NONE) {
+			n = node_by_point(g, point_key(g, "nic", hp->node,
+			    NULL));
+			node_note(g, n, dg_fmt(g, "%s%s", pre, hp->what));
+		} else if (strncmp(hp->what, "route ", 6) == 0) {
+			n = TOPO_NONE;
+			for (i = 0; i < g->nn; i++) {
+				if (g->n[i].subnet == NULL ||
+				    strcmp(g->n[i].subnet, hp->node) != 0)
+					continue;
+				if (n == TOPO_NONE)
+					n = i;
+				if (vm != TOPO_NONE &&
+				    g->n[i].vnet == t->vms[vm].vnet) {
+					n = i;
+					break;
+				}
+			}
+			route_source(hp->why, src, sizeof(src));
+			node_note(g, n, dg_fmt(g, "%s%s%s%s", pre, hp->what,
+			    src[0] ? ", source " : "", src));
+		}
 	}
 }
 
@@ -870,6 +1042,7 @@ diagram_dot(FILE *f, const struct run *run, const struct flow_result *r)
 	if (r != NULL && g.err == 0) {
 		build_path(&g, run, r, false);
 		build_path(&g, run, r, true);
+		build_decisions(&g, run, r);
 	}
 	label = title(&g, run, r);
 	if ((rc = g.err) == 0) {

@@ -7,7 +7,10 @@
 #  - the DOT has the nodes of the topology and, in order, the request's
 #    edges VM -> fabric -> gateway -> private peering -> customer edge ->
 #    public peering -> KMS, labelled with the source address the packet
-#    carries there (10.1.1.4 four times, then the NAT pool's 203.0.113.1);
+#    carries as it leaves each node (10.1.1.4 four times, then the NAT
+#    pool's 203.0.113.1: the customer edge translates); the NIC says its
+#    NSG verdict, the subnet its route and the route's source, the
+#    customer edge its SNAT;
 #  - a second run writes the same bytes (cmp), no temporary file is left;
 #  - names with quotes, backslashes and angle brackets go through dot;
 #  - a bad output name and an unknown flow exit 2 and write nothing.
@@ -104,6 +107,18 @@ if None not in ids:
     reply = re.findall(r'^\s*"(n\d+)" -> "(n\d+)" \[color="#1f77b4"', dot, re.M)
     if len(reply) != 6:
         bad("pp.dot: %d reply edges, want 6" % len(reply))
+    # the decisions at their nodes: the NSG rule at the NIC, the route
+    # (prefix, source) at the subnet, the customer edge's SNAT to the
+    # public peering pool as a line of its own
+    full = {}
+    for m in re.finditer(r'^\s*"(n\d+)" \[label="((?:[^"\\]|\\.)*)"', dot, re.M):
+        full[m.group(1)] = m.group(2).split("\\n")
+    for n, line in ((ids[0], "NSG outbound: allowed (no NSG)"),
+                    (node("subnet Subnet-1"), "route 0.0.0.0/0 -> "
+                     "VirtualNetworkGateway 192.168.255.1, source VirtualNetworkGateway"),
+                    (ids[4], "SNAT 10.1.1.4 -> 203.0.113.1")):
+        if n is not None and line not in full.get(n, []):
+            bad("pp.dot: node %r has no line %r" % (full.get(n), line))
 sys.exit(0 if ok else 1)
 EOF
 

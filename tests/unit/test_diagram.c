@@ -97,8 +97,10 @@ START_TEST(test_dot_weird_names)
 	ck_assert((f = open_memstream(&buf, &len)) != NULL);
 	ck_assert_int_eq(diagram_dot(f, &j.run, &j.run.res[0]), 0);
 	ck_assert_int_eq(fclose(f), 0);
+	/* the NIC's NSG verdict is a line of its node */
 	ck_assert_ptr_nonnull(strstr(buf,
-	    "[label=\"VM v<m>1\\\"q\\n10.1.1.4\""));
+	    "[label=\"VM v<m>1\\\"q\\n10.1.1.4\\nNSG outbound: allowed "
+	    "(no NSG)\""));
 	ck_assert_ptr_nonnull(strstr(buf,
 	    "label=\"VNet Arm\\\"VNet\\\\x{1}\\n10.1.0.0/16\""));
 	ck_assert_ptr_nonnull(strstr(buf, "label=\"5  203.0.113.1\""));
