@@ -443,6 +443,12 @@ set_tests_properties(cli.help PROPERTIES LABELS cli TIMEOUT 300)
 
 # The man page renders and describes every command and option of the
 # table (tests/manpage.sh); the bash and zsh completions offer commands,
+
+# Every citation key used in docs/*.md is defined in that document; no
+# document points at a specification outside the repository
+# (tests/doc-refs.sh).
+add_test(NAME docs.references
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/doc-refs.sh)
 # options, choices and the scenario's VMs and flows (tests/completions.sh).
 add_test(NAME cli.manpage
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/manpage.sh ${FTSIM}
