@@ -449,6 +449,12 @@ set_tests_properties(cli.help PROPERTIES LABELS cli TIMEOUT 300)
 # (tests/doc-refs.sh).
 add_test(NAME docs.references
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/doc-refs.sh)
+# docs/tutorial.md as written: its files written, its commands run, their
+# exit status and the output it shows (tests/tutorial.sh).
+add_test(NAME docs.tutorial
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tutorial.sh ${FTSIM}
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(docs.references docs.tutorial PROPERTIES LABELS docs)
 # options, choices and the scenario's VMs and flows (tests/completions.sh).
 add_test(NAME cli.manpage
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/manpage.sh ${FTSIM}
