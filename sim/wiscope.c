@@ -567,6 +567,14 @@ wi_scope_build(const struct change *c, const struct topo *tb,
 			sc_all(out, "the change touches the estate: peerings, "
 			       "VPN sites or a Route Server");
 			break;
+		case CH_ADD_FIREWALL_RULE:
+		case CH_REMOVE_FIREWALL_RULE:
+		case CH_REPLACE_FIREWALL_RULE:
+		case CH_SET_FORCED_TUNNELING:
+			/* A firewall's rules and mode decide every walk
+			 * through it, whatever the routes. */
+			sc_all(out, "the change touches an Azure Firewall");
+			break;
 		case CH_SET_ROUTE_FILTER:
 		case CH_SET_ADVERTISED:
 		case CH_ENABLE_PUBLIC_PEERING:

@@ -271,6 +271,28 @@ add_test(NAME whatif.stack-write-after
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/whatif-stack.sh ${FTSIM}
   WORKING_DIRECTORY ${TOP})
 set_tests_properties(whatif.stack-write-after PROPERTIES SKIP_RETURN_CODE 77)
+# Azure Firewall (MODEL §8): the network rule that fixes what the
+# application rule for 1688 did not; the route filter fix behind a
+# forced-tunnelling firewall; a firewall that loses its 0.0.0.0/0 ->
+# Internet; leaving forced tunnelling without a public IP is refused.
+add_test(NAME whatif.firewall-kms-network-rule
+  COMMAND ${RUNCASE} golden ${GW}/firewall-kms-network-rule.txt 1
+          -- ${FTSIM} whatif scenarios/35-firewall-application-rule-kms.yaml scenarios/changes/firewall-kms-network-rule.yaml
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME whatif.firewall-route-filter.json
+  COMMAND ${RUNCASE} golden ${GW}/firewall-route-filter.json 1
+          -- ${FTSIM} whatif --json scenarios/36-firewall-forced-tunnel-microsoft-peering.yaml scenarios/changes/route-filter-add-west-us.yaml
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME whatif.firewall-loses-internet
+  COMMAND ${RUNCASE} golden ${GW}/firewall-loses-internet.txt 1
+          -- ${FTSIM} whatif scenarios/34-firewall-direct-kms-accepted.yaml tests/changes/firewall-loses-internet.yaml
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME whatif.firewall-forced-tunneling-off
+  COMMAND ${RUNCASE} stderr ${GW}/firewall-forced-tunneling-off.err 2
+          -- ${FTSIM} whatif scenarios/33-firewall-forced-tunnel-breaks-kms.yaml tests/changes/firewall-forced-tunneling-off.yaml
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(whatif.firewall-kms-network-rule whatif.firewall-route-filter.json
+  whatif.firewall-loses-internet whatif.firewall-forced-tunneling-off PROPERTIES LABELS whatif)
 set_tests_properties(whatif.route-filter-add-west-us diff.spoke1-without-transit whatif.spoke-stops-using-hub-gateway
   whatif.vpn-default-site-moves.json whatif.transit-broken whatif.kms-udr-nsg-denies-internet
   whatif.kms-udr-nsg-denies-internet.json whatif.stacked whatif.stacked-second-fails

@@ -23,6 +23,7 @@
 #include "topology/change.h"
 #include "topology/suggest.h"
 #include "topology/estate.h"
+#include "topology/firewall.h"
 #include "topology/scenario.h"
 #include "topology/yamlrd.h"
 
@@ -46,13 +47,18 @@ enum {
 	K_GATEWAY = 1 << 15,
 	K_RS = 1 << 16,
 	K_FILTER = 1 << 17,	/* route_filter: regional AzureCloud tags */
+	K_FIREWALL = 1 << 18,
+	K_NETRULES = 1 << 19,	/* network_rules: one rule collection */
+	K_APPRULES = 1 << 20,	/* application_rules: one rule collection */
+	K_FT = 1 << 21,		/* forced_tunneling */
 };
 
 static const char *const key_names[] = {
 	"op", "route_table", "route", "name", "vnet", "subnet", "nsg", "rule",
 	"circuit", "disable_bgp_route_propagation", "nat_pool", "advertised",
 	"prefixes", "peering", "vpn_site", "gateway", "route_server",
-	"route_filter",
+	"route_filter", "firewall", "network_rules", "application_rules",
+	"forced_tunneling",
 };
 #define NKEYS (sizeof(key_names) / sizeof(key_names[0]))
 
@@ -89,6 +95,15 @@ static const struct {
 	[CH_SET_DEFAULT_SITE] = { "set_default_site", K_GATEWAY | K_SITE },
 	[CH_CLEAR_DEFAULT_SITE] = { "clear_default_site", K_GATEWAY },
 	[CH_SET_ROUTE_FILTER] = { "set_route_filter", K_CIRCUIT | K_FILTER },
+	/* add and replace take network_rules or application_rules. */
+	[CH_ADD_FIREWALL_RULE] = { "add_firewall_rule",
+	    K_FIREWALL | K_NETRULES },
+	[CH_REMOVE_FIREWALL_RULE] = { "remove_firewall_rule",
+	    K_FIREWALL | K_NAME },
+	[CH_REPLACE_FIREWALL_RULE] = { "replace_firewall_rule",
+	    K_FIREWALL | K_NETRULES },
+	[CH_SET_FORCED_TUNNELING] = { "set_forced_tunneling",
+	    K_FIREWALL | K_FT },
 };
 
 const char *
@@ -216,7 +231,9 @@ chr_kind_of(struct chr *r, yaml_node_t *n, enum change_kind *out)
 	    "enable_public_peering, disable_public_peering, set_advertised, "
 	    "advertise, withdraw, set_peering, add_vpn_site, remove_vpn_site, "
 	    "replace_vpn_site, set_peer_advertised, set_default_site, "
-	    "clear_default_site, set_route_filter)", v);
+	    "clear_default_site, set_route_filter, add_firewall_rule, "
+	    "remove_firewall_rule, replace_firewall_rule, "
+	    "set_forced_tunneling)", v);
 	return -1;
 }
 
@@ -287,6 +304,10 @@ chr_op(struct chr *r, yaml_node_t *n, struct change_op *op)
 		return;
 	op->kind = kind;
 	want = kinds[kind].keys | K_OP;
+	/* A rule collection of either type. */
+	if ((kind == CH_ADD_FIREWALL_RULE || kind == CH_REPLACE_FIREWALL_RULE)
+	    && (have & K_APPRULES))
+		want = (want & ~(unsigned)K_NETRULES) | K_APPRULES;
 	for (i = 0; i < NKEYS; i++) {
 		if ((have & 1u << i) && !(want & 1u << i))
 			chr_err(r, key[i], "'%s' does not take key '%s'",
@@ -373,6 +394,18 @@ chr_op(struct chr *r, yaml_node_t *n, struct change_op *op)
 		    &op->nregions);
 		(void)chr_read_done(r, &y);
 	}
+	if (val[18] != NULL)
+		(void)chr_name(r, val[18], "firewall", &op->firewall);
+	for (i = 19; i <= 20; i++) {
+		if (val[i] == NULL || !(want & 1u << i))
+			continue;
+		chr_reader(r, &y);
+		scn_fw_coll(&y, val[i], i == 19 ? FWC_NETWORK :
+		    FWC_APPLICATION, &op->coll);
+		(void)chr_read_done(r, &y);
+	}
+	if (val[21] != NULL)
+		(void)chr_bool(r, val[21], "forced_tunneling", &op->forced);
 }
 
 static void
@@ -467,6 +500,8 @@ change_free(struct change *c)
 		for (size_t k = 0; k < op->nregions; k++)
 			free(op->regions[k]);
 		free(op->regions);
+		free_ref(&op->firewall);
+		topo_fw_coll_free(&op->coll);
 		topo_route_free(&op->route);
 		topo_rtable_free(&op->rtable);
 		topo_rule_free(&op->rule);
@@ -1315,6 +1350,77 @@ op_route_filter(struct cha *a, const struct change_op *op)
 	return 0;
 }
 
+/* MODEL §8 [fw-rules] [fw-ft]: a firewall's rule collections and its
+ * forced tunnelling mode. A collection is named within its type. */
+static int
+op_firewall(struct cha *a, const struct change_op *op)
+{
+	char hint[SUGGEST_HINT];
+	struct firewall *fw;
+	struct fw_coll *nc;
+	size_t fi, i, at = TOPO_NONE;
+
+	if ((fi = topo_firewall_find(a->t, op->firewall.name)) == TOPO_NONE)
+		return cha_err(a, op->firewall.pos, "no firewall '%s'%s",
+		    op->firewall.name, NEAR(hint, op->firewall.name,
+		    a->t->firewalls, a->t->nfirewalls, struct firewall));
+	fw = &a->t->firewalls[fi];
+	if (op->kind == CH_SET_FORCED_TUNNELING) {
+		fw->forced_tunneling = op->forced;
+		return 0;
+	}
+	for (i = 0; i < fw->ncolls; i++)
+		if (strcasecmp(fw->colls[i].name, op->kind ==
+		    CH_REMOVE_FIREWALL_RULE ? op->name.name : op->coll.name) ==
+		    0 && (op->kind == CH_REMOVE_FIREWALL_RULE ||
+		    fw->colls[i].type == op->coll.type)) {
+			if (at != TOPO_NONE)
+				return cha_err(a, op->name.pos, "firewall %s "
+				    "has a network and an application rule "
+				    "collection named '%s': remove one by "
+				    "replacing it", fw->name, op->name.name);
+			at = i;
+		}
+	if (op->kind == CH_REMOVE_FIREWALL_RULE) {
+		if (at == TOPO_NONE)
+			return cha_err(a, op->name.pos, "firewall %s has no "
+			    "rule collection '%s'%s", fw->name, op->name.name,
+			    NEAR(hint, op->name.name, fw->colls, fw->ncolls,
+			    struct fw_coll));
+		topo_fw_coll_free(&fw->colls[at]);
+		memmove(&fw->colls[at], &fw->colls[at + 1],
+		    (fw->ncolls - at - 1) * sizeof(*fw->colls));
+		fw->ncolls--;
+		return 0;
+	}
+	if (op->kind == CH_ADD_FIREWALL_RULE && at != TOPO_NONE)
+		return cha_err(a, op->pos, "firewall %s already has a %s rule "
+		    "collection '%s': replace_firewall_rule changes it",
+		    fw->name, fw_ctype_name(op->coll.type), op->coll.name);
+	if (op->kind == CH_REPLACE_FIREWALL_RULE && at == TOPO_NONE)
+		return cha_err(a, op->pos, "firewall %s has no %s rule "
+		    "collection '%s' to replace%s", fw->name,
+		    fw_ctype_name(op->coll.type), op->coll.name, NEAR(hint,
+		    op->coll.name, fw->colls, fw->ncolls, struct fw_coll));
+	if (at != TOPO_NONE) {
+		topo_fw_coll_free(&fw->colls[at]);
+		if (topo_fw_coll_copy(&op->coll, &fw->colls[at]) != 0) {
+			/* Leave a valid, empty collection for topo_free. */
+			memset(&fw->colls[at], 0, sizeof(fw->colls[at]));
+			return cha_nomem(a, op);
+		}
+		return 0;
+	}
+	if ((nc = reallocarray(fw->colls, fw->ncolls + 1, sizeof(*nc))) ==
+	    NULL)
+		return cha_nomem(a, op);
+	fw->colls = nc;
+	if (topo_fw_coll_copy(&op->coll, &fw->colls[fw->ncolls]) != 0)
+		return cha_nomem(a, op);
+	fw->ncolls++;
+	return 0;
+}
+
 static int
 apply_op(struct cha *a, const struct change_op *op)
 {
@@ -1360,6 +1466,11 @@ apply_op(struct cha *a, const struct change_op *op)
 		return op_default_site(a, op);
 	case CH_SET_ROUTE_FILTER:
 		return op_route_filter(a, op);
+	case CH_ADD_FIREWALL_RULE:
+	case CH_REMOVE_FIREWALL_RULE:
+	case CH_REPLACE_FIREWALL_RULE:
+	case CH_SET_FORCED_TUNNELING:
+		return op_firewall(a, op);
 	case CH_COUNT:
 		break;
 	}
@@ -1388,6 +1499,18 @@ change_apply(const struct change *c, const struct topo *base,
 			topo_free(out);
 			return -1;
 		}
+	/* MODEL §8 [fw-rules] [fw-ft]: the firewalls' rules hold, their
+	 * FQDNs resolve again. */
+	if (out->nfirewalls > 0 && topo_firewalls_resolve(out, d) != 0) {
+		for (i = 0; i < c->nops; i++)
+			if (c->ops[i].kind >= CH_ADD_FIREWALL_RULE)
+				break;
+		diag_error(d, i < c->nops ? c->ops[i].pos : c->ops[0].pos,
+		    "after this change a firewall breaks the rule above "
+		    "(MODEL §8): the change cannot apply");
+		topo_free(out);
+		return -1;
+	}
 	/* MODEL §8: hubs follow the peerings; the estate's rules hold. */
 	topo_hubs(out);
 	if (topo_estate_check(out, d) != 0) {

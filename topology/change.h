@@ -51,6 +51,10 @@ enum change_kind {
 	CH_SET_DEFAULT_SITE,
 	CH_CLEAR_DEFAULT_SITE,
 	CH_SET_ROUTE_FILTER,		/* Microsoft peering (MODEL §8) */
+	CH_ADD_FIREWALL_RULE,		/* Azure Firewall (MODEL §8) */
+	CH_REMOVE_FIREWALL_RULE,
+	CH_REPLACE_FIREWALL_RULE,
+	CH_SET_FORCED_TUNNELING,
 	CH_COUNT
 };
 
@@ -86,6 +90,11 @@ struct change_op {
 	struct change_ref site_gateway, site_name, gateway, route_server;
 	char **regions;			/* set_route_filter */
 	size_t nregions;
+	/* Azure Firewall: the firewall, a rule collection (add, replace;
+	 * name: the collection to remove) and forced tunnelling. */
+	struct change_ref firewall;
+	struct fw_coll coll;
+	bool forced;
 };
 
 /* A change file. The positions of its operations, and of everything
