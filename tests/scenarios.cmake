@@ -446,6 +446,34 @@ add_test(NAME import.estate-arm-runs
   COMMAND sh -c "t=$(mktemp) && trap 'rm -f $t' EXIT && $0 import --out $t $1 2>/dev/null && $0 run $t >/dev/null"
           ${FTSIM} ${AZE}/arm-estate.json
   WORKING_DIRECTORY ${TOP})
+# ftsim import of Azure Firewall (MODEL §8, tests/data/azure-firewall,
+# README there): Azure's REST example of a firewall in forced tunnelling
+# mode with classic rules, and a firewall whose policy's rule collection
+# groups hold its rules; a circuit's Microsoft peering with its route
+# filter's regions named by the service communities list. Each imported
+# scenario loads.
+set(AZF tests/data/azure-firewall)
+set(AZF_FW ${AZF}/vnet2-show.json ${AZF}/vnet3-show.json ${AZF}/public-ip-list.json
+  ${AZF}/azurefirewall.json ${AZF}/policy-firewall-show.json ${AZF}/rule-collection-group-list.json)
+set(AZF_MS ${AZ}/vnet-show.json ${AZ}/route-table-list.json ${AZ}/nsg-show.json ${AZ}/nic-show.json
+  ${AZ}/effective-routes.json ${AZF}/circuit-show.json ${AZF}/route-filter-show.json
+  ${AZF}/service-communities.json)
+add_test(NAME import.firewall
+  COMMAND ${RUNCASE} golden ${GW}/import-firewall.yaml 0 -- ${FTSIM} import ${AZF_FW}
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME import.microsoft-peering
+  COMMAND ${RUNCASE} golden ${GW}/import-microsoft-peering.yaml 0 -- ${FTSIM} import ${AZF_MS}
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME import.firewall-runs
+  COMMAND sh -c "t=$(mktemp) && trap 'rm -f $t' EXIT && f=$0 && $f import --out $t \"$@\" 2>/dev/null && $f run $t >/dev/null"
+          ${FTSIM} ${AZF_FW}
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME import.microsoft-peering-runs
+  COMMAND sh -c "t=$(mktemp) && trap 'rm -f $t' EXIT && f=$0 && $f import --out $t \"$@\" 2>/dev/null && $f run $t >/dev/null"
+          ${FTSIM} ${AZF_MS}
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(import.firewall import.microsoft-peering import.firewall-runs
+  import.microsoft-peering-runs PROPERTIES LABELS whatif)
 set_tests_properties(import.estate-az-cli import.estate-arm
   import.estate-az-cli-routes import.estate-arm-runs PROPERTIES LABELS whatif)
 # "-" reads standard input for every command that reads a scenario, an

@@ -901,7 +901,17 @@ read_circuit(struct az *z, const char *name, json_t *o)
 	json_array_foreach(peerings, i, x) {
 		char *t = az_str(z, x, "peeringType");
 
-		if (t != NULL && strcasecmp(t, "AzurePrivatePeering") != 0)
+		if (t != NULL && strcasecmp(t, "MicrosoftPeering") == 0) {
+			/* MODEL §8 [er-ms]: its NAT pool and route filter. */
+			c->ms = true;
+			az_pfx_list(z, name, json_object_get(az_prop(x,
+			    "microsoftPeeringConfig"),
+			    "advertisedPublicPrefixes"), &c->ms_pool,
+			    &c->nms_pool);
+			c->ms_filter = az_ref_name(z, x, "routeFilter",
+			    "routeFilters");
+		} else if (t != NULL &&
+		    strcasecmp(t, "AzurePrivatePeering") != 0)
 			az_note(z, "%s: circuit %s has %s: its NAT pool is not "
 			    "in the export; not modelled (add public_peering "
 			    "by hand)", z->file, name, t);
@@ -1011,6 +1021,16 @@ read_resource(struct az *z, json_t *o, const char *where)
 		az_read_hub_bgp(z, name, o, where);
 	else if (IS("expressRouteCircuits/peerings"))
 		;	/* read with their parent */
+	else if (IS("azureFirewalls"))
+		az_read_firewall(z, name, o, where);
+	else if (IS("firewallPolicies"))
+		;	/* its rule collection groups name it */
+	else if (IS("firewallPolicies/ruleCollectionGroups"))
+		az_read_rcg(z, name, o, where);
+	else if (IS("routeFilters"))
+		az_read_route_filter(z, name, o);
+	else if (IS("bgpServiceCommunities"))
+		az_read_communities(z, o);
 	else
 		az_note(z, "%s: %s '%s': not modelled", z->file, type, name);
 #undef IS
@@ -1277,9 +1297,13 @@ az_free(struct az *z)
 	FREE_PAIRS(z->pip, z->npip);
 	FREE_PAIRS(z->vmnic, z->nvmnic);
 #undef FREE_PAIRS
-	for (i = 0; i < z->ncirc; i++)
+	for (i = 0; i < z->ncirc; i++) {
 		free(z->circ[i].name);
+		free(z->circ[i].ms_pool);
+		free(z->circ[i].ms_filter);
+	}
 	free(z->circ);
+	az_fw_free(z);
 	for (i = 0; i < z->neff; i++) {
 		free(z->eff[i].local);
 		free(z->eff[i].bgp);
@@ -1841,7 +1865,8 @@ azjson_parse(const struct azjson_src *src, size_t n, struct topo *out,
 	    (rc = build_vms(&z, out)) != 0 || z.nerr > 0 ||
 	    (rc = build_gateways(&z, out)) != 0 ||
 	    (rc = az_build_estate(&z, out)) != 0 || z.nerr > 0 ||
-	    (rc = build_bgp(&z, out)) != 0 || z.nerr > 0) {
+	    (rc = build_bgp(&z, out)) != 0 || z.nerr > 0 ||
+	    (rc = az_build_fw(&z, out)) != 0 || z.nerr > 0) {
 		if (rc != 0)
 			z.err = rc;
 		goto fail;

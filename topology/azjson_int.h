@@ -75,6 +75,35 @@ struct az_eff {
 struct az_circ {
 	char *name;
 	enum sku sku;
+	bool ms;			/* Microsoft peering (MODEL §8) */
+	struct pfx *ms_pool;		/* its advertisedPublicPrefixes */
+	size_t nms_pool;
+	char *ms_filter;		/* its route filter's name */
+};
+
+/* An Azure Firewall (azjson_fw.c): its VNet, addresses, forced
+ * tunnelling, policy and classic rule collections. */
+struct az_fw {
+	char *name, *vnet, *pip, *policy;
+	uint32_t ip;
+	bool forced;
+	struct fw_coll *colls;
+	size_t ncolls;
+};
+
+/* A firewall policy's rule collection group. */
+struct az_rcg {
+	char *name, *policy;
+	int priority;
+	struct fw_coll *colls;
+	size_t ncolls;
+};
+
+/* A route filter: the communities its Allow rules name. */
+struct az_filter {
+	char *name;
+	char **comm;
+	size_t ncomm;
 };
 
 /* A virtual network gateway: its VNet (from its GatewaySubnet
@@ -154,6 +183,14 @@ struct az {
 	size_t ns2s;
 	struct az_rs *rs;
 	size_t nrs;
+	struct az_fw *fw;		/* azjson_fw.c */
+	size_t nfw;
+	struct az_rcg *rcg;
+	size_t nrcg;
+	struct az_filter *filter;
+	size_t nfilter;
+	struct az_pair *comm;		/* community value, its name */
+	size_t ncomm;
 };
 
 /* Messages: an error at a JSON path of the file being read; a note. */
@@ -224,5 +261,19 @@ int az_learned_route(struct az *z, struct topo *t, size_t h,
 /* Notes on what the learned routes left empty: a BGP site or a Route
  * Server peer that advertises nothing. */
 void az_estate_notes(struct az *z, const struct topo *t);
+
+/*
+ * azjson_fw.c: azureFirewalls, firewallPolicies/ruleCollectionGroups,
+ * routeFilters and bgpServiceCommunities; then the firewalls and the
+ * circuits' Microsoft peering into t (after the circuits): 0 or -ENOMEM.
+ */
+void az_read_firewall(struct az *z, const char *name, json_t *o,
+		      const char *where);
+void az_read_rcg(struct az *z, const char *name, json_t *o,
+		 const char *where);
+void az_read_route_filter(struct az *z, const char *name, json_t *o);
+void az_read_communities(struct az *z, json_t *o);
+int az_build_fw(struct az *z, struct topo *t);
+void az_fw_free(struct az *z);
 
 #endif

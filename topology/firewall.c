@@ -12,6 +12,29 @@
 #include "topology/firewall.h"
 #include "topology/names.h"
 
+size_t
+topo_range_cidrs(uint32_t lo, uint32_t hi, struct pfx out[64])
+{
+	size_t n = 0;
+	uint64_t end;
+	uint8_t len;
+
+	for (;;) {
+		/* The largest aligned block from lo that stays in range. */
+		for (len = 0; len < 32; len++) {
+			uint32_t m = pfx_mask(len);
+
+			if ((lo & ~m) == 0 && (lo | ~m) <= hi)
+				break;
+		}
+		out[n++] = pfx_make(lo, len);
+		end = (uint64_t)(lo | ~pfx_mask(len));
+		if (end >= hi)
+			return n;
+		lo = (uint32_t)(end + 1);
+	}
+}
+
 int
 topo_fw_snat_default(struct firewall *fw)
 {

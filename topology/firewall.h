@@ -11,6 +11,11 @@
 #include "topology/diag.h"
 #include "topology/topo.h"
 
+/* The fewest prefixes that cover [lo, hi] (lo <= hi) exactly, in
+ * order, into out: at most 62 for an IPv4 range (the
+ * ranges "a-b" of firewall rules). Returns how many. */
+size_t topo_range_cidrs(uint32_t lo, uint32_t hi, struct pfx out[64]);
+
 /* fw->snat_private set to the default ranges a network rule never SNATs:
  * RFC 1918 and RFC 6598 [fw-snat]. 0 or -ENOMEM. */
 int topo_fw_snat_default(struct firewall *fw);

@@ -19,31 +19,8 @@
 #include <yaml.h>
 
 #include "topology/firewall.h"
+#include "topology/vec.h"
 #include "topology/yamlrd.h"
-
-/* The prefixes that cover [lo, hi] exactly, in order, appended to
- * *items (room for 32 more). */
-static size_t
-fw_range_pfx(uint32_t lo, uint32_t hi, struct addr_item *items)
-{
-	size_t n = 0;
-	uint8_t len;
-
-	for (;;) {
-		/* The largest aligned block from lo that stays in range. */
-		for (len = 0; len < 32; len++) {
-			uint32_t m = pfx_mask(len);
-
-			if ((lo & ~m) == 0 && (lo | ~m) <= hi)
-				break;
-		}
-		items[n].pfx = pfx_make(lo, len);
-		n++;
-		if ((lo | ~pfx_mask(len)) >= hi)
-			return n;
-		lo = (lo | ~pfx_mask(len)) + 1;
-	}
-}
 
 /*
  * A word that names a host: letters, digits, '-', '.', a dot and a
@@ -78,7 +55,8 @@ fw_addrs(struct yrd *y, yaml_node_t *n, const char *key, bool tags,
 {
 	yaml_node_item_t one, *it;
 	yaml_node_t *item;
-	struct addr_item *items;
+	struct addr_item *items = NULL;
+	size_t cap = 0;
 	uint32_t lo, hi;
 	const char *v, *dash;
 	char a[IP_STRLEN];
@@ -94,13 +72,8 @@ fw_addrs(struct yrd *y, yaml_node_t *n, const char *key, bool tags,
 		yrd_err(y, n, "'%s' must not be empty", key);
 		return -1;
 	}
-	/* A range takes at most 32 prefixes. */
-	if ((items = yrd_calloc(y, count * 32, sizeof(*items))) == NULL)
+	if (tags && (*fqdns = yrd_calloc(y, count, sizeof(**fqdns))) == NULL)
 		return -1;
-	if (tags && (*fqdns = yrd_calloc(y, count, sizeof(**fqdns))) == NULL) {
-		free(items);
-		return -1;
-	}
 	for (i = 0; i < count && !y->stop; i++) {
 		item = yrd_node(y, it[i]);
 		if ((v = yrd_scalar(y, item, key, "an address")) == NULL) {
@@ -123,9 +96,25 @@ fw_addrs(struct yrd *y, yaml_node_t *n, const char *key, bool tags,
 				rc = -1;
 				continue;
 			}
-			k += fw_range_pfx(lo, hi, &items[k]);
+			{
+				struct pfx px[64];
+				size_t np = topo_range_cidrs(lo, hi, px), q;
+
+				if (VEC_RESERVE(items, cap, k + np) != 0) {
+					rc = yrd_nomem(y);
+					break;
+				}
+				memset(&items[k], 0, np * sizeof(*items));
+				for (q = 0; q < np; q++)
+					items[k++].pfx = px[q];
+			}
 			continue;
 		}
+		if (VEC_GROW(items, k, cap) != 0) {
+			rc = yrd_nomem(y);
+			break;
+		}
+		memset(&items[k], 0, sizeof(*items));
 		if (isdigit((unsigned char)*v)) {
 			if (yrd_pfx(y, item, key, &items[k].pfx) == 1)
 				k++;

@@ -793,7 +793,8 @@ yo_firewalls(struct yo *y, const struct topo *t)
 		yo_map(y, false);
 		yo_kstr(y, "name", fw->name);
 		yo_kstr(y, "vnet", t->vnets[fw->vnet].name);
-		yo_kip(y, "private_ip", fw->private_ip);
+		if (fw->private_ip != 0)
+			yo_kip(y, "private_ip", fw->private_ip);
 		if (fw->has_public_ip)
 			yo_kip(y, "public_ip", fw->public_ip);
 		if (fw->forced_tunneling)
