@@ -42,6 +42,7 @@
 #define ST_INTERNET	"shape=ellipse, style=filled, fillcolor=\"#f2f2f2\""
 #define ST_DEST		"shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\""
 #define ST_OTHER	"shape=box, style=\"dashed,rounded\""
+#define ST_FIREWALL	"shape=box3d, style=filled, fillcolor=\"#f8d7c4\""
 #define ST_DROP		"shape=octagon, style=filled, fillcolor=\"#f4cccc\", color=\"#cc0000\""
 
 #define CL_VNET		"style=\"rounded,filled\", fillcolor=\"#f1f6fc\", color=\"#6b8fb8\""
@@ -443,6 +444,29 @@ build_vnets(struct dgraph *g, const struct topo *t, size_t *fab, size_t *gw,
 				edge_add(g, n, vm_first + rs->peers[k].vm,
 				    E_RTABLE, dg_fmt(g, "BGP %s",
 				    rs->peers[k].name));
+	}
+	/* MODEL §8 [fw-rules]: an Azure Firewall in its subnet; both its
+	 * capture points (before and after its SNAT) are this node. */
+	for (i = 0; i < t->nfirewalls; i++) {
+		const struct firewall *fw = &t->firewalls[i];
+		char pub[IP_STRLEN + 16] = "";
+		size_t n;
+
+		if (fw->vnet == TOPO_NONE || fw->subnet == TOPO_NONE)
+			continue;
+		if (fw->has_public_ip)
+			snprintf(pub, sizeof(pub), "\npublic %s",
+			    ip_format(fw->public_ip, buf));
+		n = node_add(g, vcl[fw->vnet], ST_FIREWALL,
+		    point_key(g, "firewall", fw->name, "-inside"),
+		    dg_fmt(g, "Azure Firewall %s\n%s%s%s", fw->name,
+		    ip_format(fw->private_ip, ip), pub, fw->forced_tunneling ?
+		    "\nforced tunnelling" : ""));
+		if (n != TOPO_NONE)
+			g->n[n].point2 = point_key(g, "firewall", fw->name,
+			    "-outside");
+		edge_add(g, n, sn_first[fw->vnet] + fw->subnet, E_STRUCT,
+		    NULL);
 	}
 	free(sn_first);
 	free(rt_node);
@@ -878,6 +902,23 @@ build_decisions(struct dgraph *g, const struct run *run,
 			node_note(g, n, dg_fmt(g, "%s%s%s%s", pre, hp->what,
 			    src[0] ? ", source " : "", src));
 		}
+	}
+	/* MODEL §8 [fw-rules]: the collection and rule that decided at
+	 * each Azure Firewall, or its default deny. */
+	for (k = 0; k < r->nfw && g->err == 0; k++) {
+		const struct firewall *fw = &t->firewalls[r->fw[k].fw];
+		const struct fw_coll *c = r->fw[k].coll != UINT32_MAX ?
+		    &fw->colls[r->fw[k].coll] : NULL;
+
+		n = node_by_point(g, point_key(g, "firewall", fw->name,
+		    "-inside"));
+		if (c == NULL)
+			node_note(g, n, dg_fmt(g, "no rule matches: denied"));
+		else
+			node_note(g, n, dg_fmt(g, "%s rule %s/%s: %s",
+			    fw_ctype_name(c->type), c->name,
+			    c->rules[r->fw[k].rule].name, r->fw[k].allow ?
+			    "Allow" : "Deny"));
 	}
 }
 
