@@ -38,6 +38,8 @@ static const struct help_opt run_opts[] = {
 
 static const struct help_opt routes_opts[] = {
 	{ "vm", 'v', 0, "NAME", HA_VM, NULL, "the VM whose NIC's routes to print" },
+	{ "firewall", 'f', 0, "NAME", HA_WORD, NULL,
+	  "instead, the routes of an Azure Firewall's AzureFirewallSubnet" },
 	{ "json", 'j', 0, NULL, HA_NONE, NULL,
 	  "print JSON in the shape of the az command (a value array)" },
 	{ NULL, 0, 0, NULL, HA_NONE, NULL, NULL },
@@ -154,7 +156,7 @@ static const struct help_opt no_opts[] = {
 const struct help_cmd help_cmds[] = {
 	{ "run", "[OPTION]... FILE...",
 	  "replay every flow: the hop-by-hop trace, each expectation's verdict", FILE_OPERAND, EXIT_CHECK, run_opts, 0 },
-	{ "routes", "FILE --vm NAME [--json]",
+	{ "routes", "FILE --vm NAME | --firewall NAME [--json]",
 	  "a VM NIC's effective routes, as az network nic shows them", FILE_OPERAND, EXIT_QUERY,
 	  routes_opts, 0 },
 	{ "rules", "FILE --vm NAME [--json] [--full]",

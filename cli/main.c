@@ -231,7 +231,8 @@ out:
 static int
 cmd_routes(int argc, char **argv)
 {
-	const char *vmname = NULL;
+	const char *vmname = NULL, *fwname = NULL;
+	const struct rtable *rt = NULL;
 	bool json = false;
 	struct job j;
 	size_t vm;
@@ -242,25 +243,41 @@ cmd_routes(int argc, char **argv)
 		switch (c) {
 		case 'j': json = true; break;
 		case 'v': vmname = optarg; break;
+		case 'f': fwname = optarg; break;
 		case 'h': return 0;
 		default: return EXIT_BADINPUT;
 		}
 	}
 	if ((c = help_operands("routes", argc, argv, 1, 1, "scenario FILE")) != 0)
 		return c;
-	if (vmname == NULL)
-		return help_usage("routes", "missing --vm NAME");
+	if ((vmname == NULL) == (fwname == NULL))
+		return help_usage("routes", vmname == NULL ?
+		    "missing --vm NAME" :
+		    "--vm and --firewall exclude each other");
 	if (job_load(&j, argv[optind]) != 0) {
 		job_free(&j);
 		return EXIT_BADINPUT;
 	}
 	diag_print(stderr, &j.diag);	/* warnings */
-	if ((vm = job_vm(&j, vmname)) == TOPO_NONE) {
+	if (fwname != NULL) {
+		/* MODEL §8 [fw-ft]: the routes that carry what an Azure
+		 * Firewall forwards, which Azure shows nowhere. */
+		size_t fi = topo_firewall_find(&j.topo, fwname);
+
+		if (fi == TOPO_NONE)
+			fprintf(stderr, "ftsim: %s: no firewall '%s'\n",
+			    j.topo.file, fwname);
+		else
+			rt = sim_rtable(j.sim, j.topo.firewalls[fi].vnet,
+			    j.topo.firewalls[fi].subnet);
+	} else if ((vm = job_vm(&j, vmname)) != TOPO_NONE) {
+		const struct vm *v = &j.topo.vms[vm];
+
+		rt = sim_rtable(j.sim, v->vnet, v->subnet);
+	}
+	if (rt == NULL) {
 		status = EXIT_BADINPUT;
 	} else {
-		const struct vm *v = &j.topo.vms[vm];
-		const struct rtable *rt = sim_rtable(j.sim, v->vnet, v->subnet);
-
 		if (json) {
 			if (print_json(out_json_routes(rt)) != 0)
 				status = EXIT_BADINPUT;
