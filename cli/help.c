@@ -47,6 +47,8 @@ static const struct help_opt routes_opts[] = {
 
 static const struct help_opt rules_opts[] = {
 	{ "vm", 'v', 0, "NAME", HA_VM, NULL, "the VM whose NIC's rules to print" },
+	{ "firewall", 'F', 0, "NAME", HA_WORD, NULL,
+	  "instead, an Azure Firewall's rules in processing order" },
 	{ "json", 'j', 0, NULL, HA_NONE, NULL,
 	  "print JSON in the shape of az network nic list-effective-nsg" },
 	{ "full", 'f', 0, NULL, HA_NONE, NULL,
@@ -159,7 +161,7 @@ const struct help_cmd help_cmds[] = {
 	{ "routes", "FILE --vm NAME | --firewall NAME [--json]",
 	  "a VM NIC's effective routes, as az network nic shows them", FILE_OPERAND, EXIT_QUERY,
 	  routes_opts, 0 },
-	{ "rules", "FILE --vm NAME [--json] [--full]",
+	{ "rules", "FILE --vm NAME | --firewall NAME [--json] [--full]",
 	  "a VM NIC's effective security rules and the hidden platform rules",
 	  FILE_OPERAND, EXIT_QUERY, rules_opts, 0 },
 	{ "nexthop", "FILE --vm NAME --dest IP [--json]",

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/fwrules.h"
 #include "cli/help.h"
 #include "cli/job.h"
 #include "cli/rules.h"
@@ -472,7 +473,7 @@ int
 cmd_rules(int argc, char **argv)
 {
 	static const enum platform plats[3] = { PLAT_DNS, PLAT_IMDS, PLAT_LKM };
-	const char *vmname = NULL;
+	const char *vmname = NULL, *fwname = NULL;
 	bool json = false, full = false;
 	struct eassoc as[2];
 	struct nsg_platform_info pi[3];
@@ -490,6 +491,7 @@ cmd_rules(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'f': full = true; break;
 		case 'v': vmname = optarg; break;
+		case 'F': fwname = optarg; break;
 		case 'h': return 0;
 		default: return EXIT_BADINPUT;
 		}
@@ -497,6 +499,27 @@ cmd_rules(int argc, char **argv)
 	if ((ch = help_operands("rules", argc, argv, 1, 1,
 	    "scenario FILE")) != 0)
 		return ch;
+	if (vmname != NULL && fwname != NULL)
+		return help_usage("rules", "--vm and --firewall exclude each "
+		    "other");
+	if (fwname != NULL) {
+		/* MODEL §8 [fw-rules]: a firewall's rules. */
+		size_t fi;
+
+		if (job_load(&j, argv[optind]) != 0) {
+			job_free(&j);
+			return EXIT_BADINPUT;
+		}
+		diag_print(stderr, &j.diag);
+		if ((fi = topo_firewall_find(&j.topo, fwname)) == TOPO_NONE) {
+			fprintf(stderr, "ftsim: %s: no firewall '%s'\n",
+			    j.topo.file, fwname);
+			status = EXIT_BADINPUT;
+		} else if (fwrules_print(&j.topo, fi, json) != 0)
+			status = EXIT_BADINPUT;
+		job_free(&j);
+		return status;
+	}
 	if (vmname == NULL)
 		return help_usage("rules", "missing --vm NAME");
 	if (job_load(&j, argv[optind]) != 0 ||
