@@ -33,6 +33,7 @@
 #include "cli/gpscripts.h"
 #include "capture/pcapw.h"
 #include "cli/htmlreport.h"
+#include "cli/whatif.h"
 #include "cli/help.h"
 #include "cli/job.h"
 #include "cli/pcapout.h"
@@ -1142,7 +1143,7 @@ whatif_load(struct report *rp, const char *file)
 	diag_init(&d);
 	topo_init(&w->after);
 	/* MODEL §5: the tags a change's rules name must be known. */
-	if (change_load(file, &w->ch, &d) != 0) {
+	if (whatif_change_read(file, &w->ch, &d) != 0) {
 		diag_print(stderr, &d);
 		diag_free(&d);
 		topo_free(&w->after);

@@ -343,8 +343,8 @@ compare(const struct wopts *o, const char *before, const struct topo *tb,
 }
 
 /* A change file, or standard input for "-" (cli/input.h). */
-static int
-change_read(const char *path, struct change *ch, struct diag *d)
+int
+whatif_change_read(const char *path, struct change *ch, struct diag *d)
 {
 	char *buf;
 	size_t len;
@@ -454,7 +454,7 @@ cmd_whatif(int argc, char **argv)
 	 * names its own file. MODEL §5: the tags a change's rules name must
 	 * be known, as in a scenario. */
 	for (i = 0; i < n; i++) {
-		if (change_read(argv[optind + 1 + (int)i], &ch[i], &d) != 0 ||
+		if (whatif_change_read(argv[optind + 1 + (int)i], &ch[i], &d) != 0 ||
 		    change_apply(&ch[i], i == 0 ? &base.topo : &after, &next,
 		    &d) != 0) {
 			nch = i + 1;

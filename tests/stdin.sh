@@ -1,7 +1,7 @@
 #!/bin/sh
 # stdin.sh FTSIM: "-" reads standard input. Every command that reads a
 # scenario (run, routes, rules, nexthop, verify, whatif and diff on either
-# side, import) prints from standard input what it prints from the file,
+# side, import, report --whatif's change) prints from standard input what it prints from the file,
 # the file's name replaced by <stdin>; errors name <stdin>:LINE:COL; "-"
 # named twice is refused; a scenario's relative service_tags path is read
 # from the current directory. Run from the source tree.
@@ -102,6 +102,22 @@ if [ $? -ne 2 ] || [ -s "$tmp/out" ] || ! grep -q 'can be read once' "$tmp/err";
 	echo "FAIL: run - - is not refused" >&2
 	cat "$tmp/err" >&2
 	fail=1
+fi
+
+# report --whatif -: the change from standard input gives the report the
+# change file gives (the what-if's name aside).
+if command -v dot >/dev/null && command -v gnuplot >/dev/null; then
+	"$ftsim" report --whatif $chg -o "$tmp/rf" $s2 >/dev/null 2>&1
+	frc=$?
+	"$ftsim" report --whatif - -o "$tmp/rs" $s2 <$chg >/dev/null 2>&1
+	src=$?
+	sed "s#$chg#-#g; s#arm-kms-udr.yaml#-#g" "$tmp/rf/index.html" \
+	    >"$tmp/rf.html"
+	if [ $frc -ne 0 ] || [ $src -ne 0 ] ||
+	   ! cmp -s "$tmp/rf.html" "$tmp/rs/index.html"; then
+		echo "FAIL: report --whatif - (exit $src, file: $frc)" >&2
+		fail=1
+	fi
 fi
 
 # service_tags relative to the current directory, not the file's.
