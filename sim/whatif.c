@@ -1233,6 +1233,14 @@ exhaustive_vm(struct wi *w, size_t vb, size_t va, const struct cutset *cut,
 			 * add_target does not take adds no probe. */
 			ntg = add_target(tg, 0, svc == service_at(w->tb,
 			    rg[i].lo) ? w->tb : w->ta, rg[i].lo);
+			/* Not when a port class of its own is the
+			 * service's port (a rule names it): that probe
+			 * already said it. */
+			for (k = 0; k < nglobal && ntg == 1; k++)
+				if (probes[k].proto == tg[0].proto &&
+				    probes[k].lo == tg[0].port &&
+				    probes[k].hi == tg[0].port)
+					ntg = 0;
 			for (k = nglobal; k < nglobal + 4 && ntg == 1; k++)
 				if (probes[k].proto == tg[0].proto &&
 				    probes[k].rep == tg[0].port)
