@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "sim/walk.h"
+#include "topology/change.h"
 #include "topology/firewall.h"
 #include "topology/scenario.h"
 #include "topology/yamlout.h"
@@ -394,6 +395,93 @@ START_TEST(fw_yamlout)
 }
 END_TEST
 
+/* Apply change text c to the loaded topology: 0 with *out filled, or
+ * -1 (diag holds why). */
+static int
+apply(const char *c, struct topo *out)
+{
+	struct change ch;
+	int rc;
+
+	ck_assert_int_eq(change_parse("c.yaml", c, strlen(c), &ch, &diag), 0);
+	rc = change_apply(&ch, &topo, out, &diag);
+	change_free(&ch);
+	return rc;
+}
+
+/* The change operations of a firewall: add, replace and remove a rule
+ * collection, set forced tunnelling; the firewall's rules are checked
+ * after them (a repeated priority, forced tunnelling off without a public
+ * IP) and the base is never touched. */
+START_TEST(fw_change_ops)
+{
+	struct topo t;
+
+	load(NET("    public_ip: 20.10.10.10\n" ALLOW_ALL, "", FLOWS));
+	ck_assert_int_eq(apply("operations:\n"
+	    "  - {op: add_firewall_rule, firewall: fw, network_rules: "
+	    "{name: kms, priority: 150, action: Deny, protocols: [Tcp], "
+	    "destination: [AzureCloud], destination_ports: 1688}}\n"
+	    "  - {op: add_firewall_rule, firewall: fw, application_rules: "
+	    "{name: all, priority: 100, action: Allow, protocols: [Https], "
+	    "fqdns: ['*']}}\n"
+	    "  - {op: replace_firewall_rule, firewall: fw, network_rules: "
+	    "{name: all, priority: 200, action: Allow, protocols: [Udp], "
+	    "destination: ['*'], destination_ports: 53}}\n"
+	    "  - {op: set_forced_tunneling, firewall: fw, "
+	    "forced_tunneling: true}\n", &t), 0);
+	ck_assert_uint_eq(t.firewalls[0].ncolls, 3);
+	ck_assert_int_eq(t.firewalls[0].colls[0].priority, 200);
+	ck_assert_int_eq(t.firewalls[0].colls[1].priority, 150);
+	ck_assert_uint_eq(t.firewalls[0].colls[0].rules[0].proto, PROTO_UDP);
+	ck_assert(t.firewalls[0].forced_tunneling);
+	ck_assert_uint_eq(topo.firewalls[0].ncolls, 1);
+	ck_assert(!topo.firewalls[0].forced_tunneling);
+	topo_free(&t);
+	ck_assert_int_eq(apply("operations:\n"
+	    "  - {op: remove_firewall_rule, firewall: fw, name: all}\n",
+	    &t), 0);
+	ck_assert_uint_eq(t.firewalls[0].ncolls, 0);
+	topo_free(&t);
+	/* Refused: the same priority twice, a name that is not there. */
+	ck_assert_int_eq(apply("operations:\n"
+	    "  - {op: add_firewall_rule, firewall: fw, network_rules: "
+	    "{name: two, priority: 100, action: Allow, protocols: [Tcp], "
+	    "destination: ['*']}}\n", &t), -1);
+	ck_assert_int_eq(apply("operations:\n"
+	    "  - {op: remove_firewall_rule, firewall: fw, name: nope}\n",
+	    &t), -1);
+	ck_assert_int_eq(apply("operations:\n"
+	    "  - {op: add_firewall_rule, firewall: fw, network_rules: "
+	    "{name: all, priority: 300, action: Allow, protocols: [Tcp], "
+	    "destination: ['*']}}\n", &t), -1);
+	diag_free(&diag);
+	diag_init(&diag);
+}
+END_TEST
+
+/* A range written a-b covers exactly its addresses, however unaligned:
+ * 0.0.0.1-255.255.255.254 is 62 prefixes. */
+START_TEST(fw_ranges)
+{
+	struct pfx p[64];
+	uint64_t sum = 0;
+	size_t i, n;
+
+	n = topo_range_cidrs(A("0.0.0.1"), A("255.255.255.254"), p);
+	ck_assert_uint_eq(n, 62);
+	for (i = 0; i < n; i++)
+		sum += (uint64_t)1 << (32 - p[i].len);
+	ck_assert_uint_eq(sum, 0xfffffffeull);
+	ck_assert_uint_eq(p[0].addr, A("0.0.0.1"));
+	ck_assert_uint_eq(topo_range_cidrs(A("10.0.0.0"), A("10.0.255.255"),
+	    p), 1);
+	ck_assert_uint_eq(p[0].len, 16);
+	ck_assert_uint_eq(topo_range_cidrs(A("1.2.3.4"), A("1.2.3.4"), p), 1);
+	ck_assert_uint_eq(p[0].len, 32);
+}
+END_TEST
+
 static Suite *
 firewall_suite(void)
 {
@@ -409,6 +497,8 @@ firewall_suite(void)
 	tcase_add_test(tc, fw_forced_tunnelling);
 	tcase_add_test(tc, fw_stateful);
 	tcase_add_test(tc, fw_yamlout);
+	tcase_add_test(tc, fw_change_ops);
+	tcase_add_test(tc, fw_ranges);
 	suite_add_tcase(s, tc);
 	return s;
 }
