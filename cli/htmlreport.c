@@ -641,8 +641,10 @@ html_reason(FILE *f, const struct flow_result *r)
 			    srcclass_name(r->source_class));
 		else
 			fputs("unknown", f);
-		/* the route that sent it there */
-		for (k = 0; k < r->nhops; k++)
+		/* the route that sent it there: the request's last, which
+		 * led it out (through a firewall or an appliance, the one
+		 * of their subnet) */
+		for (k = r->nhops; k-- > 0;)
 			if (!r->hops[k].reply && !r->hops[k].quiet &&
 			    strncmp(r->hops[k].what, "route ", 6) == 0) {
 				fputs("; at ", f);
