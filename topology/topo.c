@@ -206,12 +206,15 @@ topo_free(struct topo *t)
 	topo_init(t);
 }
 
+/* An element read with an error may have no name yet (the loader goes on
+ * reading to report more): it matches nothing. */
 #define FIND_BY_NAME(arr, n, name) do {				\
 	size_t i_;						\
 	if ((name) == NULL)					\
 		return TOPO_NONE;				\
 	for (i_ = 0; i_ < (n); i_++)				\
-		if (strcasecmp((arr)[i_].name, (name)) == 0)	\
+		if ((arr)[i_].name != NULL &&			\
+		    strcasecmp((arr)[i_].name, (name)) == 0)	\
 			return i_;				\
 	return TOPO_NONE;					\
 } while (0)
@@ -272,12 +275,7 @@ topo_route_server_of_vnet(const struct topo *t, size_t v)
 size_t
 topo_firewall_find(const struct topo *t, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < t->nfirewalls; i++)
-		if (strcasecmp(t->firewalls[i].name, name) == 0)
-			return i;
-	return TOPO_NONE;
+	FIND_BY_NAME(t->firewalls, t->nfirewalls, name);
 }
 
 size_t
