@@ -109,6 +109,15 @@ static const struct help_opt diff_opts[] = {
 	{ NULL, 0, 0, NULL, HA_NONE, NULL, NULL },
 };
 
+static const struct help_opt advise_opts[] = {
+	{ "json", 'j', 0, NULL, HA_NONE, NULL, "print one JSON document" },
+	{ "out", 'o', 'o', "CHANGE.yaml", HA_FILE, NULL,
+	  "write the proven fixes as a change file (whole or not at all)" },
+	{ "services", 's', 0, "LIST", HA_WORD, NULL,
+	  "probe only these services: kms, suse, dns, imds (comma-separated)" },
+	{ NULL, 0, 0, NULL, HA_NONE, NULL, NULL },
+};
+
 static const struct help_opt import_opts[] = {
 	{ "out", 'o', 'o', "FILE", HA_FILE, NULL,
 	  "write the scenario to FILE (default: stdout)" },
@@ -187,6 +196,10 @@ const struct help_cmd help_cmds[] = {
 	  "reads standard input\n",
 	  "0 nothing changed, 1 something changed, 2 bad input",
 	  diff_opts, 0 },
+	{ "advise", "[--json] [-o CHANGE.yaml] [--services LIST] FILE",
+	  "which services each VM reaches, why, and the proven least fix",
+	  FILE_OPERAND, "0 every service works, 1 something is broken, "
+	  "2 bad input", advise_opts, 0 },
 	{ "import", "[--out FILE] FILE.json...",
 	  "Azure exports (az CLI JSON, ARM templates) to a scenario file",
 	  "  FILE.json  an export; - reads standard input\n", EXIT_QUERY,

@@ -28,6 +28,7 @@
 #include "cli/rules.h"
 #include "cli/term.h"
 #include "cli/whatif.h"
+#include "cli/advise.h"
 #include "sim/nsg.h"
 #include "sim/walk.h"
 #include "topology/scenario.h"
@@ -333,6 +334,7 @@ static const struct {
 	{ "nexthop", cmd_nexthop }, { "verify", cmd_verify },
 	{ "flowlog", cmd_flowlog }, { "rules", cmd_rules },
 	{ "whatif", cmd_whatif }, { "diff", cmd_diff },
+	{ "advise", cmd_advise },
 	{ "diagram", cmd_diagram }, { "report", cmd_report },
 	{ "import", cmd_import }, { "replay", cmd_replay },
 	{ "help", cmd_help }, { "version", cmd_version },

@@ -37,6 +37,8 @@ refused run --junit hard.xml t.yaml s.yaml
 refused import --out x.json x.json
 refused import -o ./x.json x.json
 refused diagram s.yaml -o sym.dot
+refused advise -o ./s.yaml s.yaml
+refused advise --out sym.dot s.yaml
 # A different file is fine.
 (cd "$tmp" && "$ftsim" run --junit r.xml s.yaml >/dev/null) ||
 	{ echo "FAIL: run --junit r.xml" >&2; fail=1; }

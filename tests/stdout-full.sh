@@ -49,6 +49,8 @@ check "$ftsim" flowlog "$S10" --out "$tmp/fl"
 check "$ftsim" whatif "$S02" scenarios/changes/arm-kms-udr.yaml
 check "$ftsim" whatif --json "$S02" scenarios/changes/arm-kms-udr.yaml
 check "$ftsim" diff "$S02" scenarios/03-udr-kms-fix.yaml
+check "$ftsim" advise "$S02"
+check "$ftsim" advise --json "$S02"
 check "$ftsim" diff --json "$S02" scenarios/03-udr-kms-fix.yaml
 check "$ftsim" import "$AZ/arm-export.json" "$AZ/effective-routes.json"
 check "$ftsim" replay --scenario "$S02" --from vm1 "$tmp/pcap/nic-vm1.pcap"

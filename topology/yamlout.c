@@ -1020,14 +1020,142 @@ yo_comments(struct yo *y, const char *const *lines, size_t n)
 	}
 }
 
-int
-yamlout_topo(const struct topo *t, const char *const *comments,
+/*
+ * Change files.
+ */
+
+static void
+yo_route(struct yo *y, const struct route *r)
+{
+	yo_map(y, true);
+	yo_kstr(y, "name", r->name);
+	yo_plain(y, "prefix");
+	yo_pfx(y, r->pfx);
+	yo_kstr(y, "next_hop_type", nh_type_name(r->nh));
+	if (r->has_nh_ip)
+		yo_kip(y, "next_hop_ip", r->nh_ip);
+	yo_map_end(y);
+}
+
+static void
+yo_fw_coll_op(struct yo *y, const struct fw_coll *c)
+{
+	size_t k;
+
+	yo_plain(y, c->type == FWC_NETWORK ? "network_rules" :
+	    "application_rules");
+	yo_map(y, false);
+	yo_kstr(y, "name", c->name);
+	yo_kuint(y, "priority", (unsigned long)c->priority);
+	yo_kstr(y, "action", c->action == ACCESS_ALLOW ? "Allow" : "Deny");
+	if (c->group != NULL) {
+		yo_kstr(y, "group", c->group);
+		yo_kuint(y, "group_priority", (unsigned long)c->group_priority);
+	}
+	yo_plain(y, "rules");
+	yo_seq(y, false);
+	for (k = 0; k < c->nrules; k++)
+		yo_fw_rule(y, c, &c->rules[k]);
+	yo_seq_end(y);
+	yo_map_end(y);
+}
+
+static void
+yo_op(struct yo *y, const struct change_op *op)
+{
+	size_t i;
+
+	yo_map(y, false);
+	yo_kstr(y, "op", change_kind_name(op->kind));
+	switch (op->kind) {
+	case CH_ADD_ROUTE_TABLE:
+		yo_plain(y, "route_table");
+		yo_map(y, false);
+		yo_kstr(y, "name", op->rtable.name);
+		if (op->rtable.disable_bgp_propagation)
+			yo_kbool(y, "disable_bgp_route_propagation", true);
+		yo_plain(y, "routes");
+		yo_seq(y, false);
+		for (i = 0; i < op->rtable.nroutes; i++)
+			yo_route(y, &op->rtable.routes[i]);
+		yo_seq_end(y);
+		yo_map_end(y);
+		break;
+	case CH_ADD_ROUTE:
+	case CH_REPLACE_ROUTE:
+		yo_kstr(y, "route_table", op->route_table.name);
+		yo_plain(y, "route");
+		yo_route(y, &op->route);
+		break;
+	case CH_ASSOCIATE_ROUTE_TABLE:
+		yo_kstr(y, "vnet", op->vnet.name);
+		yo_kstr(y, "subnet", op->subnet.name);
+		yo_kstr(y, "route_table", op->route_table.name);
+		break;
+	case CH_ADD_NSG_RULE:
+		yo_kstr(y, "nsg", op->nsg.name);
+		yo_plain(y, "rule");
+		yo_rule(y, &op->rule);
+		break;
+	case CH_REMOVE_NSG_RULE:
+		yo_kstr(y, "nsg", op->nsg.name);
+		yo_kstr(y, "name", op->name.name);
+		break;
+	case CH_ADD_FIREWALL_RULE:
+		yo_kstr(y, "firewall", op->firewall.name);
+		yo_fw_coll_op(y, &op->coll);
+		break;
+	case CH_SET_ROUTE_FILTER:
+		yo_kstr(y, "circuit", op->circuit.name);
+		yo_plain(y, "route_filter");
+		yo_seq(y, true);
+		for (i = 0; i < op->nregions; i++)
+			yo_str(y, op->regions[i]);
+		yo_seq_end(y);
+		break;
+	default:
+		if (y->err == 0)
+			y->err = -EINVAL;
+		break;
+	}
+	yo_map_end(y);
+}
+
+static void
+yo_change(struct yo *y, const struct change *c)
+{
+	yaml_event_t ev;
+	size_t i;
+	int ok;
+
+	ok = yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
+	yo_emit(y, &ev, ok);
+	ok = yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
+	yo_emit(y, &ev, ok);
+	yo_map(y, false);
+	yo_kstr(y, "change", c->name);
+	yo_kstr(y, "description", c->description);
+	yo_plain(y, "operations");
+	yo_seq(y, false);
+	for (i = 0; i < c->nops; i++)
+		yo_op(y, &c->ops[i]);
+	yo_seq_end(y);
+	yo_map_end(y);
+	ok = yaml_document_end_event_initialize(&ev, 1);
+	yo_emit(y, &ev, ok);
+	ok = yaml_stream_end_event_initialize(&ev);
+	yo_emit(y, &ev, ok);
+	if (y->err == 0 && !yaml_emitter_flush(&y->e))
+		y->err = y->buf.nomem ? -ENOMEM : -EIO;
+}
+
+/* The emitter around one of the writers above. */
+static int
+yo_run(const void *what, bool change, const char *const *comments,
     size_t ncomments, char **out, size_t *len)
 {
 	struct yo y;
 
-	if (t == NULL || out == NULL || len == NULL)
-		return -EINVAL;
 	*out = NULL;
 	*len = 0;
 	memset(&y, 0, sizeof(y));
@@ -1038,8 +1166,12 @@ yamlout_topo(const struct topo *t, const char *const *comments,
 	yaml_emitter_set_width(&y.e, 100);
 	yaml_emitter_set_indent(&y.e, 2);
 	yo_comments(&y, comments, ncomments);
-	if (y.err == 0)
-		yo_document(&y, t);
+	if (y.err == 0) {
+		if (change)
+			yo_change(&y, what);
+		else
+			yo_document(&y, what);
+	}
 	yaml_emitter_delete(&y.e);
 	if (y.err != 0) {
 		free(y.buf.p);
@@ -1048,4 +1180,22 @@ yamlout_topo(const struct topo *t, const char *const *comments,
 	*out = y.buf.p;
 	*len = y.buf.len;
 	return 0;
+}
+
+int
+yamlout_change(const struct change *c, const char *const *comments,
+    size_t ncomments, char **out, size_t *len)
+{
+	if (c == NULL || out == NULL || len == NULL)
+		return -EINVAL;
+	return yo_run(c, true, comments, ncomments, out, len);
+}
+
+int
+yamlout_topo(const struct topo *t, const char *const *comments,
+    size_t ncomments, char **out, size_t *len)
+{
+	if (t == NULL || out == NULL || len == NULL)
+		return -EINVAL;
+	return yo_run(t, false, comments, ncomments, out, len);
 }

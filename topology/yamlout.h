@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "topology/change.h"
 #include "topology/topo.h"
 
 /*
@@ -26,5 +27,17 @@
  */
 int yamlout_topo(const struct topo *t, const char *const *comments,
 		 size_t ncomments, char **out, size_t *len);
+
+/*
+ * Write c as a change file (docs/format.md, "Change files"): `change`,
+ * `description`, then `operations`, each with the keys its op takes.
+ * The operations written are those a fix is made of: add_route_table,
+ * add_route, replace_route, associate_route_table, add_nsg_rule,
+ * remove_nsg_rule, add_firewall_rule and set_route_filter; any other
+ * kind is -EINVAL. comments as for yamlout_topo. 0, or -ENOMEM / -EIO /
+ * -EINVAL with *out NULL.
+ */
+int yamlout_change(const struct change *c, const char *const *comments,
+		   size_t ncomments, char **out, size_t *len);
 
 #endif
