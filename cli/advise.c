@@ -615,8 +615,9 @@ gen_route(struct adv *a, size_t vm, const struct target *const *x,
 	if (sn->route_table != TOPO_NONE) {
 		rc.rt = &t->rtables[sn->route_table];
 		if (rc.rt->nroutes + nadd > AZURE_MAX_ROUTES) {
-			*why = xasprintf("route table %s holds %zu routes: "
-			    "Azure allows %d", rc.rt->name, rc.rt->nroutes,
+			*why = xasprintf("route table %s holds %zu routes; "
+			    "%zu more would pass Azure's limit of %d",
+			    rc.rt->name, rc.rt->nroutes, nadd,
 			    AZURE_MAX_ROUTES);
 			return 1;
 		}
@@ -1736,7 +1737,8 @@ text_out(FILE *f, json_t *doc)
 		json_array_foreach(y, k, x) {
 			fprintf(f, "%s %s", k ? "," : "", json_string_value(x));
 		}
-		fputs(" (to service addresses)\n  broken after:", f);
+		fprintf(f, "%s\n  broken after:", json_array_size(y) > 0 ?
+		    " (to service addresses)" : "");
 		y = json_object_get(proof, "broken_after");
 		if (json_array_size(y) == 0)
 			fputs(" none", f);
