@@ -17,7 +17,8 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0
 n=0
 
-for s in scenarios/*.yaml tests/scenarios/advise-no-clean-fix.yaml; do
+for s in scenarios/*.yaml tests/scenarios/advise-no-clean-fix.yaml \
+	 tests/scenarios/advise-firewall-fix.yaml; do
 	n=$((n + 1))
 	rm -f "$tmp/fix.yaml" "$tmp/after.yaml"
 	"$ftsim" advise --json -o "$tmp/fix.yaml" "$s" >"$tmp/adv.json" 2>"$tmp/err"

@@ -558,7 +558,9 @@ set_tests_properties(nw.nexthop-by-name nw.nexthop-unknown-name PROPERTIES LABEL
 # the lints, against golden text and JSON; exit 1 when something is
 # broken, 0 when everything works. advise-no-clean-fix: the one candidate
 # that fixes KMS (a route filter region) changes a whole region, so no fix
-# is proposed; scenario 19's isolated subnet has no way out at all.
+# is proposed; scenario 19's isolated subnet has no way out at all;
+# advise-firewall-fix: a route cannot help (no outbound), a firewall
+# network rule does.
 set(GA ${CMAKE_CURRENT_SOURCE_DIR}/golden/advise)
 foreach(s 02-forced-tunnel-breaks-kms 08-kms-fix-out-of-date
           11-platform-tag-denies 12-forced-tunnel-nsg-deny-internet
@@ -591,6 +593,10 @@ add_test(NAME advise.no-clean-fix.json
   COMMAND ${RUNCASE} golden ${GA}/no-clean-fix.json 1
           -- ${FTSIM} advise --json --services kms tests/scenarios/advise-no-clean-fix.yaml
   WORKING_DIRECTORY ${TOP})
+add_test(NAME advise.firewall-fix
+  COMMAND ${RUNCASE} golden ${GA}/firewall-fix.txt 1
+          -- ${FTSIM} advise tests/scenarios/advise-firewall-fix.yaml
+  WORKING_DIRECTORY ${TOP})
 add_test(NAME advise.works
   COMMAND ${RUNCASE} golden ${GA}/01-no-forced-tunnel.txt 0
           -- ${FTSIM} advise scenarios/01-no-forced-tunnel.yaml
@@ -602,5 +608,6 @@ add_test(NAME advise.round-trip
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/advise.sh ${FTSIM}
   WORKING_DIRECTORY ${TOP})
 set_tests_properties(advise.no-clean-fix advise.no-clean-fix.json advise.works
+  advise.firewall-fix
   advise.round-trip PROPERTIES LABELS advise)
 set_tests_properties(advise.round-trip PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
