@@ -52,6 +52,18 @@ fw_proto(uint8_t p)
 	return p == PROTO_TCP ? "TCP" : p == PROTO_UDP ? "UDP" : "ICMP";
 }
 
+/* part's members appended to rec (part dropped): 0, or -1 when either
+ * is missing (out of memory). */
+static int
+merge(json_t *rec, json_t *part)
+{
+	int rc = rec != NULL && part != NULL &&
+	    json_object_update(rec, part) == 0 ? 0 : -1;
+
+	json_decref(part);
+	return rc;
+}
+
 int
 fwlog_add(const struct topo *t, const struct flow_result *r, uint64_t t0_us,
 	  json_t *net, json_t *app)
@@ -78,45 +90,33 @@ fwlog_add(const struct topo *t, const struct flow_result *r, uint64_t t0_us,
 		fw_time(t0_us + x->at_us, when, sizeof(when));
 		ip_format(x->src, src);
 		ip_format(x->dst, dst);
-		if (x->app)
-			rec = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s, "
-				"s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, "
-				"s:b, s:s, s:s, s:s}",
-				"TenantId", FW_TENANT, "TimeGenerated", when,
-				"Protocol", fw_app_proto(rule, x->dport),
-				"SourceIp", src, "SourcePort", (int)x->sport,
-				"DestinationPort", (int)x->dport,
-				"Fqdn", r->flow->to, "TargetUrl", "",
-				"Action", x->allow ? "Allow" : "Deny",
-				"Policy", fw->policy ? fw->policy : "",
-				"RuleCollectionGroup",
-				c && c->group ? c->group : "",
-				"RuleCollection", c ? c->name : "",
-				"Rule", rule ? rule->name : "",
-				"ActionReason", c ? "" : "Default Action",
-				"IsTlsInspected", 0, "WebCategory", "",
-				"IsExplicitProxyRequest", 0,
-				"SourceSystem", "Azure",
-				"Type", "AZFWApplicationRule",
-				"_ResourceId", rid);
-		else
-			rec = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:i, "
-				"s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-				"TenantId", FW_TENANT, "TimeGenerated", when,
-				"Protocol", fw_proto(x->proto),
-				"SourceIp", src, "SourcePort", (int)x->sport,
-				"DestinationIp", dst,
-				"DestinationPort", (int)x->dport,
-				"Action", x->allow ? "Allow" : "Deny",
-				"Policy", fw->policy ? fw->policy : "",
-				"RuleCollectionGroup",
-				c && c->group ? c->group : "",
-				"RuleCollection", c ? c->name : "",
-				"Rule", rule ? rule->name : "",
-				"ActionReason", c ? "" : "Default Action",
-				"SourceSystem", "Azure",
-				"Type", "AZFWNetworkRule",
-				"_ResourceId", rid);
+		/* The columns of both tables, then each table's own, in the
+		 * order the reference lists them. */
+		rec = json_pack("{s:s, s:s, s:s, s:s, s:i}", "TenantId",
+		    FW_TENANT, "TimeGenerated", when, "Protocol", x->app ?
+		    fw_app_proto(rule, x->dport) : fw_proto(x->proto),
+		    "SourceIp", src, "SourcePort", (int)x->sport);
+		if (merge(rec, x->app ?
+		    json_pack("{s:i, s:s, s:s}", "DestinationPort",
+		    (int)x->dport, "Fqdn", r->flow->to, "TargetUrl", "") :
+		    json_pack("{s:s, s:i}", "DestinationIp", dst,
+		    "DestinationPort", (int)x->dport)) != 0 ||
+		    merge(rec, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
+		    "Action", x->allow ? "Allow" : "Deny",
+		    "Policy", fw->policy ? fw->policy : "",
+		    "RuleCollectionGroup", c && c->group ? c->group : "",
+		    "RuleCollection", c ? c->name : "",
+		    "Rule", rule ? rule->name : "",
+		    "ActionReason", c ? "" : "Default Action")) != 0 ||
+		    (x->app && merge(rec, json_pack("{s:b, s:s, s:b}",
+		    "IsTlsInspected", 0, "WebCategory", "",
+		    "IsExplicitProxyRequest", 0)) != 0) ||
+		    merge(rec, json_pack("{s:s, s:s, s:s}", "SourceSystem",
+		    "Azure", "Type", x->app ? "AZFWApplicationRule" :
+		    "AZFWNetworkRule", "_ResourceId", rid)) != 0) {
+			json_decref(rec);
+			return -ENOMEM;
+		}
 		if (rec == NULL ||
 		    json_array_append_new(x->app ? app : net, rec) != 0)
 			return -ENOMEM;

@@ -65,17 +65,6 @@ fw_addr_match(const struct topo *t, const struct addr_spec *a, uint32_t ip)
 }
 
 static bool
-fw_port_match(const struct port_spec *p, uint16_t port)
-{
-	size_t i;
-
-	for (i = 0; i < p->n; i++)
-		if (port >= p->r[i].lo && port <= p->r[i].hi)
-			return true;
-	return false;
-}
-
-static bool
 fw_net_match(const struct topo *t, const struct fw_rule *r, unsigned proto,
 	     uint32_t src, uint32_t dst, uint16_t dport)
 {
@@ -84,7 +73,7 @@ fw_net_match(const struct topo *t, const struct fw_rule *r, unsigned proto,
 
 	if ((r->proto & proto) == 0 || !fw_addr_match(t, &r->src, src))
 		return false;
-	if (proto != PROTO_ICMP && !fw_port_match(&r->dports, dport))
+	if (proto != PROTO_ICMP && !port_spec_has(&r->dports, dport))
 		return false;
 	hit = (r->dst.any || r->dst.n > 0) && fw_addr_match(t, &r->dst, dst);
 	for (i = 0; !hit && i < r->nfqdn_ips; i++)

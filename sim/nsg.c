@@ -388,23 +388,12 @@ addr_match(const struct nsgctx *c, const struct addr_spec *a, uint32_t ip)
 }
 
 static bool
-port_match(const struct port_spec *p, uint16_t port)
-{
-	size_t i;
-
-	for (i = 0; i < p->n; i++)
-		if (port >= p->r[i].lo && port <= p->r[i].hi)
-			return true;
-	return false;
-}
-
-static bool
 rule_match(const struct nsgctx *c, const struct nsg_rule *r,
 	   const struct nsg_query *q)
 {
 	return r->dir == q->dir && (r->proto & q->proto) != 0 &&
-	       port_match(&r->dports, q->dport) &&
-	       port_match(&r->sports, q->sport) &&
+	       port_spec_has(&r->dports, q->dport) &&
+	       port_spec_has(&r->sports, q->sport) &&
 	       addr_match(c, &r->src, q->src) &&
 	       addr_match(c, &r->dst, q->dst);
 }
@@ -644,7 +633,7 @@ static bool
 deny_covers(const struct nsg_rule *r, const struct nsg_platform_info *i)
 {
 	return (r->proto & i->proto) == i->proto && r->src.any &&
-	       port_match(&r->dports, i->port) && r->sports.n == 1 &&
+	       port_spec_has(&r->dports, i->port) && r->sports.n == 1 &&
 	       r->sports.r[0].lo == 0 && r->sports.r[0].hi == 65535;
 }
 
@@ -699,7 +688,7 @@ nsg_platform_info(const struct nsgctx *c, const struct nsg *nic,
 		out->state = PLAT_OFF_BY_RULE;
 	else if (out->deny_rule != NULL &&
 		 (out->deny_rule->proto & out->proto) != 0 &&
-		 port_match(&out->deny_rule->dports, out->port))
+		 port_spec_has(&out->deny_rule->dports, out->port))
 		out->state = PLAT_PARTLY_OFF;
 	else
 		out->state = PLAT_ACTIVE;

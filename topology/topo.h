@@ -92,6 +92,18 @@ struct port_spec {
 	size_t n;
 };
 
+/* port is in one of p's ranges. */
+static inline bool
+port_spec_has(const struct port_spec *p, uint16_t port)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (port >= p->r[i].lo && port <= p->r[i].hi)
+			return true;
+	return false;
+}
+
 struct nsg_rule {
 	char *name;
 	int priority;		/* 100..4096 for user rules */

@@ -86,3 +86,55 @@ load_path(const char *rel)
 		ck_abort_msg("%s does not load", path);
 	}
 }
+
+static struct flow_result fixture_res;
+
+void
+fixture_teardown(void)
+{
+	flow_result_free(&fixture_res);
+	teardown();
+}
+
+const struct flow_result *
+fixture_run(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < topo.nflows; i++)
+		if (strcmp(topo.flows[i].name, name) == 0) {
+			ck_assert_int_eq(sim_run_flow(sim, &topo.flows[i],
+						      &fixture_res), 0);
+			return &fixture_res;
+		}
+	ck_abort_msg("no flow %s", name);
+	return NULL;
+}
+
+bool
+fixture_crossed(const struct flow_result *r, const char *node)
+{
+	size_t i;
+
+	for (i = 0; i < r->npath; i++)
+		if (strcmp(r->path[i], node) == 0)
+			return true;
+	return false;
+}
+
+uint32_t
+fixture_ip(const char *s)
+{
+	uint32_t ip;
+
+	ck_assert_msg(ip_parse(s, &ip) == 0, "bad address %s", s);
+	return ip;
+}
+
+void
+fixture_dropped(const struct flow_result *r, const char *reason)
+{
+	ck_assert_msg(!r->delivered, "%s delivered", r->flow->name);
+	ck_assert_ptr_nonnull(r->drop_reason);
+	ck_assert_str_eq(r->drop_reason, reason);
+}

@@ -5,6 +5,9 @@
 #ifndef FTSIM_TEST_FIXTURE_H
 #define FTSIM_TEST_FIXTURE_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "sim/walk.h"
 #include "topology/topo.h"
 
@@ -28,5 +31,17 @@ void load_file(const char *name);
 /* The same for a file, by its path from the tests/ folder (relative
  * paths in it, such as service_tags, work). */
 void load_path(const char *rel);
+
+/*
+ * Flows of the loaded scenario (test_estate.c, test_firewall.c): run one
+ * by name into the fixture's result (freed by fixture_teardown, the fixture
+ * pair's teardown for them), whether its request crossed a node, an
+ * address from its text, and a drop's reason.
+ */
+const struct flow_result *fixture_run(const char *name);
+bool fixture_crossed(const struct flow_result *r, const char *node);
+uint32_t fixture_ip(const char *s);
+void fixture_dropped(const struct flow_result *r, const char *reason);
+void fixture_teardown(void);
 
 #endif

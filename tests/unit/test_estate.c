@@ -31,15 +31,6 @@ table(const char *vnet, const char *subnet)
 	return NULL;
 }
 
-static uint32_t
-A(const char *s)
-{
-	uint32_t ip;
-
-	ck_assert_msg(ip_parse(s, &ip) == 0, "bad address %s", s);
-	return ip;
-}
-
 /* The gateway route (source VirtualNetworkGateway) for prefix p. */
 static const struct eroute *
 gw_row(const struct rtable *rt, const char *p)
@@ -176,8 +167,8 @@ START_TEST(vpn_next_hops)
 	e = gw_row(table("v", "s1"), "10.3.0.0/16");
 	ck_assert_ptr_nonnull(e);
 	ck_assert_uint_eq(e->nnh, 2);
-	ck_assert_uint_eq(e->nh_ips[0], A("10.1.255.4"));
-	ck_assert_uint_eq(e->nh_ips[1], A("10.1.255.5"));
+	ck_assert_uint_eq(e->nh_ips[0], fixture_ip("10.1.255.4"));
+	ck_assert_uint_eq(e->nh_ips[1], fixture_ip("10.1.255.5"));
 	ck_assert(e->site_static);
 	teardown();
 	load(VPN_NET("{name: vpngw, type: Vpn, public_ip: 20.1.2.3}",
@@ -185,7 +176,7 @@ START_TEST(vpn_next_hops)
 		     "address_prefixes: [10.3.0.0/16]}\n"));
 	e = gw_row(table("v", "s1"), "10.3.0.0/16");
 	ck_assert_uint_eq(e->nnh, 1);
-	ck_assert_uint_eq(e->nh_ips[0], A("20.1.2.3"));
+	ck_assert_uint_eq(e->nh_ips[0], fixture_ip("20.1.2.3"));
 }
 END_TEST
 
@@ -273,17 +264,17 @@ START_TEST(route_server_routes)
 	ck_assert_uint_eq(e->rs, 0);
 	ck_assert(e->transit);
 	ck_assert_uint_eq(e->nnh, 2);
-	ck_assert_uint_eq(e->nh_ips[0], A("10.10.1.4"));
-	ck_assert_uint_eq(e->nh_ips[1], A("10.10.1.5"));
+	ck_assert_uint_eq(e->nh_ips[0], fixture_ip("10.10.1.4"));
+	ck_assert_uint_eq(e->nh_ips[1], fixture_ip("10.10.1.5"));
 	ck_assert_uint_eq(e->nh_peer[1], 1);
-	ck_assert(rtable_lookup(rt, A("8.8.8.8"), 0, &h0) == 0);
-	ck_assert(rtable_lookup(rt, A("8.8.8.8"), 1, &h1) == 0);
+	ck_assert(rtable_lookup(rt, fixture_ip("8.8.8.8"), 0, &h0) == 0);
+	ck_assert(rtable_lookup(rt, fixture_ip("8.8.8.8"), 1, &h1) == 0);
 	ck_assert_uint_ne(h0.nh_ip, h1.nh_ip);
 	e = gw_row(rt, "10.50.0.0/16");
 	ck_assert_uint_eq(e->nnh, 1);
-	ck_assert_uint_eq(e->nh_ips[0], A("10.10.1.4"));
+	ck_assert_uint_eq(e->nh_ips[0], fixture_ip("10.10.1.4"));
 	e = gw_row(rt, "10.60.0.0/16");
-	ck_assert_uint_eq(e->nh_ips[0], A("10.10.1.5"));
+	ck_assert_uint_eq(e->nh_ips[0], fixture_ip("10.10.1.5"));
 	ck_assert_uint_eq(gw_rows(rt), 3);
 	/* The hub's own subnets get them too, not through transit. */
 	e = gw_row(table("Hub", "Nva"), "10.60.0.0/16");
@@ -349,49 +340,6 @@ END_TEST
 /* ---------------------------------------------------------------- */
 /* The walk (MODEL §8) */
 
-static struct flow_result res;
-
-static void
-teardown_res(void)
-{
-	flow_result_free(&res);
-	teardown();
-}
-
-static const struct flow_result *
-run(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < topo.nflows; i++)
-		if (strcmp(topo.flows[i].name, name) == 0) {
-			ck_assert_int_eq(sim_run_flow(sim, &topo.flows[i],
-						      &res), 0);
-			return &res;
-		}
-	ck_abort_msg("no flow %s", name);
-	return NULL;
-}
-
-static bool
-crossed(const struct flow_result *r, const char *node)
-{
-	size_t i;
-
-	for (i = 0; i < r->npath; i++)
-		if (strcmp(r->path[i], node) == 0)
-			return true;
-	return false;
-}
-
-static void
-assert_dropped(const struct flow_result *r, const char *reason)
-{
-	ck_assert_msg(!r->delivered, "%s delivered", r->flow->name);
-	ck_assert_ptr_nonnull(r->drop_reason);
-	ck_assert_str_eq(r->drop_reason, reason);
-}
-
 /* MODEL §8 [peer]: a spoke VM's KMS request follows the hub's learned
  * default through the hub's gateway and circuit to the on-premises edge;
  * a spoke-to-spoke packet turns around at the MSEE (hairpin azure), both
@@ -423,22 +371,22 @@ START_TEST(walk_transit)
 	     "  - {name: s2s, from: v1, to: 10.30.1.4, port: 443}\n"
 	     "  - {name: lost, from: v1, to: 10.99.0.1, port: 443}\n"
 	     "  - {name: dc, from: v1, to: 192.168.1.1, port: 443}\n");
-	r = run("kms");
+	r = fixture_run("kms");
 	ck_assert(r->delivered);
 	ck_assert_int_eq(r->activation, ACT_REFUSED);
 	ck_assert_int_eq(r->source_class, SRC_ONPREM_EDGE);
-	ck_assert(crossed(r, "gw") && crossed(r, "er") && crossed(r, "dc"));
+	ck_assert(fixture_crossed(r, "gw") && fixture_crossed(r, "er") && fixture_crossed(r, "dc"));
 	ck_assert(r->reply_delivered);
-	r = run("s2s");
+	r = fixture_run("s2s");
 	ck_assert(r->delivered);
 	ck_assert(r->reply_delivered);
 	ck_assert_int_eq(r->hairpin, HAIRPIN_AZURE);
 	ck_assert_int_eq(r->source_class, SRC_PRIVATE);
-	ck_assert(!crossed(r, "dc"));
-	r = run("lost");
-	assert_dropped(r, "onprem-no-route");
+	ck_assert(!fixture_crossed(r, "dc"));
+	r = fixture_run("lost");
+	fixture_dropped(r, "onprem-no-route");
 	/* On-premises answers the spoke through the hub's gateway. */
-	r = run("dc");
+	r = fixture_run("dc");
 	ck_assert(r->delivered && r->reply_delivered);
 }
 END_TEST
@@ -463,15 +411,15 @@ START_TEST(walk_vpn_site)
 			"[192.168.0.0/16], internet_edge_ip: 198.51.100.30}\n"
 			"  - {name: br, gateway: vpngw, bgp: {peer_ip: "
 			"10.3.0.10, advertised: [10.3.0.0/16]}}\n"));
-	r = run("kms");
+	r = fixture_run("kms");
 	ck_assert(r->delivered && r->reply_delivered);
 	ck_assert_int_eq(r->activation, ACT_REFUSED);
-	ck_assert_uint_eq(r->source_seen, A("198.51.100.30"));
+	ck_assert_uint_eq(r->source_seen, fixture_ip("198.51.100.30"));
 	ck_assert_int_eq(r->source_class, SRC_ONPREM_EDGE);
-	ck_assert(crossed(r, "vpngw") && crossed(r, "hq"));
-	r = run("branch");
+	ck_assert(fixture_crossed(r, "vpngw") && fixture_crossed(r, "hq"));
+	r = fixture_run("branch");
 	ck_assert(r->delivered && r->reply_delivered);
-	ck_assert(crossed(r, "br") && !crossed(r, "hq"));
+	ck_assert(fixture_crossed(r, "br") && !fixture_crossed(r, "hq"));
 	ck_assert_int_eq(r->source_class, SRC_PRIVATE);
 	/* MODEL §8 [vpn-aa]: both directions cross one instance of the
 	 * active-active gateway, whose capture point is the instance's. */
@@ -495,13 +443,13 @@ START_TEST(walk_vpn_site)
 			      strcmp(req, "gateway-vpngw-10.1.255.5") == 0,
 			      "%s", req);
 	}
-	teardown_res();
+	fixture_teardown();
 	setup();
 	load(VPN_FORCED("{name: vpngw, type: Vpn}",
 			"  - {name: br, gateway: vpngw, bgp: {peer_ip: "
 			"10.3.0.10, advertised: [10.3.0.0/16]}}\n"));
-	assert_dropped(run("kms"), "udr-gateway-unusable");
-	ck_assert(run("branch")->delivered);
+	fixture_dropped(fixture_run("kms"), "udr-gateway-unusable");
+	ck_assert(fixture_run("branch")->delivered);
 }
 END_TEST
 
@@ -544,15 +492,15 @@ START_TEST(walk_route_server_and_peering_settings)
 	/* The Route Server route leads to the appliance, no gateway; the
 	 * appliance forwards into Other, whose side (a mapping: Azure's
 	 * default) does not allow forwarded traffic. */
-	r = run("via-nva");
-	ck_assert(crossed(r, "nva"));
-	ck_assert(!crossed(r, "rs"));
-	assert_dropped(r, "forwarded-traffic-denied");
+	r = fixture_run("via-nva");
+	ck_assert(fixture_crossed(r, "nva"));
+	ck_assert(!fixture_crossed(r, "rs"));
+	fixture_dropped(r, "forwarded-traffic-denied");
 	/* The appliance's own traffic is not forwarded traffic. */
-	r = run("hub-direct");
+	r = fixture_run("hub-direct");
 	ck_assert(r->delivered && r->reply_delivered);
-	r = run("closed");
-	assert_dropped(r, "peering-access-denied");
+	r = fixture_run("closed");
+	fixture_dropped(r, "peering-access-denied");
 }
 END_TEST
 
@@ -603,11 +551,11 @@ START_TEST(walk_from_onprem)
 		warned += diag.msgs[i].level == DIAG_WARNING &&
 			  strstr(diag.msgs[i].text, "GatewaySubnet") != NULL;
 	ck_assert_uint_eq(warned, 2);
-	r = run("to-a");
+	r = fixture_run("to-a");
 	ck_assert(r->delivered && r->reply_delivered && r->tcp_connect);
-	ck_assert(crossed(r, "GatewaySubnet") && crossed(r, "fw"));
-	ck_assert_uint_eq(r->source_seen, A("192.168.1.1"));
-	r = run("to-b");
+	ck_assert(fixture_crossed(r, "GatewaySubnet") && fixture_crossed(r, "fw"));
+	ck_assert_uint_eq(r->source_seen, fixture_ip("192.168.1.1"));
+	r = fixture_run("to-b");
 	ck_assert(r->delivered);
 	ck_assert(!r->tcp_connect);
 	ck_assert(r->asymmetric);
@@ -644,16 +592,16 @@ START_TEST(walk_branch_to_branch)
 
 	snprintf(buf, sizeof(buf), net, "true");
 	load(buf);
-	r = run("branch");
-	ck_assert(crossed(r, "er") && crossed(r, "GatewaySubnet"));
-	ck_assert(crossed(r, "sdwan"));
-	teardown_res();
+	r = fixture_run("branch");
+	ck_assert(fixture_crossed(r, "er") && fixture_crossed(r, "GatewaySubnet"));
+	ck_assert(fixture_crossed(r, "sdwan"));
+	fixture_teardown();
 	setup();
 	snprintf(buf, sizeof(buf), net, "false");
 	load(buf);
-	r = run("branch");
-	assert_dropped(r, "onprem-no-route");
-	ck_assert(!crossed(r, "er"));
+	r = fixture_run("branch");
+	fixture_dropped(r, "onprem-no-route");
+	ck_assert(!fixture_crossed(r, "er"));
 }
 END_TEST
 
@@ -683,25 +631,25 @@ START_TEST(walk_microsoft_peering)
 	snprintf(buf, sizeof(buf), net, "");
 	load(buf);
 	ck_assert_str_eq(ms_peering_region(&topo, &topo.circuits[0],
-					   A("40.83.235.53")),
+					   fixture_ip("40.83.235.53")),
 			 "AzureCloud.westus");
 	ck_assert_ptr_null(ms_peering_region(&topo, &topo.circuits[0],
-					     A("23.102.135.246")));
-	r = run("west");
+					     fixture_ip("23.102.135.246")));
+	r = fixture_run("west");
 	ck_assert_int_eq(r->source_class, SRC_MS_PEERING_NAT);
-	ck_assert_uint_eq(r->source_seen, A("203.0.113.33"));
+	ck_assert_uint_eq(r->source_seen, fixture_ip("203.0.113.33"));
 	ck_assert_int_eq(r->hairpin, HAIRPIN_CUSTOMER);
 	ck_assert_int_eq(r->activation, ACT_ACCEPTED);
 	ck_assert(r->reply_delivered);
-	r = run("south");
+	r = fixture_run("south");
 	ck_assert_int_eq(r->source_class, SRC_ONPREM_EDGE);
 	ck_assert_int_eq(r->activation, ACT_REFUSED);
-	teardown_res();
+	fixture_teardown();
 	setup();
 	snprintf(buf, sizeof(buf), net,
 		 "model: {kms_accepts_public_peering_nat: false}\n");
 	load(buf);
-	r = run("west");
+	r = fixture_run("west");
 	ck_assert_int_eq(r->source_class, SRC_MS_PEERING_NAT);
 	ck_assert_int_eq(r->activation, ACT_REFUSED);
 }
@@ -728,16 +676,16 @@ START_TEST(vnet_tag_in_estates)
 {
 	load(HUB_SPOKE(TRANSIT_HUB, TRANSIT_SPOKE, "",
 		       "model: {vnet_tag_includes_default_route: false}\n"));
-	ck_assert(vnet_tag_has("Spoke", A("192.168.1.1")));
-	ck_assert(vnet_tag_has("Spoke", A("10.10.1.1")));
-	ck_assert(!vnet_tag_has("Spoke", A("8.8.8.8")));
+	ck_assert(vnet_tag_has("Spoke", fixture_ip("192.168.1.1")));
+	ck_assert(vnet_tag_has("Spoke", fixture_ip("10.10.1.1")));
+	ck_assert(!vnet_tag_has("Spoke", fixture_ip("8.8.8.8")));
 	teardown();
 	setup();
 	load(HUB_SPOKE("{vnet: Spoke, allow_virtual_network_access: false}",
 		       "", "", "model: {vnet_tag_includes_default_route: "
 		       "false}\n"));
-	ck_assert(!vnet_tag_has("Hub", A("10.20.1.1")));
-	ck_assert(vnet_tag_has("Spoke", A("10.10.1.1")));
+	ck_assert(!vnet_tag_has("Hub", fixture_ip("10.20.1.1")));
+	ck_assert(vnet_tag_has("Spoke", fixture_ip("10.10.1.1")));
 }
 END_TEST
 
@@ -860,7 +808,7 @@ main(void)
 	tcase_add_test(tr, vnet_tag_in_estates);
 	suite_add_tcase(s, tr);
 
-	tcase_add_checked_fixture(tw, setup, teardown_res);
+	tcase_add_checked_fixture(tw, setup, fixture_teardown);
 	tcase_add_test(tw, walk_transit);
 	tcase_add_test(tw, walk_vpn_site);
 	tcase_add_test(tw, walk_route_server_and_peering_settings);

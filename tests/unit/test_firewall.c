@@ -20,50 +20,6 @@
 #include "topology/yamlout.h"
 #include "tests/unit/fixture.h"
 
-static struct flow_result res;
-
-static void
-teardown_res(void)
-{
-	flow_result_free(&res);
-	teardown();
-}
-
-static const struct flow_result *
-run(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < topo.nflows; i++)
-		if (strcmp(topo.flows[i].name, name) == 0) {
-			ck_assert_int_eq(sim_run_flow(sim, &topo.flows[i],
-						      &res), 0);
-			return &res;
-		}
-	ck_abort_msg("no flow %s", name);
-	return NULL;
-}
-
-static bool
-crossed(const struct flow_result *r, const char *node)
-{
-	size_t i;
-
-	for (i = 0; i < r->npath; i++)
-		if (strcmp(r->path[i], node) == 0)
-			return true;
-	return false;
-}
-
-static uint32_t
-A(const char *s)
-{
-	uint32_t ip;
-
-	ck_assert_msg(ip_parse(s, &ip) == 0, "bad address %s", s);
-	return ip;
-}
-
 /* The hub (firewall FW's keys, FWSUBNET the AzureFirewallSubnet's extra
  * keys, EXTRA more sections) and the spoke routed to 10.10.253.4. */
 #define NET(fw, fwsubnet, extra)					\
@@ -169,20 +125,20 @@ START_TEST(fw_first_match)
 		 "protocols: [Tcp], source: [10.20.0.0-10.20.255.255], "
 		 "destination: [10.10.0.0/16], destination_ports: 445}\n",
 		 "", FLOWS));
-	r = run("hub");
+	r = fixture_run("hub");
 	ck_assert(!r->delivered);
 	ck_assert_str_eq(r->drop_reason, "firewall-deny");
 	ck_assert_uint_eq(r->nfw, 1);
 	ck_assert_uint_eq(r->fw[0].coll, 1);
 	ck_assert(!r->fw[0].allow);
-	r = run("web");
+	r = fixture_run("web");
 	ck_assert(r->delivered);
 	ck_assert_uint_eq(r->fw[0].coll, 0);
 	ck_assert(r->fw[0].allow);
-	teardown_res();
+	fixture_teardown();
 	setup();
 	load(NET("    public_ip: 20.10.10.10\n", "", FLOWS));
-	r = run("kms");
+	r = fixture_run("kms");
 	ck_assert_str_eq(r->drop_reason, "firewall-deny");
 	ck_assert_uint_eq(r->fw[0].coll, UINT32_MAX);
 	ck_assert(!r->fw[0].app);
@@ -206,16 +162,16 @@ START_TEST(fw_network_match)
 		 "      - {name: udp, priority: 300, action: Allow, "
 		 "protocols: [Udp], destination: [8.8.8.8/32], "
 		 "destination_ports: 53}\n", "", FLOWS));
-	r = run("kms");		/* 23.102.135.246: South Central US */
+	r = fixture_run("kms");		/* 23.102.135.246: South Central US */
 	ck_assert(r->delivered);
 	ck_assert_uint_eq(r->fw[0].coll, 0);
-	r = run("web");
+	r = fixture_run("web");
 	ck_assert(r->delivered);
 	ck_assert_uint_eq(r->fw[0].coll, 1);
-	r = run("dns");
+	r = fixture_run("dns");
 	ck_assert(r->delivered);
 	ck_assert_uint_eq(r->fw[0].coll, 2);
-	r = run("wu");		/* Tcp 443 to an address no rule names */
+	r = fixture_run("wu");		/* Tcp 443 to an address no rule names */
 	ck_assert_str_eq(r->drop_reason, "firewall-deny");
 	ck_assert(r->fw[0].app);	/* HTTPS to a name: application log */
 }
@@ -234,14 +190,14 @@ START_TEST(fw_application_match)
 		 "protocols: ['Https:1688', Https], "
 		 "fqdns: ['*.windowsupdate.com', kms.core.windows.net]}\n",
 		 "", FLOWS));
-	r = run("wu");
+	r = fixture_run("wu");
 	ck_assert(r->delivered);
 	ck_assert(r->fw[0].app && r->fw[0].allow);
-	ck_assert_uint_eq(r->source_seen, A("20.10.10.10"));
+	ck_assert_uint_eq(r->source_seen, fixture_ip("20.10.10.10"));
 	ck_assert_int_eq(r->source_class, SRC_FIREWALL);
-	r = run("web");
+	r = fixture_run("web");
 	ck_assert_str_eq(r->drop_reason, "firewall-deny");
-	r = run("kms");
+	r = fixture_run("kms");
 	ck_assert_str_eq(r->drop_reason, "firewall-deny");
 	ck_assert(!r->fw[0].app);
 	ck_assert_ptr_nonnull(strstr(r->hops[r->nhops - 1].why,
@@ -257,23 +213,23 @@ START_TEST(fw_snat)
 	const struct flow_result *r;
 
 	load(NET("    public_ip: 20.10.10.10\n" ALLOW_ALL, "", FLOWS));
-	r = run("hub");
+	r = fixture_run("hub");
 	ck_assert(r->delivered && r->reply_delivered);
-	ck_assert_uint_eq(r->source_seen, A("10.20.1.4"));
-	r = run("kms");
-	ck_assert_uint_eq(r->source_seen, A("20.10.10.10"));
+	ck_assert_uint_eq(r->source_seen, fixture_ip("10.20.1.4"));
+	r = fixture_run("kms");
+	ck_assert_uint_eq(r->source_seen, fixture_ip("20.10.10.10"));
 	ck_assert_int_eq(r->activation, ACT_ACCEPTED);
 	ck_assert(r->reply_delivered);
-	teardown_res();
+	fixture_teardown();
 	setup();
 	/* 10.0.0.0/8 is no private range of this firewall: SNATed, to the
 	 * private IP, since the destination is not on the Internet. */
 	load(NET("    public_ip: 20.10.10.10\n"
 		 "    snat_private_ranges: [192.168.0.0/16]\n" ALLOW_ALL, "",
 		 FLOWS));
-	r = run("hub");
+	r = fixture_run("hub");
 	ck_assert(r->delivered && r->reply_delivered);
-	ck_assert_uint_eq(r->source_seen, A("10.10.253.4"));
+	ck_assert_uint_eq(r->source_seen, fixture_ip("10.10.253.4"));
 }
 END_TEST
 
@@ -287,22 +243,22 @@ START_TEST(fw_forced_tunnelling)
 
 	load(NET("    forced_tunneling: true\n" ALLOW_ALL,
 		 ", route_table: fw-out", FLOWS));
-	r = run("kms");
-	ck_assert(crossed(r, "fw") && crossed(r, "nva"));
+	r = fixture_run("kms");
+	ck_assert(fixture_crossed(r, "fw") && fixture_crossed(r, "nva"));
 	ck_assert_uint_ge(r->nnat, 2);
 	ck_assert_str_eq(r->nat[0].who, "fw");
-	ck_assert_uint_eq(r->nat[0].outside, A("10.10.253.4"));
-	ck_assert_uint_eq(r->source_seen, A("52.160.10.1"));
+	ck_assert_uint_eq(r->nat[0].outside, fixture_ip("10.10.253.4"));
+	ck_assert_uint_eq(r->source_seen, fixture_ip("52.160.10.1"));
 	ck_assert(r->reply_delivered);
-	teardown_res();
+	fixture_teardown();
 	setup();
 	load(NET("    public_ip: 20.10.10.10\n" ALLOW_ALL,
 		 ", route_table: fw-out", FLOWS));
-	r = run("kms");
+	r = fixture_run("kms");
 	ck_assert(!r->delivered);
 	ck_assert_str_eq(r->drop_reason, "firewall-no-internet");
-	ck_assert(!crossed(r, "nva"));
-	r = run("hub");		/* private: the subnet's routes are fine */
+	ck_assert(!fixture_crossed(r, "nva"));
+	r = fixture_run("hub");		/* private: the subnet's routes are fine */
 	ck_assert(r->delivered);
 }
 END_TEST
@@ -346,17 +302,17 @@ START_TEST(fw_stateful)
 
 	snprintf(buf, sizeof(buf), net, "");
 	load(buf);
-	r = run("hub");
+	r = fixture_run("hub");
 	ck_assert(r->delivered);
 	ck_assert(!r->reply_delivered);
 	ck_assert_str_eq(r->reply_drop_reason, "asymmetric-appliance");
-	teardown_res();
+	fixture_teardown();
 	setup();
 	snprintf(buf, sizeof(buf), net, ", route_table: back");
 	load(buf);
-	r = run("hub");
+	r = fixture_run("hub");
 	ck_assert(r->delivered && r->reply_delivered);
-	ck_assert(crossed(r, "fw"));
+	ck_assert(fixture_crossed(r, "fw"));
 }
 END_TEST
 
@@ -388,7 +344,7 @@ START_TEST(fw_yamlout)
 	ck_assert_uint_eq(b.nfirewalls, 1);
 	ck_assert_uint_eq(b.firewalls[0].colls[0].rules[0].src.n, 2);
 	ck_assert_uint_eq(b.firewalls[0].colls[0].rules[0].nfqdn_ips, 1);
-	ck_assert_uint_eq(b.firewalls[0].private_ip, A("10.10.253.4"));
+	ck_assert_uint_eq(b.firewalls[0].private_ip, fixture_ip("10.10.253.4"));
 	free(ya);
 	free(yb);
 	topo_free(&b);
@@ -468,16 +424,16 @@ START_TEST(fw_ranges)
 	uint64_t sum = 0;
 	size_t i, n;
 
-	n = topo_range_cidrs(A("0.0.0.1"), A("255.255.255.254"), p);
+	n = topo_range_cidrs(fixture_ip("0.0.0.1"), fixture_ip("255.255.255.254"), p);
 	ck_assert_uint_eq(n, 62);
 	for (i = 0; i < n; i++)
 		sum += (uint64_t)1 << (32 - p[i].len);
 	ck_assert_uint_eq(sum, 0xfffffffeull);
-	ck_assert_uint_eq(p[0].addr, A("0.0.0.1"));
-	ck_assert_uint_eq(topo_range_cidrs(A("10.0.0.0"), A("10.0.255.255"),
+	ck_assert_uint_eq(p[0].addr, fixture_ip("0.0.0.1"));
+	ck_assert_uint_eq(topo_range_cidrs(fixture_ip("10.0.0.0"), fixture_ip("10.0.255.255"),
 	    p), 1);
 	ck_assert_uint_eq(p[0].len, 16);
-	ck_assert_uint_eq(topo_range_cidrs(A("1.2.3.4"), A("1.2.3.4"), p), 1);
+	ck_assert_uint_eq(topo_range_cidrs(fixture_ip("1.2.3.4"), fixture_ip("1.2.3.4"), p), 1);
 	ck_assert_uint_eq(p[0].len, 32);
 }
 END_TEST
@@ -488,7 +444,7 @@ firewall_suite(void)
 	Suite *s = suite_create("firewall");
 	TCase *tc = tcase_create("firewall");
 
-	tcase_add_checked_fixture(tc, setup, teardown_res);
+	tcase_add_checked_fixture(tc, setup, fixture_teardown);
 	tcase_add_test(tc, fw_order);
 	tcase_add_test(tc, fw_first_match);
 	tcase_add_test(tc, fw_network_match);
