@@ -47,14 +47,6 @@
 
 enum { W_KMS = 1, W_SUSE = 2, W_DNS = 4, W_IMDS = 8 };
 
-struct target {
-	uint32_t ip;
-	unsigned proto;
-	uint16_t port;
-	enum svc_kind kind;
-	const char *svc;		/* "kms", "suse", "dns", "imds" */
-};
-
 /* VMs that share a subnet, a NIC NSG and their outbound addresses: one
  * probe answers for all. */
 struct vclass {
@@ -85,7 +77,7 @@ struct adv {
 	const char *chname;		/* the change file's name */
 	const struct topo *tb;
 	struct sim *sb;
-	struct target tg[MAX_TARGETS];
+	struct svc_probe tg[MAX_TARGETS];
 	size_t ntg;
 	struct vclass *cls;
 	size_t ncls;
@@ -167,36 +159,6 @@ cand_free(struct cand *c)
  * Services.
  */
 
-static size_t
-add_target(struct target *tg, size_t n, const struct topo *t, uint32_t ip)
-{
-	const struct service *s = service_at(t, ip);
-	size_t i;
-
-	if (s == NULL || n >= MAX_TARGETS)
-		return n;
-	for (i = 0; i < n; i++)
-		if (tg[i].ip == ip)
-			return n;
-	tg[n].ip = ip;
-	tg[n].kind = s->kind;
-	switch (s->kind) {
-	case SVC_KMS:
-		tg[n] = (struct target){ ip, PROTO_TCP, 1688, s->kind, "kms" };
-		break;
-	case SVC_SUSE:
-		tg[n] = (struct target){ ip, PROTO_TCP, 443, s->kind, "suse" };
-		break;
-	case SVC_DNS:
-		tg[n] = (struct target){ ip, PROTO_UDP, 53, s->kind, "dns" };
-		break;
-	default:
-		tg[n] = (struct target){ ip, PROTO_TCP, 80, s->kind, "imds" };
-		break;
-	}
-	return n + 1;
-}
-
 /* Whether the scenario names a SUSE update server: a flow or a dns:
  * entry that resolves to one. */
 static bool
@@ -222,7 +184,7 @@ names_suse(const struct topo *t)
 }
 
 static size_t
-targets(const struct topo *t, unsigned want, struct target *tg)
+targets(const struct topo *t, unsigned want, struct svc_probe *tg)
 {
 	uint32_t ips[16];
 	size_t i, k, n = 0;
@@ -230,17 +192,17 @@ targets(const struct topo *t, unsigned want, struct target *tg)
 	if (want & W_KMS) {
 		k = kms_addresses(t, ips, 16);
 		for (i = 0; i < k; i++)
-			n = add_target(tg, n, t, ips[i]);
+			n = svc_probe_add(tg, n, MAX_TARGETS, t, ips[i]);
 	}
 	if (want & W_SUSE) {
 		k = dns_resolve(t, "smt-azure.susecloud.net", ips, 16, NULL);
 		for (i = 0; i < k; i++)
-			n = add_target(tg, n, t, ips[i]);
+			n = svc_probe_add(tg, n, MAX_TARGETS, t, ips[i]);
 	}
 	if (want & W_DNS)
-		n = add_target(tg, n, t, AZURE_DNS_IP);
+		n = svc_probe_add(tg, n, MAX_TARGETS, t, AZURE_DNS_IP);
 	if (want & W_IMDS)
-		n = add_target(tg, n, t, AZURE_IMDS_IP);
+		n = svc_probe_add(tg, n, MAX_TARGETS, t, AZURE_IMDS_IP);
 	return n;
 }
 
@@ -278,7 +240,7 @@ parse_services(const char *s)
  */
 
 static int
-probe(struct sim *s, size_t vm, const struct target *tg,
+probe(struct sim *s, size_t vm, const struct svc_probe *tg,
     struct flow_result *r)
 {
 	char to[IP_STRLEN];
@@ -333,7 +295,7 @@ route_text(const struct topo *t, struct sim *s, size_t vm, uint32_t dst,
  * that decided. */
 static char *
 why_line(const struct topo *t, struct sim *s, size_t vm,
-    const struct target *tg, const struct flow_result *r)
+    const struct svc_probe *tg, const struct flow_result *r)
 {
 	char ip[IP_STRLEN], *w = strdup("");
 	const struct firewall *fw;
@@ -578,7 +540,7 @@ route_taken(const void *ctx, const char *name)
 }
 
 static void
-ipname(const struct target *tg, char *buf, size_t len)
+ipname(const struct svc_probe *tg, char *buf, size_t len)
 {
 	char ip[IP_STRLEN], *p;
 
@@ -586,14 +548,14 @@ ipname(const struct target *tg, char *buf, size_t len)
 	for (p = ip; *p != '\0'; p++)
 		if (*p == '.')
 			*p = '-';
-	snprintf(buf, len, "%s-%s", tg->svc, ip);
+	snprintf(buf, len, "%s-%s", tg->name, ip);
 }
 
 /* /32 routes to Internet for the source-checking services of x in the
  * route table VM vm's subnet uses, or in a new table associated with it.
  * 0 and ops added to extra; 1 with *why when none applies. */
 static int
-gen_route(struct adv *a, size_t vm, const struct target *const *x,
+gen_route(struct adv *a, size_t vm, const struct svc_probe *const *x,
     size_t nx, struct change *extra, char **why)
 {
 	const struct topo *t = ctopo(a);
@@ -778,7 +740,7 @@ platform_deny(const struct nsg_rule *r)
  */
 static int
 gen_nsg(struct adv *a, const struct topo *t, struct sim *s, size_t vm,
-    const struct target *const *x, size_t nx, bool remove,
+    const struct svc_probe *const *x, size_t nx, bool remove,
     struct change *extra, char **why)
 {
 	struct change_op *op;
@@ -903,7 +865,7 @@ gen_nsg(struct adv *a, const struct topo *t, struct sim *s, size_t vm,
 /* A network rule collection on the Azure Firewall that denies the
  * targets of x: TCP to their addresses and port from the VM's subnet. */
 static int
-gen_firewall(struct adv *a, size_t vm, const struct target *const *x,
+gen_firewall(struct adv *a, size_t vm, const struct svc_probe *const *x,
     size_t nx, struct change *extra, char **why)
 {
 	const struct topo *t = ctopo(a);
@@ -934,7 +896,7 @@ gen_firewall(struct adv *a, size_t vm, const struct target *const *x,
 			if ((op = op_new(extra, CH_ADD_FIREWALL_RULE)) ==
 			    NULL || ref(&op->firewall, fw->name) != 0 ||
 			    (op->coll.name = xasprintf("allow-%s-advise",
-			    x[i]->svc)) == NULL ||
+			    x[i]->name)) == NULL ||
 			    (op->coll.rules = calloc(1, sizeof(*r))) == NULL)
 				return -ENOMEM;
 			op->coll.type = FWC_NETWORK;
@@ -951,7 +913,7 @@ gen_firewall(struct adv *a, size_t vm, const struct target *const *x,
 				}
 			op->coll.nrules = 1;
 			r = &op->coll.rules[0];
-			if ((r->name = strdup(x[i]->svc)) == NULL ||
+			if ((r->name = strdup(x[i]->name)) == NULL ||
 			    (r->src.items = calloc(1,
 			    sizeof(*r->src.items))) == NULL ||
 			    (r->dst.items = calloc(nx,
@@ -995,7 +957,7 @@ region_of(const struct topo *t, uint32_t ip)
 /* The regions of the refused targets added to the route filter of the
  * circuit with Microsoft peering on their path. */
 static int
-gen_filter(struct adv *a, size_t vm, const struct target *const *x,
+gen_filter(struct adv *a, size_t vm, const struct svc_probe *const *x,
     size_t nx, struct change *extra, char **why)
 {
 	const struct topo *t = ctopo(a);
@@ -1232,7 +1194,7 @@ prove(struct adv *a, struct cand *c, json_t **proof, char **why)
 	return *why != NULL ? 1 : 0;
 }
 
-static char *target_text(const struct target *tg);
+static char *target_text(const struct svc_probe *tg);
 
 /* Does anything that worked in the base break under c? *why says what. */
 static int
@@ -1268,7 +1230,7 @@ breaks_any(struct adv *a, struct cand *c, char **why)
  */
 
 static int
-generate(struct adv *a, int k, size_t vm, const struct target **x,
+generate(struct adv *a, int k, size_t vm, const struct svc_probe **x,
     size_t nx, struct change *extra, char **why)
 {
 	struct cand mid;
@@ -1303,21 +1265,21 @@ generate(struct adv *a, int k, size_t vm, const struct target **x,
 }
 
 static json_t *
-target_json(const struct target *tg)
+target_json(const struct svc_probe *tg)
 {
 	char ip[IP_STRLEN];
 
-	return json_pack("{s:s, s:s, s:s, s:i}", "service", tg->svc,
+	return json_pack("{s:s, s:s, s:s, s:i}", "service", tg->name,
 	    "address", ip_format(tg->ip, ip), "protocol",
 	    proto_name(tg->proto), "port", (int)tg->port);
 }
 
 static char *
-target_text(const struct target *tg)
+target_text(const struct svc_probe *tg)
 {
 	char ip[IP_STRLEN];
 
-	return xasprintf("%s %s %s/%u", tg->svc, ip_format(tg->ip, ip),
+	return xasprintf("%s %s %s/%u", tg->name, ip_format(tg->ip, ip),
 	    proto_name(tg->proto), (unsigned)tg->port);
 }
 
@@ -1325,7 +1287,7 @@ static int
 search_class(struct adv *a, size_t ci)
 {
 	const struct vclass *cl = &a->cls[ci];
-	const struct target *x[MAX_TARGETS];
+	const struct svc_probe *x[MAX_TARGETS];
 	json_t *tried = json_array(), *fix, *ops, *fixed, *proof = NULL,
 	    *left;
 	struct change extra;

@@ -247,10 +247,37 @@ write_captures(struct report *rp)
 	return 0;
 }
 
+/* diagrams/PREFIXAA-BB.dot and .svg of flow result r of run. */
+static int
+write_diagram(struct report *rp, const char *prefix, size_t a, size_t b,
+    const struct run *run, const struct flow_result *r)
+{
+	char name[64], *dot, *svg;
+	int rc = 0;
+
+	snprintf(name, sizeof(name), "diagrams/%s%02zu-%02zu.dot", prefix, a,
+	    b);
+	dot = rep_path(rp, name);
+	snprintf(name, sizeof(name), "diagrams/%s%02zu-%02zu.svg", prefix, a,
+	    b);
+	svg = rep_path(rp, name);
+	if (dot == NULL || svg == NULL)
+		rc = -ENOMEM;
+	if (rc == 0)
+		rc = diagram_write(run, r, dot, DG_DOT, rp->err,
+		    sizeof(rp->err));
+	if (rc == 0)
+		rc = diagram_render(dot, svg, DG_SVG, rp->err,
+		    sizeof(rp->err));
+	free(dot);
+	free(svg);
+	return rc;
+}
+
 static int
 write_diagrams(struct report *rp)
 {
-	char name[64], *dot, *svg;
+	char *dot;
 	size_t i, k;
 	int rc = 0;
 
@@ -265,24 +292,9 @@ write_diagrams(struct report *rp)
 	for (i = 0; i < rp->n && rc == 0; i++) {
 		struct job *j = &rp->jobs[i];
 
-		for (k = 0; k < j->run.nres && rc == 0; k++) {
-			snprintf(name, sizeof(name), "diagrams/%02zu-%02zu.dot",
-			    i + 1, k + 1);
-			dot = rep_path(rp, name);
-			snprintf(name, sizeof(name), "diagrams/%02zu-%02zu.svg",
-			    i + 1, k + 1);
-			svg = rep_path(rp, name);
-			if (dot == NULL || svg == NULL)
-				rc = -ENOMEM;
-			if (rc == 0)
-				rc = diagram_write(&j->run, &j->run.res[k], dot,
-				    DG_DOT, rp->err, sizeof(rp->err));
-			if (rc == 0)
-				rc = diagram_render(dot, svg, DG_SVG, rp->err,
-				    sizeof(rp->err));
-			free(dot);
-			free(svg);
-		}
+		for (k = 0; k < j->run.nres && rc == 0; k++)
+			rc = write_diagram(rp, "", i + 1, k + 1, &j->run,
+			    &j->run.res[k]);
 	}
 	return rc;
 }
@@ -293,7 +305,6 @@ write_diagrams(struct report *rp)
 static int
 write_whatif_diagrams(struct report *rp)
 {
-	char name[64], *dot, *svg;
 	size_t i, c;
 	int rc = 0;
 
@@ -305,22 +316,8 @@ write_whatif_diagrams(struct report *rp)
 
 			if (kb == TOPO_NONE)
 				continue;
-			snprintf(name, sizeof(name), "diagrams/w%02zu-%02zu.dot",
-			    i + 1, kb + 1);
-			dot = rep_path(rp, name);
-			snprintf(name, sizeof(name), "diagrams/w%02zu-%02zu.svg",
-			    i + 1, kb + 1);
-			svg = rep_path(rp, name);
-			if (dot == NULL || svg == NULL)
-				rc = -ENOMEM;
-			if (rc == 0)
-				rc = diagram_write(&w->run, &w->run.res[ka], dot,
-				    DG_DOT, rp->err, sizeof(rp->err));
-			if (rc == 0)
-				rc = diagram_render(dot, svg, DG_SVG, rp->err,
-				    sizeof(rp->err));
-			free(dot);
-			free(svg);
+			rc = write_diagram(rp, "w", i + 1, kb + 1, &w->run,
+			    &w->run.res[ka]);
 		}
 	}
 	return rc;

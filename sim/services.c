@@ -274,3 +274,36 @@ default_outbound_ip(enum cloud c)
 	default:		return IP4(20, 42, 0, 10);
 	}
 }
+
+size_t
+svc_probe_add(struct svc_probe *p, size_t n, size_t max,
+	      const struct topo *t, uint32_t ip)
+{
+	const struct service *s = service_at(t, ip);
+	size_t i;
+
+	if (s == NULL || n >= max)
+		return n;
+	for (i = 0; i < n; i++)
+		if (p[i].ip == ip)
+			return n;
+	switch (s->kind) {
+	case SVC_KMS:
+		p[n] = (struct svc_probe){ ip, PROTO_TCP, 1688, s->kind, "kms",
+		    s->node };
+		break;
+	case SVC_SUSE:
+		p[n] = (struct svc_probe){ ip, PROTO_TCP, 443, s->kind, "suse",
+		    s->node };
+		break;
+	case SVC_DNS:
+		p[n] = (struct svc_probe){ ip, PROTO_UDP, 53, s->kind, "dns",
+		    s->node };
+		break;
+	default:
+		p[n] = (struct svc_probe){ ip, PROTO_TCP, 80, s->kind, "imds",
+		    s->node };
+		break;
+	}
+	return n + 1;
+}

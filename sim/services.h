@@ -30,6 +30,25 @@ const struct service *service_at(const struct topo *t, uint32_t ip);
  * engine resolves them once. */
 const struct service *service_at_kms(const uint32_t *kms, size_t nkms,
 				     uint32_t ip);
+/*
+ * A service to probe: its address, the protocol and port it answers on
+ * (KMS Tcp/1688, SUSE Tcp/443, DNS Udp/53, IMDS Tcp/80), its kind,
+ * short name ("kms", "suse", "dns", "imds") and path node (service.node).
+ */
+struct svc_probe {
+	uint32_t ip;
+	unsigned proto;
+	uint16_t port;
+	enum svc_kind kind;
+	const char *name;
+	const char *node;
+};
+
+/* Append ip's probe to p (n used, room for max) when ip is a service not
+ * there yet; returns the new count. */
+size_t svc_probe_add(struct svc_probe *p, size_t n, size_t max,
+		     const struct topo *t, uint32_t ip);
+
 /* Whether the service listens on proto/port. */
 bool service_listens(const struct service *s, unsigned proto, uint16_t port);
 

@@ -576,71 +576,28 @@ flow_diff(struct wi *w)
 	return 0;
 }
 
-/* The service addresses of both sides, each with its port, once. */
-struct svc_target {
-	uint32_t ip;
-	unsigned proto;
-	uint16_t port;
-	const char *node;
-};
-
 #define MAX_TARGETS 48
 
 static size_t
-add_target(struct svc_target *tg, size_t n, const struct topo *t,
-    uint32_t ip)
-{
-	const struct service *s = service_at(t, ip);
-	size_t i;
-
-	if (s == NULL || n >= MAX_TARGETS)
-		return n;
-	for (i = 0; i < n; i++)
-		if (tg[i].ip == ip)
-			return n;
-	tg[n].ip = ip;
-	tg[n].node = s->node;
-	switch (s->kind) {
-	case SVC_KMS:
-		tg[n].proto = PROTO_TCP;
-		tg[n].port = 1688;
-		break;
-	case SVC_SUSE:
-		tg[n].proto = PROTO_TCP;
-		tg[n].port = 443;
-		break;
-	case SVC_DNS:
-		tg[n].proto = PROTO_UDP;
-		tg[n].port = 53;
-		break;
-	default:
-		tg[n].proto = PROTO_TCP;
-		tg[n].port = 80;
-		break;
-	}
-	return n + 1;
-}
-
-static size_t
-service_targets(const struct topo *t, struct svc_target *tg, size_t n)
+service_targets(const struct topo *t, struct svc_probe *tg, size_t n)
 {
 	uint32_t ips[16];
 	size_t i, k;
 
 	k = kms_addresses(t, ips, 16);
 	for (i = 0; i < k; i++)
-		n = add_target(tg, n, t, ips[i]);
+		n = svc_probe_add(tg, n, MAX_TARGETS, t, ips[i]);
 	k = dns_resolve(t, "smt-azure.susecloud.net", ips, 16, NULL);
 	for (i = 0; i < k; i++)
-		n = add_target(tg, n, t, ips[i]);
-	n = add_target(tg, n, t, AZURE_DNS_IP);
-	return add_target(tg, n, t, AZURE_IMDS_IP);
+		n = svc_probe_add(tg, n, MAX_TARGETS, t, ips[i]);
+	n = svc_probe_add(tg, n, MAX_TARGETS, t, AZURE_DNS_IP);
+	return svc_probe_add(tg, n, MAX_TARGETS, t, AZURE_IMDS_IP);
 }
 
 static int
 service_diff(struct wi *w)
 {
-	struct svc_target tg[MAX_TARGETS];
+	struct svc_probe tg[MAX_TARGETS];
 	char to[IP_STRLEN], name[SIM_NODE_LEN + 64];
 	struct flow fb, fa;
 	size_t n, i, v, va;
@@ -712,7 +669,7 @@ cut_addr(struct cutset *c, const struct topo *t, const struct addr_spec *a)
 static void
 cut_topo(struct cutset *c, const struct topo *t, const struct sim *s)
 {
-	struct svc_target tg[MAX_TARGETS];
+	struct svc_probe tg[MAX_TARGETS];
 	size_t v, sn, i, j, n;
 
 	for (v = 0; v < t->nvnets; v++) {
@@ -1226,12 +1183,12 @@ exhaustive_vm(struct wi *w, size_t vb, size_t va, const struct cutset *cut,
 		if (svc == NULL)
 			svc = service_at(w->ta, rg[i].lo);
 		if (rc == 0 && svc != NULL && lo == hi) {
-			struct svc_target tg[1];
+			struct svc_probe tg[1];
 			size_t ntg;
 
 			/* One target, as svc is there; a service that
-			 * add_target does not take adds no probe. */
-			ntg = add_target(tg, 0, svc == service_at(w->tb,
+			 * svc_probe_add does not take adds no probe. */
+			ntg = svc_probe_add(tg, 0, 1, svc == service_at(w->tb,
 			    rg[i].lo) ? w->tb : w->ta, rg[i].lo);
 			/* Not when a port class of its own is the
 			 * service's port (a rule names it): that probe
