@@ -597,6 +597,12 @@ add_test(NAME advise.firewall-fix
   COMMAND ${RUNCASE} golden ${GA}/firewall-fix.txt 1
           -- ${FTSIM} advise tests/scenarios/advise-firewall-fix.yaml
   WORKING_DIRECTORY ${TOP})
+# A /32 table no subnet uses: the lint route-table-unused, and the fix.
+add_test(NAME advise.unused-table
+  COMMAND ${RUNCASE} golden ${GA}/unused-table.txt 1
+          -- ${FTSIM} advise tests/scenarios/advise-unused-table.yaml
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(advise.unused-table PROPERTIES LABELS advise)
 add_test(NAME advise.works
   COMMAND ${RUNCASE} golden ${GA}/01-no-forced-tunnel.txt 0
           -- ${FTSIM} advise scenarios/01-no-forced-tunnel.yaml
