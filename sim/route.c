@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "sim/route.h"
+#include "sim/vwan.h"
 #include "topology/vec.h"
 
 
@@ -57,6 +58,7 @@ add(struct rtable *rt, struct pfx p, enum rt_source src, enum nh_type nh)
 	e->site = TOPO_NONE;
 	e->rs = TOPO_NONE;
 	e->vnet = TOPO_NONE;
+	e->vhub = TOPO_NONE;
 	return e;
 }
 
@@ -487,7 +489,7 @@ add_bgp(const struct topo *t, struct rtable *rt)
 	for (pass = 0; pass < 2; pass++)
 		for (si = 0; si < t->nvpn_sites; si++)
 			if (t->vpn_sites[si].gateway != TOPO_NONE &&
-			    t->vpn_sites[si].gateway == t->vnets[hub].gw &&
+			    t->gateways[t->vpn_sites[si].gateway].vnet == hub &&
 			    (rc = add_site(t, rt, si, transit, pass == 1)) != 0)
 				return rc;
 	ri = topo_route_server_of_vnet(t, hub);
@@ -495,7 +497,8 @@ add_bgp(const struct topo *t, struct rtable *rt)
 	    ((rc = add_route_server(t, rt, ri, transit)) != 0 ||
 	     (rc = rs_preference(t, rt, ri)) != 0))
 		return rc;
-	return 0;
+	/* MODEL §8 [vwan]: a Virtual WAN hub's own rules. */
+	return vwan_routes(t, rt, hub);
 }
 
 /* MODEL §1 User: the routes of the subnet's route table. */
@@ -890,7 +893,11 @@ bgp_describe(const struct topo *t, const struct eroute *r, char *buf,
 		hub = t->gateways[t->vpn_sites[r->site].gateway].vnet;
 	else if (r->rs != TOPO_NONE)
 		hub = t->route_servers[r->rs].vnet;
-	if (r->transit && hub != TOPO_NONE)
+	if (r->transit && hub != TOPO_NONE &&
+	    topo_vhub_of_vnet(t, hub) != TOPO_NONE)
+		snprintf(via, sizeof(via), ", through Virtual WAN hub %s "
+			 "[vwan]", t->vnets[hub].name);
+	else if (r->transit && hub != TOPO_NONE)
 		snprintf(via, sizeof(via), ", through gateway transit from "
 			 "VNet %s [peer]", t->vnets[hub].name);
 	if (r->circuit != TOPO_NONE)
@@ -909,6 +916,8 @@ bgp_describe(const struct topo *t, const struct eroute *r, char *buf,
 			 "peer %s%s%s", t->route_servers[r->rs].name,
 			 t->route_servers[r->rs].peers[r->nh_peer[0]].name,
 			 r->nnh > 1 ? " and others (ECMP)" : "", via);
+	else if (r->vhub != TOPO_NONE)
+		vwan_describe(t, r, buf, len);
 	else
 		snprintf(buf, len, "BGP, learned from the gateway%s", via);
 }

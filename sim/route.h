@@ -48,12 +48,14 @@ struct eroute {
 	size_t site;		/* BGP: VPN site index (static or BGP) */
 	size_t rs;		/* BGP: Route Server index */
 	size_t vnet;		/* VnetLocal / VNetPeering: the VNet reached */
+	size_t vhub;		/* BGP: given by this Virtual WAN hub's
+				 * router (MODEL §8 [vwan]), TOPO_NONE */
 	const char *invalid_by;	/* why Invalid: "User route X", ... */
 };
 
 /* Laid out without holes: 10,000 BGP routes per context add up. */
-_Static_assert(sizeof(void *) != 8 || sizeof(struct eroute) == 120,
-	       "struct eroute is 120 bytes on LP64");
+_Static_assert(sizeof(void *) != 8 || sizeof(struct eroute) == 128,
+	       "struct eroute is 128 bytes on LP64");
 
 /* The answer of rtable_lookup for every address whose longest Active
  * prefix is one given route: the route that forwards and, under the VNet

@@ -59,5 +59,6 @@ check wth036-default.yaml testvm2 wth036-07-testvm2VMNic-after.grep.table 0.0.0.
 check rsdefault.yaml spoke-vnet-vm-vmLinux-0 rsdefault-spoke-vnet-vm-vmLinux-0.table
 check rsdefault.yaml hub-vnet-vm-vmLinux-0 rsdefault-hub-vnet-vm-vmLinux-0.table
 check rsdefault.yaml remote-vnet-vm-vmLinux-0 rsdefault-remote-vnet-vm-vmLinux-0.table
-[ "$fails" -eq 0 ] || { echo "estate-tables: $fails of 11 tables differ" >&2; exit 1; }
-echo "estate-tables: 11 published tables match"
+check vwan-natvpner.yaml spoke1VM vwan-natvpner-spoke1VM.table
+[ "$fails" -eq 0 ] || { echo "estate-tables: $fails of 12 tables differ" >&2; exit 1; }
+echo "estate-tables: 12 published tables match"

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "topology/estate.h"
+#include "topology/vwan.h"
 
 /* The type of a gateway no `gateways:` entry describes: ExpressRoute
  * when a circuit connects to it, else Vpn. */
@@ -105,6 +106,7 @@ topo_hubs(struct topo *t)
 	for (i = 0; i < t->nvnets; i++)
 		t->vnets[i].hub = topo_vnet_has_gateways(t, i) ? i
 				  : topo_transit_hub(t, i, NULL);
+	topo_vwan_hubs(t);
 }
 
 /* One error of the checks, counted. */
@@ -207,7 +209,8 @@ topo_estate_resolve(struct topo *t)
 {
 	int rc;
 
-	if ((rc = topo_gateways_from_vnets(t)) != 0)
+	if ((rc = topo_vwan_resolve(t)) != 0 ||
+	    (rc = topo_gateways_from_vnets(t)) != 0)
 		return rc;
 	topo_hubs(t);
 	return 0;

@@ -268,7 +268,7 @@ enum {
 	TOP_SCENARIO, TOP_DESCRIPTION, TOP_CLOUD, TOP_TAGS, TOP_VNETS,
 	TOP_VMS, TOP_RTABLES, TOP_NSGS, TOP_ER, TOP_ONPREM, TOP_DNS,
 	TOP_FLOWS, TOP_MODEL, TOP_TIMING, TOP_GATEWAYS, TOP_SITES, TOP_RS,
-	TOP_FW, TOP_N
+	TOP_FW, TOP_VWAN, TOP_N
 };
 static const struct yrd_key scn_top_keys[TOP_N] = {
 	[TOP_SCENARIO] = { "scenario", true },
@@ -289,6 +289,7 @@ static const struct yrd_key scn_top_keys[TOP_N] = {
 	[TOP_SITES] = { "vpn_sites", false },
 	[TOP_RS] = { "route_servers", false },
 	[TOP_FW] = { "firewalls", false },
+	[TOP_VWAN] = { "virtual_wan", false },
 };
 
 static void
@@ -318,6 +319,7 @@ scn_root(struct scn *s, yaml_node_t *root)
 	scn_vms(s, m.val[TOP_VMS]);
 	scn_circuits(s, m.val[TOP_ER]);
 	scn_estate(s, m.val[TOP_GATEWAYS], m.val[TOP_SITES], m.val[TOP_RS]);
+	scn_vwan(s, m.val[TOP_VWAN]);
 	scn_onprem(s, m.val[TOP_ONPREM]);
 	scn_dns(s, m.val[TOP_DNS]);
 	scn_firewalls(s, m.val[TOP_FW]);

@@ -224,7 +224,7 @@ static const struct yrd_key scn_circuit_keys[ER_N] = {
 	[ER_MS] = { "microsoft_peering", false },
 	[ER_NAME] = { "name", true },
 	[ER_SKU] = { "sku", false },
-	[ER_GATEWAY] = { "gateway", true },
+	[ER_GATEWAY] = { "gateway", false },	/* a hub's: none */
 	[ER_PRIVATE] = { "private_peering", false },
 	[ER_PUBLIC] = { "public_peering", false },
 };

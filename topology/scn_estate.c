@@ -69,7 +69,7 @@ static const struct yrd_key scn_site_bgp_keys[BGP_N] = {
 enum { VS_NAME, VS_GATEWAY, VS_PREFIXES, VS_BGP, VS_EDGE, VS_N };
 static const struct yrd_key scn_site_keys[VS_N] = {
 	[VS_NAME] = { "name", true },
-	[VS_GATEWAY] = { "gateway", true },
+	[VS_GATEWAY] = { "gateway", false },	/* a hub's: none */
 	[VS_PREFIXES] = { "address_prefixes", false },
 	[VS_BGP] = { "bgp", false },
 	[VS_EDGE] = { "internet_edge_ip", false },

@@ -425,7 +425,7 @@ fw_colls(struct scn *s, yaml_node_t *n, const char *key, enum fw_ctype type,
 		scn_fw_coll(y, yrd_node(y, it[i]), type, &fw->colls[fw->ncolls++]);
 }
 
-static void
+void
 scn_firewall(struct scn *s, yaml_node_t *n, struct firewall *fw)
 {
 	struct yrd *y = &s->y;
@@ -464,24 +464,35 @@ scn_firewalls(struct scn *s, yaml_node_t *n)
 	struct yrd_index ix = { NULL, 0, 0 };
 	struct topo *t = s->t;
 	yaml_node_item_t *it;
-	size_t i, count;
+	struct firewall *fw;
+	size_t i, count = 0, base = t->nfirewalls;
 
-	if (n == NULL || yrd_list(y, n, "firewalls", NULL, &it, &count) == -1 ||
-	    scn_limit(y, n, SCN_LIM_VNETS, count, NULL) == -1 || count == 0)
+	/* The virtual hubs' firewalls (scn_vwan.c) are already there: the
+	 * section's come after them, and names are unique over both. */
+	if (n != NULL && (yrd_list(y, n, "firewalls", NULL, &it, &count) == -1 ||
+	    scn_limit(y, n, SCN_LIM_VNETS, count, NULL) == -1))
 		return;
-	if ((t->firewalls = yrd_calloc(y, count, sizeof(*t->firewalls))) ==
-	    NULL)
-		return;
+	if (count > 0) {
+		fw = reallocarray(t->firewalls, base + count, sizeof(*fw));
+		if (fw == NULL) {
+			(void)yrd_nomem(y);
+			return;
+		}
+		t->firewalls = fw;
+		memset(&fw[base], 0, count * sizeof(*fw));
+	}
 	for (i = 0; i < count && !y->stop; i++) {
 		t->nfirewalls++;
-		scn_firewall(s, yrd_node(y, it[i]), &t->firewalls[i]);
+		scn_firewall(s, yrd_node(y, it[i]), &t->firewalls[base + i]);
+	}
+	for (i = 0; i < t->nfirewalls; i++)
 		if (t->firewalls[i].name != NULL && yrd_ix_add(y, &ix, 0,
 		    t->firewalls[i].name, t->firewalls[i].pos, i) == -1)
 			break;
-	}
 	yrd_ix_dups(y, &ix, "firewall");
 	free(ix.e);
-	if (y->nerr == 0 && !s->bad_vnets && !s->bad_rtables) {
+	if (t->nfirewalls > 0 && y->nerr == 0 && !s->bad_vnets &&
+	    !s->bad_rtables) {
 		int rc = topo_firewalls_resolve(t, y->d);
 
 		if (rc < 0)

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "topology/topo.h"
+#include "topology/vwan.h"
 
 void
 topo_init(struct topo *t)
@@ -174,6 +175,9 @@ topo_free(struct topo *t)
 	for (i = 0; i < t->nfirewalls; i++)
 		topo_firewall_free(&t->firewalls[i]);
 	free(t->firewalls);
+	for (i = 0; i < t->nvhubs; i++)
+		topo_vhub_free(&t->vhubs[i]);
+	free(t->vhubs);
 	free(t->reserved_routes);
 	free(t->onprem.name);
 	free(t->onprem.prefixes);
@@ -348,7 +352,9 @@ topo_peering(const struct topo *t, size_t a, size_t b)
 bool
 topo_peered(const struct topo *t, size_t a, size_t b)
 {
-	return topo_peering(t, a, b) != NULL || topo_peering(t, b, a) != NULL;
+	/* MODEL §8 [vwan]: a hub and the VNets connected to it are peered. */
+	return topo_peering(t, a, b) != NULL || topo_peering(t, b, a) != NULL ||
+	       topo_vwan_linked(t, a, b);
 }
 
 /* MODEL §8 [peer]: a side that does not list the peering, or lists it by

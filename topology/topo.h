@@ -326,6 +326,42 @@ struct firewall {
 	struct srcpos pos;
 };
 
+/*
+ * Virtual WAN (MODEL §8 [vwan]): a Microsoft-managed hub with an address
+ * prefix, the ExpressRoute circuits and VPN sites connected to its
+ * gateways, the VNets connected to it, an optional Azure Firewall (a
+ * secured hub; one of topo.firewalls) and routing intent. Each hub is
+ * also a VNet of topo.vnets (vnet, appended when the estate is resolved:
+ * the hub prefix, AzureFirewallSubnet when secured), peered with every
+ * VNet it connects, with its gateways in topo.gateways; it appears in
+ * no output as a VNet of its own.
+ */
+struct vhub_conn {
+	size_t vnet;
+	bool propagate_default;		/* enableInternetSecurity */
+	struct srcpos pos;
+};
+
+struct vhub {
+	char *name;
+	struct pfx prefix;		/* at most /24 */
+	uint32_t router_ips[2];		/* virtualRouterIps: .68, .69 */
+	size_t nrouter_ips;
+	uint32_t vpn_ips[2];		/* VPN gateway instances: .12, .13 */
+	size_t nvpn_ips;
+	size_t *circuits;		/* on its ExpressRoute gateway */
+	size_t ncircuits;
+	size_t *sites;			/* on its VPN gateway */
+	size_t nsites;
+	struct vhub_conn *conns;
+	size_t nconns;
+	size_t firewall;		/* index in topo.firewalls, TOPO_NONE */
+	bool intent_internet, intent_private;	/* routing intent: firewall */
+	size_t vnet;			/* its VNet, TOPO_NONE until resolved */
+	size_t er_gw, vpn_gw;		/* its gateways, TOPO_NONE if none */
+	struct srcpos pos, prefix_pos, intent_pos;
+};
+
 struct vm {
 	char *name;
 	size_t vnet, subnet;		/* subnet index inside its vnet */
@@ -512,6 +548,7 @@ struct topo {
 	struct vpn_site *vpn_sites;	size_t nvpn_sites;
 	struct route_server *route_servers; size_t nroute_servers;
 	struct firewall *firewalls;	size_t nfirewalls;
+	struct vhub *vhubs;		size_t nvhubs;
 	struct onprem onprem;
 	struct dns_entry *dns;		size_t ndns;
 	struct flow *flows;		size_t nflows;

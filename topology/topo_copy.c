@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "topology/topo.h"
+#include "topology/vwan.h"
 
 /* A copy of n elements of size sz (NULL for n == 0). */
 static int
@@ -528,6 +529,7 @@ topo_copy(const struct topo *src, struct topo *dst)
 	COPY_ARRAY(vpn_sites, nvpn_sites, copy_vpn_site);
 	COPY_ARRAY(route_servers, nroute_servers, copy_route_server);
 	COPY_ARRAY(firewalls, nfirewalls, topo_firewall_copy);
+	COPY_ARRAY(vhubs, nvhubs, topo_vhub_copy);
 	COPY_ARRAY(dns, ndns, copy_dns);
 	COPY_ARRAY(flows, nflows, copy_flow);
 	if (copy_onprem(&src->onprem, &dst->onprem) != 0)

@@ -1,0 +1,154 @@
+/*
+ * vwan.c: what a Virtual WAN hub's router programs in the subnets of the
+ * VNets connected to it (MODEL.md §8 [vwan]).
+ *
+ * A connected VNet learns, as VirtualNetworkGateway routes: the prefixes
+ * of the hub's circuits (next hop the circuit's BGP next hops, the
+ * MSEE) and sites (next hops the hub VPN gateway's two instances), the
+ * address space of the other VNets connected to the hub (next hop the
+ * hub's router), and under routing intent the firewall's routes. A
+ * default route, learned from a circuit or a site or originated by the
+ * secured hub's firewall (Internet routing intent), reaches the VNet only
+ * when its connection propagates the default route
+ * (enableInternetSecurity). Private routing intent replaces the routes
+ * into RFC 1918 space by the three aggregates to the firewall. The hub's
+ * own firewall uses a learned default only in forced tunnelling mode.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/vwan.h"
+#include "topology/vec.h"
+
+static const struct pfx rfc1918[] = {
+	{ IP4(10, 0, 0, 0), 8 },
+	{ IP4(172, 16, 0, 0), 12 },
+	{ IP4(192, 168, 0, 0), 16 },
+};
+#define NRFC1918 (sizeof(rfc1918) / sizeof(rfc1918[0]))
+
+static bool
+in_rfc1918(struct pfx p)
+{
+	size_t i;
+
+	for (i = 0; i < NRFC1918; i++)
+		if (pfx_covers(rfc1918[i], p))
+			return true;
+	return false;
+}
+
+/* Drop the gateway routes keep() refuses (compacting the table). */
+static void
+filter(struct rtable *rt, bool drop_default, bool drop_private)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < rt->n; i++) {
+		const struct eroute *e = &rt->r[i];
+		bool gw = e->source == RT_BGP && e->vhub == TOPO_NONE;
+
+		if (gw && ((drop_default && e->pfx.len == 0) ||
+		    (drop_private && e->pfx.len > 0 && in_rfc1918(e->pfx))))
+			continue;
+		rt->r[o++] = *e;
+	}
+	rt->n = o;
+}
+
+static struct eroute *
+hub_route(struct rtable *rt, size_t h, struct pfx p)
+{
+	struct eroute *e;
+
+	if (VEC_GROW(rt->r, rt->n, rt->cap) != 0)
+		return NULL;
+	e = &rt->r[rt->n++];
+	memset(e, 0, sizeof(*e));
+	e->pfx = p;
+	e->source = RT_BGP;
+	e->nh = NH_VNET_GATEWAY;
+	e->state = RT_ACTIVE;
+	e->circuit = e->site = e->rs = e->vnet = TOPO_NONE;
+	e->vhub = h;
+	e->transit = true;
+	return e;
+}
+
+int
+vwan_routes(const struct topo *t, struct rtable *rt, size_t hub)
+{
+	size_t h = topo_vhub_of_vnet(t, hub), k, j;
+	const struct vhub *vh;
+	const struct vhub_conn *conn = NULL;
+	const struct firewall *fw;
+	struct eroute *e;
+
+	if (h == TOPO_NONE)
+		return 0;
+	vh = &t->vhubs[h];
+	fw = vh->firewall != TOPO_NONE ? &t->firewalls[vh->firewall] : NULL;
+	/* [vwan]: the hub's own subnets (its firewall's): a learned default
+	 * only for a firewall in forced tunnelling mode. */
+	if (rt->vnet == hub) {
+		filter(rt, fw == NULL || !fw->forced_tunneling, false);
+		return 0;
+	}
+	if (topo_vhub_connected(t, rt->vnet, &conn) != h)
+		return 0;
+	/* [vwan]: a default reaches the VNet only through a connection that
+	 * propagates it; Internet routing intent replaces a learned one by
+	 * the firewall's; private routing intent, RFC 1918 routes by the
+	 * aggregates. */
+	filter(rt, !conn->propagate_default || (vh->intent_internet && fw),
+	       vh->intent_private && fw);
+	for (k = 0; k < vh->nconns; k++) {
+		const struct vnet *o;
+
+		if (vh->conns[k].vnet == TOPO_NONE ||
+		    vh->conns[k].vnet == rt->vnet)
+			continue;
+		o = &t->vnets[vh->conns[k].vnet];
+		for (j = 0; j < o->nspace; j++) {
+			if (vh->intent_private && fw && in_rfc1918(o->space[j]))
+				continue;
+			if ((e = hub_route(rt, h, o->space[j])) == NULL)
+				return -ENOMEM;
+			e->nnh = (uint8_t)vh->nrouter_ips;
+			memcpy(e->nh_ips, vh->router_ips,
+			       vh->nrouter_ips * sizeof(uint32_t));
+		}
+	}
+	if (fw != NULL && vh->intent_private)
+		for (k = 0; k < NRFC1918; k++) {
+			if ((e = hub_route(rt, h, rfc1918[k])) == NULL)
+				return -ENOMEM;
+			e->nh_ips[e->nnh++] = fw->private_ip;
+		}
+	if (fw != NULL && vh->intent_internet && conn->propagate_default) {
+		if ((e = hub_route(rt, h, pfx_make(0, 0))) == NULL)
+			return -ENOMEM;
+		e->nh_ips[e->nnh++] = fw->private_ip;
+	}
+	return 0;
+}
+
+void
+vwan_describe(const struct topo *t, const struct eroute *r, char *buf,
+	      size_t len)
+{
+	const struct vhub *vh = &t->vhubs[r->vhub];
+	const struct firewall *fw = vh->firewall != TOPO_NONE
+				    ? &t->firewalls[vh->firewall] : NULL;
+
+	if (fw != NULL && r->nnh == 1 && r->nh_ips[0] == fw->private_ip)
+		snprintf(buf, len, "BGP, programmed by Virtual WAN hub %s: "
+			 "routing intent (%s) to its firewall %s [vwan]",
+			 vh->name, r->pfx.len == 0 ? "Internet" : "private",
+			 fw->name);
+	else
+		snprintf(buf, len, "BGP, programmed by Virtual WAN hub %s: a "
+			 "VNet connected to the hub, through its router "
+			 "[vwan]", vh->name);
+}
