@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "sim/services.h"
+#include "sim/vwan.h"
 #include "sim/walkint.h"
 #include "topology/estate.h"
 
@@ -432,6 +433,12 @@ subnet_route(struct walk *w, size_t *vmp)
 			w->site = hit.r->site;
 			return RL_ONPREM;
 		}
+		/* MODEL §8 [vwan]: a Virtual WAN hub's router. */
+		if (hit.r->vhub != TOPO_NONE && !vwan_fw_row(t, hit.r))
+			return walk_vhub(w, hit.r, hit.nh_ip) != TOPO_NONE ?
+			       RL_FABRIC : -1;
+		if (hit.r->vhub != TOPO_NONE)	/* routing intent */
+			(void)walk_vhub(w, hit.r, hit.nh_ip);
 		if (hit.r->source == RT_BGP)	/* a Route Server's */
 			return reply_appliance(w, vn, sname, hit.nh_ip, vmp);
 		h = walk_drop(w, sname, "reply-no-route");
@@ -669,7 +676,11 @@ onprem_hop(struct walk *w, size_t *vmp)
 	}
 	hub = t->vnets[vn].hub;
 	gi = hub != TOPO_NONE ? t->vnets[hub].gw : TOPO_NONE;
-	if (hub != TOPO_NONE && hub != vn)
+	if (hub != TOPO_NONE && hub != vn &&
+	    topo_vhub_of_vnet(t, hub) != TOPO_NONE)
+		snprintf(via, sizeof(via), " (VNet connected to Virtual WAN "
+			 "hub %s [vwan])", t->vnets[hub].name);
+	else if (hub != TOPO_NONE && hub != vn)
 		snprintf(via, sizeof(via), " (through gateway transit from "
 			 "VNet %s [peer])", t->vnets[hub].name);
 	if (w->site == TOPO_NONE && hub != TOPO_NONE)

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "sim/vwan.h"
+#include "sim/walkint.h"
 #include "topology/vec.h"
 
 static const struct pfx rfc1918[] = {
@@ -151,4 +152,59 @@ vwan_describe(const struct topo *t, const struct eroute *r, char *buf,
 		snprintf(buf, len, "BGP, programmed by Virtual WAN hub %s: a "
 			 "VNet connected to the hub, through its router "
 			 "[vwan]", vh->name);
+}
+
+bool
+vwan_fw_row(const struct topo *t, const struct eroute *r)
+{
+	const struct vhub *vh;
+
+	if (r->vhub == TOPO_NONE)
+		return false;
+	vh = &t->vhubs[r->vhub];
+	return vh->firewall != TOPO_NONE && r->nnh == 1 &&
+	       r->nh_ips[0] == t->firewalls[vh->firewall].private_ip;
+}
+
+size_t
+walk_vhub(struct walk *w, const struct eroute *r, uint32_t nh_ip)
+{
+	const struct topo *t = w->t;
+	const struct vhub *vh = &t->vhubs[r->vhub];
+	uint32_t dst = pkt_dst(w->p);
+	char a[IP_STRLEN], b[IP_STRLEN];
+	struct hop *h;
+	size_t i, vm = TOPO_NONE;
+
+	walk_path(w, vh->name);
+	if (vwan_fw_row(t, r)) {
+		h = walk_hop(w, vh->name, "virtual hub: routing intent to "
+			     "firewall %s", t->firewalls[vh->firewall].name);
+		hop_why(h, "the hub's routing intent (%s) sends %s to its "
+			"firewall %s [vwan]", r->pfx.len == 0 ? "Internet" :
+			"private", ip_format(dst, a), ip_format(nh_ip, b));
+		walk_xing(w, CAP_GATEWAY, vh->name, LINK_GATEWAY);
+		return TOPO_NONE;
+	}
+	for (i = 0; i < t->nvms && vm == TOPO_NONE; i++)
+		if (t->vms[i].ip == dst &&
+		    topo_vhub_connected(t, t->vms[i].vnet, NULL) == r->vhub)
+			vm = i;
+	if (vm == TOPO_NONE) {
+		h = walk_drop(w, vh->name, "no-host");
+		hop_why(h, "no NIC has address %s in a VNet connected to "
+			"virtual hub %s [vwan]", ip_format(dst, a), vh->name);
+		return TOPO_NONE;
+	}
+	h = walk_hop(w, vh->name, "virtual hub router %s: %s is in VNet %s",
+		     ip_format(nh_ip, b), ip_format(dst, a),
+		     t->vnets[t->vms[vm].vnet].name);
+	hop_why(h, "the hub's router learned VNet %s's space from its "
+		"connection and routes between the VNets connected to the "
+		"hub [vwan]", t->vnets[t->vms[vm].vnet].name);
+	walk_xing(w, CAP_GATEWAY, vh->name, LINK_GATEWAY);
+	w->vnet = t->vms[vm].vnet;
+	w->subnet = t->vms[vm].subnet;
+	walk_xing(w, CAP_FABRIC, t->vnets[w->vnet].name, LINK_GATEWAY);
+	return vm;
 }

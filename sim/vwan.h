@@ -21,4 +21,13 @@ int vwan_routes(const struct topo *t, struct rtable *rt, size_t hub);
 void vwan_describe(const struct topo *t, const struct eroute *r, char *buf,
 		   size_t len);
 
+struct walk;
+/* A route the hub's firewall is the next hop of (routing intent). */
+bool vwan_fw_row(const struct topo *t, const struct eroute *r);
+/* walk.c, reply.c (MODEL §8 [vwan]): the packet enters hub r->vhub (its
+ * trace line and capture point, "gateway-HUB"). For a firewall row the
+ * caller hands it to the firewall at nh_ip next; for a router row the
+ * result is the VM at the destination in a VNet connected to the hub
+ * (w->vnet set to it), or TOPO_NONE after a drop line. */
+size_t walk_vhub(struct walk *w, const struct eroute *r, uint32_t nh_ip);
 #endif

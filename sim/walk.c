@@ -16,6 +16,7 @@
 
 #include "sim/nsgcls.h"
 #include "sim/services.h"
+#include "sim/vwan.h"
 #include "sim/walkint.h"
 #include "topology/names.h"
 #include "topology/vec.h"
@@ -409,6 +410,22 @@ static bool
 gateway_route(struct walk *w, const struct eroute *r, uint32_t nh_ip,
 	      struct visits *visits)
 {
+	size_t vm;
+
+	/* MODEL §8 [vwan]: through a Virtual WAN hub, to its firewall or
+	 * by its router into a VNet connected to it. */
+	if (r->vhub != TOPO_NONE) {
+		if (vwan_fw_row(w->t, r)) {
+			(void)walk_vhub(w, r, nh_ip);
+			return appliance(w, nh_ip, visits);
+		}
+		if ((vm = walk_vhub(w, r, nh_ip)) != TOPO_NONE) {
+			walk_path(w, topo_vm_subnet(w->t, &w->t->vms[vm])->name);
+			walk_reach_vm(w, vm, "from the virtual hub's router "
+				      "over the VNet's connection [vwan]");
+		}
+		return false;
+	}
 	if (r->circuit != TOPO_NONE)
 		return walk_to_circuit(w, r->circuit, r, nh_ip);
 	if (r->site != TOPO_NONE)

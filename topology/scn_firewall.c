@@ -391,7 +391,7 @@ enum {
 };
 static const struct yrd_key scn_fw_keys[FW_N] = {
 	[FW_NAME] = { "name", true },
-	[FW_VNET] = { "vnet", true },
+	[FW_VNET] = { "vnet", false }	/* required but in a hub */,
 	[FW_PRIV] = { "private_ip", false },
 	[FW_PUB] = { "public_ip", false },
 	[FW_FT] = { "forced_tunneling", false },
@@ -426,7 +426,7 @@ fw_colls(struct scn *s, yaml_node_t *n, const char *key, enum fw_ctype type,
 }
 
 void
-scn_firewall(struct scn *s, yaml_node_t *n, struct firewall *fw)
+scn_firewall(struct scn *s, yaml_node_t *n, struct firewall *fw, bool hub)
 {
 	struct yrd *y = &s->y;
 	struct yrd_map m;
@@ -438,7 +438,13 @@ scn_firewall(struct scn *s, yaml_node_t *n, struct firewall *fw)
 		return;
 	fw->pos = m.pos;
 	(void)yrd_name(y, m.val[FW_NAME], "name", &fw->name);
-	if (m.val[FW_VNET] != NULL && !s->bad_vnets)
+	/* MODEL §8 [vwan]: a secured hub's firewall sits in the hub. */
+	if (!hub && m.val[FW_VNET] == NULL)
+		yrd_errp(y, m.pos, "missing required key 'vnet' in firewall");
+	else if (hub && m.val[FW_VNET] != NULL)
+		yrd_err(y, m.key[FW_VNET], "the firewall of a virtual hub "
+		    "sits in the hub: no 'vnet' [vwan]");
+	else if (m.val[FW_VNET] != NULL && !s->bad_vnets)
 		fw->vnet = yrd_ref(y, m.val[FW_VNET], &s->ivnet, 0, "vnet",
 		    NULL);
 	fw->private_ip = 0;
@@ -483,7 +489,8 @@ scn_firewalls(struct scn *s, yaml_node_t *n)
 	}
 	for (i = 0; i < count && !y->stop; i++) {
 		t->nfirewalls++;
-		scn_firewall(s, yrd_node(y, it[i]), &t->firewalls[base + i]);
+		scn_firewall(s, yrd_node(y, it[i]), &t->firewalls[base + i],
+		    false);
 	}
 	for (i = 0; i < t->nfirewalls; i++)
 		if (t->firewalls[i].name != NULL && yrd_ix_add(y, &ix, 0,

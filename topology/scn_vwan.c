@@ -163,11 +163,7 @@ scn_hub_firewall(struct scn *s, yaml_node_t *n, struct vhub *h)
 	fw = &t->firewalls[t->nfirewalls];
 	memset(fw, 0, sizeof(*fw));
 	h->firewall = t->nfirewalls++;
-	scn_firewall(s, n, fw);
-	if (fw->vnet != TOPO_NONE)
-		yrd_errp(y, fw->pos, "firewall '%s' of virtual hub '%s' sits "
-		    "in the hub: no 'vnet' [vwan]", fw->name ? fw->name : "?",
-		    h->name ? h->name : "?");
+	scn_firewall(s, n, fw, true);
 }
 
 static void

@@ -242,7 +242,8 @@ void scn_fw_coll(struct yrd *y, yaml_node_t *n, enum fw_ctype type,
 		 struct fw_coll *c);
 void scn_firewalls(struct scn *s, yaml_node_t *n);
 /* One firewall mapping (a virtual hub's too). */
-void scn_firewall(struct scn *s, yaml_node_t *n, struct firewall *fw);
+void scn_firewall(struct scn *s, yaml_node_t *n, struct firewall *fw,
+		  bool hub);
 /* scn_vwan.c: virtual_wan:, after scn_estate and before scn_firewalls. */
 void scn_vwan(struct scn *s, yaml_node_t *n);
 void scn_flows(struct scn *s, yaml_node_t *n);
