@@ -108,7 +108,8 @@ sim_free(struct sim *s)
 /* Subnets a and b (of VNet v) have the same effective routes and NSG
  * context: MODEL §1 builds them from the VNet (its space, peerings and
  * gateway's circuits), the route table (its routes and propagation) and
- * the service endpoints, in this order; nothing else of a subnet. */
+ * the service endpoints, in this order; and, in a Virtual WAN hub, whether
+ * it is the GatewaySubnet. */
 static bool
 same_context(const struct vnet *v, size_t a, size_t b)
 {
@@ -117,6 +118,11 @@ same_context(const struct vnet *v, size_t a, size_t b)
 
 	if (x->route_table != y->route_table ||
 	    x->nservice_endpoints != y->nservice_endpoints)
+		return false;
+	/* MODEL §8 [vwan]: a Virtual WAN hub's GatewaySubnet holds its
+	 * private routing intent's routes: a context of its own. */
+	if ((x->name != NULL && strcasecmp(x->name, "GatewaySubnet") == 0) !=
+	    (y->name != NULL && strcasecmp(y->name, "GatewaySubnet") == 0))
 		return false;
 	for (i = 0; i < x->nservice_endpoints; i++)
 		if (strcasecmp(x->service_endpoints[i],

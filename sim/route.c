@@ -928,8 +928,11 @@ eroute_describe(const struct topo *t, const struct eroute *r, char *buf,
 {
 	switch (r->source) {
 	case RT_USER:
-		snprintf(buf, len, "User route %s in route table %s", r->name,
-			 r->table);
+		if (r->vhub != TOPO_NONE)
+			vwan_describe(t, r, buf, len);
+		else
+			snprintf(buf, len, "User route %s in route table %s",
+				 r->name, r->table);
 		return;
 	case RT_BGP:
 		bgp_describe(t, r, buf, len);

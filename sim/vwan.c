@@ -77,6 +77,39 @@ hub_route(struct rtable *rt, size_t h, struct pfx p)
 	return e;
 }
 
+/* [vwan]: private routing intent also holds for what the hub's
+ * gateways receive for a connected VNet: the firewall first (as user
+ * routes of the hub's GatewaySubnet, which win over its VNet rows). */
+static int
+intent_from_gateways(const struct topo *t, struct rtable *rt, size_t h,
+		     const struct firewall *fw)
+{
+	const struct vhub *vh = &t->vhubs[h];
+	struct eroute *e;
+	size_t k, j;
+
+	for (k = 0; k < vh->nconns; k++) {
+		const struct vnet *o;
+
+		if (vh->conns[k].vnet == TOPO_NONE)
+			continue;
+		o = &t->vnets[vh->conns[k].vnet];
+		for (j = 0; j < o->nspace; j++) {
+			if (!in_rfc1918(o->space[j]))
+				continue;
+			if ((e = hub_route(rt, h, o->space[j])) == NULL)
+				return -ENOMEM;
+			e->source = RT_USER;
+			e->nh = NH_VIRTUAL_APPLIANCE;
+			e->transit = false;
+			e->name = "routing-intent-private";
+			e->table = vh->name;
+			e->nh_ips[e->nnh++] = fw->private_ip;
+		}
+	}
+	return 0;
+}
+
 int
 vwan_routes(const struct topo *t, struct rtable *rt, size_t hub)
 {
@@ -94,6 +127,10 @@ vwan_routes(const struct topo *t, struct rtable *rt, size_t hub)
 	 * only for a firewall in forced tunnelling mode. */
 	if (rt->vnet == hub) {
 		filter(rt, fw == NULL || !fw->forced_tunneling, false);
+		if (fw != NULL && vh->intent_private &&
+		    strcmp(t->vnets[hub].subnets[rt->subnet].name,
+		    "GatewaySubnet") == 0)
+			return intent_from_gateways(t, rt, h, fw);
 		return 0;
 	}
 	if (topo_vhub_connected(t, rt->vnet, &conn) != h)
@@ -143,7 +180,12 @@ vwan_describe(const struct topo *t, const struct eroute *r, char *buf,
 	const struct firewall *fw = vh->firewall != TOPO_NONE
 				    ? &t->firewalls[vh->firewall] : NULL;
 
-	if (fw != NULL && r->nnh == 1 && r->nh_ips[0] == fw->private_ip)
+	if (r->source == RT_USER)
+		snprintf(buf, len, "programmed by Virtual WAN hub %s: private "
+			 "routing intent sends what its gateways receive for "
+			 "a connected VNet to its firewall %s [vwan]", vh->name,
+			 fw != NULL ? fw->name : "?");
+	else if (fw != NULL && r->nnh == 1 && r->nh_ips[0] == fw->private_ip)
 		snprintf(buf, len, "BGP, programmed by Virtual WAN hub %s: "
 			 "routing intent (%s) to its firewall %s [vwan]",
 			 vh->name, r->pfx.len == 0 ? "Internet" : "private",

@@ -297,6 +297,33 @@ set_tests_properties(whatif.route-filter-add-west-us diff.spoke1-without-transit
   whatif.vpn-default-site-moves.json whatif.transit-broken whatif.kms-udr-nsg-denies-internet
   whatif.kms-udr-nsg-denies-internet.json whatif.stacked whatif.stacked-second-fails
   whatif.stack-write-after PROPERTIES LABELS whatif)
+# Virtual WAN (MODEL §8 [vwan]): a connection stops propagating the
+# default route (scenario 40's KMS fix), routing intent turned off, a
+# VNet disconnected, a peered VNet connected; routing intent on a hub
+# without a firewall is refused.
+add_test(NAME whatif.vwan-spoke1-stops-propagating
+  COMMAND ${RUNCASE} golden ${GW}/vwan-spoke1-stops-propagating.txt 1
+          -- ${FTSIM} whatif scenarios/40-vwan-propagate-default-kms.yaml scenarios/changes/vwan-spoke1-stops-propagating.yaml
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME whatif.vwan-routing-intent-off.json
+  COMMAND ${RUNCASE} golden ${GW}/vwan-routing-intent-off.json 1
+          -- ${FTSIM} whatif --json scenarios/42-vwan-routing-intent-direct.yaml tests/changes/vwan-routing-intent-off.yaml
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME whatif.vwan-disconnect-spoke2
+  COMMAND ${RUNCASE} golden ${GW}/vwan-disconnect-spoke2.txt 1
+          -- ${FTSIM} whatif scenarios/40-vwan-propagate-default-kms.yaml tests/changes/vwan-disconnect-spoke2.yaml
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME whatif.vwan-connect-partner
+  COMMAND ${RUNCASE} golden ${GW}/vwan-connect-partner.txt 1
+          -- ${FTSIM} whatif scenarios/43-vwan-peered-no-transit.yaml tests/changes/vwan-connect-partner.yaml
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME whatif.vwan-intent-without-firewall
+  COMMAND ${RUNCASE} stderr ${GW}/vwan-intent-without-firewall.err 2
+          -- ${FTSIM} whatif scenarios/40-vwan-propagate-default-kms.yaml tests/changes/vwan-intent-without-firewall.yaml
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(whatif.vwan-spoke1-stops-propagating whatif.vwan-routing-intent-off.json
+  whatif.vwan-disconnect-spoke2 whatif.vwan-connect-partner whatif.vwan-intent-without-firewall
+  PROPERTIES LABELS whatif)
 file(GLOB FTSIM_BAD_CHANGES RELATIVE ${TOP} ${CMAKE_CURRENT_SOURCE_DIR}/changes/bad/*.yaml)
 foreach(b ${FTSIM_BAD_CHANGES})
   get_filename_component(name ${b} NAME_WE)

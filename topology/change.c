@@ -24,6 +24,7 @@
 #include "topology/suggest.h"
 #include "topology/estate.h"
 #include "topology/firewall.h"
+#include "topology/vwan.h"
 #include "topology/scenario.h"
 #include "topology/yamlrd.h"
 
@@ -51,6 +52,9 @@ enum {
 	K_NETRULES = 1 << 19,	/* network_rules: one rule collection */
 	K_APPRULES = 1 << 20,	/* application_rules: one rule collection */
 	K_FT = 1 << 21,		/* forced_tunneling */
+	K_HUB = 1 << 22,	/* Virtual WAN: a hub's name */
+	K_PROP = 1 << 23,	/* propagate_default_route */
+	K_INTENT = 1 << 24,	/* routing_intent: {internet, private} */
 };
 
 static const char *const key_names[] = {
@@ -58,7 +62,8 @@ static const char *const key_names[] = {
 	"circuit", "disable_bgp_route_propagation", "nat_pool", "advertised",
 	"prefixes", "peering", "vpn_site", "gateway", "route_server",
 	"route_filter", "firewall", "network_rules", "application_rules",
-	"forced_tunneling",
+	"forced_tunneling", "hub", "propagate_default_route",
+	"routing_intent",
 };
 #define NKEYS (sizeof(key_names) / sizeof(key_names[0]))
 
@@ -104,6 +109,12 @@ static const struct {
 	    K_FIREWALL | K_NETRULES },
 	[CH_SET_FORCED_TUNNELING] = { "set_forced_tunneling",
 	    K_FIREWALL | K_FT },
+	[CH_SET_DEFAULT_ROUTE_PROPAGATION] = {
+	    "set_default_route_propagation", K_HUB | K_VNET | K_PROP },
+	[CH_SET_ROUTING_INTENT] = { "set_routing_intent",
+	    K_HUB | K_INTENT },
+	[CH_CONNECT_VNET] = { "connect_vnet", K_HUB | K_VNET | K_PROP },
+	[CH_DISCONNECT_VNET] = { "disconnect_vnet", K_HUB | K_VNET },
 };
 
 const char *
@@ -233,7 +244,8 @@ chr_kind_of(struct chr *r, yaml_node_t *n, enum change_kind *out)
 	    "replace_vpn_site, set_peer_advertised, set_default_site, "
 	    "clear_default_site, set_route_filter, add_firewall_rule, "
 	    "remove_firewall_rule, replace_firewall_rule, "
-	    "set_forced_tunneling)", v);
+	    "set_forced_tunneling, set_default_route_propagation, "
+	    "set_routing_intent, connect_vnet, disconnect_vnet)", v);
 	return -1;
 }
 
@@ -406,6 +418,17 @@ chr_op(struct chr *r, yaml_node_t *n, struct change_op *op)
 	}
 	if (val[21] != NULL)
 		(void)chr_bool(r, val[21], "forced_tunneling", &op->forced);
+	if (val[22] != NULL)
+		(void)chr_name(r, val[22], "hub", &op->hub);
+	if (val[23] != NULL)
+		(void)chr_bool(r, val[23], "propagate_default_route",
+		    &op->propagate);
+	if (val[24] != NULL) {
+		chr_reader(r, &y);
+		scn_intent(&y, val[24], &op->intent_internet,
+		    &op->intent_private);
+		(void)chr_read_done(r, &y);
+	}
 }
 
 static void
@@ -493,6 +516,7 @@ change_free(struct change *c)
 		free_ref(&op->site_gateway);
 		free_ref(&op->site_name);
 		free_ref(&op->gateway);
+		free_ref(&op->hub);
 		free_ref(&op->route_server);
 		free(op->site.name);
 		free(op->site.prefixes);
@@ -1421,6 +1445,60 @@ op_firewall(struct cha *a, const struct change_op *op)
 	return 0;
 }
 
+/* MODEL §8 [vwan]: a hub's connections and routing intent. */
+static int
+op_vwan(struct cha *a, const struct change_op *op)
+{
+	struct topo *t = a->t;
+	struct vhub *h;
+	struct vhub_conn *c;
+	size_t hi, v = TOPO_NONE, k;
+
+	if ((hi = topo_vhub_find(t, op->hub.name)) == TOPO_NONE)
+		return cha_err(a, op->hub.pos, "no virtual hub '%s'",
+		    op->hub.name);
+	h = &t->vhubs[hi];
+	if (op->kind == CH_SET_ROUTING_INTENT) {
+		h->intent_internet = op->intent_internet;
+		h->intent_private = op->intent_private;
+		h->intent_pos = op->pos;
+		return 0;
+	}
+	if ((v = topo_vnet_find(t, op->vnet.name)) == TOPO_NONE ||
+	    topo_vhub_of_vnet(t, v) != TOPO_NONE)
+		return cha_err(a, op->vnet.pos, "no vnet '%s'", op->vnet.name);
+	for (k = 0; k < h->nconns && h->conns[k].vnet != v; k++)
+		;
+	if (op->kind == CH_CONNECT_VNET) {
+		if (k < h->nconns)
+			return cha_err(a, op->vnet.pos, "vnet '%s' is "
+			    "connected to hub '%s' already", op->vnet.name,
+			    h->name);
+		if ((c = reallocarray(h->conns, h->nconns + 1,
+		    sizeof(*c))) == NULL)
+			return cha_nomem(a, op);
+		h->conns = c;
+		c = &h->conns[h->nconns++];
+		c->vnet = v;
+		c->propagate_default = op->propagate;
+		c->pos = op->pos;
+		return 0;
+	}
+	if (k == h->nconns)
+		return cha_err(a, op->vnet.pos, "vnet '%s' is not connected "
+		    "to hub '%s'", op->vnet.name, h->name);
+	if (op->kind == CH_SET_DEFAULT_ROUTE_PROPAGATION) {
+		h->conns[k].propagate_default = op->propagate;
+		return 0;
+	}
+	/* disconnect_vnet: the VNet learns from no hub again. */
+	memmove(&h->conns[k], &h->conns[k + 1],
+	    (h->nconns - k - 1) * sizeof(*h->conns));
+	h->nconns--;
+	t->vnets[v].hub = TOPO_NONE;
+	return 0;
+}
+
 static int
 apply_op(struct cha *a, const struct change_op *op)
 {
@@ -1471,6 +1549,11 @@ apply_op(struct cha *a, const struct change_op *op)
 	case CH_REPLACE_FIREWALL_RULE:
 	case CH_SET_FORCED_TUNNELING:
 		return op_firewall(a, op);
+	case CH_SET_DEFAULT_ROUTE_PROPAGATION:
+	case CH_SET_ROUTING_INTENT:
+	case CH_CONNECT_VNET:
+	case CH_DISCONNECT_VNET:
+		return op_vwan(a, op);
 	case CH_COUNT:
 		break;
 	}
@@ -1513,7 +1596,7 @@ change_apply(const struct change *c, const struct topo *base,
 	}
 	/* MODEL §8: hubs follow the peerings; the estate's rules hold. */
 	topo_hubs(out);
-	if (topo_estate_check(out, d) != 0) {
+	if (topo_estate_check(out, d) + topo_vwan_check(out, d) != 0) {
 		for (i = 0; i < c->nops; i++)
 			if (c->ops[i].kind >= CH_SET_PEERING)
 				break;

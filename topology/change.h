@@ -55,6 +55,10 @@ enum change_kind {
 	CH_REMOVE_FIREWALL_RULE,
 	CH_REPLACE_FIREWALL_RULE,
 	CH_SET_FORCED_TUNNELING,
+	CH_SET_DEFAULT_ROUTE_PROPAGATION,	/* Virtual WAN (MODEL §8) */
+	CH_SET_ROUTING_INTENT,
+	CH_CONNECT_VNET,
+	CH_DISCONNECT_VNET,
 	CH_COUNT
 };
 
@@ -95,6 +99,11 @@ struct change_op {
 	struct change_ref firewall;
 	struct fw_coll coll;
 	bool forced;
+	/* Virtual WAN: the hub, a connection's propagate_default_route
+	 * (the VNet is vnet), routing intent. */
+	struct change_ref hub;
+	bool propagate;
+	bool intent_internet, intent_private;
 };
 
 /* A change file. The positions of its operations, and of everything

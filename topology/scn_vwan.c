@@ -51,23 +51,22 @@ static const struct yrd_key scn_vwan_keys[VW_N] = {
 };
 
 /* routing_intent: {internet: firewall, private: firewall}. */
-static void
-scn_intent(struct yrd *y, yaml_node_t *n, struct vhub *h)
+void
+scn_intent(struct yrd *y, yaml_node_t *n, bool *internet, bool *private)
 {
 	static const char *const words[] = { "firewall", "none" };
 	struct yrd_map m;
 	int w;
 
-	h->intent_pos = yrd_pos(y, n);
 	if (yrd_map_read(y, n, "'routing_intent'", "routing intent",
 	    scn_intent_keys, RI_N, &m) == -1)
 		return;
 	if (yrd_word(y, m.val[RI_INTERNET], "internet", words, 2,
 	    "firewall or none", &w) == 1)
-		h->intent_internet = w == 0;
+		*internet = w == 0;
 	if (yrd_word(y, m.val[RI_PRIVATE], "private", words, 2,
 	    "firewall or none", &w) == 1)
-		h->intent_private = w == 0;
+		*private = w == 0;
 }
 
 /* A list of names resolved by find into *out. */
@@ -186,8 +185,11 @@ scn_hub(struct scn *s, yaml_node_t *n, struct vhub *h)
 	    &h->nrouter_ips);
 	scn_two_ips(y, m.val[VH_VPNIPS], "vpn_gateway_ips", h->vpn_ips,
 	    &h->nvpn_ips);
-	if (m.val[VH_INTENT] != NULL)
-		scn_intent(y, m.val[VH_INTENT], h);
+	if (m.val[VH_INTENT] != NULL) {
+		h->intent_pos = yrd_pos(y, m.val[VH_INTENT]);
+		scn_intent(y, m.val[VH_INTENT], &h->intent_internet,
+		    &h->intent_private);
+	}
 	scn_names(s, m.val[VH_ER], "expressroute", "circuit",
 	    topo_circuit_find, &h->circuits, &h->ncircuits);
 	scn_names(s, m.val[VH_SITES], "vpn_sites", "vpn site",

@@ -216,6 +216,12 @@ hub_vnet(struct topo *t, struct vhub *h)
 		    VHUB_FW_OFF + 64, 26), h->pos)) != 0)
 			return rc;
 	}
+	/* What arrives from the hub's gateways follows the routes of
+	 * GatewaySubnet (its VPN gateway's instances are .12 and .13). */
+	if (h->ncircuits + h->nsites > 0 &&
+	    (rc = hub_subnet(vn, v, "GatewaySubnet", pfx_make(h->prefix.addr,
+	    27), h->pos)) != 0)
+		return rc;
 	return 0;
 }
 

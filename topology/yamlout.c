@@ -17,6 +17,7 @@
 #include <yaml.h>
 
 #include "topology/yamlout.h"
+#include "topology/vwan.h"
 
 struct yobuf {
 	char *p;
@@ -416,6 +417,9 @@ yo_vnets(struct yo *y, const struct topo *t)
 	for (i = 0; i < t->nvnets; i++) {
 		const struct vnet *v = &t->vnets[i];
 
+		/* MODEL §8 [vwan]: a hub's VNet is virtual_wan:'s. */
+		if (topo_vhub_of_vnet(t, i) != TOPO_NONE)
+			continue;
 		yo_map(y, false);
 		yo_kstr(y, "name", v->name);
 		yo_kpfxs(y, "address_space", v->space, v->nspace);
@@ -559,7 +563,9 @@ yo_circuits(struct yo *y, const struct topo *t)
 		yo_map(y, false);
 		yo_kstr(y, "name", c->name);
 		yo_kstr(y, "sku", sku_name(c->sku));
-		yo_kstr(y, "gateway", c->gateway);
+		/* A hub's circuit names no gateway (virtual_wan: lists it). */
+		if (topo_vhub_of_vnet(t, c->vnet) == TOPO_NONE)
+			yo_kstr(y, "gateway", c->gateway);
 		yo_plain(y, "private_peering");
 		yo_map(y, false);
 		yo_kpfxs(y, "advertised", c->advertised, c->nadvertised);
@@ -636,7 +642,9 @@ yo_vpn_sites(struct yo *y, const struct topo *t)
 
 		yo_map(y, false);
 		yo_kstr(y, "name", v->name);
-		yo_kstr(y, "gateway", t->gateways[v->gateway].name);
+		if (topo_vhub_of_vnet(t, t->gateways[v->gateway].vnet) ==
+		    TOPO_NONE)
+			yo_kstr(y, "gateway", t->gateways[v->gateway].name);
 		if (v->nprefixes > 0)
 			yo_kpfxs(y, "address_prefixes", v->prefixes,
 			    v->nprefixes);
@@ -778,36 +786,120 @@ yo_fw_colls(struct yo *y, const struct firewall *fw, enum fw_ctype type,
 	yo_seq_end(y);
 }
 
+/* The firewall of a virtual hub, written under its hub. */
+static bool
+hub_firewall(const struct topo *t, size_t fi)
+{
+	size_t h;
+
+	for (h = 0; h < t->nvhubs; h++)
+		if (t->vhubs[h].firewall == fi)
+			return true;
+	return false;
+}
+
+static void
+yo_firewall(struct yo *y, const struct topo *t, const struct firewall *fw,
+    bool hub)
+{
+	yo_map(y, false);
+	yo_kstr(y, "name", fw->name);
+	if (!hub)
+		yo_kstr(y, "vnet", t->vnets[fw->vnet].name);
+	if (fw->private_ip != 0)
+		yo_kip(y, "private_ip", fw->private_ip);
+	if (fw->has_public_ip)
+		yo_kip(y, "public_ip", fw->public_ip);
+	if (fw->forced_tunneling)
+		yo_kbool(y, "forced_tunneling", true);
+	yo_kpfxs(y, "snat_private_ranges", fw->snat_private,
+	    fw->nsnat_private);
+	if (fw->policy != NULL)
+		yo_kstr(y, "policy", fw->policy);
+	yo_fw_colls(y, fw, FWC_NETWORK, "network_rules");
+	yo_fw_colls(y, fw, FWC_APPLICATION, "application_rules");
+	yo_map_end(y);
+}
+
 static void
 yo_firewalls(struct yo *y, const struct topo *t)
 {
-	size_t i;
+	size_t i, n = 0;
 
-	if (t->nfirewalls == 0)
+	for (i = 0; i < t->nfirewalls; i++)
+		n += !hub_firewall(t, i);
+	if (n == 0)
 		return;
 	yo_plain(y, "firewalls");
 	yo_seq(y, false);
-	for (i = 0; i < t->nfirewalls; i++) {
-		const struct firewall *fw = &t->firewalls[i];
+	for (i = 0; i < t->nfirewalls; i++)
+		if (!hub_firewall(t, i))
+			yo_firewall(y, t, &t->firewalls[i], false);
+	yo_seq_end(y);
+}
 
+/* MODEL §8 [vwan]: virtual_wan:, every hub with what it connects. */
+static void
+yo_vwan(struct yo *y, const struct topo *t)
+{
+	const struct vhub *h;
+	size_t i, k;
+
+	if (t->nvhubs == 0)
+		return;
+	yo_plain(y, "virtual_wan");
+	yo_map(y, false);
+	yo_plain(y, "hubs");
+	yo_seq(y, false);
+	for (i = 0; i < t->nvhubs; i++) {
+		h = &t->vhubs[i];
 		yo_map(y, false);
-		yo_kstr(y, "name", fw->name);
-		yo_kstr(y, "vnet", t->vnets[fw->vnet].name);
-		if (fw->private_ip != 0)
-			yo_kip(y, "private_ip", fw->private_ip);
-		if (fw->has_public_ip)
-			yo_kip(y, "public_ip", fw->public_ip);
-		if (fw->forced_tunneling)
-			yo_kbool(y, "forced_tunneling", true);
-		yo_kpfxs(y, "snat_private_ranges", fw->snat_private,
-		    fw->nsnat_private);
-		if (fw->policy != NULL)
-			yo_kstr(y, "policy", fw->policy);
-		yo_fw_colls(y, fw, FWC_NETWORK, "network_rules");
-		yo_fw_colls(y, fw, FWC_APPLICATION, "application_rules");
+		yo_kstr(y, "name", h->name);
+		yo_plain(y, "address_prefix");
+		yo_pfx(y, h->prefix);
+		yo_kips(y, "router_ips", h->router_ips, h->nrouter_ips);
+		yo_kips(y, "vpn_gateway_ips", h->vpn_ips, h->nvpn_ips);
+		if (h->firewall != TOPO_NONE) {
+			yo_plain(y, "firewall");
+			yo_firewall(y, t, &t->firewalls[h->firewall], true);
+		}
+		if (h->intent_internet || h->intent_private) {
+			yo_plain(y, "routing_intent");
+			yo_map(y, true);
+			yo_kstr(y, "internet", h->intent_internet ?
+			    "firewall" : "none");
+			yo_kstr(y, "private", h->intent_private ?
+			    "firewall" : "none");
+			yo_map_end(y);
+		}
+		if (h->ncircuits > 0) {
+			yo_plain(y, "expressroute");
+			yo_seq(y, true);
+			for (k = 0; k < h->ncircuits; k++)
+				yo_str(y, t->circuits[h->circuits[k]].name);
+			yo_seq_end(y);
+		}
+		if (h->nsites > 0) {
+			yo_plain(y, "vpn_sites");
+			yo_seq(y, true);
+			for (k = 0; k < h->nsites; k++)
+				yo_str(y, t->vpn_sites[h->sites[k]].name);
+			yo_seq_end(y);
+		}
+		yo_plain(y, "connections");
+		yo_seq(y, h->nconns == 0);
+		for (k = 0; k < h->nconns; k++) {
+			yo_map(y, true);
+			yo_kstr(y, "vnet", t->vnets[h->conns[k].vnet].name);
+			yo_kbool(y, "propagate_default_route",
+			    h->conns[k].propagate_default);
+			yo_map_end(y);
+		}
+		yo_seq_end(y);
 		yo_map_end(y);
 	}
 	yo_seq_end(y);
+	yo_map_end(y);
 }
 
 static void
@@ -943,6 +1035,7 @@ yo_document(struct yo *y, const struct topo *t)
 	yo_gateways(y, t);
 	yo_vpn_sites(y, t);
 	yo_route_servers(y, t);
+	yo_vwan(y, t);
 	yo_firewalls(y, t);
 	yo_onprem(y, &t->onprem);
 	yo_dns(y, t);

@@ -246,6 +246,10 @@ void scn_firewall(struct scn *s, yaml_node_t *n, struct firewall *fw,
 		  bool hub);
 /* scn_vwan.c: virtual_wan:, after scn_estate and before scn_firewalls. */
 void scn_vwan(struct scn *s, yaml_node_t *n);
+/* routing_intent: {internet, private}: firewall or none (change files
+ * read it too). */
+void scn_intent(struct yrd *y, yaml_node_t *n, bool *internet,
+		bool *private);
 void scn_flows(struct scn *s, yaml_node_t *n);
 
 /* NSG words, indexed by enum direction and enum access. */

@@ -281,6 +281,13 @@ START_TEST(walk_routing_intent)
 	r = run("s1s2");
 	ck_assert(r->delivered);
 	ck_assert(crossed(r, "hub-fw"));
+	/* The answer from on-premises crosses the firewall too: the hub's
+	 * GatewaySubnet sends connected VNets' space to it. */
+	r = run("onprem2");
+	ck_assert(r->delivered);
+	ck_assert(r->tcp_connect);
+	ck_assert(!r->asymmetric);
+	ck_assert(crossed(r, "hub-fw"));
 	teardown_res();
 	setup();
 	load(VWAN(FIREWALL("true") "      routing_intent: {internet: "
