@@ -575,6 +575,15 @@ wi_scope_build(const struct change *c, const struct topo *tb,
 			 * through it, whatever the routes. */
 			sc_all(out, "the change touches an Azure Firewall");
 			break;
+		case CH_SET_DEFAULT_ROUTE_PROPAGATION:
+		case CH_SET_ROUTING_INTENT:
+		case CH_CONNECT_VNET:
+		case CH_DISCONNECT_VNET:
+			/* MODEL §8 [vwan]: a connection or routing intent
+			 * decides walks through the hub's router and
+			 * firewall beyond the routes it changes. */
+			sc_all(out, "the change touches a Virtual WAN hub");
+			break;
 		case CH_SET_ROUTE_FILTER:
 		case CH_SET_ADVERTISED:
 		case CH_ENABLE_PUBLIC_PEERING:
