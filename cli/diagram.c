@@ -29,6 +29,7 @@
 #include "cli/spawn.h"
 #include "sim/services.h"
 #include "topology/estate.h"
+#include "topology/vwan.h"
 
 /* Node looks, by what they stand for. */
 #define ST_VM		"shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\""
@@ -336,6 +337,63 @@ internet_node(struct dgraph *g)
 
 /* VNets with their subnets, route tables, gateway and VMs. fab[v] gets
  * each VNet's fabric node, gw[v] its gateway node (TOPO_NONE if none). */
+/* MODEL §8 [vwan]: a Virtual WAN hub's cluster: its prefix, its
+ * firewall and routing intent. */
+static char *
+vhub_label(struct dgraph *g, const struct topo *t, size_t h)
+{
+	const struct vhub *vh = &t->vhubs[h];
+	char pf[PFX_STRLEN];
+
+	return dg_fmt(g, "Virtual WAN hub %s\n%s%s%s%s%s%s", vh->name,
+	    pfx_format(vh->prefix, pf), vh->firewall != TOPO_NONE ?
+	    "\nsecured: Azure Firewall " : "", vh->firewall != TOPO_NONE ?
+	    t->firewalls[vh->firewall].name : "",
+	    vh->intent_internet || vh->intent_private ?
+	    "\nrouting intent:" : "", vh->intent_internet ? " Internet" : "",
+	    vh->intent_private ? " private" : "");
+}
+
+/* The hub's router (where the path enters the hub), and its firewall. */
+static size_t
+vhub_router(struct dgraph *g, const struct topo *t, size_t h, int c)
+{
+	const struct vhub *vh = &t->vhubs[h];
+	char a[IP_STRLEN], b[IP_STRLEN];
+	size_t n, f;
+
+	n = node_add(g, c, ST_FABRIC, point_key(g, "gateway", vh->name, NULL),
+	    dg_fmt(g, "hub router\n%s%s%s", ip_format(vh->router_ips[0], a),
+	    vh->nrouter_ips > 1 ? ", " : "", vh->nrouter_ips > 1 ?
+	    ip_format(vh->router_ips[1], b) : ""));
+	if (n != TOPO_NONE)
+		g->n[n].point2 = point_key(g, "fabric", vh->name, NULL);
+	if (vh->firewall != TOPO_NONE) {
+		const struct firewall *fw = &t->firewalls[vh->firewall];
+
+		f = node_add(g, c, ST_GATEWAY, point_key(g, "firewall",
+		    fw->name, "-inside"), dg_fmt(g, "Azure Firewall %s\n%s",
+		    fw->name, ip_format(fw->private_ip, a)));
+		if (f != TOPO_NONE)
+			g->n[f].point2 = point_key(g, "firewall", fw->name,
+			    "-outside");
+		edge_add(g, n, f, E_STRUCT, NULL);
+	}
+	return n;
+}
+
+/* A VNet connection to a hub (a or b the hub's VNet). */
+static char *
+vhub_conn_label(struct dgraph *g, const struct topo *t, size_t a, size_t b)
+{
+	const struct vhub_conn *c = NULL;
+
+	if (topo_vhub_connected(t, a, &c) == TOPO_NONE)
+		(void)topo_vhub_connected(t, b, &c);
+	return dg_fmt(g, "Virtual WAN connection\npropagate default route: "
+	    "%s", c != NULL && c->propagate_default ? "on" : "off");
+}
+
 static void
 build_vnets(struct dgraph *g, const struct topo *t, size_t *fab, size_t *gw,
 	    int *vcl)
@@ -357,12 +415,15 @@ build_vnets(struct dgraph *g, const struct topo *t, size_t *fab, size_t *gw,
 	}
 	for (v = 0; v < t->nvnets; v++) {
 		const struct vnet *vn = &t->vnets[v];
-		int c = (int)clus_add(g, CL_VNET, dg_fmt(g, "VNet %s\n%s",
+		size_t h = topo_vhub_of_vnet(t, v);
+		int c = (int)clus_add(g, CL_VNET, h != TOPO_NONE ?
+		    vhub_label(g, t, h) : dg_fmt(g, "VNet %s\n%s",
 		    vn->name, pfx_list(vn->space, vn->nspace, buf,
 		    sizeof(buf))));
 
 		vcl[v] = c;
-		fab[v] = node_add(g, c, ST_FABRIC,
+		fab[v] = h != TOPO_NONE ? vhub_router(g, t, h, c) :
+		    node_add(g, c, ST_FABRIC,
 		    point_key(g, "fabric", vn->name, NULL),
 		    dg_fmt(g, "VNet fabric\n(route decision)"));
 		gw[v] = TOPO_NONE;
@@ -422,7 +483,10 @@ build_vnets(struct dgraph *g, const struct topo *t, size_t *fab, size_t *gw,
 	 * gateways says so. */
 	for (v = 0; v < t->nvnets; v++)
 		for (i = v + 1; i < t->nvnets; i++)
-			if (topo_peered(t, v, i))
+			if (topo_vwan_linked(t, v, i))
+				edge_add(g, fab[v], fab[i], E_PEERING,
+				    vhub_conn_label(g, t, v, i));
+			else if (topo_peered(t, v, i))
 				edge_add(g, fab[v], fab[i], E_PEERING,
 				    (t->vnets[v].hub == i && i != v) ||
 				    (t->vnets[i].hub == v && i != v) ?
