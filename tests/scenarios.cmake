@@ -503,6 +503,23 @@ set_tests_properties(import.firewall import.microsoft-peering import.firewall-ru
   import.microsoft-peering-runs PROPERTIES LABELS whatif)
 set_tests_properties(import.estate-az-cli import.estate-arm
   import.estate-az-cli-routes import.estate-arm-runs PROPERTIES LABELS whatif)
+# Virtual WAN (MODEL §8 [vwan]): a secured hub with its connections,
+# gateways, site, firewall and routing intent, imported from az CLI
+# shapes; the result is a scenario that runs.
+add_test(NAME import.vwan-az-cli
+  COMMAND ${RUNCASE} golden ${GW}/import-vwan-az-cli.yaml 0
+          -- ${FTSIM} import tests/data/azure-vwan/er-circuit-show.json
+             tests/data/azure-vwan/er-gateway-show.json tests/data/azure-vwan/firewall-show.json
+             tests/data/azure-vwan/routing-intent-show.json tests/data/azure-vwan/vhub-connection-list.json
+             tests/data/azure-vwan/vhub-show.json tests/data/azure-vwan/vnet-list.json
+             tests/data/azure-vwan/vpn-gateway-show.json tests/data/azure-vwan/vpn-site-show.json
+             tests/data/azure-vwan/vwan-show.json
+  WORKING_DIRECTORY ${TOP})
+add_test(NAME import.vwan-runs
+  COMMAND sh -c "t=$(mktemp) && trap 'rm -f $t' EXIT && $0 import --out $t tests/data/azure-vwan/*.json 2>/dev/null && $0 run $t >/dev/null"
+          ${FTSIM}
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(import.vwan-az-cli import.vwan-runs PROPERTIES LABELS whatif)
 # "-" reads standard input for every command that reads a scenario, an
 # Azure export or a change file; its errors name <stdin>:LINE:COL
 # (tests/stdin.sh).

@@ -964,7 +964,12 @@ read_resource(struct az *z, json_t *o, const char *where)
 	}
 	slash = strchr(name, '/');
 #define IS(t) (strcasecmp(type, "Microsoft.Network/" t) == 0)
-	if (IS("virtualNetworks"))
+	/* MODEL §8 [vwan]: a Virtual WAN hub (a virtual hub with a
+	 * virtualWan; without one it is a Route Server). */
+	if ((!IS("virtualHubs") || json_is_object(az_prop(o, "virtualWan"))) &&
+	    az_read_vwan(z, type, name, o, where))
+		;
+	else if (IS("virtualNetworks"))
 		read_vnet(z, name, o, where);
 	else if (IS("virtualNetworks/subnets") && slash != NULL) {
 		struct az_vnet *v;
@@ -1310,6 +1315,7 @@ az_free(struct az *z)
 	}
 	free(z->eff);
 	az_estate_free(z);
+	az_vwan_free(z);
 }
 
 const char *
@@ -1865,6 +1871,7 @@ azjson_parse(const struct azjson_src *src, size_t n, struct topo *out,
 	    (rc = build_vms(&z, out)) != 0 || z.nerr > 0 ||
 	    (rc = build_gateways(&z, out)) != 0 ||
 	    (rc = az_build_estate(&z, out)) != 0 || z.nerr > 0 ||
+	    (rc = az_build_vwan(&z, out)) != 0 || z.nerr > 0 ||
 	    (rc = build_bgp(&z, out)) != 0 || z.nerr > 0 ||
 	    (rc = az_build_fw(&z, out)) != 0 || z.nerr > 0) {
 		if (rc != 0)

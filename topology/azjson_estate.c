@@ -631,11 +631,8 @@ build_rs(struct az *z, struct topo *t, const struct az_rs *a)
 	size_t v, i, vm;
 	char ip[IP_STRLEN];
 
-	if (a->vwan) {
-		az_note(z, "virtual hub %s is a Virtual WAN hub: not modelled",
-		    a->name);
-		return 0;
-	}
+	if (a->vwan)
+		return 0;	/* azjson_vwan.c's */
 	v = a->vnet != NULL ? topo_vnet_find(t, a->vnet) : rs_subnet_vnet(t);
 	if (v != TOPO_NONE && a->vnet == NULL)
 		az_note(z, "route server %s: its ipConfiguration is not in the "

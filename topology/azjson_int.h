@@ -140,6 +140,35 @@ struct az_rsp {
 	uint32_t ip;
 };
 
+/* A Virtual WAN hub as the export gives it (MODEL §8 [vwan]): its
+ * prefix, router, connections, what its gateways connect, its firewall
+ * and routing intent; and a Virtual WAN VPN site. */
+struct az_vconn {
+	char *vnet;
+	bool propagate;
+};
+
+struct az_vhub {
+	char *name, *fw;
+	bool has_prefix;
+	struct pfx prefix;
+	uint32_t router[2], vpn[2], fw_priv, fw_pub;
+	size_t nrouter, nvpn;
+	bool has_fw_priv, has_fw_pub, intent_inet, intent_priv;
+	struct az_vconn *conn;
+	size_t nconn;
+	char **circ, **site;
+	size_t ncirc, nsite;
+};
+
+struct az_vsite {
+	char *name;
+	struct pfx *pfx;
+	size_t npfx;
+	bool bgp;
+	uint32_t peer;
+};
+
 struct az_rs {
 	char *name, *vnet;
 	bool b2b, vwan;
@@ -191,6 +220,10 @@ struct az {
 	size_t nfilter;
 	struct az_pair *comm;		/* community value, its name */
 	size_t ncomm;
+	struct az_vhub *vhub;		/* Virtual WAN: azjson_vwan.c */
+	size_t nvhub;
+	struct az_vsite *vsite;
+	size_t nvsite;
 };
 
 /* Messages: an error at a JSON path of the file being read; a note. */
@@ -245,6 +278,13 @@ void az_read_hub_ipconfig(struct az *z, const char *name, json_t *o,
 void az_read_hub_bgp(struct az *z, const char *name, json_t *o,
 		     const char *where);
 void az_estate_free(struct az *z);
+
+/* azjson_vwan.c: Virtual WAN resources by type (1: read, 0: not one of
+ * them), the hubs into t (after the VNets and circuits), their memory. */
+int az_read_vwan(struct az *z, const char *type, const char *name,
+		 json_t *o, const char *where);
+int az_build_vwan(struct az *z, struct topo *t);
+void az_vwan_free(struct az *z);
 
 /* The described gateways, VPN sites and Route Servers into t (after its
  * VNets and VMs): 0 or -ENOMEM. */

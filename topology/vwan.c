@@ -248,8 +248,11 @@ topo_vwan_resolve(struct topo *t)
 		}
 		if (h->vnet == TOPO_NONE && (rc = hub_vnet(t, h)) != 0)
 			return rc;
-		if (h->firewall != TOPO_NONE)
+		if (h->firewall != TOPO_NONE) {
 			t->firewalls[h->firewall].vnet = h->vnet;
+			t->firewalls[h->firewall].subnet = topo_subnet_named(t,
+			    h->vnet, "AzureFirewallSubnet");
+		}
 		h->er_gw = h->vpn_gw = TOPO_NONE;
 		if (h->ncircuits > 0 &&
 		    (rc = hub_gateway(t, h, "er", GW_EXPRESSROUTE,
