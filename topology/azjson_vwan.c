@@ -114,10 +114,12 @@ read_hub(struct az *z, const char *name, json_t *o, const char *where)
 		h->has_prefix = true;
 	free(p);
 	snprintf(w, sizeof(w), "%s.virtualRouterIps", where);
-	json_array_foreach(az_prop(o, "virtualRouterIps"), i, x)
+	json_array_foreach(az_prop(o, "virtualRouterIps"), i, x) {
 		ip_into(z, w, x, h->router, &h->nrouter);
-	json_array_foreach(az_prop(o, "virtualNetworkConnections"), i, x)
+	}
+	json_array_foreach(az_prop(o, "virtualNetworkConnections"), i, x) {
 		read_conn(z, h, x);
+	}
 	if (h->fw == NULL)
 		h->fw = az_ref_name(z, o, "azureFirewall", "azureFirewalls");
 }
@@ -133,9 +135,10 @@ read_ergw(struct az *z, const char *name, json_t *o)
 
 	if (h == NULL)
 		return;
-	json_array_foreach(az_prop(o, "expressRouteConnections"), i, x)
+	json_array_foreach(az_prop(o, "expressRouteConnections"), i, x) {
 		push_name(z, &h->circ, &h->ncirc, az_ref_name(z, x,
 		    "expressRouteCircuitPeering", "expressRouteCircuits"));
+	}
 }
 
 /* A VPN gateway: its sites and its instances' BGP addresses (the next
@@ -150,9 +153,10 @@ read_vpngw(struct az *z, const char *name, json_t *o, const char *where)
 
 	if (h == NULL)
 		return;
-	json_array_foreach(az_prop(o, "connections"), i, x)
+	json_array_foreach(az_prop(o, "connections"), i, x) {
 		push_name(z, &h->site, &h->nsite, az_ref_name(z, x,
 		    "remoteVpnSite", "vpnSites"));
+	}
 	json_array_foreach(json_object_get(bgp, "bgpPeeringAddresses"), i, x) {
 		a = json_object_get(x, "defaultBgpIpAddresses");
 		ip_into(z, where, json_array_get(a, 0), h->vpn, &h->nvpn);
@@ -215,7 +219,7 @@ read_intent(struct az *z, const char *name, json_t *o)
 
 	if (h == NULL)
 		return;
-	json_array_foreach(az_prop(o, "routingPolicies"), i, x)
+	json_array_foreach(az_prop(o, "routingPolicies"), i, x) {
 		json_array_foreach(json_object_get(x, "destinations"), k, y) {
 			if ((d = json_string_value(y)) == NULL)
 				continue;
@@ -224,6 +228,7 @@ read_intent(struct az *z, const char *name, json_t *o)
 			else if (strcasecmp(d, "PrivateTraffic") == 0)
 				h->intent_priv = true;
 		}
+	}
 }
 
 int
