@@ -16,10 +16,10 @@
 void topo_vhub_free(struct vhub *h);
 int topo_vhub_copy(const struct vhub *src, struct vhub *dst);
 
-/* Hub prefix offsets Azure uses inside a hub (MODEL §8 [vwan]): the
- * virtual router at .68 and .69, the VPN gateway instances at .12 and
- * .13, the secured hub's AzureFirewallSubnet at .128/26 (the firewall at
- * .132). */
+/* Hub prefix offsets (MODEL §8 [vwan]): the virtual router at .68 and
+ * .69 and the VPN gateway instances at .12 and .13 (as published
+ * outputs show them); the secured hub's AzureFirewallSubnet at .128/26,
+ * the firewall at .132 (ftsim's choice: Azure assigns that address). */
 #define VHUB_ROUTER_OFF 68u
 #define VHUB_VPN_OFF 12u
 #define VHUB_FW_OFF 128u
