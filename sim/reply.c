@@ -686,6 +686,12 @@ onprem_hop(struct walk *w, size_t *vmp)
 	if (w->site == TOPO_NONE && hub != TOPO_NONE)
 		ci = topo_circuit_of_vnet(t, hub);
 	if (w->site != TOPO_NONE) {
+		/* A gateway of the hub (a Virtual WAN hub has two, MODEL
+		 * §8 [vwan]) advertises the VNet. */
+		if (hub != TOPO_NONE && t->vpn_sites[w->site].gateway !=
+		    TOPO_NONE && t->gateways[t->vpn_sites[w->site].gateway]
+		    .vnet == hub)
+			gi = t->vpn_sites[w->site].gateway;
 		if (gi != t->vpn_sites[w->site].gateway) {
 			h = walk_drop(w, site, "reply-no-route");
 			hop_why(h, "VPN site %s connects to gateway %s, which "

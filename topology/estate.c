@@ -332,7 +332,7 @@ topo_vnet_behind(const struct topo *t, size_t gi, uint32_t ip)
 
 	for (v = 0; gi != TOPO_NONE && v < t->nvnets; v++)
 		if ((hub = t->vnets[v].hub) != TOPO_NONE &&
-		    t->vnets[hub].gw == gi && topo_vnet_holds(t, v, ip))
+		    t->gateways[gi].vnet == hub && topo_vnet_holds(t, v, ip))
 			return v;
 	return TOPO_NONE;
 }

@@ -63,7 +63,8 @@ size_t topo_gateway_subnet(const struct topo *t, size_t v);
  * what a Route Server in v can peer with (MODEL §8 [rs]). */
 size_t topo_vm_near(const struct topo *t, uint32_t ip, size_t v);
 /* The VNet holding ip among those gateway gi serves (its own VNet, and
- * through transit its spokes: what it advertises, MODEL §8 [peer]);
+ * through transit its spokes, or a Virtual WAN hub's connections: what
+ * it advertises, MODEL §8 [peer] [vwan]);
  * TOPO_NONE if none. */
 size_t topo_vnet_behind(const struct topo *t, size_t gi, uint32_t ip);
 

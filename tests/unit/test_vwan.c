@@ -299,6 +299,46 @@ START_TEST(walk_routing_intent)
 }
 END_TEST
 
+/* [vwan]: a hub with both gateways: a spoke reaches a VPN site through
+ * the hub's VPN gateway (its instances the next hops) and the site's
+ * hosts reach the spoke back, the answer over the same gateway. */
+START_TEST(walk_vpn_site_through_hub)
+{
+	const char *y =
+	    "scenario: t\n"
+	    "vnets:\n"
+	    "  - {name: Spoke1, address_space: [10.21.0.0/16], "
+	    "subnets: [{name: App, prefix: 10.21.1.0/24}]}\n"
+	    "vms: [{name: vm1, vnet: Spoke1, subnet: App, ip: 10.21.1.4}]\n"
+	    "expressroute:\n"
+	    "  - {name: er, private_peering: {advertised: [192.168.0.0/16]}}\n"
+	    "onprem: {prefixes: [192.168.0.0/16]}\n"
+	    "vpn_sites: [{name: branch, address_prefixes: [172.30.0.0/16]}]\n"
+	    "virtual_wan: {hubs: [{name: h, address_prefix: 10.100.0.0/24, "
+	    "expressroute: [er], vpn_sites: [branch], "
+	    "connections: [{vnet: Spoke1}]}]}\n"
+	    "flows:\n"
+	    "  - {name: out, from: vm1, to: 172.30.1.5, port: 22}\n"
+	    "  - {name: in, from: 172.30.1.5, to: 10.21.1.4, port: 22}\n";
+	const struct eroute *e;
+	const struct flow_result *r;
+
+	load(y);
+	e = gw_row(table("Spoke1"), "172.30.0.0/16");
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->nnh, 2);
+	ck_assert_uint_eq(e->nh_ips[0], A("10.100.0.12"));
+	r = run("out");
+	ck_assert(r->delivered);
+	ck_assert(r->tcp_connect);
+	ck_assert(crossed(r, "h-vpn"));
+	r = run("in");
+	ck_assert(r->delivered);
+	ck_assert(r->tcp_connect);
+	ck_assert(crossed(r, "h-vpn"));
+}
+END_TEST
+
 /* [vwan]: a VNet peered with a connected VNet learns nothing from the
  * hub. */
 START_TEST(peered_no_transit)
@@ -418,6 +458,7 @@ main(void)
 	tcase_add_test(tc, hub_firewall_default);
 	tcase_add_test(tc, walk_through_hub);
 	tcase_add_test(tc, walk_routing_intent);
+	tcase_add_test(tc, walk_vpn_site_through_hub);
 	tcase_add_test(tc, peered_no_transit);
 	tcase_add_test(tc, copy_keeps_hubs);
 	tcase_add_loop_test(tc, vwan_errors, 0, sizeof(bad) / sizeof(bad[0]));
