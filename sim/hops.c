@@ -12,6 +12,7 @@
 
 #include "sim/nsgcls.h"
 #include "sim/services.h"
+#include "sim/vwan.h"
 #include "sim/walkint.h"
 #include "topology/estate.h"
 #include "topology/names.h"
@@ -321,9 +322,12 @@ walk_route_notes(const struct topo *t, const struct rtable *rt,
 				      t->rtables[t->vnets[rt->vnet]
 				      .subnets[rt->subnet].route_table].name);
 	if (o < len && rt->bgp_dropped)
-		snprintf(buf + o, len - o, "; no BGP routes: the circuit's "
-			 "BGP session dropped over its prefix limit "
-			 "[er-limits]");
+		o += (size_t)snprintf(buf + o, len - o, "; no BGP routes: the "
+				      "circuit's BGP session dropped over its "
+				      "prefix limit [er-limits]");
+	/* MODEL §8 [vwan]: a default the hub has and does not give. */
+	if (o < len && win->pfx.len == 0 && win->source == RT_DEFAULT)
+		vwan_default_note(t, rt, buf + o, len - o);
 }
 
 int

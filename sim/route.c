@@ -895,8 +895,10 @@ bgp_describe(const struct topo *t, const struct eroute *r, char *buf,
 		hub = t->route_servers[r->rs].vnet;
 	if (r->transit && hub != TOPO_NONE &&
 	    topo_vhub_of_vnet(t, hub) != TOPO_NONE)
-		snprintf(via, sizeof(via), ", through Virtual WAN hub %s "
-			 "[vwan]", t->vnets[hub].name);
+		snprintf(via, sizeof(via), ", through Virtual WAN hub %s%s "
+			 "[vwan]", t->vnets[hub].name, r->pfx.len == 0 ?
+			 ", whose connection to this VNet propagates the "
+			 "default route" : "");
 	else if (r->transit && hub != TOPO_NONE)
 		snprintf(via, sizeof(via), ", through gateway transit from "
 			 "VNet %s [peer]", t->vnets[hub].name);

@@ -250,3 +250,55 @@ walk_vhub(struct walk *w, const struct eroute *r, uint32_t nh_ip)
 	walk_xing(w, CAP_FABRIC, t->vnets[w->vnet].name, LINK_GATEWAY);
 	return vm;
 }
+
+/* Where hub h's default route comes from: a circuit or a site that
+ * brings one, or Internet routing intent; NULL when it has none. */
+static const char *
+hub_default(const struct topo *t, const struct vhub *vh, char *buf,
+	    size_t len)
+{
+	size_t k, j;
+
+	if (vh->firewall != TOPO_NONE && vh->intent_internet) {
+		snprintf(buf, len, "routing intent to firewall %s",
+			 t->firewalls[vh->firewall].name);
+		return buf;
+	}
+	for (k = 0; k < vh->ncircuits; k++) {
+		const struct circuit *c = &t->circuits[vh->circuits[k]];
+
+		for (j = 0; j < c->nadvertised; j++)
+			if (c->advertised[j].len == 0) {
+				snprintf(buf, len, "from circuit %s", c->name);
+				return buf;
+			}
+	}
+	for (k = 0; k < vh->nsites; k++) {
+		const struct vpn_site *s = &t->vpn_sites[vh->sites[k]];
+
+		for (j = 0; j < s->nadvertised; j++)
+			if (s->bgp && s->advertised[j].len == 0) {
+				snprintf(buf, len, "from VPN site %s", s->name);
+				return buf;
+			}
+	}
+	return NULL;
+}
+
+void
+vwan_default_note(const struct topo *t, const struct rtable *rt, char *buf,
+		  size_t len)
+{
+	const struct vhub_conn *conn = NULL;
+	size_t h = topo_vhub_connected(t, rt->vnet, &conn);
+	char from[160];
+
+	buf[0] = '\0';
+	if (h == TOPO_NONE || conn->propagate_default || rt->bgp_disabled ||
+	    hub_default(t, &t->vhubs[h], from, sizeof(from)) == NULL)
+		return;
+	snprintf(buf, len, "; virtual hub %s has a default route (%s) that "
+		 "the connection of VNet %s does not propagate "
+		 "(propagate_default_route: false) [vwan]", t->vhubs[h].name,
+		 from, t->vnets[rt->vnet].name);
+}

@@ -167,6 +167,17 @@ START_TEST(default_only_where_propagated)
 	ck_assert_ptr_null(gw_row(table("Spoke2"), "0.0.0.0/0"));
 	ck_assert(!rtable_forced_default(table("Spoke2")));
 	ck_assert_ptr_nonnull(gw_row(table("Spoke2"), "192.168.0.0/16"));
+	/* The trace says why the neighbour has no default. */
+	{
+		char note[300];
+
+		vwan_default_note(&topo, table("Spoke2"), note, sizeof(note));
+		ck_assert_msg(strstr(note, "from circuit er") != NULL &&
+			      strstr(note, "does not propagate") != NULL, "%s",
+			      note);
+		vwan_default_note(&topo, table("Spoke1"), note, sizeof(note));
+		ck_assert_str_eq(note, "");
+	}
 }
 END_TEST
 
