@@ -317,11 +317,24 @@ vw_err(struct diag *d, size_t *n, struct srcpos pos, const char *fmt, ...)
 	(*n)++;
 }
 
+/* A connected VNet's address space may not overlap the hub's prefix. */
+static bool
+space_overlaps(const struct vnet *vn, struct pfx p)
+{
+	size_t i;
+
+	for (i = 0; i < vn->nspace; i++)
+		if (pfx_covers(vn->space[i], p) || pfx_covers(p, vn->space[i]))
+			return true;
+	return false;
+}
+
 size_t
 topo_vwan_check(const struct topo *t, struct diag *d)
 {
 	const struct vhub *h, *o;
 	const struct vhub_conn *c;
+	char pf[PFX_STRLEN];
 	size_t i, j, k, m, nerr = 0;
 
 	for (i = 0; i < t->nvhubs; i++) {
@@ -379,6 +392,11 @@ topo_vwan_check(const struct topo *t, struct diag *d)
 				    "vnet '%s' has a gateway or route server of "
 				    "its own and cannot be connected to a hub "
 				    "[vwan]", h->name, t->vnets[c->vnet].name);
+			else if (space_overlaps(&t->vnets[c->vnet], h->prefix))
+				vw_err(d, &nerr, c->pos, "virtual hub '%s': "
+				    "vnet '%s' overlaps the hub's prefix %s "
+				    "[vwan]", h->name, t->vnets[c->vnet].name,
+				    pfx_format(h->prefix, pf));
 			else if (topo_transit_hub(t, c->vnet, NULL) !=
 				 TOPO_NONE)
 				vw_err(d, &nerr, c->pos, "virtual hub '%s': "

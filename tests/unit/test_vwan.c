@@ -423,6 +423,14 @@ static const struct {
 	  "6:59: error: vnet 'S' is connected to virtual hub 'h1' already "
 	  "(line 5): a vnet connects to one hub [vwan]" },
 	{ "scenario: t\n"
+	  "vnets:\n"
+	  "  - {name: S, address_space: [10.100.0.0/16], "
+	  "subnets: [{name: A, prefix: 10.100.9.0/24}]}\n"
+	  "virtual_wan: {hubs: [{name: h, address_prefix: 10.100.0.0/24, "
+	  "connections: [{vnet: S}]}]}\n",
+	  "4:77: error: virtual hub 'h': vnet 'S' overlaps the hub's prefix "
+	  "10.100.0.0/24 [vwan]" },
+	{ "scenario: t\n"
 	  "expressroute:\n"
 	  "  - {name: er, private_peering: {advertised: [0.0.0.0/0]}}\n",
 	  "3:5: error: circuit 'er' has no gateway: name the vnet gateway it "
