@@ -371,9 +371,12 @@ vhub_router(struct dgraph *g, const struct topo *t, size_t h, int c)
 	if (vh->firewall != TOPO_NONE) {
 		const struct firewall *fw = &t->firewalls[vh->firewall];
 
-		f = node_add(g, c, ST_GATEWAY, point_key(g, "firewall",
-		    fw->name, "-inside"), dg_fmt(g, "Azure Firewall %s\n%s",
-		    fw->name, ip_format(fw->private_ip, a)));
+		f = node_add(g, c, ST_FIREWALL, point_key(g, "firewall",
+		    fw->name, "-inside"), dg_fmt(g, "Azure Firewall %s\n%s%s%s%s",
+		    fw->name, ip_format(fw->private_ip, a), fw->has_public_ip ?
+		    "\npublic " : "", fw->has_public_ip ?
+		    ip_format(fw->public_ip, b) : "", fw->forced_tunneling ?
+		    "\nforced tunnelling" : ""));
 		if (f != TOPO_NONE)
 			g->n[f].point2 = point_key(g, "firewall", fw->name,
 			    "-outside");
@@ -516,7 +519,9 @@ build_vnets(struct dgraph *g, const struct topo *t, size_t *fab, size_t *gw,
 		char pub[IP_STRLEN + 16] = "";
 		size_t n;
 
-		if (fw->vnet == TOPO_NONE || fw->subnet == TOPO_NONE)
+		/* A secured hub's firewall is drawn with its hub. */
+		if (fw->vnet == TOPO_NONE || fw->subnet == TOPO_NONE ||
+		    topo_vhub_of_vnet(t, fw->vnet) != TOPO_NONE)
 			continue;
 		if (fw->has_public_ip)
 			snprintf(pub, sizeof(pub), "\npublic %s",
