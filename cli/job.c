@@ -299,10 +299,12 @@ stdout_close(int status)
 	return status;
 }
 
-/* Replay every flow of j into j->run. 0 or a negative errno. */
-int
-job_run(struct job *j)
+/* Replay every flow of j into j->run, traced, or decided and traced
+ * only when its expectations fail. 0 or a negative errno. */
+static int
+job_walk(struct job *j, bool trace)
 {
+	struct flow_result *r;
 	size_t i;
 	int rc;
 
@@ -315,14 +317,31 @@ job_run(struct job *j)
 		diag_set_oom();
 		return -ENOMEM;
 	}
-	for (i = 0; i < j->topo.nflows; i++)
-		if ((rc = sim_run_flow(j->sim, &j->topo.flows[i],
-				       &j->run.res[i])) != 0) {
+	for (i = 0; i < j->topo.nflows; i++) {
+		r = &j->run.res[i];
+		rc = (trace ? sim_run_flow : sim_decide)(j->sim,
+		    &j->topo.flows[i], r);
+		if (rc == 0 && !trace && !r->all_ok)
+			rc = sim_run_flow(j->sim, &j->topo.flows[i], r);
+		if (rc != 0) {
 			if (rc == -ENOMEM)
 				diag_set_oom();
 			return rc;
 		}
+	}
 	return 0;
+}
+
+int
+job_run(struct job *j)
+{
+	return job_walk(j, true);
+}
+
+int
+job_decide(struct job *j)
+{
+	return job_walk(j, false);
 }
 
 int

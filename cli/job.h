@@ -36,6 +36,11 @@ int job_name_stdin(struct topo *t);
 /* Replay every flow into j->run (results allocated). 0 or a negative
  * errno for an internal failure. */
 int job_run(struct job *j);
+/* The same deciding first (sim_decide: every verdict, path, rule,
+ * translation, crossing and expectation, no trace lines); a flow whose
+ * expectations fail is walked again with its trace. For outputs that
+ * print the trace of failures only (TAP, JUnit). */
+int job_decide(struct job *j);
 
 /* The VM named by --vm, or an error on stderr ("no VM named 'wbe'; did
  * you mean 'web'?" when one is near: topology/suggest.h) and TOPO_NONE. */

@@ -162,8 +162,12 @@ cmd_run(int argc, char **argv)
 	for (i = 0; i < n; i++)
 		if (job_load(&jobs[i], argv[optind + (int)i]) != 0)
 			status = EXIT_BADINPUT;
+	/* TAP and JUnit print the trace of failing flows only: the flows
+	 * are decided (the same verdicts, crossings and expectations;
+	 * sim/walk.h), the failing ones walked again with their trace. */
 	for (i = 0; i < n && status == 0; i++)
-		if (job_run(&jobs[i]) != 0) {
+		if ((tap || junit != NULL ? job_decide(&jobs[i])
+		    : job_run(&jobs[i])) != 0) {
 			if (diag_oom())
 				fputs("ftsim: out of memory\n", stderr);
 			else

@@ -1,6 +1,7 @@
 /*
  * test_decide.c: sim_decide (no trace) agrees with sim_run_flow (the
- * traced walk) on every flow of every bundled and regression scenario:
+ * traced walk) on every flow of every bundled scenario (the Azure
+ * Firewall ones, 33-36, included), regression scenario and estate:
  * the verdict, the path both ways, the deciding NSG rule and what IP
  * flow verify says, the translations, the capture-point crossings, the
  * expectations and the request's bytes.
@@ -87,6 +88,8 @@ same_result(const struct flow_result *a, const struct flow_result *b)
 }
 
 static size_t flows_checked;
+/* Flows compared in the Azure Firewall scenarios (33-36). */
+static size_t firewall_flows[4];
 
 static void
 check_dir(const char *sub)
@@ -110,6 +113,12 @@ check_dir(const char *sub)
 			snprintf(name, sizeof(name), "%s/%s", sub,
 				 ent[i]->d_name);
 			load_path(name);
+			if (strcmp(sub, "../scenarios") == 0 &&
+			    strncmp(ent[i]->d_name, "3", 1) == 0 &&
+			    ent[i]->d_name[1] >= '3' && ent[i]->d_name[1] <= '6' &&
+			    ent[i]->d_name[2] == '-')
+				firewall_flows[ent[i]->d_name[1] - '3'] +=
+				    topo.nflows;
 			for (k = 0; k < topo.nflows; k++) {
 				ck_assert_int_eq(sim_run_flow(sim, &topo.flows[k],
 							      &traced), 0);
@@ -130,11 +139,19 @@ check_dir(const char *sub)
 
 START_TEST(decide_agrees_with_traced_walk)
 {
+	size_t i;
+
 	flows_checked = 0;
+	memset(firewall_flows, 0, sizeof(firewall_flows));
 	check_dir("../scenarios");
 	check_dir("scenarios");
+	check_dir("scenarios/estates");
 	/* Every bundled flow (79 and more): the test can fail. */
 	ck_assert_uint_gt(flows_checked, 79);
+	/* The Azure Firewall scenarios, 33 to 36, among them. */
+	for (i = 0; i < 4; i++)
+		ck_assert_msg(firewall_flows[i] > 0, "scenario %zu: no flow "
+			      "compared", 33 + i);
 }
 END_TEST
 
