@@ -1104,6 +1104,8 @@ whatif_after(struct wichange *w, const struct job *base)
 			return rc;
 		w->run.nres = k + 1;
 	}
+	if ((rc = sim_name_points(w->sim, w->run.res, w->run.nres)) != 0)
+		return rc;
 	for (c = 0; c < w->res.nflows; c++) {
 		const struct wi_flow *fl = &w->res.flows[c];
 		size_t kb = TOPO_NONE, ka = TOPO_NONE;

@@ -329,6 +329,13 @@ job_walk(struct job *j, bool trace)
 			return rc;
 		}
 	}
+	/* A traced run is for outputs, which name capture points (the
+	 * trace's captures, ladders, diagrams, reports). */
+	if (trace && (rc = sim_name_points(j->sim, j->run.res,
+	    j->run.nres)) != 0) {
+		diag_set_oom();
+		return rc;
+	}
 	return 0;
 }
 

@@ -93,11 +93,7 @@ sim_free(struct sim *s)
 	free(s->cls);
 	free(s->slotcx);
 	free(s->base);
-	for (i = 0; i < s->npoints; i++)
-		free(s->pname[i]);
-	free(s->pname);
-	free(s->pkind);
-	free(s->phash);
+	sim_points_free(s);
 	pktbuilder_free(s->pb);
 	free(s);
 }
@@ -323,6 +319,9 @@ sim_new_opts(const struct topo *t, const struct sim_opts *o, struct diag *d,
 			goto fail;
 		topo_fw_order(&t->firewalls[i], s->fworder[i]);
 	}
+	if ((rc = sim_points_build(s)) != 0)
+		goto fail;
+	rc = -ENOMEM;
 	/* MODEL §3: public peering is retired for new circuits; still
 	 * simulated, with a warning. */
 	for (i = 0; i < t->ncircuits; i++)

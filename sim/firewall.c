@@ -428,7 +428,7 @@ reply_firewall(struct walk *w, size_t fi, const struct natrec *n,
 	struct hop *h;
 
 	walk_path(w, fw->name);
-	if ((in = sim_point_get(w->s, CAP_FIREWALL_INSIDE, fw->name)) < 0) {
+	if ((in = walk_point(w, CAP_FIREWALL_INSIDE, fw->name)) < 0) {
 		walk_fail(w, (int)in);
 		return false;
 	}

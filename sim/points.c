@@ -1,7 +1,11 @@
 /*
  * points.c: capture points (MODEL §7), by name and kind: "nic-vm1",
- * "circuit-er1-private". A walk asks for a point by kind and instance;
- * the engine numbers each new one and finds it again by hash.
+ * "circuit-er1-private". The engine keys every point its topology holds
+ * when it is built; a walk finds a point's key by kind and instance (one
+ * hash probe) and changes nothing in the engine: a point without a key
+ * (a destination, a host on the Internet) is kept in the walk's result.
+ * sim_name_points numbers the points results crossed, in the order they
+ * crossed them, and finds a name's number again by hash.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -10,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "capture/pkt.h"
 #include "sim/walkint.h"
 #include "topology/vec.h"
 
@@ -102,6 +107,252 @@ point_hash(const char *name)
 	return h;
 }
 
+/* A key's hash by kind and instance: FNV-1a over both. */
+static uint32_t
+inst_hash(enum cap_kind k, const char *inst)
+{
+	uint32_t h = (2166136261u ^ (uint32_t)k) * 16777619u;
+
+	for (; *inst; inst++) {
+		h ^= (uint8_t)*inst;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* ---------------------------------------------------------------- */
+/* Keys: made with the engine, read-only while walks run */
+
+static size_t
+key_by_name(const struct sim *s, const char *name)
+{
+	size_t h, m = s->nkhash - 1;
+	uint32_t e;
+
+	if (s->nkhash == 0)
+		return SIZE_MAX;
+	for (h = point_hash(name) & m; (e = s->knhash[h]) != 0; h = (h + 1) & m)
+		if (strcmp(s->keys[e - 1].name, name) == 0)
+			return e - 1;
+	return SIZE_MAX;
+}
+
+static size_t
+key_by_inst(const struct sim *s, enum cap_kind k, const char *inst)
+{
+	size_t h, m = s->nkhash - 1;
+	uint32_t e;
+
+	if (s->nkhash == 0)
+		return SIZE_MAX;
+	for (h = inst_hash(k, inst) & m; (e = s->kihash[h]) != 0;
+	     h = (h + 1) & m)
+		if (s->keys[e - 1].kind == k &&
+		    strcmp(s->keys[e - 1].inst, inst) == 0)
+			return e - 1;
+	return SIZE_MAX;
+}
+
+/* Key i into both hashes (open addressing, linear probing). */
+static void
+key_hash_in(struct sim *s, size_t i)
+{
+	size_t h, m = s->nkhash - 1;
+
+	for (h = inst_hash((enum cap_kind)s->keys[i].kind, s->keys[i].inst) & m;
+	     s->kihash[h] != 0; h = (h + 1) & m)
+		;
+	s->kihash[h] = (uint32_t)i + 1;
+	for (h = point_hash(s->keys[i].name) & m; s->knhash[h] != 0;
+	     h = (h + 1) & m)
+		;
+	s->knhash[h] = (uint32_t)i + 1;
+}
+
+/* Double both hashes (load at most one half) and put every key back.
+ * -ENOMEM. */
+static int
+keys_rehash(struct sim *s)
+{
+	size_t n = s->nkhash ? 2 * s->nkhash : 64, i;
+	uint32_t *ih = calloc(n, sizeof(*ih)), *nh = calloc(n, sizeof(*nh));
+
+	if (ih == NULL || nh == NULL) {
+		free(ih);
+		free(nh);
+		return -ENOMEM;
+	}
+	free(s->kihash);
+	free(s->knhash);
+	s->kihash = ih;
+	s->knhash = nh;
+	s->nkhash = n;
+	for (i = 0; i < s->nkeys; i++)
+		key_hash_in(s, i);
+	return 0;
+}
+
+/* Key point kind/inst. A name keyed already (two instances whose names
+ * differ only in bytes a file name replaces) keeps its first key: a walk
+ * finds the second by name. -ENOMEM, -E2BIG. */
+static int
+key_add(struct sim *s, enum cap_kind k, const char *inst)
+{
+	char name[SIM_POINT_LEN];
+	struct simkey *key;
+	int rc;
+
+	if (inst == NULL)
+		inst = "";
+	point_name(k, inst, name, sizeof(name));
+	if (key_by_name(s, name) != SIZE_MAX)
+		return 0;
+	if (s->nkeys >= SIM_POINT_LOCAL - 1)
+		return -E2BIG;
+	if (2 * (s->nkeys + 1) > s->nkhash && (rc = keys_rehash(s)) != 0)
+		return rc;
+	if (VEC_GROW(s->keys, s->nkeys, s->ckeys) != 0)
+		return -ENOMEM;
+	key = &s->keys[s->nkeys];
+	key->name = strdup(name);
+	key->inst = strdup(inst);
+	if (key->name == NULL || key->inst == NULL) {
+		free(key->name);
+		free(key->inst);
+		return -ENOMEM;
+	}
+	key->kind = (uint8_t)k;
+	key->named = 0;
+	key_hash_in(s, s->nkeys++);
+	return 0;
+}
+
+/* Both sides of an on-premises site, or of a firewall. */
+static int
+key_sides(struct sim *s, enum cap_kind in, enum cap_kind out,
+	  const char *inst)
+{
+	int rc = key_add(s, in, inst);
+
+	return rc != 0 ? rc : key_add(s, out, inst);
+}
+
+int
+sim_points_build(struct sim *s)
+{
+	const struct topo *t = s->t;
+	char inst[SIM_NODE_LEN + IP_STRLEN + 1], ip[IP_STRLEN];
+	size_t i, k;
+	int rc = key_add(s, CAP_AZURE_EDGE, NULL);
+
+	for (i = 0; rc == 0 && i < t->nvms; i++)
+		rc = key_sides(s, CAP_NIC, CAP_APPLIANCE, t->vms[i].name);
+	for (i = 0; rc == 0 && i < t->nvnets; i++)
+		rc = key_add(s, CAP_FABRIC, t->vnets[i].name);
+	for (i = 0; rc == 0 && i < t->ngateways; i++) {
+		const struct gateway *g = &t->gateways[i];
+
+		rc = key_add(s, CAP_GATEWAY, g->name);
+		/* An active-active gateway's instances (hops.c). */
+		for (k = 0; rc == 0 && g->active_active &&
+		     g->ninstance_ips >= 2 && k < g->ninstance_ips; k++) {
+			snprintf(inst, sizeof(inst), "%s-%s", g->name,
+				 ip_format(g->instance_ips[k], ip));
+			rc = key_add(s, CAP_GATEWAY, inst);
+		}
+	}
+	for (i = 0; rc == 0 && i < t->ncircuits; i++) {
+		rc = key_sides(s, CAP_CIRCUIT_PRIVATE, CAP_CIRCUIT_PUBLIC,
+			       t->circuits[i].name);
+		if (rc == 0)
+			rc = key_add(s, CAP_CIRCUIT_MICROSOFT,
+				     t->circuits[i].name);
+	}
+	if (rc == 0 && t->onprem.name != NULL)
+		rc = key_sides(s, CAP_ONPREM_INSIDE, CAP_ONPREM_OUTSIDE,
+			       t->onprem.name);
+	for (i = 0; rc == 0 && i < t->nvpn_sites; i++)
+		rc = key_sides(s, CAP_ONPREM_INSIDE, CAP_ONPREM_OUTSIDE,
+			       t->vpn_sites[i].name);
+	for (i = 0; rc == 0 && i < t->nfirewalls; i++)
+		rc = key_sides(s, CAP_FIREWALL_INSIDE, CAP_FIREWALL_OUTSIDE,
+			       t->firewalls[i].name);
+	return rc;
+}
+
+void
+sim_points_free(struct sim *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nkeys; i++) {
+		free(s->keys[i].name);
+		free(s->keys[i].inst);
+	}
+	free(s->keys);
+	free(s->kihash);
+	free(s->knhash);
+	for (i = 0; i < s->npoints; i++)
+		free(s->pname[i]);
+	free(s->pname);
+	free(s->pkind);
+	free(s->phash);
+}
+
+/* ---------------------------------------------------------------- */
+/* What walks ask: nothing in the engine changes */
+
+int64_t
+walk_point(struct walk *w, enum cap_kind k, const char *inst)
+{
+	const struct sim *s = w->s;
+	struct flow_result *r = w->r;
+	char name[SIM_POINT_LEN];
+	size_t i;
+
+	if (inst == NULL)
+		inst = "";
+	if ((i = key_by_inst(s, k, inst)) != SIZE_MAX)
+		return (int64_t)i;
+	point_name(k, inst, name, sizeof(name));
+	if ((i = key_by_name(s, name)) != SIZE_MAX)
+		return (int64_t)i;
+	for (i = 0; i < r->nlpt; i++)
+		if (strcmp(r->lpt[i].name, name) == 0)
+			return (int64_t)(SIM_POINT_LOCAL | i);
+	if (r->nlpt >= SIM_POINT_LOCAL - 1)
+		return -E2BIG;
+	if (VEC_GROW(r->lpt, r->nlpt, r->clpt) != 0)
+		return -ENOMEM;
+	r->lpt[r->nlpt].kind = k;
+	r->lpt[r->nlpt].named = 0;
+	memcpy(r->lpt[r->nlpt].name, name, sizeof(name));
+	return (int64_t)(SIM_POINT_LOCAL | r->nlpt++);
+}
+
+enum cap_kind
+walk_point_kind(const struct walk *w, uint32_t key)
+{
+	uint32_t i = key & ~SIM_POINT_LOCAL;
+
+	if (key & SIM_POINT_LOCAL)
+		return i < w->r->nlpt ? w->r->lpt[i].kind : CAP_COUNT;
+	return i < w->s->nkeys ? (enum cap_kind)w->s->keys[i].kind : CAP_COUNT;
+}
+
+const char *
+walk_point_name(const struct walk *w, uint32_t key)
+{
+	uint32_t i = key & ~SIM_POINT_LOCAL;
+
+	if (key & SIM_POINT_LOCAL)
+		return i < w->r->nlpt ? w->r->lpt[i].name : NULL;
+	return i < w->s->nkeys ? w->s->keys[i].name : NULL;
+}
+
+/* ---------------------------------------------------------------- */
+/* Numbers: given when names are needed */
+
 /* Double the hash of point names (open addressing, linear probing, load
  * at most one half) and put every point back. -ENOMEM. */
 static int
@@ -124,7 +375,7 @@ point_rehash(struct sim *s)
 	return 0;
 }
 
-/* The index of point name, added when new: one hash probe, whatever
+/* The number of point name, given when new: one hash probe, whatever
  * the number of points (a what-if meets one per destination range).
  * -ENOMEM; -E2BIG past UINT32_MAX points. */
 static int64_t
@@ -153,11 +404,79 @@ point_find(struct sim *s, enum cap_kind k, const char *name)
 	return (int64_t)s->npoints++;
 }
 
-int64_t
-sim_point_get(struct sim *s, enum cap_kind k, const char *inst)
+/* Where key's number is kept: the engine's key, or the result's point. */
+static uint32_t *
+key_named(struct sim *s, struct flow_result *r, uint32_t key,
+	  enum cap_kind *k, const char **name)
 {
-	char name[SIM_NODE_LEN + 32];
+	uint32_t i = key & ~SIM_POINT_LOCAL;
 
-	point_name(k, inst, name, sizeof(name));
-	return point_find(s, k, name);
+	if (key & SIM_POINT_LOCAL) {
+		if (i >= r->nlpt)
+			return NULL;
+		*k = r->lpt[i].kind;
+		*name = r->lpt[i].name;
+		return &r->lpt[i].named;
+	}
+	if (i >= s->nkeys)
+		return NULL;
+	*k = (enum cap_kind)s->keys[i].kind;
+	*name = s->keys[i].name;
+	return &s->keys[i].named;
+}
+
+/* Give key a number if it has none. -EINVAL (not a key of r or s),
+ * -ENOMEM, -E2BIG. */
+static int
+name_key(struct sim *s, struct flow_result *r, uint32_t key)
+{
+	const char *name = NULL;
+	enum cap_kind k = CAP_COUNT;
+	uint32_t *named = key_named(s, r, key, &k, &name);
+	int64_t i;
+
+	if (named == NULL)
+		return -EINVAL;
+	if (*named != 0)
+		return 0;
+	if ((i = point_find(s, k, name)) < 0)
+		return (int)i;
+	*named = (uint32_t)i + 1;
+	return 0;
+}
+
+static uint32_t
+key_number(struct sim *s, struct flow_result *r, uint32_t key)
+{
+	const char *name;
+	enum cap_kind k;
+
+	return *key_named(s, r, key, &k, &name) - 1;
+}
+
+int
+sim_name_points(struct sim *s, struct flow_result *res, size_t n)
+{
+	size_t i, k;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		struct flow_result *r = &res[i];
+
+		if (r->points_named)
+			continue;
+		/* Every number first, then the rewrite, which cannot fail. */
+		for (k = 0; k < r->nxing; k++)
+			if ((rc = name_key(s, r, r->xing[k].point)) != 0)
+				return rc;
+		for (k = 0; k < r->nnat; k++)
+			if ((rc = name_key(s, r, r->nat[k].point)) != 0)
+				return rc;
+		for (k = 0; k < r->nxing; k++)
+			r->xing[k].point = key_number(s, r, r->xing[k].point);
+		for (k = 0; k < r->nnat; k++)
+			r->nat[k].point = key_number(s, r, r->nat[k].point);
+		r->points_named = true;
+	}
+	return 0;
 }

@@ -243,7 +243,9 @@ flow_judge(struct replay *rp, struct replay_flow *f)
 	rp->fl.port = f->dport;
 	rp->fl.sport = f->sport;
 	rp->fl.ttl = f->ttl;
-	if ((rc = sim_run_flow(rp->s, &rp->fl, r)) != 0)
+	/* The captures name the points it crossed. */
+	if ((rc = sim_run_flow(rp->s, &rp->fl, r)) != 0 ||
+	    (rc = sim_name_points(rp->s, r, 1)) != 0)
 		return rc;
 	f->v.delivered = r->delivered;
 	f->v.tcp_connect = r->tcp_connect;

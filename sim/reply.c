@@ -83,7 +83,7 @@ appliance_missed(const struct walk *w, char *buf, size_t len)
 		const struct xing *x = &r->xing[i];
 		bool seen = false;
 
-		kind = sim_point_kind(w->s, x->point);
+		kind = walk_point_kind(w, x->point);
 		if (x->reply || (kind != CAP_APPLIANCE &&
 				 kind != CAP_FIREWALL_INSIDE))
 			continue;
@@ -93,7 +93,7 @@ appliance_missed(const struct walk *w, char *buf, size_t len)
 		if (seen)
 			continue;
 		/* "appliance-NAME", "firewall-NAME-inside": the NAME. */
-		name = sim_point_name(w->s, x->point);
+		name = walk_point_name(w, x->point);
 		name += strlen(cap_kind_name(kind)) + 1;
 		n = strlen(name);
 		if (kind == CAP_FIREWALL_INSIDE && n >= strlen("-inside"))
@@ -505,7 +505,7 @@ public_hop(struct walk *w, size_t *vmp)
 			"the request to it", ip_format(dst, a), pkt_dport(w->p));
 		return -1;
 	}
-	k = sim_point_kind(w->s, n->point);
+	k = walk_point_kind(w, n->point);
 	switch (k) {
 	case CAP_AZURE_EDGE:
 		vm = w->f->vm < t->nvms ?
@@ -766,7 +766,7 @@ reply_walk(struct walk *w)
 	/* The answer leaves where the request arrived: the same capture
 	 * point, after the destination's time to answer. */
 	node = w->arr == ARR_VM ? t->vms[w->arr_vm].name
-	       : sim_point_name(w->s, w->arr_point) + strlen("dest-");
+	       : walk_point_name(w, w->arr_point) + strlen("dest-");
 	walk_path(w, node);
 	h = walk_hop(w, node, "answer to %s:%u", ip_format(pkt_dst(&p), a),
 		     pkt_dport(&p));

@@ -141,6 +141,7 @@ flow_result_free(struct flow_result *r)
 	free(r->nat);
 	free(r->xing);
 	free(r->fw);
+	free(r->lpt);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -153,6 +154,8 @@ flow_result_reset(struct flow_result *r)
 	struct natrec *nat = r->nat;
 	struct xing *xing = r->xing;
 	struct fwrec *fw = r->fw;
+	struct lpoint *lpt = r->lpt;
+	size_t clpt = r->clpt;
 	size_t chops = r->chops, cpath = r->cpath, crpath = r->crpath;
 	size_t cnat = r->cnat, cxing = r->cxing, cfw = r->cfw;
 
@@ -172,6 +175,8 @@ flow_result_reset(struct flow_result *r)
 	r->cxing = cxing;
 	r->fw = fw;
 	r->cfw = cfw;
+	r->lpt = lpt;
+	r->clpt = clpt;
 }
 
 void
@@ -205,7 +210,7 @@ walk_xing(struct walk *w, enum cap_kind kind, const char *inst,
 {
 	int64_t pt;
 
-	if ((pt = sim_point_get(w->s, kind, inst)) < 0) {
+	if ((pt = walk_point(w, kind, inst)) < 0) {
 		walk_fail(w, (int)pt);
 		return;
 	}

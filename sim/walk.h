@@ -36,10 +36,20 @@
 
 /*
  * Capture points (MODEL §7): the places where a packet can be seen, each a
- * kind and an instance ("nic-vm1", "circuit-er1-private"). The engine
- * numbers them as walks meet them; sim_point_name gives the name, which is
- * also the capture file's name without ".pcap".
+ * kind and an instance ("nic-vm1", "circuit-er1-private"). A walk records
+ * each crossing by the point's key and changes nothing in the engine: the
+ * points the topology holds (NICs, fabrics, gateways and their instances,
+ * circuits' peerings, on-premises sites, appliances, firewalls) are keyed
+ * when the engine is built, and a point it cannot know in advance (a
+ * destination, a host on the Internet) is kept in the result itself
+ * (flow_result.lpt). sim_name_points numbers the points a set of results
+ * crossed, in the order they crossed them, when names are needed
+ * (captures, ladders, diagrams, reports); sim_point_name then gives a
+ * point's name, which is also the capture file's name without ".pcap".
  */
+#define SIM_POINT_LEN (SIM_NODE_LEN + 32)	/* "KIND-INSTANCE-SIDE" */
+#define SIM_POINT_LOCAL 0x80000000u	/* a key into flow_result.lpt */
+
 enum cap_kind {
 	CAP_NIC,		/* a VM's NIC (the sender, or a VM destination) */
 	CAP_FABRIC,		/* a VNet's fabric, after the route decision */
@@ -70,7 +80,8 @@ const char *cap_kind_name(enum cap_kind k);
 struct xing {
 	uint32_t src, dst;
 	uint16_t sport, dport;
-	uint32_t point;		/* sim_point_name(s, point) */
+	uint32_t point;		/* the point's key; after sim_name_points
+				 * its number: sim_point_name(s, point) */
 	uint8_t ttl;
 	uint8_t reply;		/* 0: request direction, 1: reply */
 	uint16_t hop;		/* the trace line it belongs to: a walk
@@ -86,7 +97,7 @@ _Static_assert(sizeof(struct xing) == 28, "struct xing is 28 bytes");
 /* A translation a NAT made on the request's way: undone on the reply's
  * (MODEL §7: NAT is stateful). */
 struct natrec {
-	uint32_t point;		/* where it happened */
+	uint32_t point;		/* where it happened (as xing.point) */
 	uint16_t inside_port, outside_port;
 	uint32_t inside, outside;
 	char who[SIM_NODE_LEN];
@@ -117,6 +128,14 @@ struct hop {
 	char why[512];
 	uint32_t src, dst;	/* the packet's addresses after this step */
 	uint16_t sport, dport;
+};
+
+/* A capture point the engine does not key (a destination, a host on the
+ * Internet), as a walk met it: key SIM_POINT_LOCAL + its index. */
+struct lpoint {
+	enum cap_kind kind;
+	uint32_t named;		/* its number once named, + 1 */
+	char name[SIM_POINT_LEN];
 };
 
 struct exp_result {
@@ -165,6 +184,10 @@ struct flow_result {
 	size_t nxing, cxing;
 	struct fwrec *fw;		/* Azure Firewall decisions */
 	size_t nfw, cfw;
+	struct lpoint *lpt;		/* points keyed in the result */
+	size_t nlpt, clpt;
+	bool points_named;		/* xing and nat hold point numbers
+					 * (sim_name_points) */
 
 	/* Last, not zeroed for each flow (sim_run_flow writes them whole):
 	 * the request's bytes and the expectations' texts, most of the
@@ -216,8 +239,14 @@ const struct nsgctx *sim_nsgctx(const struct sim *s, size_t vnet,
 void sim_nsg_eval(const struct sim *s, size_t vm, const struct nsg_query *q,
 		  bool with_platform, struct nsg_verdict *v);
 
+/* Number the capture points results res[0..n-1] crossed (their xing
+ * and nat then hold numbers, not keys), in the order they crossed them
+ * after the points named before; a result named already is left as it
+ * is. Not while walks run on s. 0 or -ENOMEM (-E2BIG past UINT32_MAX
+ * points); each result is named whole or not at all. */
+int sim_name_points(struct sim *s, struct flow_result *res, size_t n);
 /* The name of capture point i ("nic-vm1"), or NULL past the last one;
- * sim_npoints counts the points met so far. */
+ * sim_npoints counts the points named so far. */
 const char *sim_point_name(const struct sim *s, size_t i);
 size_t sim_npoints(const struct sim *s);
 enum cap_kind sim_point_kind(const struct sim *s, size_t i);

@@ -29,12 +29,24 @@ struct simcls {
 };
 
 /*
+ * A capture point the topology holds, keyed when the engine is built
+ * (points.c): its name, kind and instance, and its number once named.
+ */
+struct simkey {
+	char *name;
+	char *inst;		/* "" for none (azure-edge) */
+	uint8_t kind;		/* enum cap_kind */
+	uint32_t named;		/* its number + 1; 0 until named */
+};
+
+/*
  * The engine of one topology: per subnet slot (VNets' subnets numbered in
  * order, base[v] the first of VNet v) the index of its context, the
  * distinct contexts, the compiled NSGs and which VM uses which; the
- * packet builder; and the capture points met so far, which grow as walks
- * meet new ones (a point is never removed). Memory grows with distinct
- * contexts and NSGs, not with subnets or VMs.
+ * packet builder; the capture points' keys, made with the engine and
+ * read-only while walks run; and the points named so far
+ * (sim_name_points), which grow only there (a point is never removed).
+ * Memory grows with distinct contexts and NSGs, not with subnets or VMs.
  */
 struct sim {
 	const struct topo *t;
@@ -54,7 +66,12 @@ struct sim {
 				 * processing order (topo_fw_order) */
 	uint32_t kms[16];	/* the cloud's KMS addresses, resolved once */
 	size_t nkms;
-	char **pname;		/* capture points: names */
+	struct simkey *keys;	/* capture points' keys */
+	size_t nkeys, ckeys;
+	uint32_t *kihash;	/* (kind, instance) -> key + 1, 0 empty */
+	uint32_t *knhash;	/* name -> key + 1, 0 empty */
+	size_t nkhash;		/* both: a power of two, or 0 */
+	char **pname;		/* named capture points: names */
 	uint8_t *pkind;		/* and kinds */
 	size_t npoints, cpoints, ckind;
 	uint32_t *phash;	/* names' hash: point index + 1, 0 empty */
@@ -139,9 +156,18 @@ int walk_answer_build(struct walk *w, struct pkt *p);
 void walk_gateway_xing(struct walk *w, const char *name, uint32_t nh_ip,
 		       enum link_kind link);
 
-/* points.c: the index of capture point kind/inst, added when new:
- * -ENOMEM, -E2BIG. */
-int64_t sim_point_get(struct sim *s, enum cap_kind k, const char *inst);
+/* points.c: the capture points' keys for s->t (at sim_new): 0 or
+ * -ENOMEM. */
+int sim_points_build(struct sim *s);
+void sim_points_free(struct sim *s);
+/* points.c: the key of capture point kind/inst (inst NULL: none); a
+ * point the engine holds no key for is added to the walk's result, never
+ * to the engine. -ENOMEM, -E2BIG. */
+int64_t walk_point(struct walk *w, enum cap_kind k, const char *inst);
+/* points.c: the kind and name of the point of key key, in the walk's
+ * result. */
+enum cap_kind walk_point_kind(const struct walk *w, uint32_t key);
+const char *walk_point_name(const struct walk *w, uint32_t key);
 
 /* hops.c: what the walks share. */
 /* Same VNet or peered: reachable without a gateway. */

@@ -196,6 +196,9 @@ xchg_run(struct sim *s, struct flow_result *r, uint64_t t0_us,
 
 	if (s == NULL || r == NULL || sink == NULL)
 		return -EINVAL;
+	/* The points' names make the frames' MACs. */
+	if ((rc = sim_name_points(s, r, 1)) != 0)
+		return rc;
 	memset(cnt, 0, sizeof(*cnt));
 	*end_us = t0_us;
 	/* The crossings of each direction, in order: [0] the request's,

@@ -105,6 +105,8 @@ fixture_run(const char *name)
 		if (strcmp(topo.flows[i].name, name) == 0) {
 			ck_assert_int_eq(sim_run_flow(sim, &topo.flows[i],
 						      &fixture_res), 0);
+			ck_assert_int_eq(sim_name_points(sim, &fixture_res, 1),
+					 0);
 			return &fixture_res;
 		}
 	ck_abort_msg("no flow %s", name);

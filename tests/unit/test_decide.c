@@ -4,7 +4,10 @@
  * Firewall ones, 33-36, included), regression scenario and estate:
  * the verdict, the path both ways, the deciding NSG rule and what IP
  * flow verify says, the translations, the capture-point crossings, the
- * expectations and the request's bytes.
+ * expectations and the request's bytes. Neither walk changes the engine
+ * (no capture point is named while flows run); named afterwards, both
+ * results' crossings have the same point names, numbered in the order
+ * the traced walk met them.
  */
 #include <check.h>
 #include <dirent.h>
@@ -87,6 +90,40 @@ same_result(const struct flow_result *a, const struct flow_result *b)
 	ck_assert_msg(a->nhops > 0 && b->nhops == 0, "%s: trace lines", n);
 }
 
+/* Named after the walks: the decided result's crossings are at the
+ * traced result's points, and the traced one's points are numbered in
+ * the order met (a new number is the next one). */
+static void
+same_names(struct flow_result *a, struct flow_result *b)
+{
+	const char *n = a->flow->name;
+	size_t i, before = sim_npoints(sim);
+
+	ck_assert_int_eq(sim_name_points(sim, a, 1), 0);
+	ck_assert_int_eq(sim_name_points(sim, b, 1), 0);
+	ck_assert_msg(a->points_named && b->points_named, "%s: named", n);
+	for (i = 0; i < a->nxing; i++) {
+		const char *pa = sim_point_name(sim, a->xing[i].point);
+		const char *pb = sim_point_name(sim, b->xing[i].point);
+
+		ck_assert_msg(pa != NULL && pb != NULL && strcmp(pa, pb) == 0,
+			      "%s: crossing %zu: %s traced, %s decided", n, i,
+			      pa ? pa : "?", pb ? pb : "?");
+		ck_assert_msg(a->xing[i].point < before + a->nxing,
+			      "%s: crossing %zu numbered past the new", n, i);
+	}
+	for (i = 0; i < a->nnat; i++)
+		ck_assert_msg(a->nat[i].point == b->nat[i].point,
+			      "%s: translation %zu's point", n, i);
+	/* Named twice: nothing changes. */
+	if (a->nxing > 0) {
+		uint32_t p0 = a->xing[0].point;
+
+		ck_assert_int_eq(sim_name_points(sim, a, 1), 0);
+		ck_assert_uint_eq(a->xing[0].point, p0);
+	}
+}
+
 static size_t flows_checked;
 /* Flows compared in the Azure Firewall scenarios (33-36). */
 static size_t firewall_flows[4];
@@ -120,11 +157,15 @@ check_dir(const char *sub)
 				firewall_flows[ent[i]->d_name[1] - '3'] +=
 				    topo.nflows;
 			for (k = 0; k < topo.nflows; k++) {
+				size_t points = sim_npoints(sim);
+
 				ck_assert_int_eq(sim_run_flow(sim, &topo.flows[k],
 							      &traced), 0);
 				ck_assert_int_eq(sim_decide(sim, &topo.flows[k],
 							    &decided), 0);
+				ck_assert_uint_eq(sim_npoints(sim), points);
 				same_result(&traced, &decided);
+				same_names(&traced, &decided);
 				flows_checked++;
 			}
 			teardown();
