@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -667,7 +668,8 @@ cut_addr(struct cutset *c, const struct topo *t, const struct addr_spec *a)
 }
 
 static void
-cut_topo(struct cutset *c, const struct topo *t, const struct sim *s)
+cut_topo(struct cutset *c, const struct topo *t, const struct sim *s,
+    bool vms)
 {
 	struct svc_probe tg[MAX_TARGETS];
 	size_t v, sn, i, j, n;
@@ -691,7 +693,7 @@ cut_topo(struct cutset *c, const struct topo *t, const struct sim *s)
 		cut_iv(c, x->vnet_tag, x->nvnet_tag);
 		cut_iv(c, x->inet_tag, x->ninet_tag);
 	}
-	for (i = 0; i < t->nvms; i++)
+	for (i = 0; vms && i < t->nvms; i++)
 		eq_add_range(c, t->vms[i].ip, t->vms[i].ip);
 	for (i = 0; i < t->nnsgs; i++)
 		for (j = 0; j < t->nsgs[i].nrules; j++)
@@ -1125,12 +1127,209 @@ build_groups(struct wi *w, const struct range *rg, size_t n, bool fate,
 	return rc;
 }
 
+/*
+ * Exhaustive diff: VM classes. Two VMs of one subnet with the same NIC
+ * NSG and flags, whose addresses every prefix a source is checked
+ * against (routes, NSG and firewall rule sources, tags, private space)
+ * holds alike, on both sides, walk alike to every destination but their
+ * own addresses: their outcomes differ only by their names and addresses,
+ * so one's outcome changes where, and only where, the other's does. The
+ * class's first VM is evaluated on every range; the others walk the
+ * ranges where its outcome changed and the ranges of the two VMs' own
+ * addresses, and their changes are their own walks'. ECMP (a route with
+ * several next hops, an active-active gateway) picks by the source
+ * address: then every VM is its own class.
+ */
+
+struct vmkey {
+	size_t vb;			/* before side; va on the after side */
+	size_t vnet[2], subnet[2], nsg[2];
+	uint32_t pub[2], lb[2];		/* 0: none */
+	bool snat[2];
+	size_t src[2];			/* the address's source class */
+};
+
+struct vmclasses {
+	size_t *rep;		/* per before-side VM: its class's first */
+	uint8_t **changed;	/* per first VM of a class of several: the
+				 * ranges whose outcome changed (bits) */
+	size_t n;
+};
+
+static void
+vmclasses_free(struct vmclasses *c)
+{
+	size_t i;
+
+	for (i = 0; c->changed != NULL && i < c->n; i++)
+		free(c->changed[i]);
+	free(c->changed);
+	free(c->rep);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Does any route of s pick among next hops, or any gateway of t? */
+static bool
+uses_ecmp(const struct topo *t, const struct sim *s)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->ngateways; i++)
+		if (t->gateways[i].active_active &&
+		    t->gateways[i].ninstance_ips >= 2)
+			return true;
+	for (j = 0; j < sim_ncontexts(s); j++) {
+		const struct rtable *rt = sim_context_rtable(s, j);
+
+		for (i = 0; i < rt->n; i++)
+			if (rt->r[i].nnh > 1)
+				return true;
+	}
+	return false;
+}
+
+/* The prefixes a source address is checked against, beyond a
+ * destination's: rule sources and the private space (services.h). */
+static void
+cut_sources(struct cutset *c, const struct topo *t, const struct sim *s)
+{
+	size_t i, j, k;
+
+	cut_topo(c, t, s, false);
+	for (i = 0; i < t->nnsgs; i++)
+		for (j = 0; j < t->nsgs[i].nrules; j++)
+			cut_addr(c, t, &t->nsgs[i].rules[j].src);
+	for (i = 0; i < t->nfirewalls; i++)
+		for (j = 0; j < t->firewalls[i].ncolls; j++)
+			for (k = 0; k < t->firewalls[i].colls[j].nrules; k++)
+				cut_addr(c, t,
+				    &t->firewalls[i].colls[j].rules[k].src);
+	eq_add_pfx(c, (struct pfx){ IP4(10, 0, 0, 0), 8 });
+	eq_add_pfx(c, (struct pfx){ IP4(172, 16, 0, 0), 12 });
+	eq_add_pfx(c, (struct pfx){ IP4(192, 168, 0, 0), 16 });
+	eq_add_pfx(c, (struct pfx){ IP4(100, 64, 0, 0), 10 });
+}
+
+/* The range of c that holds a. */
+static size_t
+eq_index(const struct cutset *c, uint32_t a)
+{
+	size_t lo = 0, hi = eq_count(c), mid;
+	uint64_t rlo, rhi;
+
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		eq_range(c, mid, &rlo, &rhi);
+		if (rlo <= a)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void
+vmkey_side(struct vmkey *k, int side, const struct vm *v,
+    const struct cutset *src)
+{
+	k->vnet[side] = v->vnet;
+	k->subnet[side] = v->subnet;
+	k->nsg[side] = v->nsg;
+	k->pub[side] = v->has_public_ip ? v->public_ip : 0;
+	k->lb[side] = v->has_lb_outbound_ip ? v->lb_outbound_ip : 0;
+	k->snat[side] = v->snat;
+	k->src[side] = eq_index(src, v->ip);
+}
+
+static int
+vmkey_cmp(const void *x, const void *y)
+{
+	const struct vmkey *a = x, *b = y;
+	int c = memcmp(&a->vnet, &b->vnet, offsetof(struct vmkey, src) -
+	    offsetof(struct vmkey, vnet));
+
+	if (c == 0)
+		c = memcmp(a->src, b->src, sizeof(a->src));
+	if (c == 0)
+		c = a->vb < b->vb ? -1 : a->vb > b->vb;
+	return c;
+}
+
+static bool
+vmkey_same(const struct vmkey *a, const struct vmkey *b)
+{
+	return memcmp(&a->vnet, &b->vnet, offsetof(struct vmkey, src) -
+	    offsetof(struct vmkey, vnet)) == 0 &&
+	    memcmp(a->src, b->src, sizeof(a->src)) == 0;
+}
+
+/* The classes of the VMs on both sides; each VM its own class when
+ * every is set (the brute force) or ECMP is used. 0 or -ENOMEM. */
+static int
+vm_classes(struct wi *w, size_t nranges, bool every, struct vmclasses *c)
+{
+	const struct topo *tb = w->tb;
+	struct cutset src;
+	struct vmkey *k = NULL;
+	size_t vb, va, nk = 0, i, j;
+	int rc = -ENOMEM;
+
+	memset(c, 0, sizeof(*c));
+	c->n = tb->nvms;
+	if ((c->rep = calloc(tb->nvms + 1, sizeof(*c->rep))) == NULL ||
+	    (c->changed = calloc(tb->nvms + 1, sizeof(*c->changed))) == NULL)
+		return -ENOMEM;
+	for (vb = 0; vb < tb->nvms; vb++)
+		c->rep[vb] = vb;
+	if (every || uses_ecmp(tb, w->sb) || uses_ecmp(w->ta, w->sa))
+		return 0;
+	eq_init(&src, (uint64_t)1 << 32);
+	cut_sources(&src, tb, w->sb);
+	cut_sources(&src, w->ta, w->sa);
+	if ((rc = eq_finish(&src)) != 0 ||
+	    (k = calloc(tb->nvms + 1, sizeof(*k))) == NULL) {
+		rc = rc != 0 ? rc : -ENOMEM;
+		goto out;
+	}
+	/* Appliances forward others' packets: each its own class. */
+	for (vb = 0; vb < tb->nvms; vb++) {
+		if (tb->vms[vb].ip_forwarding || (va = topo_vm_find(w->ta,
+		    tb->vms[vb].name)) == TOPO_NONE ||
+		    w->ta->vms[va].ip_forwarding)
+			continue;
+		memset(&k[nk], 0, sizeof(k[nk]));
+		k[nk].vb = vb;
+		vmkey_side(&k[nk], 0, &tb->vms[vb], &src);
+		vmkey_side(&k[nk], 1, &w->ta->vms[va], &src);
+		nk++;
+	}
+	qsort(k, nk, sizeof(*k), vmkey_cmp);
+	rc = 0;
+	for (i = 0; i < nk && rc == 0; i = j) {
+		for (j = i + 1; j < nk && vmkey_same(&k[i], &k[j]); j++)
+			c->rep[k[j].vb] = k[i].vb;
+		if (j - i > 1 && (c->changed[k[i].vb] = calloc(nranges / 8 + 1,
+		    1)) == NULL)
+			rc = -ENOMEM;
+	}
+out:
+	free(k);
+	eq_free(&src);
+	return rc;
+}
+
 static int
 exhaustive_vm(struct wi *w, size_t vb, size_t va, const struct cutset *cut,
     const struct wi_scope *scope, const struct probe *probes, size_t nglobal,
-    uint64_t *done, uint64_t total)
+    uint64_t *done, uint64_t total, const struct vmclasses *cls)
 {
 	const struct vm *vmb = &w->tb->vms[vb], *vma = &w->ta->vms[va];
+	/* A VM whose class's first VM went before: that VM's changes (see
+	 * vm_classes); the first VM of a class of several marks them. */
+	size_t rb = cls->rep[vb];
+	const uint8_t *only = rb != vb ? cls->changed[rb] : NULL;
+	uint8_t *mark = rb == vb ? cls->changed[vb] : NULL;
+	uint32_t own[4] = { vmb->ip, vma->ip, w->tb->vms[rb].ip, 0 };
 	const struct rtable *rtb = sim_rtable(w->sb, vmb->vnet, vmb->subnet);
 	const struct rtable *rta = sim_rtable(w->sa, vma->vnet, vma->subnet);
 	size_t cb = sim_context_of(w->sb, vmb->vnet, vmb->subnet);
@@ -1144,6 +1343,11 @@ exhaustive_vm(struct wi *w, size_t vb, size_t va, const struct cutset *cut,
 
 	if ((rg = calloc(n, sizeof(*rg))) == NULL)
 		return -ENOMEM;
+	if (only != NULL) {
+		size_t ra = topo_vm_find(w->ta, w->tb->vms[rb].name);
+
+		own[3] = ra != TOPO_NONE ? w->ta->vms[ra].ip : own[2];
+	}
 	for (i = 0; i < n && rc == 0; i++) {
 		const struct service *svc;
 
@@ -1174,6 +1378,14 @@ exhaustive_vm(struct wi *w, size_t vb, size_t va, const struct cutset *cut,
 			}
 			nchanged_nh++;
 		}
+		/* The class's first VM changed nothing here, and the range
+		 * holds neither VM's address: neither does this one. */
+		if (only != NULL && !(only[i / 8] & (1u << (i % 8))) &&
+		    !(own[0] >= lo && own[0] <= hi) &&
+		    !(own[1] >= lo && own[1] <= hi) &&
+		    !(own[2] >= lo && own[2] <= hi) &&
+		    !(own[3] >= lo && own[3] <= hi))
+			goto next;
 		/* The outcome per port class, and the service's own port. */
 		sb_reset(&key);
 		for (k = 0; k < nglobal && rc == 0; k++)
@@ -1208,6 +1420,8 @@ exhaustive_vm(struct wi *w, size_t vb, size_t va, const struct cutset *cut,
 			if ((rg[i].fate = st_intern(&w->st, key.p)) == NONE_ID)
 				rc = -ENOMEM;
 			nchanged++;
+			if (mark != NULL)
+				mark[i / 8] |= (uint8_t)(1u << (i % 8));
 		}
 next:
 		if (rc == 0 && w->o->progress != NULL &&
@@ -1254,6 +1468,7 @@ exhaustive(struct wi *w)
 {
 	struct cutset cut, ports;
 	struct wi_scope scope = { 0 };
+	struct vmclasses cls = { NULL, NULL, 0 };
 	struct probe *probes = NULL;
 	size_t nglobal, np, i, k, vb, va, nvms = 0;
 	uint64_t lo, hi, done = 0, total;
@@ -1266,8 +1481,8 @@ exhaustive(struct wi *w)
 
 	eq_init(&cut, (uint64_t)1 << 32);
 	eq_init(&ports, (uint64_t)1 << 16);
-	cut_topo(&cut, w->tb, w->sb);
-	cut_topo(&cut, w->ta, w->sa);
+	cut_topo(&cut, w->tb, w->sb, true);
+	cut_topo(&cut, w->ta, w->sa, true);
 	cut_ports(&ports, w->tb, &udp);
 	cut_ports(&ports, w->ta, &udp);
 	if ((rc = eq_finish(&cut)) != 0 || (rc = eq_finish(&ports)) != 0)
@@ -1302,15 +1517,18 @@ exhaustive(struct wi *w)
 		goto out;
 	w->res->scope_all = scope.all ? (scope.why_all ? scope.why_all :
 	    "every range was asked for") : NULL;
+	if ((rc = vm_classes(w, eq_count(&cut), w->o->every_range, &cls)) != 0)
+		goto out;
 	for (vb = 0; vb < w->tb->nvms && rc == 0; vb++) {
 		if ((va = topo_vm_find(w->ta, w->tb->vms[vb].name)) ==
 		    TOPO_NONE)
 			continue;
 		w->res->vms_compared++;
 		rc = exhaustive_vm(w, vb, va, &cut, &scope, probes, nglobal,
-		    &done, total);
+		    &done, total, &cls);
 	}
 out:
+	vmclasses_free(&cls);
 	wi_scope_free(&scope);
 	free(probes);
 	eq_free(&cut);

@@ -26,7 +26,13 @@
  *   rtable_lookup in the VM's subnet, the rest by sim_decide with a
  *   synthetic flow. Ranges with the same change are collected into one
  *   group, adjacent ones merged, and each group's space is written as
- *   the fewest CIDRs.
+ *   the fewest CIDRs. VMs of one class (one subnet, NIC NSG and flags,
+ *   addresses that every prefix a source is checked against holds
+ *   alike, on both sides; no ECMP) walk alike but for their names and
+ *   addresses: the class's first VM is walked on every range, the
+ *   others only where its outcome changed and on the ranges of the two
+ *   VMs' own addresses; each VM's changes are reported from its own
+ *   walks, exactly as when every VM is walked on every range.
  *
  * Results own their strings; whatif_free releases them.
  */
@@ -139,8 +145,10 @@ struct whatif_opts {
 	 * exhaustive diff walks only the ranges it can touch (wiscope.h).
 	 * NULL (ftsim diff): every range. */
 	const struct change *change;
-	bool every_range;		/* walk every range all the same (the
-					 * property test's brute force) */
+	bool every_range;		/* walk every range for every VM
+					 * all the same, no class shared
+					 * (the property test's brute
+					 * force) */
 };
 
 /* Compare. Both engines must be built on their topologies. 0, or a

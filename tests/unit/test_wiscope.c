@@ -6,8 +6,9 @@
  * VNets, peering, a circuit and on-premises or not, route tables with
  * UDRs of every next-hop type, appliances with and without SNAT, NSGs
  * with prefixes, tags, ports and '*') and random changes (every
- * operation of a change file), each compared both ways; the first
- * difference fails with the scenario and the change. Unit tests pin the
+ * operation of a change file), each compared both ways (over the scope
+ * with VM classes, sim/whatif.h, against every range for every VM); the
+ * first difference fails with the scenario and the change. Unit tests pin the
  * scope of a few changes.
  */
 #include <check.h>
@@ -475,7 +476,7 @@ whatif(struct pair *p, bool every, struct whatif_result *r)
 START_TEST(scope_diff_equals_full_diff)
 {
 	size_t cases = 0, scoped = 0, scoped_changed = 0, changed = 0;
-	size_t tries = 0;
+	size_t tries = 0, neighbours = 0;
 	uint64_t walked = 0, pairs = 0;
 
 	while (cases < CASES) {
@@ -510,6 +511,9 @@ START_TEST(scope_diff_equals_full_diff)
 		scoped += a.scope_all == NULL;
 		scoped_changed += a.scope_all == NULL && b.changed;
 		changed += b.changed;
+		/* A VM beside another in its subnet (vmXYb): a class of
+		 * two, when their flags and rule sources agree. */
+		neighbours += b.changed && strstr(net, "b, vnet: V") != NULL;
 		walked += a.pairs_walked;
 		pairs += a.pairs;
 		whatif_free(&a);
@@ -521,12 +525,14 @@ START_TEST(scope_diff_equals_full_diff)
 	/* The test can fail: most cases are scoped, many change. */
 	fprintf(stderr, "wiscope: %zu cases (%zu drawn), %zu scoped (%zu of "
 		"them with changes), %zu changed, %llu of %llu VM x range pairs "
-		"walked\n", cases, tries, scoped, scoped_changed, changed,
-		(unsigned long long)walked, (unsigned long long)pairs);
+		"walked; %zu changed with neighbours\n", cases, tries, scoped,
+		scoped_changed, changed, (unsigned long long)walked,
+		(unsigned long long)pairs, neighbours);
 	ck_assert_uint_gt(scoped, CASES / 3);
 	ck_assert_uint_gt(scoped_changed, CASES / 10);
 	ck_assert_uint_gt(changed, CASES / 4);
 	ck_assert_uint_lt(walked, pairs);
+	ck_assert_uint_gt(neighbours, CASES / 10);
 }
 END_TEST
 
