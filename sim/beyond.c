@@ -215,7 +215,7 @@ static bool
 into_gateway_subnet(struct walk *w, size_t gi)
 {
 	const struct topo *t = w->t;
-	size_t gv = t->gateways[gi].vnet, gs = topo_gateway_subnet(t, gv);
+	size_t gv = t->gateways[gi].vnet, gs = walk_gateway_subnet(w, gv);
 	struct hop *h;
 
 	if (gs == TOPO_NONE)

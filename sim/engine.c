@@ -14,6 +14,7 @@
 #include "sim/nsgcls.h"
 #include "sim/services.h"
 #include "sim/walkint.h"
+#include "topology/estate.h"
 #include "topology/firewall.h"
 #include "topology/vec.h"
 
@@ -93,6 +94,7 @@ sim_free(struct sim *s)
 	free(s->cls);
 	free(s->slotcx);
 	free(s->base);
+	free(s->gwsub);
 	sim_points_free(s);
 	pktbuilder_free(s->pb);
 	free(s);
@@ -294,11 +296,13 @@ sim_new_opts(const struct topo *t, const struct sim_opts *o, struct diag *d,
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return -ENOMEM;
 	s->t = t;
-	if ((s->base = calloc(t->nvnets + 1, sizeof(*s->base))) == NULL)
+	if ((s->base = calloc(t->nvnets + 1, sizeof(*s->base))) == NULL ||
+	    (s->gwsub = calloc(t->nvnets + 1, sizeof(*s->gwsub))) == NULL)
 		goto fail;
 	for (v = 0; v < t->nvnets; v++) {
 		s->base[v] = n;
 		n += t->vnets[v].nsubnets;
+		s->gwsub[v] = topo_gateway_subnet(t, v);
 	}
 	s->nslots = n;
 	s->nkms = kms_addresses(t, s->kms, sizeof(s->kms) / sizeof(s->kms[0]));

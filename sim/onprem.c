@@ -163,7 +163,7 @@ onprem_walk(struct walk *w)
 						    : LINK_INTERNET);
 	w->via_gateway = true;
 	w->vnet = t->gateways[gi].vnet;
-	gs = topo_gateway_subnet(t, w->vnet);
+	gs = walk_gateway_subnet(w, w->vnet);
 	if (gs == TOPO_NONE && peer != NULL) {
 		h = walk_drop(w, gw, "no-route");
 		hop_why(h, "the packet is for a Route Server peer's prefix: "

@@ -235,7 +235,7 @@ from_gateway(struct walk *w, size_t gi, size_t vnet, size_t *vmp)
 {
 	const struct topo *t = w->t;
 	size_t gv = gi != TOPO_NONE ? t->gateways[gi].vnet : TOPO_NONE;
-	size_t gs = topo_gateway_subnet(t, gv);
+	size_t gs = walk_gateway_subnet(w, gv);
 	struct hop *h;
 
 	w->via_gateway = true;

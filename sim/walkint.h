@@ -64,6 +64,8 @@ struct sim {
 	struct pktbuilder *pb;
 	size_t **fworder;	/* per firewall: its rule collections in
 				 * processing order (topo_fw_order) */
+	size_t *gwsub;		/* per VNet: its GatewaySubnet, TOPO_NONE
+				 * for none (topo_gateway_subnet, once) */
 	uint32_t kms[16];	/* the cloud's KMS addresses, resolved once */
 	size_t nkms;
 	struct simkey *keys;	/* capture points' keys */
@@ -168,6 +170,14 @@ int64_t walk_point(struct walk *w, enum cap_kind k, const char *inst);
  * result. */
 enum cap_kind walk_point_kind(const struct walk *w, uint32_t key);
 const char *walk_point_name(const struct walk *w, uint32_t key);
+
+/* VNet v's GatewaySubnet (topo_gateway_subnet), TOPO_NONE for none or
+ * no VNet. */
+static inline size_t
+walk_gateway_subnet(const struct walk *w, size_t v)
+{
+	return v < w->t->nvnets ? w->s->gwsub[v] : TOPO_NONE;
+}
 
 /* hops.c: what the walks share. */
 /* Same VNet or peered: reachable without a gateway. */
