@@ -1,10 +1,14 @@
 /*
  * pkt.c: packets as bytes.
  *
- * libnet builds every packet (LIBNET_NONE: construct, never inject) and
- * computes its checksums; this file only copies the result into a struct
- * pkt, reads fields back out of the bytes, and patches them for NAT and
- * routing. Field access goes through byte offsets and explicit big-endian
+ * TCP segments and UDP datagrams are written here, byte by byte, with
+ * their checksums (RFC 1071): a walk builds two per flow, and libnet's
+ * protocol blocks (allocated, formatted and freed per packet) cost more
+ * than the rest of a decision. libnet builds them too, as the oracle
+ * (pkt_build_tcp_oracle, pkt_build_udp_oracle: the same bytes, checked
+ * by tests/unit/test_pkt.c), and builds DNS messages (LIBNET_NONE:
+ * construct, never inject). This file also reads fields back out of the
+ * bytes and patches them for NAT and routing. Field access goes through byte offsets and explicit big-endian
  * loads and stores, never through header structs, so nothing depends on
  * the alignment of p->buf or on the host byte order.
  *
@@ -233,12 +237,118 @@ udp_fix_zero_sum(struct pkt *p)
 		put16(udp + UDPH_SUM, 0xffff);
 }
 
+/* The one's complement sum of n bytes at b as big-endian 16-bit words
+ * (a last odd byte padded with zero), added to sum (RFC 1071). */
+static uint32_t
+sum_bytes(const uint8_t *b, size_t n, uint32_t sum)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)b[i] << 8 | b[i + 1];
+	if (n & 1)
+		sum += (uint32_t)b[n - 1] << 8;
+	return sum;
+}
+
+/* Folded and complemented: the checksum field's value. */
+static uint16_t
+sum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* An IPv4 header without options, as libnet_build_ipv4 writes it for
+ * pkt_build_*: TOS 0, ID PKT_IP_ID, no fragment bits, its checksum. */
+static void
+put_ipv4(uint8_t *h, size_t len, uint8_t ttl, uint8_t proto, uint32_t src,
+    uint32_t dst)
+{
+	h[IPH_VHL] = 0x45;
+	h[1] = 0;
+	put16(h + IPH_LEN, (uint16_t)len);
+	put16(h + 4, PKT_IP_ID);
+	put16(h + IPH_FRAG, 0);
+	h[IPH_TTL] = ttl;
+	h[IPH_PROTO] = proto;
+	put16(h + IPH_SUM, 0);
+	put32(h + IPH_SRC, src);
+	put32(h + IPH_DST, dst);
+	put16(h + IPH_SUM, sum_fold(sum_bytes(h, LIBNET_IPV4_H, 0)));
+}
+
+/* The TCP or UDP checksum of the l4len bytes after p's IPv4 header
+ * (checksum field zero), over the pseudo-header too. */
+static uint16_t
+l4_sum(const struct pkt *p, size_t l4len)
+{
+	uint32_t sum = sum_bytes(p->buf + IPH_SRC, 8, 0);
+
+	sum += p->buf[IPH_PROTO];
+	sum += (uint32_t)l4len;
+	return sum_fold(sum_bytes(p->buf + LIBNET_IPV4_H, l4len, sum));
+}
+
+/* The checks every TCP or UDP build makes: 0 or -EINVAL. */
+static int
+build_check(struct pktbuilder *b, const struct pkt *p, size_t hlen,
+    const uint8_t *payload, size_t plen, const char *proto)
+{
+	char msg[64];
+
+	if (b == NULL || p == NULL)
+		return -EINVAL;
+	if (plen > PKT_MAX - LIBNET_IPV4_H - hlen) {
+		snprintf(msg, sizeof(msg), "%s payload too long", proto);
+		set_error(b, msg);
+		return -EINVAL;
+	}
+	if (payload == NULL && plen > 0) {
+		snprintf(msg, sizeof(msg), "%s payload missing", proto);
+		set_error(b, msg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /*
  * Build a TCP segment with a 20-byte header (no options, window 64240)
  * and the payload, in an IPv4 header without options.
  */
 int
 pkt_build_tcp(struct pktbuilder *b, struct pkt *p,
+    uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
+    uint32_t seq, uint32_t ack, uint8_t flags, uint8_t ttl,
+    const uint8_t *payload, size_t plen)
+{
+	size_t tlen = LIBNET_TCP_H + plen, len = LIBNET_IPV4_H + tlen;
+	uint8_t *tcp = p != NULL ? p->buf + LIBNET_IPV4_H : NULL;
+	int rc;
+
+	if ((rc = build_check(b, p, LIBNET_TCP_H, payload, plen, "TCP")) != 0)
+		return rc;
+	put_ipv4(p->buf, len, ttl, IPPROTO_TCP, src, dst);
+	put16(tcp + L4_SPORT, sport);
+	put16(tcp + L4_DPORT, dport);
+	put32(tcp + 4, seq);
+	put32(tcp + 8, ack);
+	tcp[TCPH_OFF] = (LIBNET_TCP_H / 4) << 4;
+	tcp[TCPH_FLAGS] = flags;
+	put16(tcp + 14, PKT_TCP_WIN);
+	put16(tcp + TCPH_SUM, 0);
+	put16(tcp + 18, 0);		/* urgent pointer */
+	if (plen > 0)
+		memcpy(tcp + LIBNET_TCP_H, payload, plen);
+	p->len = (uint16_t)len;
+	put16(tcp + TCPH_SUM, l4_sum(p, tlen));
+	return 0;
+}
+
+/* pkt_build_tcp by libnet: the oracle. */
+int
+pkt_build_tcp_oracle(struct pktbuilder *b, struct pkt *p,
     uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
     uint32_t seq, uint32_t ack, uint8_t flags, uint8_t ttl,
     const uint8_t *payload, size_t plen)
@@ -296,6 +406,33 @@ build_udp_ip(struct pktbuilder *b, struct pkt *p,
 
 int
 pkt_build_udp(struct pktbuilder *b, struct pkt *p,
+    uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
+    uint8_t ttl, const uint8_t *payload, size_t plen)
+{
+	size_t ulen = LIBNET_UDP_H + plen, len = LIBNET_IPV4_H + ulen;
+	uint8_t *udp = p != NULL ? p->buf + LIBNET_IPV4_H : NULL;
+	uint16_t sum;
+	int rc;
+
+	if ((rc = build_check(b, p, LIBNET_UDP_H, payload, plen, "UDP")) != 0)
+		return rc;
+	put_ipv4(p->buf, len, ttl, IPPROTO_UDP, src, dst);
+	put16(udp + L4_SPORT, sport);
+	put16(udp + L4_DPORT, dport);
+	put16(udp + UDPH_LEN, (uint16_t)ulen);
+	put16(udp + UDPH_SUM, 0);
+	if (plen > 0)
+		memcpy(udp + LIBNET_UDP_H, payload, plen);
+	p->len = (uint16_t)len;
+	/* RFC 768: a checksum that computes to 0 is sent as all ones. */
+	sum = l4_sum(p, ulen);
+	put16(udp + UDPH_SUM, sum == 0 ? 0xffff : sum);
+	return 0;
+}
+
+/* pkt_build_udp by libnet: the oracle. */
+int
+pkt_build_udp_oracle(struct pktbuilder *b, struct pkt *p,
     uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
     uint8_t ttl, const uint8_t *payload, size_t plen)
 {

@@ -2,14 +2,17 @@
  * pkt.h: packets as bytes.
  *
  * A struct pkt holds one IPv4 datagram (IPv4 header + TCP or UDP header +
- * payload), built by libnet in LIBNET_NONE mode (construct only, never
- * inject), so every checksum is the one libnet computed. The engine reads
+ * payload). TCP and UDP are written byte by byte with their checksums;
+ * libnet (LIBNET_NONE: construct only, never inject) builds DNS messages,
+ * and the same TCP and UDP bytes as the oracle. The engine reads
  * addresses and ports from these bytes and rewrites them in place for NAT;
  * pkt_set_* patch the IPv4, TCP and UDP checksums incrementally
  * (RFC 1624, eqn. 3) so they stay valid after every rewrite.
  *
  * A pktbuilder owns one libnet context, reused for every packet it builds
- * (libnet ptags are reset between packets). It is not thread-safe.
+ * with libnet (libnet ptags are reset between packets), and the last
+ * error's message. It is not thread-safe; pkt_build_tcp and
+ * pkt_build_udp change it only on an error.
  */
 #ifndef FTSIM_PKT_H
 #define FTSIM_PKT_H
@@ -47,6 +50,16 @@ int pkt_build_tcp(struct pktbuilder *b, struct pkt *p,
 int pkt_build_udp(struct pktbuilder *b, struct pkt *p,
 		  uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
 		  uint8_t ttl, const uint8_t *payload, size_t plen);
+/* The same two built by libnet: the oracles (the same bytes). */
+int pkt_build_tcp_oracle(struct pktbuilder *b, struct pkt *p,
+			 uint32_t src, uint16_t sport, uint32_t dst,
+			 uint16_t dport, uint32_t seq, uint32_t ack,
+			 uint8_t flags, uint8_t ttl, const uint8_t *payload,
+			 size_t plen);
+int pkt_build_udp_oracle(struct pktbuilder *b, struct pkt *p,
+			 uint32_t src, uint16_t sport, uint32_t dst,
+			 uint16_t dport, uint8_t ttl, const uint8_t *payload,
+			 size_t plen);
 /* A DNS query (type A, class IN, recursion desired) for name, in UDP. */
 int pkt_build_dns_query(struct pktbuilder *b, struct pkt *p,
 			uint32_t src, uint16_t sport, uint32_t dst,
