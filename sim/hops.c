@@ -24,20 +24,20 @@ describe_verdict(const struct nsg_verdict *v, char *buf, size_t len)
 
 	buf[0] = '\0';
 	if (v->is_platform) {
-		snprintf(buf, len, "hidden platform rule %s: platform traffic "
+		walk_fmt(buf, len, "hidden platform rule %s: platform traffic "
 			 "is allowed before any user rule, never written to "
 			 "flow logs, unknown to IP flow verify [nsg] [seed-002]",
 			 v->rule);
 		return;
 	}
 	if (v->nsteps == 0) {
-		snprintf(buf, len, "no NSG on the NIC nor on the subnet: "
+		walk_fmt(buf, len, "no NSG on the NIC nor on the subnet: "
 			 "allowed [nsg]");
 		return;
 	}
 	for (i = 0; i < v->nsteps && o < len; i++) {
 		const struct nsg_step *s = &v->steps[i];
-		int k = snprintf(buf + o, len - o, "%sNSG %s: %s rule %s "
+		int k = walk_fmt(buf + o, len - o, "%sNSG %s: %s rule %s "
 				 "(priority %d) %s", i ? "; " : "",
 				 s->nsg->name, s->is_default ? "default" : "user",
 				 s->name, s->priority,

@@ -6,6 +6,7 @@
  * to grow is kept in w->err and the walk goes on in scratch space.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +24,104 @@ walk_fail(struct walk *w, int err)
 {
 	if (w->err == 0)
 		w->err = err;
+}
+
+/* v in decimal, ending at the end of num[24]: its first digit. */
+static const char *
+dec(unsigned long long v, bool neg, char *num)
+{
+	char *e = num + 23;
+
+	*e = '\0';
+	do
+		*--e = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	if (neg)
+		*--e = '-';
+	return e;
+}
+
+/*
+ * vsnprintf for trace lines, by hand for what they use (%s, %u, %d, %c,
+ * %zu, %%): a traced walk writes a few lines per hop, and the C
+ * library's vsnprintf sets up a stream for each. Any other conversion
+ * (a width, a precision, a flag, a NULL string) is the library's, for the
+ * whole line. The same bytes and return value as vsnprintf.
+ */
+static int
+trace_vfmt(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	char num[24];
+	const char *f, *s;
+	size_t o = 0, n, i;
+	long long d;
+	va_list cp;
+
+	va_copy(cp, ap);
+	for (f = fmt; *f != '\0'; f++) {
+		if (*f != '%') {
+			if (o + 1 < size)
+				buf[o] = *f;
+			o++;
+			continue;
+		}
+		switch (*++f) {
+		case 's':
+			if ((s = va_arg(cp, const char *)) == NULL)
+				goto library;
+			break;
+		case 'u':
+			s = dec(va_arg(cp, unsigned), false, num);
+			break;
+		case 'z':
+			if (f[1] != 'u')
+				goto library;
+			f++;
+			s = dec(va_arg(cp, size_t), false, num);
+			break;
+		case 'd':
+			d = va_arg(cp, int);
+			s = dec(d < 0 ? 0ull - (unsigned long long)d :
+			    (unsigned long long)d, d < 0, num);
+			break;
+		case 'c':
+			/* One byte, a NUL too. */
+			if (o + 1 < size)
+				buf[o] = (char)va_arg(cp, int);
+			else
+				(void)va_arg(cp, int);
+			o++;
+			continue;
+		case '%':
+			s = "%";
+			break;
+		default:
+			goto library;
+		}
+		n = strlen(s);
+		for (i = 0; i < n && o + 1 < size; i++)
+			buf[o++] = s[i];
+		o += n - i;
+	}
+	va_end(cp);
+	if (size > 0)
+		buf[o < size ? o : size - 1] = '\0';
+	return o > INT_MAX ? -1 : (int)o;
+library:
+	va_end(cp);
+	return vsnprintf(buf, size, fmt, ap);
+}
+
+int
+walk_fmt(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = trace_vfmt(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
 }
 
 static struct hop *
@@ -43,7 +142,7 @@ hop_new(struct walk *w, const char *node)
 	}
 	memset(h, 0, sizeof(*h));
 	h->reply = w->reply;
-	snprintf(h->node, sizeof(h->node), "%s", node);
+	walk_copy_name(h->node, sizeof(h->node), node);
 	walk_hop_pkt(w, h);
 	return h;
 }
@@ -57,7 +156,7 @@ walk_hop(struct walk *w, const char *node, const char *fmt, ...)
 	if (h->quiet)
 		return h;
 	va_start(ap, fmt);
-	vsnprintf(h->what, sizeof(h->what), fmt, ap);
+	trace_vfmt(h->what, sizeof(h->what), fmt, ap);
 	va_end(ap);
 	return h;
 }
@@ -70,7 +169,7 @@ hop_why(struct hop *h, const char *fmt, ...)
 	if (h->quiet)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(h->why, sizeof(h->why), fmt, ap);
+	trace_vfmt(h->why, sizeof(h->why), fmt, ap);
 	va_end(ap);
 }
 

@@ -14,6 +14,7 @@
 
 #include "capture/pkt.h"
 #include "sim/walk.h"
+#include "sim/walkint.h"
 #include "topology/scenario.h"
 #include "tests/unit/fixture.h"
 
@@ -1012,6 +1013,43 @@ START_TEST(wrong_expectation_fails_with_want_and_got)
 END_TEST
 
 /* FORMAT.md via: in order, gaps allowed; out of order fails. */
+/* snprintf through a pointer: the compiler does not warn of the
+ * truncations the test means. */
+static int (*volatile libc_snprintf)(char *, size_t, const char *, ...) =
+	snprintf;
+
+/* walk_fmt, the trace lines' formatter, writes what snprintf writes and
+ * returns what it returns, for every size (truncation included), with
+ * the conversions it does itself and one it leaves to the library. */
+#define SAME_FMT(size, ...)						\
+	do {								\
+		char a_[64], b_[64];					\
+		int ra_, rb_;						\
+		memset(a_, 'x', sizeof(a_));				\
+		memset(b_, 'x', sizeof(b_));				\
+		ra_ = walk_fmt(a_, (size), __VA_ARGS__);		\
+		rb_ = libc_snprintf(b_, (size), __VA_ARGS__);		\
+		ck_assert_int_eq(ra_, rb_);				\
+		ck_assert_mem_eq(a_, b_, sizeof(a_));			\
+	} while (0)
+
+START_TEST(trace_format_is_snprintf)
+{
+	size_t n;
+
+	for (n = 0; n <= 48; n++) {
+		SAME_FMT(n, "route %s -> %s", "10.0.0.0/8", "VnetLocal");
+		SAME_FMT(n, "%u%% of %zu, %d and %d", 4294967295u,
+			 (size_t)18446744073709551615ull, -2147483647 - 1, 0);
+		SAME_FMT(n, "%c%s%c", 0x1e, "", 'z');
+		SAME_FMT(n, "prio %d: %s", 65000, "AllowVnetOutBound");
+		SAME_FMT(n, "%.*s|%5u|%llu", 3, "abcdef", 7u, 12ull);
+		SAME_FMT(n, "no conversion at all");
+		SAME_FMT(n, "%s", "");
+	}
+}
+END_TEST
+
 START_TEST(via_order_and_gaps)
 {
 	const struct flow_result *r;
@@ -1104,6 +1142,7 @@ main(void)
 	tcase_add_loop_test(pkt, runs_are_repeatable, 0, npc);
 	suite_add_tcase(s, pkt);
 
+	tcase_add_test(exp, trace_format_is_snprintf);
 	tcase_add_checked_fixture(exp, setup, teardown_res);
 	tcase_add_test(exp, wrong_expectation_fails_with_want_and_got);
 	tcase_add_test(exp, via_order_and_gaps);
