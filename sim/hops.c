@@ -109,7 +109,7 @@ decided:
 		/* MODEL §6: IP flow verify is blind to the platform rules. */
 		r->ip_flow_verify = blind.access;
 		if (blind.rule)
-			snprintf(r->ip_flow_verify_rule,
+			walk_fmt(r->ip_flow_verify_rule,
 				 sizeof(r->ip_flow_verify_rule), "%s%s",
 				 blind.is_default ? "defaultSecurityRules/"
 						  : "securityRules/", blind.rule);

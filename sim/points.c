@@ -120,8 +120,34 @@ inst_hash(enum cap_kind k, const char *inst)
 	return h;
 }
 
+/* A key's hash by kind and the address of the topology's string. */
+static uint32_t
+ptr_hash(enum cap_kind k, const char *p)
+{
+	uint64_t v = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ull;
+
+	return (uint32_t)(v >> 32) ^ (uint32_t)k * 0x85ebca6bu;
+}
+
 /* ---------------------------------------------------------------- */
 /* Keys: made with the engine, read-only while walks run */
+
+/* The key of kind k whose instance is the topology's string p: no byte
+ * of the name read (most crossings name a VM, VNet, circuit or
+ * firewall by the topology's own string). */
+static size_t
+key_by_ptr(const struct sim *s, enum cap_kind k, const char *p)
+{
+	size_t h, m = s->nkhash - 1;
+	uint32_t e;
+
+	if (s->nkhash == 0)
+		return SIZE_MAX;
+	for (h = ptr_hash(k, p) & m; (e = s->kphash[h]) != 0; h = (h + 1) & m)
+		if (s->keys[e - 1].tinst == p && s->keys[e - 1].kind == k)
+			return e - 1;
+	return SIZE_MAX;
+}
 
 static size_t
 key_by_name(const struct sim *s, const char *name)
@@ -167,6 +193,12 @@ key_hash_in(struct sim *s, size_t i)
 	     h = (h + 1) & m)
 		;
 	s->knhash[h] = (uint32_t)i + 1;
+	if (s->keys[i].tinst == NULL)
+		return;
+	for (h = ptr_hash((enum cap_kind)s->keys[i].kind, s->keys[i].tinst) & m;
+	     s->kphash[h] != 0; h = (h + 1) & m)
+		;
+	s->kphash[h] = (uint32_t)i + 1;
 }
 
 /* Double both hashes (load at most one half) and put every key back.
@@ -176,27 +208,33 @@ keys_rehash(struct sim *s)
 {
 	size_t n = s->nkhash ? 2 * s->nkhash : 64, i;
 	uint32_t *ih = calloc(n, sizeof(*ih)), *nh = calloc(n, sizeof(*nh));
+	uint32_t *ph = calloc(n, sizeof(*ph));
 
-	if (ih == NULL || nh == NULL) {
+	if (ih == NULL || nh == NULL || ph == NULL) {
 		free(ih);
 		free(nh);
+		free(ph);
 		return -ENOMEM;
 	}
 	free(s->kihash);
 	free(s->knhash);
+	free(s->kphash);
 	s->kihash = ih;
 	s->knhash = nh;
+	s->kphash = ph;
 	s->nkhash = n;
 	for (i = 0; i < s->nkeys; i++)
 		key_hash_in(s, i);
 	return 0;
 }
 
-/* Key point kind/inst. A name keyed already (two instances whose names
- * differ only in bytes a file name replaces) keeps its first key: a walk
- * finds the second by name. -ENOMEM, -E2BIG. */
+/* Key point kind/inst, inst the topology's string (it outlives the
+ * engine) or a name built here (tinst false). A name keyed already (two
+ * instances whose names differ only in bytes a file name replaces)
+ * keeps its first key: a walk finds the second by name. -ENOMEM,
+ * -E2BIG. */
 static int
-key_add(struct sim *s, enum cap_kind k, const char *inst)
+key_add_inst(struct sim *s, enum cap_kind k, const char *inst, bool tinst)
 {
 	char name[SIM_POINT_LEN];
 	struct simkey *key;
@@ -223,8 +261,15 @@ key_add(struct sim *s, enum cap_kind k, const char *inst)
 	}
 	key->kind = (uint8_t)k;
 	key->named = 0;
+	key->tinst = tinst ? inst : NULL;
 	key_hash_in(s, s->nkeys++);
 	return 0;
+}
+
+static int
+key_add(struct sim *s, enum cap_kind k, const char *inst)
+{
+	return key_add_inst(s, k, inst, inst != NULL);
 }
 
 /* Both sides of an on-premises site, or of a firewall. */
@@ -258,7 +303,7 @@ sim_points_build(struct sim *s)
 		     g->ninstance_ips >= 2 && k < g->ninstance_ips; k++) {
 			snprintf(inst, sizeof(inst), "%s-%s", g->name,
 				 ip_format(g->instance_ips[k], ip));
-			rc = key_add(s, CAP_GATEWAY, inst);
+			rc = key_add_inst(s, CAP_GATEWAY, inst, false);
 		}
 	}
 	for (i = 0; rc == 0 && i < t->ncircuits; i++) {
@@ -292,6 +337,7 @@ sim_points_free(struct sim *s)
 	free(s->keys);
 	free(s->kihash);
 	free(s->knhash);
+	free(s->kphash);
 	for (i = 0; i < s->npoints; i++)
 		free(s->pname[i]);
 	free(s->pname);
@@ -312,7 +358,8 @@ walk_point(struct walk *w, enum cap_kind k, const char *inst)
 
 	if (inst == NULL)
 		inst = "";
-	if ((i = key_by_inst(s, k, inst)) != SIZE_MAX)
+	if ((i = key_by_ptr(s, k, inst)) != SIZE_MAX ||
+	    (i = key_by_inst(s, k, inst)) != SIZE_MAX)
 		return (int64_t)i;
 	point_name(k, inst, name, sizeof(name));
 	if ((i = key_by_name(s, name)) != SIZE_MAX)

@@ -35,6 +35,9 @@ struct simcls {
 struct simkey {
 	char *name;
 	char *inst;		/* "" for none (azure-edge) */
+	const char *tinst;	/* the topology's string it was keyed from
+				 * (a walk passes the same pointer), or
+				 * NULL */
 	uint8_t kind;		/* enum cap_kind */
 	uint32_t named;		/* its number + 1; 0 until named */
 };
@@ -72,6 +75,7 @@ struct sim {
 	size_t nkeys, ckeys;
 	uint32_t *kihash;	/* (kind, instance) -> key + 1, 0 empty */
 	uint32_t *knhash;	/* name -> key + 1, 0 empty */
+	uint32_t *kphash;	/* (kind, topology string) -> key + 1 */
 	size_t nkhash;		/* both: a power of two, or 0 */
 	char **pname;		/* named capture points: names */
 	uint8_t *pkind;		/* and kinds */
