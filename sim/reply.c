@@ -348,14 +348,17 @@ subnet_route(struct walk *w, size_t *vmp)
 			sname, ip_format(dst, a));
 		return -1;
 	}
-	eroute_describe(t, hit.r, src, sizeof(src));
-	walk_route_notes(t, rt, hit.r, notes, sizeof(notes));
-	h = walk_hop(w, sname, "route %s -> %s%s%s", pfx_format(hit.r->pfx, pf),
-		     nh_type_name(hit.r->nh), hit.nh_ip ? " " : "",
-		     hit.nh_ip ? ip_format(hit.nh_ip, a) : "");
-	hop_why(h, "the reply to %s follows %s's routes: source %s, %s%s",
-		ip_format(dst, a), sname, rt_source_name(hit.r->source), src,
-		notes);
+	if (!w->quiet) {	/* the trace line: not for sim_decide */
+		eroute_describe(t, hit.r, src, sizeof(src));
+		walk_route_notes(t, rt, hit.r, notes, sizeof(notes));
+		h = walk_hop(w, sname, "route %s -> %s%s%s",
+			     pfx_format(hit.r->pfx, pf), nh_type_name(hit.r->nh),
+			     hit.nh_ip ? " " : "",
+			     hit.nh_ip ? ip_format(hit.nh_ip, a) : "");
+		hop_why(h, "the reply to %s follows %s's routes: source %s, "
+			"%s%s", ip_format(dst, a), sname,
+			rt_source_name(hit.r->source), src, notes);
+	}
 	walk_xing(w, CAP_FABRIC, t->vnets[vn].name, LINK_VNET);
 
 	switch (hit.r->nh) {
