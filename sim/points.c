@@ -492,13 +492,16 @@ name_key(struct sim *s, struct flow_result *r, uint32_t key)
 	return 0;
 }
 
+/* The number name_key gave key (UINT32_MAX, no point's, when it gave
+ * none: never after name_key succeeded). */
 static uint32_t
 key_number(struct sim *s, struct flow_result *r, uint32_t key)
 {
 	const char *name;
 	enum cap_kind k;
+	const uint32_t *n = key_named(s, r, key, &k, &name);
 
-	return *key_named(s, r, key, &k, &name) - 1;
+	return n != NULL && *n != 0 ? *n - 1 : UINT32_MAX;
 }
 
 int
