@@ -291,6 +291,11 @@ add_test(NAME whatif.firewall-forced-tunneling-off
   COMMAND ${RUNCASE} stderr ${GW}/firewall-forced-tunneling-off.err 2
           -- ${FTSIM} whatif scenarios/33-firewall-forced-tunnel-breaks-kms.yaml tests/changes/firewall-forced-tunneling-off.yaml
   WORKING_DIRECTORY ${TOP})
+add_test(NAME whatif.firewall-management-route
+  COMMAND ${RUNCASE} stderr ${GW}/firewall-management-route.err 2
+          -- ${FTSIM} whatif scenarios/33-firewall-forced-tunnel-breaks-kms.yaml tests/changes/firewall-management-route.yaml
+  WORKING_DIRECTORY ${TOP})
+set_tests_properties(whatif.firewall-management-route PROPERTIES LABELS whatif)
 set_tests_properties(whatif.firewall-kms-network-rule whatif.firewall-route-filter.json
   whatif.firewall-loses-internet whatif.firewall-forced-tunneling-off PROPERTIES LABELS whatif)
 set_tests_properties(whatif.route-filter-add-west-us diff.spoke1-without-transit whatif.spoke-stops-using-hub-gateway

@@ -1560,6 +1560,45 @@ apply_op(struct cha *a, const struct change_op *op)
 	return cha_err(a, op->pos, "unknown operation");
 }
 
+/* The kinds of operation a broken rule of the firewalls (their own, or
+ * the route tables of their subnets) or of the estate (peerings, sites,
+ * gateways, Virtual WAN) comes from. */
+static bool
+fw_op(enum change_kind k)
+{
+	return k >= CH_ADD_FIREWALL_RULE && k <= CH_SET_FORCED_TUNNELING;
+}
+
+static bool
+route_op(enum change_kind k)
+{
+	return k <= CH_SET_PROPAGATION;
+}
+
+static bool
+estate_op(enum change_kind k)
+{
+	return (k >= CH_SET_PEERING && k <= CH_CLEAR_DEFAULT_SITE) ||
+	    (k >= CH_SET_DEFAULT_ROUTE_PROPAGATION && k < CH_COUNT);
+}
+
+/* Where a rule broken after the change is blamed: the first operation
+ * of kind first, else of kind then, else the first operation. */
+static struct srcpos
+blame(const struct change *c, bool (*first)(enum change_kind),
+    bool (*then)(enum change_kind))
+{
+	size_t i;
+
+	for (i = 0; i < c->nops; i++)
+		if (first(c->ops[i].kind))
+			return c->ops[i].pos;
+	for (i = 0; then != NULL && i < c->nops; i++)
+		if (then(c->ops[i].kind))
+			return c->ops[i].pos;
+	return c->ops[0].pos;
+}
+
 int
 change_apply(const struct change *c, const struct topo *base,
     struct topo *out, struct diag *d)
@@ -1567,6 +1606,7 @@ change_apply(const struct change *c, const struct topo *base,
 	struct srcpos unknown = { c != NULL ? c->file : NULL, 0, 0 };
 	struct cha a;
 	size_t i;
+	int rc;
 
 	if (c == NULL || base == NULL || out == NULL || d == NULL)
 		return -1;
@@ -1584,25 +1624,20 @@ change_apply(const struct change *c, const struct topo *base,
 		}
 	/* MODEL §8 [fw-rules] [fw-ft]: the firewalls' rules hold, their
 	 * FQDNs resolve again. */
-	if (out->nfirewalls > 0 && topo_firewalls_resolve(out, d) != 0) {
-		for (i = 0; i < c->nops; i++)
-			if (c->ops[i].kind >= CH_ADD_FIREWALL_RULE)
-				break;
-		diag_error(d, i < c->nops ? c->ops[i].pos : c->ops[0].pos,
-		    "after this change a firewall breaks the rule above "
-		    "(MODEL §8): the change cannot apply");
+	if (out->nfirewalls > 0 && (rc = topo_firewalls_resolve(out, d)) != 0) {
+		if (rc > 0)
+			diag_error(d, blame(c, fw_op, route_op), "after this "
+			    "change a firewall breaks the rule above (MODEL "
+			    "§8): the change cannot apply");
 		topo_free(out);
 		return -1;
 	}
 	/* MODEL §8: hubs follow the peerings; the estate's rules hold. */
 	topo_hubs(out);
 	if (topo_estate_check(out, d) + topo_vwan_check(out, d) != 0) {
-		for (i = 0; i < c->nops; i++)
-			if (c->ops[i].kind >= CH_SET_PEERING)
-				break;
-		diag_error(d, i < c->nops ? c->ops[i].pos : c->ops[0].pos,
-		    "after this change the estate breaks the rule above "
-		    "(MODEL §8): the change cannot apply");
+		diag_error(d, blame(c, estate_op, NULL), "after this change "
+		    "the estate breaks the rule above (MODEL §8): the change "
+		    "cannot apply");
 		topo_free(out);
 		return -1;
 	}
