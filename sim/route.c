@@ -41,8 +41,9 @@ static const struct {
 	{ "Microsoft.KeyVault", "AzureKeyVault" },
 };
 
-static struct eroute *
-add(struct rtable *rt, struct pfx p, enum rt_source src, enum nh_type nh)
+struct eroute *
+rtable_add(struct rtable *rt, struct pfx p, enum rt_source src,
+    enum nh_type nh)
 {
 	struct eroute *e;
 
@@ -144,7 +145,7 @@ add_system(const struct topo *t, struct rtable *rt)
 
 	/* MODEL §1 System: one VnetLocal route per address-space prefix. */
 	for (i = 0; i < v->nspace; i++) {
-		if ((e = add(rt, v->space[i], RT_DEFAULT, NH_VNETLOCAL)) == NULL)
+		if ((e = rtable_add(rt, v->space[i], RT_DEFAULT, NH_VNETLOCAL)) == NULL)
 			return -ENOMEM;
 		e->vnet_class = true;
 		e->vnet = rt->vnet;
@@ -155,7 +156,7 @@ add_system(const struct topo *t, struct rtable *rt)
 		if (!topo_peered(t, rt->vnet, i))
 			continue;
 		for (j = 0; j < t->vnets[i].nspace; j++) {
-			e = add(rt, t->vnets[i].space[j], RT_DEFAULT,
+			e = rtable_add(rt, t->vnets[i].space[j], RT_DEFAULT,
 				NH_VNETPEERING);
 			if (e == NULL)
 				return -ENOMEM;
@@ -171,7 +172,7 @@ add_system(const struct topo *t, struct rtable *rt)
 		if (tg == NULL)
 			continue;	/* rtable_warn says so */
 		for (j = 0; j < tg->npfx; j++) {
-			e = add(rt, tg->pfx[j], RT_DEFAULT, NH_SERVICE_ENDPOINT);
+			e = rtable_add(rt, tg->pfx[j], RT_DEFAULT, NH_SERVICE_ENDPOINT);
 			if (e == NULL)
 				return -ENOMEM;
 			e->vnet_class = true;
@@ -203,14 +204,14 @@ add_system_tail(const struct topo *t, struct rtable *rt)
 		reserved = t->reserved_routes;
 		nreserved = t->nreserved_routes;
 	}
-	if (add(rt, pfx_make(0, 0), RT_DEFAULT, NH_INTERNET) == NULL)
+	if (rtable_add(rt, pfx_make(0, 0), RT_DEFAULT, NH_INTERNET) == NULL)
 		return -ENOMEM;
 	for (i = 0; i < nreserved; i++) {
 		bool exact;
 
 		if (covered_by_vnet(v, reserved[i], &exact))
 			continue;
-		if (add(rt, reserved[i], RT_DEFAULT, NH_NONE) == NULL)
+		if (rtable_add(rt, reserved[i], RT_DEFAULT, NH_NONE) == NULL)
 			return -ENOMEM;
 	}
 	return 0;
@@ -231,7 +232,7 @@ add_circuit(const struct topo *t, struct rtable *rt, size_t ci, bool transit)
 		return 0;
 	}
 	for (i = 0; i < c->nadvertised; i++) {
-		struct eroute *e = add(rt, c->advertised[i], RT_BGP,
+		struct eroute *e = rtable_add(rt, c->advertised[i], RT_BGP,
 				       NH_VNET_GATEWAY);
 		size_t k;
 
@@ -266,7 +267,7 @@ static struct eroute *
 add_site_route(const struct topo *t, struct rtable *rt, size_t si,
 	       struct pfx p, bool is_static, bool transit)
 {
-	struct eroute *e = add(rt, p, RT_BGP, NH_VNET_GATEWAY);
+	struct eroute *e = rtable_add(rt, p, RT_BGP, NH_VNET_GATEWAY);
 
 	if (e == NULL)
 		return NULL;
@@ -382,7 +383,7 @@ add_route_server(const struct topo *t, struct rtable *rt, size_t ri,
 		first = i;
 		for (j = i + 1; j < n && a[j].order == a[first].order; j++)
 			;
-		if ((e = add(rt, a[first].p, RT_BGP, NH_VNET_GATEWAY)) ==
+		if ((e = rtable_add(rt, a[first].p, RT_BGP, NH_VNET_GATEWAY)) ==
 		    NULL) {
 			free(a);
 			return -ENOMEM;
@@ -514,7 +515,7 @@ add_user(const struct topo *t, struct rtable *rt)
 	tb = &t->rtables[sn->route_table];
 	for (i = 0; i < tb->nroutes; i++) {
 		const struct route *u = &tb->routes[i];
-		struct eroute *e = add(rt, u->pfx, RT_USER, u->nh);
+		struct eroute *e = rtable_add(rt, u->pfx, RT_USER, u->nh);
 
 		if (e == NULL)
 			return -ENOMEM;

@@ -116,6 +116,11 @@ struct route_hit {
 	const struct eroute *lpm_winner;
 };
 
+/* A new Active route of prefix p appended to rt (no circuit, site, Route
+ * Server, VNet or hub); NULL out of memory, rt as it was. */
+struct eroute *rtable_add(struct rtable *rt, struct pfx p,
+			  enum rt_source src, enum nh_type nh);
+
 /* Route dst; flowhash picks among ECMP next hops. 0, or -ENOENT (no
  * route at all: the packet is dropped). Answers from the forwarding
  * index, or from the tries if one of them changed since the build. */

@@ -61,19 +61,12 @@ filter(struct rtable *rt, bool drop_default, bool drop_private)
 static struct eroute *
 hub_route(struct rtable *rt, size_t h, struct pfx p)
 {
-	struct eroute *e;
+	struct eroute *e = rtable_add(rt, p, RT_BGP, NH_VNET_GATEWAY);
 
-	if (VEC_GROW(rt->r, rt->n, rt->cap) != 0)
-		return NULL;
-	e = &rt->r[rt->n++];
-	memset(e, 0, sizeof(*e));
-	e->pfx = p;
-	e->source = RT_BGP;
-	e->nh = NH_VNET_GATEWAY;
-	e->state = RT_ACTIVE;
-	e->circuit = e->site = e->rs = e->vnet = TOPO_NONE;
-	e->vhub = h;
-	e->transit = true;
+	if (e != NULL) {
+		e->vhub = h;
+		e->transit = true;
+	}
 	return e;
 }
 

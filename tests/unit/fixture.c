@@ -140,3 +140,35 @@ fixture_dropped(const struct flow_result *r, const char *reason)
 	ck_assert_ptr_nonnull(r->drop_reason);
 	ck_assert_str_eq(r->drop_reason, reason);
 }
+
+void
+fixture_first_error(const char *yaml, const char *want, int i)
+{
+	struct topo t;
+	struct diag d;
+	char got[512] = "";
+
+	diag_init(&d);
+	ck_assert_int_ne(scenario_parse("t.yaml", yaml, strlen(yaml), &t, &d),
+			 0);
+	ck_assert_uint_ge(d.n, 1);
+	snprintf(got, sizeof(got), "%d:%d: %s: %s", d.msgs[0].pos.line,
+		 d.msgs[0].pos.col, d.msgs[0].level == DIAG_ERROR ? "error"
+		 : "warning", d.msgs[0].text);
+	ck_assert_msg(strcmp(got, want) == 0, "case %d:\nwant: %s\ngot:  %s",
+		      i, want, got);
+	diag_free(&d);
+}
+
+const struct eroute *
+fixture_gw_row(const struct rtable *rt, const char *p)
+{
+	struct pfx x;
+	size_t i;
+
+	ck_assert(pfx_parse(p, &x) == 0);
+	for (i = 0; i < rt->n; i++)
+		if (rt->r[i].source == RT_BGP && pfx_equal(rt->r[i].pfx, x))
+			return &rt->r[i];
+	return NULL;
+}

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sim/route.h"
 #include "sim/walk.h"
 #include "topology/topo.h"
 
@@ -43,5 +44,12 @@ bool fixture_crossed(const struct flow_result *r, const char *node);
 uint32_t fixture_ip(const char *s);
 void fixture_dropped(const struct flow_result *r, const char *reason);
 void fixture_teardown(void);
+/* The gateway route (source VirtualNetworkGateway) of rt for prefix p,
+ * NULL if none. */
+const struct eroute *fixture_gw_row(const struct rtable *rt, const char *p);
+
+/* A bad scenario's first message, "LINE:COL: error: TEXT", equals want
+ * (case i of a table, named in the failure). */
+void fixture_first_error(const char *yaml, const char *want, int i);
 
 #endif

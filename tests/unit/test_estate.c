@@ -31,20 +31,6 @@ table(const char *vnet, const char *subnet)
 	return NULL;
 }
 
-/* The gateway route (source VirtualNetworkGateway) for prefix p. */
-static const struct eroute *
-gw_row(const struct rtable *rt, const char *p)
-{
-	struct pfx x;
-	size_t i;
-
-	ck_assert(pfx_parse(p, &x) == 0);
-	for (i = 0; i < rt->n; i++)
-		if (rt->r[i].source == RT_BGP && pfx_equal(rt->r[i].pfx, x))
-			return &rt->r[i];
-	return NULL;
-}
-
 static size_t
 gw_rows(const struct rtable *rt)
 {
@@ -92,7 +78,7 @@ START_TEST(transit_brings_hub_gateway_routes)
 	ck_assert_uint_eq(topo.vnets[1].hub, 0);
 	rt = table("Spoke", "App");
 	ck_assert_uint_eq(gw_rows(rt), 2);
-	e = gw_row(rt, "0.0.0.0/0");
+	e = fixture_gw_row(rt, "0.0.0.0/0");
 	ck_assert_ptr_nonnull(e);
 	ck_assert(e->transit);
 	ck_assert_uint_eq(e->circuit, 0);
@@ -102,7 +88,7 @@ START_TEST(transit_brings_hub_gateway_routes)
 	ck_assert_msg(strstr(why, "gateway transit from VNet Hub") != NULL,
 		      "%s", why);
 	/* The hub's own table: the same routes, not through transit. */
-	e = gw_row(table("Hub", "Shared"), "0.0.0.0/0");
+	e = fixture_gw_row(table("Hub", "Shared"), "0.0.0.0/0");
 	ck_assert_ptr_nonnull(e);
 	ck_assert(!e->transit);
 }
@@ -164,7 +150,7 @@ START_TEST(vpn_next_hops)
 		     "instance_ips: [10.1.255.4, 10.1.255.5]}",
 		     "  - {name: b1, gateway: vpngw, "
 		     "address_prefixes: [10.3.0.0/16]}\n"));
-	e = gw_row(table("v", "s1"), "10.3.0.0/16");
+	e = fixture_gw_row(table("v", "s1"), "10.3.0.0/16");
 	ck_assert_ptr_nonnull(e);
 	ck_assert_uint_eq(e->nnh, 2);
 	ck_assert_uint_eq(e->nh_ips[0], fixture_ip("10.1.255.4"));
@@ -174,7 +160,7 @@ START_TEST(vpn_next_hops)
 	load(VPN_NET("{name: vpngw, type: Vpn, public_ip: 20.1.2.3}",
 		     "  - {name: b1, gateway: vpngw, "
 		     "address_prefixes: [10.3.0.0/16]}\n"));
-	e = gw_row(table("v", "s1"), "10.3.0.0/16");
+	e = fixture_gw_row(table("v", "s1"), "10.3.0.0/16");
 	ck_assert_uint_eq(e->nnh, 1);
 	ck_assert_uint_eq(e->nh_ips[0], fixture_ip("20.1.2.3"));
 }
@@ -195,11 +181,11 @@ START_TEST(vpn_bgp_site_routes)
 		     "[10.4.0.10/32], bgp: {peer_ip: 10.4.0.10, "
 		     "advertised: [10.4.0.0/16]}}\n"));
 	rt = table("v", "s1");
-	ck_assert_ptr_nonnull(gw_row(rt, "10.3.0.10/32"));
-	ck_assert_ptr_nonnull(gw_row(rt, "0.0.0.0/0"));
-	ck_assert_ptr_nonnull(gw_row(rt, "10.3.0.0/16"));
-	ck_assert_ptr_nonnull(gw_row(rt, "10.4.0.0/16"));
-	ck_assert(gw_row(rt, "10.4.0.10/32")->site_static);
+	ck_assert_ptr_nonnull(fixture_gw_row(rt, "10.3.0.10/32"));
+	ck_assert_ptr_nonnull(fixture_gw_row(rt, "0.0.0.0/0"));
+	ck_assert_ptr_nonnull(fixture_gw_row(rt, "10.3.0.0/16"));
+	ck_assert_ptr_nonnull(fixture_gw_row(rt, "10.4.0.0/16"));
+	ck_assert(fixture_gw_row(rt, "10.4.0.10/32")->site_static);
 	ck_assert_uint_eq(gw_rows(rt), 5);	/* no second 10.4.0.10/32 */
 	for (i = 0; i < rt->n; i++) {
 		if (rt->r[i].source != RT_BGP)
@@ -258,7 +244,7 @@ START_TEST(route_server_routes)
 		    "[10.60.0.0/16], next_hop: 10.10.1.5}\n", ""));
 	ck_assert_uint_eq(topo.vnets[1].hub, 0);
 	rt = table("Spoke", "App");
-	e = gw_row(rt, "0.0.0.0/0");
+	e = fixture_gw_row(rt, "0.0.0.0/0");
 	ck_assert_ptr_nonnull(e);
 	ck_assert_uint_eq(e->nh, NH_VNET_GATEWAY);
 	ck_assert_uint_eq(e->rs, 0);
@@ -270,14 +256,14 @@ START_TEST(route_server_routes)
 	ck_assert(rtable_lookup(rt, fixture_ip("8.8.8.8"), 0, &h0) == 0);
 	ck_assert(rtable_lookup(rt, fixture_ip("8.8.8.8"), 1, &h1) == 0);
 	ck_assert_uint_ne(h0.nh_ip, h1.nh_ip);
-	e = gw_row(rt, "10.50.0.0/16");
+	e = fixture_gw_row(rt, "10.50.0.0/16");
 	ck_assert_uint_eq(e->nnh, 1);
 	ck_assert_uint_eq(e->nh_ips[0], fixture_ip("10.10.1.4"));
-	e = gw_row(rt, "10.60.0.0/16");
+	e = fixture_gw_row(rt, "10.60.0.0/16");
 	ck_assert_uint_eq(e->nh_ips[0], fixture_ip("10.10.1.5"));
 	ck_assert_uint_eq(gw_rows(rt), 3);
 	/* The hub's own subnets get them too, not through transit. */
-	e = gw_row(table("Hub", "Nva"), "10.60.0.0/16");
+	e = fixture_gw_row(table("Hub", "Nva"), "10.60.0.0/16");
 	ck_assert_ptr_nonnull(e);
 	ck_assert(!e->transit);
 }
@@ -321,7 +307,7 @@ START_TEST(route_server_preference)
 			teardown();
 		load(buf);
 		rt = table("Hub", "Nva");
-		e = gw_row(rt, "10.50.0.0/16");
+		e = fixture_gw_row(rt, "10.50.0.0/16");
 		ck_assert_ptr_nonnull(e);
 		if (i == 0) {
 			ck_assert_uint_eq(e->circuit, 0);
@@ -331,8 +317,8 @@ START_TEST(route_server_preference)
 			ck_assert_uint_eq(e->circuit, TOPO_NONE);
 		}
 		ck_assert_uint_eq(gw_rows(rt), 3);
-		ck_assert_ptr_nonnull(gw_row(rt, "10.70.0.0/16"));
-		ck_assert_ptr_nonnull(gw_row(rt, "10.80.0.0/16"));
+		ck_assert_ptr_nonnull(fixture_gw_row(rt, "10.70.0.0/16"));
+		ck_assert_ptr_nonnull(fixture_gw_row(rt, "10.80.0.0/16"));
 	}
 }
 END_TEST
@@ -770,20 +756,7 @@ static const struct {
 
 START_TEST(estate_errors)
 {
-	struct topo t;
-	struct diag d;
-	char got[512] = "";
-
-	diag_init(&d);
-	ck_assert_int_ne(scenario_parse("t.yaml", bad[_i].yaml,
-					strlen(bad[_i].yaml), &t, &d), 0);
-	ck_assert_uint_ge(d.n, 1);
-	snprintf(got, sizeof(got), "%d:%d: %s: %s", d.msgs[0].pos.line,
-		 d.msgs[0].pos.col, d.msgs[0].level == DIAG_ERROR ? "error"
-		 : "warning", d.msgs[0].text);
-	ck_assert_msg(strcmp(got, bad[_i].want) == 0, "case %d:\nwant: %s\n"
-		      "got:  %s", _i, bad[_i].want, got);
-	diag_free(&d);
+	fixture_first_error(bad[_i].yaml, bad[_i].want, _i);
 }
 END_TEST
 

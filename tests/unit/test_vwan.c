@@ -15,15 +15,6 @@
 #include "topology/vwan.h"
 #include "tests/unit/fixture.h"
 
-static struct flow_result res;
-
-static void
-teardown_res(void)
-{
-	flow_result_free(&res);
-	teardown();
-}
-
 static const struct rtable *
 table(const char *vnet)
 {
@@ -31,55 +22,6 @@ table(const char *vnet)
 
 	ck_assert_msg(v != TOPO_NONE, "no VNet %s", vnet);
 	return sim_rtable(sim, v, 0);
-}
-
-static uint32_t
-A(const char *s)
-{
-	uint32_t ip;
-
-	ck_assert_msg(ip_parse(s, &ip) == 0, "bad address %s", s);
-	return ip;
-}
-
-/* The gateway route for prefix p, NULL if none. */
-static const struct eroute *
-gw_row(const struct rtable *rt, const char *p)
-{
-	struct pfx x;
-	size_t i;
-
-	ck_assert(pfx_parse(p, &x) == 0);
-	for (i = 0; i < rt->n; i++)
-		if (rt->r[i].source == RT_BGP && pfx_equal(rt->r[i].pfx, x))
-			return &rt->r[i];
-	return NULL;
-}
-
-static const struct flow_result *
-run(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < topo.nflows; i++)
-		if (strcmp(topo.flows[i].name, name) == 0) {
-			ck_assert_int_eq(sim_run_flow(sim, &topo.flows[i],
-						      &res), 0);
-			return &res;
-		}
-	ck_abort_msg("no flow %s", name);
-	return NULL;
-}
-
-static bool
-crossed(const struct flow_result *r, const char *node)
-{
-	size_t i;
-
-	for (i = 0; i < r->npath; i++)
-		if (strcmp(r->path[i], node) == 0)
-			return true;
-	return false;
 }
 
 /* Two spokes on hub weu-hub (10.100.0.0/23) with a circuit that brings
@@ -141,11 +83,11 @@ START_TEST(hub_vnet_and_addresses)
 	ck_assert(!topo_peered(&topo, topo_vnet_find(&topo, "Spoke1"),
 			       topo_vnet_find(&topo, "Spoke2")));
 	ck_assert_uint_eq(h->nrouter_ips, 2);
-	ck_assert_uint_eq(h->router_ips[0], A("10.100.0.68"));
-	ck_assert_uint_eq(h->router_ips[1], A("10.100.0.69"));
-	ck_assert_uint_eq(h->vpn_ips[0], A("10.100.0.12"));
+	ck_assert_uint_eq(h->router_ips[0], fixture_ip("10.100.0.68"));
+	ck_assert_uint_eq(h->router_ips[1], fixture_ip("10.100.0.69"));
+	ck_assert_uint_eq(h->vpn_ips[0], fixture_ip("10.100.0.12"));
 	ck_assert_uint_eq(topo.firewalls[h->firewall].private_ip,
-			  A("10.100.0.132"));
+			  fixture_ip("10.100.0.132"));
 	ck_assert_uint_eq(topo.firewalls[h->firewall].vnet, v);
 	ck_assert_str_eq(topo.circuits[0].gateway, "weu-hub-er");
 	ck_assert_uint_eq(topo.vnets[topo_vnet_find(&topo, "Spoke1")].hub, v);
@@ -159,14 +101,14 @@ START_TEST(default_only_where_propagated)
 	const struct eroute *e;
 
 	load(VWAN("", "true", "false"));
-	e = gw_row(table("Spoke1"), "0.0.0.0/0");
+	e = fixture_gw_row(table("Spoke1"), "0.0.0.0/0");
 	ck_assert_ptr_nonnull(e);
 	ck_assert_uint_eq(e->circuit, 0);
-	ck_assert_uint_eq(e->nh_ips[0], A("192.168.255.1"));
+	ck_assert_uint_eq(e->nh_ips[0], fixture_ip("192.168.255.1"));
 	ck_assert(rtable_forced_default(table("Spoke1")));
-	ck_assert_ptr_null(gw_row(table("Spoke2"), "0.0.0.0/0"));
+	ck_assert_ptr_null(fixture_gw_row(table("Spoke2"), "0.0.0.0/0"));
 	ck_assert(!rtable_forced_default(table("Spoke2")));
-	ck_assert_ptr_nonnull(gw_row(table("Spoke2"), "192.168.0.0/16"));
+	ck_assert_ptr_nonnull(fixture_gw_row(table("Spoke2"), "192.168.0.0/16"));
 	/* The trace says why the neighbour has no default. */
 	{
 		char note[300];
@@ -189,13 +131,13 @@ START_TEST(router_rows)
 	char why[200];
 
 	load(VWAN("", "true", "true"));
-	e = gw_row(table("Spoke1"), "10.22.0.0/16");
+	e = fixture_gw_row(table("Spoke1"), "10.22.0.0/16");
 	ck_assert_ptr_nonnull(e);
 	ck_assert_uint_eq(e->vhub, 0);
 	ck_assert_uint_eq(e->nnh, 2);
-	ck_assert_uint_eq(e->nh_ips[0], A("10.100.0.68"));
+	ck_assert_uint_eq(e->nh_ips[0], fixture_ip("10.100.0.68"));
 	ck_assert(!vwan_fw_row(&topo, e));
-	ck_assert_ptr_null(gw_row(table("Spoke1"), "10.21.0.0/16"));
+	ck_assert_ptr_null(fixture_gw_row(table("Spoke1"), "10.21.0.0/16"));
 	eroute_describe(&topo, e, why, sizeof(why));
 	ck_assert_msg(strstr(why, "Virtual WAN hub weu-hub") != NULL, "%s",
 		      why);
@@ -214,22 +156,22 @@ START_TEST(routing_intent_rows)
 	load(VWAN(FIREWALL("false") "      routing_intent: {internet: "
 		  "firewall, private: firewall}\n", "true", "false"));
 	rt = table("Spoke1");
-	e = gw_row(rt, "0.0.0.0/0");
+	e = fixture_gw_row(rt, "0.0.0.0/0");
 	ck_assert_ptr_nonnull(e);
 	ck_assert(vwan_fw_row(&topo, e));
-	ck_assert_uint_eq(e->nh_ips[0], A("10.100.0.132"));
+	ck_assert_uint_eq(e->nh_ips[0], fixture_ip("10.100.0.132"));
 	ck_assert_uint_eq(e->circuit, TOPO_NONE);
-	ck_assert_ptr_nonnull(e = gw_row(rt, "10.0.0.0/8"));
+	ck_assert_ptr_nonnull(e = fixture_gw_row(rt, "10.0.0.0/8"));
 	ck_assert(vwan_fw_row(&topo, e));
-	ck_assert_ptr_nonnull(gw_row(rt, "172.16.0.0/12"));
-	e = gw_row(rt, "192.168.0.0/16");
+	ck_assert_ptr_nonnull(fixture_gw_row(rt, "172.16.0.0/12"));
+	e = fixture_gw_row(rt, "192.168.0.0/16");
 	ck_assert_ptr_nonnull(e);
 	ck_assert_uint_eq(e->circuit, TOPO_NONE);	/* the aggregate */
-	ck_assert_ptr_null(gw_row(rt, "10.22.0.0/16"));
+	ck_assert_ptr_null(fixture_gw_row(rt, "10.22.0.0/16"));
 	/* Not propagated: no 0.0.0.0/0 of any kind, private intent still. */
 	rt = table("Spoke2");
-	ck_assert_ptr_null(gw_row(rt, "0.0.0.0/0"));
-	ck_assert_ptr_nonnull(gw_row(rt, "10.0.0.0/8"));
+	ck_assert_ptr_null(fixture_gw_row(rt, "0.0.0.0/0"));
+	ck_assert_ptr_nonnull(fixture_gw_row(rt, "10.0.0.0/8"));
 }
 END_TEST
 
@@ -259,21 +201,21 @@ START_TEST(walk_through_hub)
 	const struct flow_result *r;
 
 	load(VWAN("", "true", "false"));
-	r = run("kms1");
+	r = fixture_run("kms1");
 	ck_assert_int_eq(r->activation, ACT_REFUSED);
 	ck_assert_int_eq(r->source_class, SRC_ONPREM_EDGE);
-	ck_assert(crossed(r, "weu-hub-er"));
-	r = run("kms2");
+	ck_assert(fixture_crossed(r, "weu-hub-er"));
+	r = fixture_run("kms2");
 	ck_assert_int_eq(r->activation, ACT_ACCEPTED);
-	ck_assert(!crossed(r, "weu-hub-er"));
-	r = run("s1s2");
+	ck_assert(!fixture_crossed(r, "weu-hub-er"));
+	r = fixture_run("s1s2");
 	ck_assert(r->delivered);
 	ck_assert(r->tcp_connect);
-	ck_assert(crossed(r, "weu-hub"));
-	ck_assert(crossed(r, "vm2"));
-	r = run("onprem2");
+	ck_assert(fixture_crossed(r, "weu-hub"));
+	ck_assert(fixture_crossed(r, "vm2"));
+	r = fixture_run("onprem2");
 	ck_assert(r->delivered);
-	ck_assert(crossed(r, "weu-hub-er"));
+	ck_assert(fixture_crossed(r, "weu-hub-er"));
 }
 END_TEST
 
@@ -285,28 +227,28 @@ START_TEST(walk_routing_intent)
 
 	load(VWAN(FIREWALL("false") "      routing_intent: {internet: "
 		  "firewall, private: firewall}\n", "true", "true"));
-	r = run("kms1");
+	r = fixture_run("kms1");
 	ck_assert_int_eq(r->activation, ACT_ACCEPTED);
-	ck_assert_uint_eq(r->source_seen, A("20.30.30.30"));
-	ck_assert(crossed(r, "hub-fw"));
-	r = run("s1s2");
+	ck_assert_uint_eq(r->source_seen, fixture_ip("20.30.30.30"));
+	ck_assert(fixture_crossed(r, "hub-fw"));
+	r = fixture_run("s1s2");
 	ck_assert(r->delivered);
-	ck_assert(crossed(r, "hub-fw"));
+	ck_assert(fixture_crossed(r, "hub-fw"));
 	/* The answer from on-premises crosses the firewall too: the hub's
 	 * GatewaySubnet sends connected VNets' space to it. */
-	r = run("onprem2");
+	r = fixture_run("onprem2");
 	ck_assert(r->delivered);
 	ck_assert(r->tcp_connect);
 	ck_assert(!r->asymmetric);
-	ck_assert(crossed(r, "hub-fw"));
-	teardown_res();
+	ck_assert(fixture_crossed(r, "hub-fw"));
+	fixture_teardown();
 	setup();
 	load(VWAN(FIREWALL("true") "      routing_intent: {internet: "
 		  "firewall}\n", "true", "true"));
-	r = run("kms1");
+	r = fixture_run("kms1");
 	ck_assert_int_eq(r->activation, ACT_REFUSED);
-	ck_assert(crossed(r, "hub-fw"));
-	ck_assert(crossed(r, "weu-hub-er"));
+	ck_assert(fixture_crossed(r, "hub-fw"));
+	ck_assert(fixture_crossed(r, "weu-hub-er"));
 }
 END_TEST
 
@@ -335,18 +277,18 @@ START_TEST(walk_vpn_site_through_hub)
 	const struct flow_result *r;
 
 	load(y);
-	e = gw_row(table("Spoke1"), "172.30.0.0/16");
+	e = fixture_gw_row(table("Spoke1"), "172.30.0.0/16");
 	ck_assert_ptr_nonnull(e);
 	ck_assert_uint_eq(e->nnh, 2);
-	ck_assert_uint_eq(e->nh_ips[0], A("10.100.0.12"));
-	r = run("out");
+	ck_assert_uint_eq(e->nh_ips[0], fixture_ip("10.100.0.12"));
+	r = fixture_run("out");
 	ck_assert(r->delivered);
 	ck_assert(r->tcp_connect);
-	ck_assert(crossed(r, "h-vpn"));
-	r = run("in");
+	ck_assert(fixture_crossed(r, "h-vpn"));
+	r = fixture_run("in");
 	ck_assert(r->delivered);
 	ck_assert(r->tcp_connect);
-	ck_assert(crossed(r, "h-vpn"));
+	ck_assert(fixture_crossed(r, "h-vpn"));
 }
 END_TEST
 
@@ -368,8 +310,8 @@ START_TEST(peered_no_transit)
 	    "propagate_default_route: true}]}]}\n";
 
 	load(y);
-	ck_assert_ptr_nonnull(gw_row(table("Spoke1"), "0.0.0.0/0"));
-	ck_assert_ptr_null(gw_row(table("Partner"), "0.0.0.0/0"));
+	ck_assert_ptr_nonnull(fixture_gw_row(table("Spoke1"), "0.0.0.0/0"));
+	ck_assert_ptr_null(fixture_gw_row(table("Partner"), "0.0.0.0/0"));
 	ck_assert_uint_eq(topo.vnets[topo_vnet_find(&topo, "Partner")].hub,
 			  TOPO_NONE);
 }
@@ -444,20 +386,7 @@ static const struct {
 
 START_TEST(vwan_errors)
 {
-	struct topo t;
-	struct diag d;
-	char got[512] = "";
-
-	diag_init(&d);
-	ck_assert_int_ne(scenario_parse("t.yaml", bad[_i].yaml,
-					strlen(bad[_i].yaml), &t, &d), 0);
-	ck_assert_uint_ge(d.n, 1);
-	snprintf(got, sizeof(got), "%d:%d: %s: %s", d.msgs[0].pos.line,
-		 d.msgs[0].pos.col, d.msgs[0].level == DIAG_ERROR ? "error"
-		 : "warning", d.msgs[0].text);
-	ck_assert_msg(strcmp(got, bad[_i].want) == 0, "case %d:\nwant: %s\n"
-		      "got:  %s", _i, bad[_i].want, got);
-	diag_free(&d);
+	fixture_first_error(bad[_i].yaml, bad[_i].want, _i);
 }
 END_TEST
 
@@ -469,7 +398,7 @@ main(void)
 	SRunner *sr;
 	int nf;
 
-	tcase_add_checked_fixture(tc, setup, teardown_res);
+	tcase_add_checked_fixture(tc, setup, fixture_teardown);
 	tcase_add_test(tc, hub_vnet_and_addresses);
 	tcase_add_test(tc, default_only_where_propagated);
 	tcase_add_test(tc, router_rows);
