@@ -481,8 +481,8 @@ cand_build(struct adv *a, const struct change *extra, struct cand *c)
 		memset(c, 0, sizeof(*c));
 		return 1;
 	}
-	if (nsg_check_tags(c->t, &d) != 0 || sim_new(c->t, &d,
-	    &c->s) != 0) {
+	if (nsg_check_tags(c->t, &d) != 0 ||
+	    sim_new_derived(a->sb, c->t, &c->ch, &d, &c->s) != 0) {
 		a->err = diag_line(&d);
 		topo_free(c->t);
 		free(c->t);

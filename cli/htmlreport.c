@@ -1162,7 +1162,8 @@ whatif_load(struct report *rp, const char *file)
 	}
 	if (change_apply(&w->ch, &base->topo, &w->after, &d) != 0 ||
 	    nsg_check_tags(&w->after, &d) != 0 ||
-	    sim_new(&w->after, &d, &w->sim) != 0) {
+	    sim_new_derived(base->sim, &w->after, &w->ch, &d,
+	    &w->sim) != 0) {
 		diag_print(stderr, &d);
 		goto out;
 	}
@@ -1440,10 +1441,12 @@ cmd_report(int argc, char **argv)
 				status = EXIT_FAILED;
 	fprintf(stderr, "ftsim: report written to %s/index.html\n", out);
 done:
-	for (i = 0; i < rp.n; i++)
-		job_free(&rp.jobs[i]);
+	/* The what-if sides' engines read names from the base's topology:
+	 * freed first. */
 	for (i = 0; i < rp.nwi; i++)
 		wichange_free(&rp.wi[i]);
+	for (i = 0; i < rp.n; i++)
+		job_free(&rp.jobs[i]);
 	free(rp.jobs);
 	free(rp.wi);
 	free(changes);

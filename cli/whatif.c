@@ -467,7 +467,7 @@ cmd_whatif(int argc, char **argv)
 		after = next;
 		nops += ch[i].nops;
 	}
-	if (nsg_check_tags(&after, &d) != 0 || sim_new(&after, &d, &sa) != 0) {
+	if (nsg_check_tags(&after, &d) != 0) {
 		diag_print(stderr, &d);
 		rc = EXIT_BADINPUT;
 		goto out;
@@ -486,6 +486,12 @@ cmd_whatif(int argc, char **argv)
 			all.ops[all.nops++] = ch[i].ops[k];
 	all.file = ch[0].file;
 	all.name = ch[0].name;
+	/* The after side's engine shares what the changes left alone. */
+	if (sim_new_derived(base.sim, &after, &all, &d, &sa) != 0) {
+		diag_print(stderr, &d);
+		rc = EXIT_BADINPUT;
+		goto out;
+	}
 	if (o.write_after != NULL &&
 	    (rc = write_after(o.write_after, &after, label)) != 0)
 		goto out;

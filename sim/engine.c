@@ -14,6 +14,7 @@
 #include "sim/nsgcls.h"
 #include "sim/services.h"
 #include "sim/walkint.h"
+#include "topology/change.h"
 #include "topology/estate.h"
 #include "topology/firewall.h"
 #include "topology/vec.h"
@@ -27,13 +28,13 @@ slot(const struct sim *s, size_t vnet, size_t subnet)
 const struct rtable *
 sim_rtable(const struct sim *s, size_t vnet, size_t subnet)
 {
-	return &s->cx[s->slotcx[slot(s, vnet, subnet)]].rt;
+	return &s->cx[s->slotcx[slot(s, vnet, subnet)]]->rt;
 }
 
 const struct nsgctx *
 sim_nsgctx(const struct sim *s, size_t vnet, size_t subnet)
 {
-	return &s->cx[s->slotcx[slot(s, vnet, subnet)]].ctx;
+	return &s->cx[s->slotcx[slot(s, vnet, subnet)]]->ctx;
 }
 
 size_t
@@ -51,13 +52,13 @@ sim_context_of(const struct sim *s, size_t vnet, size_t subnet)
 const struct rtable *
 sim_context_rtable(const struct sim *s, size_t i)
 {
-	return &s->cx[i].rt;
+	return &s->cx[i]->rt;
 }
 
 const struct nsgctx *
 sim_context_nsgctx(const struct sim *s, size_t i)
 {
-	return &s->cx[i].ctx;
+	return &s->cx[i]->ctx;
 }
 
 size_t
@@ -79,16 +80,21 @@ sim_free(struct sim *s)
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->ncx; i++) {
-		rtable_free(&s->cx[i].rt);
-		nsgctx_free(&s->cx[i].ctx);
-	}
+	for (i = 0; i < s->ncx; i++)
+		if (s->cx[i] != NULL && --s->cx[i]->refs == 0) {
+			rtable_free(&s->cx[i]->rt);
+			nsgctx_free(&s->cx[i]->ctx);
+			free(s->cx[i]);
+		}
 	free(s->cx);
 	for (i = 0; s->fworder != NULL && i < s->t->nfirewalls; i++)
 		free(s->fworder[i]);
 	free(s->fworder);
 	for (i = 0; i < s->nncls; i++)
-		nsgcls_free(s->ncls[i].cls);
+		if (s->ncls[i].refs != NULL && --*s->ncls[i].refs == 0) {
+			nsgcls_free(s->ncls[i].cls);
+			free(s->ncls[i].refs);
+		}
 	free(s->ncls);
 	free(s->clshash);
 	free(s->cls);
@@ -109,9 +115,8 @@ sim_free(struct sim *s)
  * the service endpoints, in this order; and, in a Virtual WAN hub, whether
  * it is the GatewaySubnet. */
 static bool
-same_context(const struct vnet *v, size_t a, size_t b)
+same_subnet_key(const struct subnet *x, const struct subnet *y)
 {
-	const struct subnet *x = &v->subnets[a], *y = &v->subnets[b];
 	size_t i;
 
 	if (x->route_table != y->route_table ||
@@ -129,12 +134,55 @@ same_context(const struct vnet *v, size_t a, size_t b)
 	return true;
 }
 
+static bool
+same_context(const struct vnet *v, size_t a, size_t b)
+{
+	return same_subnet_key(&v->subnets[a], &v->subnets[b]);
+}
+
+/*
+ * sim_new_derived: what the after side may take from the before engine.
+ * ok: the change touches nothing a context reads but route tables and
+ * their associations (every operation is of such a kind, and the VNets
+ * and subnets are the same in number); rtok[i]: route table i is the
+ * same on both sides; nsgok[i]: NSG i is (no operation names it);
+ * cxfrom[k]: the before context that after context k shares, TOPO_NONE
+ * when built.
+ */
+struct derive {
+	const struct sim *b;
+	bool *rtok, *nsgok;
+	size_t *cxfrom;
+};
+
+/* The before context that subnet i of VNet v may share: built for the
+ * same subnet with the same key and an unchanged route table; TOPO_NONE
+ * for none. */
+static size_t
+derive_context(const struct derive *dv, const struct topo *t, size_t v,
+	       size_t i)
+{
+	const struct sim *b;
+	const struct subnet *x, *y = &t->vnets[v].subnets[i];
+	size_t k;
+
+	if (dv == NULL)
+		return TOPO_NONE;
+	b = dv->b;
+	x = &b->t->vnets[v].subnets[i];
+	k = b->slotcx[slot(b, v, i)];
+	if (b->cx[k]->rt.subnet != i || !same_subnet_key(x, y) ||
+	    (y->route_table != TOPO_NONE && !dv->rtok[y->route_table]))
+		return TOPO_NONE;
+	return k;
+}
+
 /* The contexts of VNet v's subnets: an existing one of the VNet when the
  * key matches, else a new one built for this subnet. A VNet's contexts
  * are contiguous from first. */
 static int
 vnet_contexts(struct sim *s, size_t v, size_t *routes, bool oracles,
-	      struct diag *d)
+	      const struct derive *dv, struct diag *d)
 {
 	const struct topo *t = s->t;
 	const struct vnet *vn = &t->vnets[v];
@@ -144,19 +192,34 @@ vnet_contexts(struct sim *s, size_t v, size_t *routes, bool oracles,
 	for (i = 0; i < vn->nsubnets; i++) {
 		/* The subnet's own warnings, as its table would give them. */
 		rtable_warn(t, v, i, d);
+		size_t from;
+
 		for (k = first; k < s->ncx; k++)
-			if (same_context(vn, s->cx[k].rt.subnet, i))
+			if (same_context(vn, s->cx[k]->rt.subnet, i))
 				break;
 		s->slotcx[slot(s, v, i)] = k;
 		if (k < s->ncx)
 			continue;
 		if ((rc = VEC_GROW(s->cx, s->ncx, s->ccx)) != 0)
 			return rc;
-		memset(&s->cx[k], 0, sizeof(s->cx[k]));
-		if ((rc = rtable_build(t, v, i, &s->cx[k].rt, NULL)) != 0)
-			return rc;
-		s->ncx++;
-		if ((*routes += s->cx[k].rt.n) > SIM_MAX_ROUTES) {
+		from = derive_context(dv, t, v, i);
+		if (dv != NULL)
+			dv->cxfrom[k] = from;
+		if (from != TOPO_NONE) {
+			/* Shared: the same inputs give the same routes. */
+			s->cx[k] = dv->b->cx[from];
+			s->cx[k]->refs++;
+			s->ncx++;
+		} else {
+			if ((s->cx[k] = calloc(1, sizeof(*s->cx[k]))) == NULL)
+				return -ENOMEM;
+			s->cx[k]->refs = 1;
+			s->ncx++;
+			if ((rc = rtable_build(t, v, i, &s->cx[k]->rt,
+			    NULL)) != 0)
+				return rc;
+		}
+		if ((*routes += s->cx[k]->rt.n) > SIM_MAX_ROUTES) {
 			diag_error(d, vn->subnets[i].pos,
 			    "with subnet '%s' the effective route tables "
 			    "hold %zu routes, more than the %d ftsim builds "
@@ -165,10 +228,12 @@ vnet_contexts(struct sim *s, size_t v, size_t *routes, bool oracles,
 			    vn->subnets[i].name, *routes, SIM_MAX_ROUTES);
 			return -E2BIG;
 		}
-		if ((rc = nsgctx_build(&s->cx[k].ctx, t, &s->cx[k].rt)) != 0)
+		if (from != TOPO_NONE)
+			continue;
+		if ((rc = nsgctx_build(&s->cx[k]->ctx, t, &s->cx[k]->rt)) != 0)
 			return rc;
 		if (!oracles)
-			rtable_drop_oracle(&s->cx[k].rt);
+			rtable_drop_oracle(&s->cx[k]->rt);
 	}
 	return 0;
 }
@@ -205,10 +270,30 @@ cls_rehash(struct sim *s)
 	return 0;
 }
 
-/* NSG nsg compiled in context cx: found, or compiled and kept. */
-static int
-cls_get(struct sim *s, size_t nsg, size_t cx, struct nsgcls **out)
+/* The index in s->ncls of NSG nsg compiled in context cx, TOPO_NONE
+ * when not compiled. */
+static size_t
+cls_find(const struct sim *s, size_t nsg, size_t cx)
 {
+	size_t h;
+	uint32_t i;
+
+	if (s->nclshash == 0)
+		return TOPO_NONE;
+	for (h = cls_hash(nsg, cx) & (s->nclshash - 1);
+	     (i = s->clshash[h]) != 0; h = (h + 1) & (s->nclshash - 1))
+		if (s->ncls[i - 1].nsg == nsg && s->ncls[i - 1].cx == cx)
+			return i - 1;
+	return TOPO_NONE;
+}
+
+/* NSG nsg compiled in context cx: found, shared with the engine derived
+ * from (dv: the same NSG in the same context), or compiled and kept. */
+static int
+cls_get(struct sim *s, size_t nsg, size_t cx, const struct derive *dv,
+	struct nsgcls **out)
+{
+	size_t bi;
 	struct simcls *e;
 	size_t h;
 	uint32_t i;
@@ -229,8 +314,23 @@ cls_get(struct sim *s, size_t nsg, size_t cx, struct nsgcls **out)
 	e = &s->ncls[s->nncls];
 	e->nsg = nsg;
 	e->cx = cx;
-	if ((rc = nsgcls_new(&s->cx[cx].ctx, &s->t->nsgs[nsg], &e->cls)) != 0)
-		return rc;
+	e->cls = NULL;
+	e->refs = NULL;
+	if (dv != NULL && dv->nsgok[nsg] && dv->cxfrom[cx] != TOPO_NONE &&
+	    (bi = cls_find(dv->b, nsg, dv->cxfrom[cx])) != TOPO_NONE) {
+		e->cls = dv->b->ncls[bi].cls;
+		e->refs = dv->b->ncls[bi].refs;
+		++*e->refs;
+	} else {
+		if ((e->refs = calloc(1, sizeof(*e->refs))) == NULL)
+			return -ENOMEM;
+		*e->refs = 1;
+		if ((rc = nsgcls_new(&s->cx[cx]->ctx, &s->t->nsgs[nsg],
+		    &e->cls)) != 0) {
+			free(e->refs);
+			return rc;
+		}
+	}
 	s->clshash[h] = (uint32_t)++s->nncls;
 	*out = e->cls;
 	return 0;
@@ -239,7 +339,7 @@ cls_get(struct sim *s, size_t nsg, size_t cx, struct nsgcls **out)
 /* Every VM's NIC and subnet NSG, compiled in its subnet's context (once
  * per NSG and context). */
 static int
-compile_nsgs(struct sim *s)
+compile_nsgs(struct sim *s, const struct derive *dv)
 {
 	const struct topo *t = s->t;
 	size_t i, cx, sub;
@@ -253,9 +353,9 @@ compile_nsgs(struct sim *s)
 		cx = s->slotcx[slot(s, m->vnet, m->subnet)];
 		sub = topo_vm_subnet(t, m)->nsg;
 		if ((m->nsg != TOPO_NONE &&
-		     (rc = cls_get(s, m->nsg, cx, &s->cls[2 * i])) != 0) ||
+		     (rc = cls_get(s, m->nsg, cx, dv, &s->cls[2 * i])) != 0) ||
 		    (sub != TOPO_NONE &&
-		     (rc = cls_get(s, sub, cx, &s->cls[2 * i + 1])) != 0))
+		     (rc = cls_get(s, sub, cx, dv, &s->cls[2 * i + 1])) != 0))
 			return rc;
 	}
 	return 0;
@@ -283,9 +383,9 @@ sim_new(const struct topo *t, struct diag *d, struct sim **out)
 	return sim_new_opts(t, &none, d, out);
 }
 
-int
-sim_new_opts(const struct topo *t, const struct sim_opts *o, struct diag *d,
-	     struct sim **out)
+static int
+build(const struct topo *t, const struct sim_opts *o,
+      const struct derive *dv, struct diag *d, struct sim **out)
 {
 	struct sim *s;
 	size_t v, i, n = 0, routes = 0;
@@ -309,9 +409,10 @@ sim_new_opts(const struct topo *t, const struct sim_opts *o, struct diag *d,
 	if ((s->slotcx = calloc(n + 1, sizeof(*s->slotcx))) == NULL)
 		goto fail;
 	for (v = 0; v < t->nvnets; v++)
-		if ((rc = vnet_contexts(s, v, &routes, o->oracles, d)) != 0)
+		if ((rc = vnet_contexts(s, v, &routes, o->oracles, dv,
+		    d)) != 0)
 			goto fail;
-	if ((rc = compile_nsgs(s)) != 0)
+	if ((rc = compile_nsgs(s, dv)) != 0)
 		goto fail;
 	rc = -ENOMEM;
 	if (t->nfirewalls > 0 && (s->fworder = calloc(t->nfirewalls,
@@ -344,5 +445,132 @@ sim_new_opts(const struct topo *t, const struct sim_opts *o, struct diag *d,
 	return 0;
 fail:
 	sim_free(s);
+	return rc;
+}
+
+int
+sim_new_opts(const struct topo *t, const struct sim_opts *o, struct diag *d,
+	     struct sim **out)
+{
+	return build(t, o, NULL, d, out);
+}
+
+/* The operations that change nothing a context reads but route tables
+ * and which subnet uses which (and NSGs, firewall rules): the others
+ * (peerings, circuits, sites, gateways, Virtual WAN) rebuild it all. */
+static bool
+derive_op(enum change_kind k)
+{
+	switch (k) {
+	case CH_ADD_ROUTE_TABLE:
+	case CH_REMOVE_ROUTE_TABLE:
+	case CH_ADD_ROUTE:
+	case CH_REMOVE_ROUTE:
+	case CH_REPLACE_ROUTE:
+	case CH_ASSOCIATE_ROUTE_TABLE:
+	case CH_DISSOCIATE_ROUTE_TABLE:
+	case CH_SET_PROPAGATION:
+	case CH_ADD_NSG_RULE:
+	case CH_REMOVE_NSG_RULE:
+	case CH_ADD_FIREWALL_RULE:
+	case CH_REMOVE_FIREWALL_RULE:
+	case CH_REPLACE_FIREWALL_RULE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool
+same_str(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Route tables a and b hold what rtable_build reads alike. */
+static bool
+same_rtable(const struct route_table *a, const struct route_table *b)
+{
+	size_t i;
+
+	if (!same_str(a->name, b->name) || a->nroutes != b->nroutes ||
+	    a->disable_bgp_propagation != b->disable_bgp_propagation)
+		return false;
+	for (i = 0; i < a->nroutes; i++) {
+		const struct route *x = &a->routes[i], *y = &b->routes[i];
+
+		if (!same_str(x->name, y->name) || x->pfx.addr != y->pfx.addr ||
+		    x->pfx.len != y->pfx.len || x->nh != y->nh ||
+		    x->has_nh_ip != y->has_nh_ip ||
+		    (x->has_nh_ip && x->nh_ip != y->nh_ip))
+			return false;
+	}
+	return true;
+}
+
+/* Whether the after side may share contexts with the before side at
+ * all (derive's ok), and which route tables and NSGs are unchanged. */
+static bool
+derive_plan(const struct topo *b, const struct topo *a,
+	    const struct change *ch, struct derive *dv)
+{
+	size_t i, k;
+
+	if (ch == NULL || a->nvnets != b->nvnets ||
+	    a->nfirewalls != b->nfirewalls)
+		return false;
+	for (i = 0; i < ch->nops; i++)
+		if (!derive_op(ch->ops[i].kind))
+			return false;
+	for (i = 0; i < a->nvnets; i++)
+		if (a->vnets[i].nsubnets != b->vnets[i].nsubnets)
+			return false;
+	/* MODEL §8 [vwan]: a hub's routes name its firewall. */
+	for (i = 0; i < a->nfirewalls; i++)
+		if (!same_str(a->firewalls[i].name, b->firewalls[i].name) ||
+		    a->firewalls[i].private_ip != b->firewalls[i].private_ip)
+			return false;
+	for (i = 0; i < a->nrtables; i++)
+		dv->rtok[i] = i < b->nrtables &&
+			      same_rtable(&a->rtables[i], &b->rtables[i]);
+	for (i = 0; i < a->nnsgs; i++) {
+		dv->nsgok[i] = a->nnsgs == b->nnsgs &&
+			       same_str(a->nsgs[i].name, b->nsgs[i].name);
+		for (k = 0; dv->nsgok[i] && k < ch->nops; k++)
+			if ((ch->ops[k].kind == CH_ADD_NSG_RULE ||
+			     ch->ops[k].kind == CH_REMOVE_NSG_RULE) &&
+			    (ch->ops[k].nsg.name == NULL ||
+			     strcasecmp(ch->ops[k].nsg.name,
+					a->nsgs[i].name) == 0))
+				dv->nsgok[i] = false;
+	}
+	return true;
+}
+
+int
+sim_new_derived(const struct sim *before, const struct topo *after,
+		const struct change *ch, struct diag *d, struct sim **out)
+{
+	static const struct sim_opts none = { false };
+	struct derive dv;
+	size_t nslots = 0, v;
+	int rc;
+
+	memset(&dv, 0, sizeof(dv));
+	dv.b = before;
+	for (v = 0; v < after->nvnets; v++)
+		nslots += after->vnets[v].nsubnets;	/* >= contexts */
+	if ((dv.rtok = calloc(after->nrtables + 1, sizeof(*dv.rtok))) == NULL ||
+	    (dv.nsgok = calloc(after->nnsgs + 1, sizeof(*dv.nsgok))) == NULL ||
+	    (dv.cxfrom = calloc(nslots + 1, sizeof(*dv.cxfrom))) == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = build(after, &none, derive_plan(before->t, after, ch, &dv) ?
+		   &dv : NULL, d, out);
+out:
+	free(dv.rtok);
+	free(dv.nsgok);
+	free(dv.cxfrom);
 	return rc;
 }

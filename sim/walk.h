@@ -213,6 +213,22 @@ struct sim_opts {
 int sim_new_opts(const struct topo *t, const struct sim_opts *o,
 		 struct diag *d, struct sim **out);
 void sim_free(struct sim *s);
+/*
+ * The engine of after, a topology that change ch made from before's
+ * (change_apply): what sim_new(after) builds, the same in every route,
+ * verdict and diagnostic, sharing with before every effective-route
+ * context whose inputs the change left alone (same VNet, subnet key and
+ * route table contents; any operation beyond route tables, NSG and
+ * firewall rules rebuilds them all) and every NSG compiled in such a
+ * context that no operation names. Shared parts are reference counted:
+ * either engine may be freed first. The derived engine reads names from
+ * before's topology, which must outlive it. ch NULL: sim_new. 0 or
+ * sim_new's errors.
+ */
+struct change;
+int sim_new_derived(const struct sim *before, const struct topo *after,
+		    const struct change *ch, struct diag *d,
+		    struct sim **out);
 
 /* Replay flow f; fills r completely (r zeroed before its first use; its
  * arrays are reused). 0, or a negative errno for an internal failure

@@ -17,6 +17,8 @@
 struct simctx {
 	struct rtable rt;
 	struct nsgctx ctx;
+	size_t refs;		/* engines holding it (sim_new_derived
+				 * shares the unchanged ones) */
 };
 
 /*
@@ -26,6 +28,7 @@ struct simctx {
 struct simcls {
 	size_t nsg, cx;
 	struct nsgcls *cls;
+	size_t *refs;		/* engines holding cls */
 };
 
 /*
@@ -56,7 +59,9 @@ struct sim {
 	size_t *base;		/* first subnet slot of each VNet */
 	size_t nslots;
 	size_t *slotcx;		/* per subnet slot: its context in cx */
-	struct simctx *cx;
+	struct simctx **cx;	/* shared with the engines derived from
+				 * this one, or with the one it derives
+				 * from (reference counted) */
 	size_t ncx, ccx;
 	struct simcls *ncls;	/* compiled NSGs */
 	size_t nncls, cncls;

@@ -9,9 +9,14 @@
  * operation of a change file), each compared both ways (over the scope
  * with VM classes, sim/whatif.h, against every range for every VM); the
  * first difference fails with the scenario and the change. Unit tests pin the
- * scope of a few changes.
+ * scope of a few changes. The after side's engine derived from the
+ * before one (sim_new_derived) equals a fresh sim_new: the same effective
+ * routes in every context and the same decision and trace for every flow,
+ * on the same random cases and on every bundled scenario with every change
+ * file that applies to it.
  */
 #include <check.h>
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -606,6 +611,221 @@ START_TEST(default_route_scope_is_everything)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- */
+/* The derived engine (sim_new_derived) against a fresh one */
+
+static bool
+eroutes_equal(const struct eroute *a, const struct eroute *b)
+{
+	size_t k;
+
+	if (a->pfx.addr != b->pfx.addr || a->pfx.len != b->pfx.len ||
+	    a->source != b->source || a->state != b->state ||
+	    a->nh != b->nh || a->nnh != b->nnh ||
+	    a->vnet_class != b->vnet_class ||
+	    a->site_static != b->site_static || a->transit != b->transit ||
+	    a->circuit != b->circuit || a->site != b->site ||
+	    a->rs != b->rs || a->vnet != b->vnet || a->vhub != b->vhub ||
+	    (a->name == NULL) != (b->name == NULL) ||
+	    (a->name != NULL && strcmp(a->name, b->name) != 0) ||
+	    (a->table == NULL) != (b->table == NULL) ||
+	    (a->table != NULL && strcmp(a->table, b->table) != 0) ||
+	    (a->invalid_by == NULL) != (b->invalid_by == NULL) ||
+	    (a->invalid_by != NULL &&
+	     strcmp(a->invalid_by, b->invalid_by) != 0))
+		return false;
+	for (k = 0; k < a->nnh; k++)
+		if (a->nh_ips[k] != b->nh_ips[k] ||
+		    a->nh_peer[k] != b->nh_peer[k])
+			return false;
+	return true;
+}
+
+static void
+ck_results_equal(const struct flow_result *a, const struct flow_result *b,
+		 const char *what)
+{
+	size_t k;
+
+	ck_assert_msg(a->delivered == b->delivered &&
+		      a->activation == b->activation &&
+		      a->replied == b->replied &&
+		      a->reply_delivered == b->reply_delivered &&
+		      a->asymmetric == b->asymmetric &&
+		      a->all_ok == b->all_ok && a->npath == b->npath &&
+		      a->nrpath == b->nrpath && a->nhops == b->nhops &&
+		      a->nnat == b->nnat && a->nfw == b->nfw &&
+		      a->drop_reason == b->drop_reason &&
+		      a->reply_drop_reason == b->reply_drop_reason &&
+		      strcmp(a->nsg_rule, b->nsg_rule) == 0 &&
+		      strcmp(a->ip_flow_verify_rule,
+			     b->ip_flow_verify_rule) == 0,
+		      "%s: flow %s differs", what, a->flow->name);
+	for (k = 0; k < a->npath; k++)
+		ck_assert_str_eq(a->path[k], b->path[k]);
+	for (k = 0; k < a->nrpath; k++)
+		ck_assert_str_eq(a->rpath[k], b->rpath[k]);
+	for (k = 0; k < a->nhops; k++) {
+		ck_assert_str_eq(a->hops[k].node, b->hops[k].node);
+		ck_assert_str_eq(a->hops[k].what, b->hops[k].what);
+		ck_assert_str_eq(a->hops[k].why, b->hops[k].why);
+	}
+}
+
+/* Engines d (derived) and f (fresh) of topology t: the same contexts,
+ * every context's rows, and the same decision and trace for every
+ * flow. */
+static void
+ck_engines_equal(const struct topo *t, struct sim *d, struct sim *f,
+		 const char *what)
+{
+	struct flow_result a, b;
+	size_t v, i, k;
+
+	ck_assert_uint_eq(sim_ncontexts(d), sim_ncontexts(f));
+	for (v = 0; v < t->nvnets; v++)
+		for (i = 0; i < t->vnets[v].nsubnets; i++)
+			ck_assert_uint_eq(sim_context_of(d, v, i),
+					  sim_context_of(f, v, i));
+	for (i = 0; i < sim_ncontexts(f); i++) {
+		const struct rtable *x = sim_context_rtable(d, i),
+				   *y = sim_context_rtable(f, i);
+
+		ck_assert_msg(x->n == y->n && x->vnet == y->vnet &&
+			      x->subnet == y->subnet &&
+			      x->bgp_circuit == y->bgp_circuit &&
+			      x->bgp_disabled == y->bgp_disabled &&
+			      x->bgp_dropped == y->bgp_dropped &&
+			      x->ninvalid == y->ninvalid,
+			      "%s: context %zu differs", what, i);
+		for (k = 0; k < y->n; k++)
+			ck_assert_msg(eroutes_equal(&x->r[k], &y->r[k]),
+				      "%s: context %zu row %zu differs", what,
+				      i, k);
+	}
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	for (i = 0; i < t->nflows; i++) {
+		ck_assert_int_eq(sim_decide(d, &t->flows[i], &a), 0);
+		ck_assert_int_eq(sim_decide(f, &t->flows[i], &b), 0);
+		ck_results_equal(&a, &b, what);
+		ck_assert_int_eq(sim_run_flow(d, &t->flows[i], &a), 0);
+		ck_assert_int_eq(sim_run_flow(f, &t->flows[i], &b), 0);
+		ck_results_equal(&a, &b, what);
+	}
+	flow_result_free(&a);
+	flow_result_free(&b);
+}
+
+/* The derived engine of p's after side, the before engine freed first
+ * when early (either order must work); counts the shared contexts. */
+static void
+ck_derived(struct pair *p, bool early, const char *what, size_t *shared)
+{
+	struct sim *dv = NULL;
+	size_t i, k;
+
+	ck_assert_int_eq(sim_new_derived(p->sb, &p->ta, &p->ch, &p->d, &dv),
+			 0);
+	for (i = 0; i < sim_ncontexts(dv); i++)
+		for (k = 0; k < sim_ncontexts(p->sb); k++)
+			*shared += sim_context_rtable(dv, i) ==
+				   sim_context_rtable(p->sb, k);
+	if (early) {
+		sim_free(p->sb);
+		p->sb = NULL;
+	}
+	ck_assert_uint_eq(sim_ncompiled_nsgs(dv), sim_ncompiled_nsgs(p->sa));
+	ck_engines_equal(&p->ta, dv, p->sa, what);
+	sim_free(dv);
+}
+
+START_TEST(derived_engine_equals_fresh)
+{
+	size_t cases = 0, tries = 0, shared = 0;
+
+	while (cases < CASES) {
+		struct net n;
+		char *net = network(&n), *chg = change(&n);
+		struct pair p;
+
+		ck_assert_uint_lt(++tries, 4 * CASES);
+		if (pair_load(&p, net, chg)) {
+			ck_derived(&p, cases % 2 == 1, chg, &shared);
+			cases++;
+		}
+		pair_free(&p);
+		free(net);
+		free(chg);
+	}
+	fprintf(stderr, "derive: %zu random cases, %zu contexts shared\n",
+		cases, shared);
+	/* The test can fail: many contexts are shared. */
+	ck_assert_uint_gt(shared, CASES / 2);
+}
+END_TEST
+
+/* Every bundled scenario with every change file that applies to it. */
+START_TEST(derived_engine_equals_fresh_bundled)
+{
+	static const char *const cdirs[] = { "../scenarios/changes", "changes" };
+	const char *dir = getenv("FTSIM_TESTDATA");
+	char sdir[1024], path[2048], cpath[2048];
+	size_t pairs = 0, shared = 0, c;
+	struct dirent *e, *ce;
+	DIR *sd, *cd;
+
+	ck_assert_ptr_nonnull(dir);
+	snprintf(sdir, sizeof(sdir), "%s/../scenarios", dir);
+	ck_assert_ptr_nonnull(sd = opendir(sdir));
+	while ((e = readdir(sd)) != NULL) {
+		size_t len = strlen(e->d_name);
+
+		if (len < 6 || strcmp(e->d_name + len - 5, ".yaml") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", sdir, e->d_name);
+		for (c = 0; c < 2; c++) {
+			char cdir[1100];
+
+			snprintf(cdir, sizeof(cdir), "%s/%s", dir, cdirs[c]);
+			ck_assert_ptr_nonnull(cd = opendir(cdir));
+			while ((ce = readdir(cd)) != NULL) {
+				size_t cl = strlen(ce->d_name);
+				struct pair p;
+
+				if (cl < 6 || strcmp(ce->d_name + cl - 5,
+				    ".yaml") != 0)
+					continue;
+				snprintf(cpath, sizeof(cpath), "%s/%s", cdir,
+					 ce->d_name);
+				memset(&p, 0, sizeof(p));
+				topo_init(&p.tb);
+				topo_init(&p.ta);
+				diag_init(&p.d);
+				if (scenario_load(path, &p.tb, &p.d) == 0 &&
+				    sim_new(&p.tb, &p.d, &p.sb) == 0 &&
+				    change_load(cpath, &p.ch, &p.d) == 0 &&
+				    change_apply(&p.ch, &p.tb, &p.ta,
+						 &p.d) == 0 &&
+				    nsg_check_tags(&p.ta, &p.d) == 0 &&
+				    sim_new(&p.ta, &p.d, &p.sa) == 0) {
+					ck_derived(&p, pairs % 2 == 1,
+						   cpath, &shared);
+					pairs++;
+				}
+				pair_free(&p);
+			}
+			closedir(cd);
+		}
+	}
+	closedir(sd);
+	fprintf(stderr, "derive: %zu scenario x change pairs, %zu contexts "
+		"shared\n", pairs, shared);
+	ck_assert_uint_gt(pairs, 20);
+	ck_assert_uint_gt(shared, 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -620,6 +840,8 @@ main(void)
 	suite_add_tcase(s, unit);
 	tcase_set_timeout(prop, 600);
 	tcase_add_test(prop, scope_diff_equals_full_diff);
+	tcase_add_test(prop, derived_engine_equals_fresh);
+	tcase_add_test(prop, derived_engine_equals_fresh_bundled);
 	suite_add_tcase(s, prop);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
