@@ -162,13 +162,10 @@ static size_t
 derive_context(const struct derive *dv, const struct topo *t, size_t v,
 	       size_t i)
 {
-	const struct sim *b;
+	const struct sim *b = dv->b;
 	const struct subnet *x, *y = &t->vnets[v].subnets[i];
 	size_t k;
 
-	if (dv == NULL)
-		return TOPO_NONE;
-	b = dv->b;
 	x = &b->t->vnets[v].subnets[i];
 	k = b->slotcx[slot(b, v, i)];
 	if (b->cx[k]->rt.subnet != i || !same_subnet_key(x, y) ||
@@ -202,10 +199,10 @@ vnet_contexts(struct sim *s, size_t v, size_t *routes, bool oracles,
 			continue;
 		if ((rc = VEC_GROW(s->cx, s->ncx, s->ccx)) != 0)
 			return rc;
-		from = derive_context(dv, t, v, i);
+		from = TOPO_NONE;
 		if (dv != NULL)
-			dv->cxfrom[k] = from;
-		if (from != TOPO_NONE) {
+			dv->cxfrom[k] = from = derive_context(dv, t, v, i);
+		if (dv != NULL && from != TOPO_NONE) {
 			/* Shared: the same inputs give the same routes. */
 			s->cx[k] = dv->b->cx[from];
 			s->cx[k]->refs++;
