@@ -108,13 +108,20 @@ decided:
 		r->flow_logged = !real.is_platform && real.by != NULL;
 		/* MODEL §6: IP flow verify is blind to the platform rules. */
 		r->ip_flow_verify = blind.access;
-		if (blind.rule)
-			walk_fmt(r->ip_flow_verify_rule,
-				 sizeof(r->ip_flow_verify_rule), "%s%s",
-				 blind.is_default ? "defaultSecurityRules/"
-						  : "securityRules/", blind.rule);
-		else
+		if (blind.rule) {
+			/* "KIND/RULE", cut at the field's size (by hand:
+			 * every decision writes it). */
+			const char *kind = blind.is_default
+			    ? "defaultSecurityRules/" : "securityRules/";
+			size_t k = strlen(kind);
+
+			memcpy(r->ip_flow_verify_rule, kind, k);
+			walk_copy_name(r->ip_flow_verify_rule + k,
+				       sizeof(r->ip_flow_verify_rule) - k,
+				       blind.rule);
+		} else {
 			r->ip_flow_verify_rule[0] = '\0';
+		}
 	}
 	if (real.access == ACCESS_DENY) {
 		walk_drop(w, v->name, "nsg-deny");
