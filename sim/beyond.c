@@ -156,7 +156,7 @@ onprem_ce(struct walk *w, size_t ci, size_t site, enum link_kind link)
 	 * packet arriving over private peering this is the customer-side
 	 * hairpin. */
 	if (ci != TOPO_NONE && t->circuits[ci].public_peering &&
-	    azure_public(t, dst)) {
+	    walk_azure_public(w, dst)) {
 		char why[400];
 
 		snprintf(why, sizeof(why), "%s is in an Azure public prefix "
@@ -201,7 +201,7 @@ onprem_ce(struct walk *w, size_t ci, size_t site, enum link_kind link)
 	walk_nat_record(w, "the on-premises edge NAT", src, pkt_sport(w->p));
 	walk_path(w, "internet");
 	walk_arrive(w, "carried over the Internet from the on-premises edge",
-	       LINK_INTERNET, azure_public(w->t, dst) ? ARR_AZURE
+	       LINK_INTERNET, walk_azure_public(w, dst) ? ARR_AZURE
 						       : ARR_INTERNET);
 }
 

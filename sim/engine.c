@@ -403,6 +403,7 @@ build(const struct topo *t, const struct sim_opts *o,
 	}
 	s->nslots = n;
 	s->nkms = kms_addresses(t, s->kms, sizeof(s->kms) / sizeof(s->kms[0]));
+	s->cloud = tagset_find(t->tags, "AzureCloud");
 	if ((s->slotcx = calloc(n + 1, sizeof(*s->slotcx))) == NULL)
 		goto fail;
 	for (v = 0; v < t->nvnets; v++)

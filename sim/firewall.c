@@ -403,7 +403,7 @@ walk_firewall_egress(struct walk *w)
 		walk_xing(w, CAP_FIREWALL_OUTSIDE, fw->name, LINK_COUNT);
 		walk_nat_record(w, fw->name, src, pkt_sport(w->p));
 	}
-	if (azure_public(t, dst)) {
+	if (walk_azure_public(w, dst)) {
 		walk_path(w, "azure-backbone");
 		walk_arrive(w, "from the firewall's public IP, an Azure public "
 			    "IP: the packet stays on Microsoft's backbone "

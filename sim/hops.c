@@ -286,6 +286,12 @@ walk_peering_ok(struct walk *w, size_t from, size_t to, const char *node)
 	return true;
 }
 
+bool
+walk_azure_public(const struct walk *w, uint32_t ip)
+{
+	return tag_contains(w->s->cloud, ip);
+}
+
 size_t
 walk_vm_at(const struct walk *w, uint32_t ip, size_t vnet)
 {

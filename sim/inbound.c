@@ -50,7 +50,7 @@ inbound_walk(struct walk *w)
 	host_xing(w, a, LINK_COUNT);
 	walk_path(w, "internet");
 	if (vm == TOPO_NONE) {
-		if (azure_public(t, pip)) {
+		if (walk_azure_public(w, pip)) {
 			h = walk_drop(w, "azure-edge", "no-public-ip");
 			hop_why(h, "no NIC of the scenario has public IP %s: "
 				"Azure's edge has nowhere to deliver it", b);

@@ -185,7 +185,7 @@ internet_egress(struct walk *w)
 
 	/* MODEL §2 Internet: traffic to an Azure-owned public IP stays on
 	 * Microsoft's backbone [udr]. */
-	if (azure_public(t, dst)) {
+	if (walk_azure_public(w, dst)) {
 		ci = t->vnets[v->vnet].hub != TOPO_NONE ?
 		     topo_circuit_of_vnet(t, t->vnets[v->vnet].hub) : TOPO_NONE;
 		if (ci != TOPO_NONE && t->circuits[ci].public_peering) {

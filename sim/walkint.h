@@ -76,6 +76,7 @@ struct sim {
 				 * for none (topo_gateway_subnet, once) */
 	uint32_t kms[16];	/* the cloud's KMS addresses, resolved once */
 	size_t nkms;
+	const struct tag *cloud;	/* the AzureCloud tag, found once */
 	struct simkey *keys;	/* capture points' keys */
 	size_t nkeys, ckeys;
 	uint32_t *kihash;	/* (kind, instance) -> key + 1, 0 empty */
@@ -209,6 +210,9 @@ bool walk_peering_ok(struct walk *w, size_t from, size_t to,
  * VNet or a peered one; any VNet when vnet is TOPO_NONE), preferring the
  * flow's own VM; TOPO_NONE if none. */
 size_t walk_vm_at(const struct walk *w, uint32_t ip, size_t vnet);
+/* azure_public (services.h) by the engine's AzureCloud tag, found once
+ * rather than by name at each packet. */
+bool walk_azure_public(const struct walk *w, uint32_t ip);
 /* The trace's why for a route decision: notes on Invalid routes of the
  * same prefix and missing BGP routes. */
 void walk_route_notes(const struct topo *t, const struct rtable *rt,
