@@ -101,6 +101,7 @@ sim_free(struct sim *s)
 	free(s->slotcx);
 	free(s->base);
 	free(s->gwsub);
+	free(s->byip);
 	sim_points_free(s);
 	pktbuilder_free(s->pb);
 	free(s);
@@ -380,6 +381,61 @@ sim_new(const struct topo *t, struct diag *d, struct sim **out)
 	return sim_new_opts(t, &none, d, out);
 }
 
+/* ---------------------------------------------------------------- */
+/* VMs by address */
+
+static int
+byip_cmp(const void *a, const void *b)
+{
+	const struct vmip *x = a, *y = b;
+
+	if (x->ip != y->ip)
+		return x->ip < y->ip ? -1 : 1;
+	return x->vm < y->vm ? -1 : x->vm > y->vm;
+}
+
+static int
+byip_build(struct sim *s)
+{
+	const struct topo *t = s->t;
+	size_t i;
+
+	if ((s->byip = calloc(t->nvms + 1, sizeof(*s->byip))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < t->nvms; i++) {
+		s->byip[i].ip = t->vms[i].ip;
+		s->byip[i].vm = (uint32_t)i;
+	}
+	qsort(s->byip, t->nvms, sizeof(*s->byip), byip_cmp);
+	return 0;
+}
+
+size_t
+sim_vms_at(const struct sim *s, uint32_t ip, size_t *first)
+{
+	size_t n = s->t->nvms, lo = 0, hi = n, mid, end;
+
+	while (lo < hi) {	/* the first not below ip */
+		mid = lo + (hi - lo) / 2;
+		if (s->byip[mid].ip < ip)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < n && s->byip[end].ip == ip; end++)
+		;
+	*first = lo;
+	return end - lo;
+}
+
+size_t
+sim_vm_by_ip(const struct sim *s, uint32_t ip)
+{
+	size_t first;
+
+	return sim_vms_at(s, ip, &first) ? s->byip[first].vm : TOPO_NONE;
+}
+
 static int
 build(const struct topo *t, const struct sim_opts *o,
       const struct derive *dv, struct diag *d, struct sim **out)
@@ -404,7 +460,8 @@ build(const struct topo *t, const struct sim_opts *o,
 	s->nslots = n;
 	s->nkms = kms_addresses(t, s->kms, sizeof(s->kms) / sizeof(s->kms[0]));
 	s->cloud = tagset_find(t->tags, "AzureCloud");
-	if ((s->slotcx = calloc(n + 1, sizeof(*s->slotcx))) == NULL)
+	if ((s->slotcx = calloc(n + 1, sizeof(*s->slotcx))) == NULL ||
+	    byip_build(s) != 0)
 		goto fail;
 	for (v = 0; v < t->nvnets; v++)
 		if ((rc = vnet_contexts(s, v, &routes, o->oracles, dv,

@@ -211,13 +211,14 @@ walk_vm_behind_gateway(const struct walk *w, size_t gi)
 {
 	const struct topo *t = w->t;
 	uint32_t dst = pkt_dst(w->p);
-	size_t vn = topo_vnet_behind(t, gi, dst), i;
+	size_t vn = topo_vnet_behind(t, gi, dst), k, n;
 
-	/* The VNets first: most destinations past a gateway are in none,
-	 * and there are fewer VNets than VMs. */
-	for (i = 0; vn != TOPO_NONE && i < t->nvms; i++)
-		if (t->vms[i].ip == dst && t->vms[i].vnet == vn)
-			return i;
+	/* The VNets first: most destinations past a gateway are in none. */
+	if (vn == TOPO_NONE)
+		return TOPO_NONE;
+	for (n = sim_vms_at(w->s, dst, &k); n > 0; n--, k++)
+		if (t->vms[w->s->byip[k].vm].vnet == vn)
+			return w->s->byip[k].vm;
 	return TOPO_NONE;
 }
 
@@ -296,15 +297,16 @@ size_t
 walk_vm_at(const struct walk *w, uint32_t ip, size_t vnet)
 {
 	const struct topo *t = w->t;
-	size_t i;
+	size_t i, k, n;
 
 	if (w->f->vm < t->nvms && t->vms[w->f->vm].ip == ip &&
 	    (vnet == TOPO_NONE || walk_reachable(t, t->vms[w->f->vm].vnet, vnet)))
 		return w->f->vm;
-	for (i = 0; i < t->nvms; i++)
-		if (t->vms[i].ip == ip && (vnet == TOPO_NONE ||
-		    walk_reachable(t, t->vms[i].vnet, vnet)))
+	for (n = sim_vms_at(w->s, ip, &k); n > 0; n--, k++) {
+		i = w->s->byip[k].vm;
+		if (vnet == TOPO_NONE || walk_reachable(t, t->vms[i].vnet, vnet))
 			return i;
+	}
 	return TOPO_NONE;
 }
 

@@ -173,7 +173,7 @@ onprem_walk(struct walk *w)
 		return;
 	}
 	if (gs == TOPO_NONE) {
-		vm = topo_vm_by_ip(t, dst);
+		vm = sim_vm_by_ip(w->s, dst);
 		if (vm == TOPO_NONE || t->vms[vm].vnet != vn) {
 			h = walk_drop(w, gw, "no-host");
 			hop_why(h, "no NIC has address %s in VNet %s", b,

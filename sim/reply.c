@@ -655,7 +655,7 @@ onprem_hop(struct walk *w, size_t *vmp)
 	const struct topo *t = w->t;
 	const char *site = topo_site_name(t, w->site);
 	uint32_t dst = pkt_dst(w->p);
-	size_t vm = topo_vm_by_ip(t, dst), ci = TOPO_NONE, vn, hub, gi;
+	size_t vm = sim_vm_by_ip(w->s, dst), ci = TOPO_NONE, vn, hub, gi;
 	const char *gw;
 	char a[IP_STRLEN], via[160] = "";
 	struct hop *h;

@@ -222,14 +222,17 @@ deliver_vnet(struct walk *w, const struct eroute *r)
 {
 	const struct topo *t = w->t;
 	uint32_t dst = pkt_dst(w->p);
-	size_t i, vm = TOPO_NONE;
+	size_t i, k, n, vm = TOPO_NONE;
 	char a[IP_STRLEN];
 	struct hop *h;
 
-	for (i = 0; i < t->nvms; i++)
-		if (t->vms[i].ip == dst && walk_reachable(t, t->vms[i].vnet, w->vnet) &&
+	/* The last VM at the address that the packet may reach. */
+	for (n = sim_vms_at(w->s, dst, &k); n > 0; n--, k++) {
+		i = w->s->byip[k].vm;
+		if (walk_reachable(t, t->vms[i].vnet, w->vnet) &&
 		    (r->vnet == TOPO_NONE || t->vms[i].vnet == r->vnet))
 			vm = i;
+	}
 	if (vm == TOPO_NONE) {
 		h = walk_drop(w, t->vnets[w->vnet].subnets[w->subnet].name, "no-host");
 		hop_why(h, "no NIC has address %s in VNet %s%s", ip_format(dst, a),

@@ -77,6 +77,9 @@ struct sim {
 	uint32_t kms[16];	/* the cloud's KMS addresses, resolved once */
 	size_t nkms;
 	const struct tag *cloud;	/* the AzureCloud tag, found once */
+	struct vmip *byip;	/* the VMs by address, then by place: a
+				 * walk looks a destination up by bisection
+				 * (sim_vms_at), not through every VM */
 	struct simkey *keys;	/* capture points' keys */
 	size_t nkeys, ckeys;
 	uint32_t *kihash;	/* (kind, instance) -> key + 1, 0 empty */
@@ -210,6 +213,17 @@ bool walk_peering_ok(struct walk *w, size_t from, size_t to,
  * VNet or a peered one; any VNet when vnet is TOPO_NONE), preferring the
  * flow's own VM; TOPO_NONE if none. */
 size_t walk_vm_at(const struct walk *w, uint32_t ip, size_t vnet);
+/* A VM's address and its place in topo.vms. */
+struct vmip {
+	uint32_t ip;
+	uint32_t vm;
+};
+
+/* The VMs with address ip, in the topology's order: *first is where
+ * their run starts in s->byip; returns how many (0: none). */
+size_t sim_vms_at(const struct sim *s, uint32_t ip, size_t *first);
+/* The first VM with address ip (topo_vm_by_ip by the engine's index). */
+size_t sim_vm_by_ip(const struct sim *s, uint32_t ip);
 /* azure_public (services.h) by the engine's AzureCloud tag, found once
  * rather than by name at each packet. */
 bool walk_azure_public(const struct walk *w, uint32_t ip);
