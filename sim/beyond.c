@@ -125,14 +125,14 @@ onprem_ce(struct walk *w, size_t ci, size_t site, enum link_kind link)
 	if (topo_site_covers(t, site, dst, &which)) {
 		if (site == TOPO_NONE) {
 			h = walk_hop(w, name, "customer edge: %s is "
-				     "on-premises", ip_format(dst, a));
+				     "on-premises", trace_ip(w, dst, a));
 			hop_why(h, "on-premises prefix %s",
-				pfx_format(which, pf));
+				trace_pfx(w, which, pf));
 		} else {
 			h = walk_hop(w, name, "site %s: %s is at the site",
-				     name, ip_format(dst, a));
+				     name, trace_ip(w, dst, a));
 			hop_why(h, "prefix %s of VPN site %s [vpn-ft]",
-				pfx_format(which, pf), name);
+				trace_pfx(w, which, pf), name);
 		}
 		walk_arrive(w, "on-premises host", LINK_ONPREM, ARR_ONPREM);
 		return;

@@ -141,7 +141,7 @@ walk_edge_snat(struct walk *w, size_t site, uint32_t edge,
 
 	pkt_set_src(w->p, edge, pkt_sport(w->p));
 	h = walk_hop(w, name, "Internet edge: SNAT %s -> %s",
-		     ip_format(before, a), ip_format(edge, b));
+		     trace_ip(w, before, a), trace_ip(w, edge, b));
 	if (site == TOPO_NONE)
 		hop_why(h, "the customer edge's default route leads to the "
 			"on-premises Internet edge, which SNATs to its public "

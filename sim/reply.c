@@ -50,8 +50,8 @@ nat_undo(struct walk *w, const struct natrec *n, const char *node)
 	struct hop *h;
 
 	pkt_set_dst(w->p, n->inside, n->inside_port);
-	h = walk_hop(w, node, "un-NAT %s -> %s", ip_format(n->outside, a),
-		     ip_format(n->inside, b));
+	h = walk_hop(w, node, "un-NAT %s -> %s", trace_ip(w, n->outside, a),
+		     trace_ip(w, n->inside, b));
 	hop_why(h, "%s translated the request; its state maps %s:%u back "
 		"[nat]", n->who, a, n->outside_port);
 }
@@ -151,7 +151,7 @@ home(struct walk *w, enum link_kind link)
 	w->r->reply_delivered = true;
 	w->done = true;
 	h = walk_hop(w, v->name, "reply delivered to %s from %s:%u", v->name,
-		     ip_format(pkt_src(w->p), a), pkt_sport(w->p));
+		     trace_ip(w, pkt_src(w->p), a), pkt_sport(w->p));
 	hop_why(h, "return traffic of a connection the NSGs allowed: NSGs are "
 		"stateful [nsg]");
 }
@@ -638,7 +638,7 @@ host_home(struct walk *w)
 	w->r->reply_delivered = true;
 	w->done = true;
 	h = walk_hop(w, a, "answer delivered to %s from %s:%u", a,
-		     ip_format(pkt_src(w->p), b), pkt_sport(w->p));
+		     trace_ip(w, pkt_src(w->p), b), pkt_sport(w->p));
 	hop_why(h, "the host at site %s called %s: the connection's answer",
 		site, b);
 }

@@ -173,6 +173,18 @@ hop_why(struct hop *h, const char *fmt, ...)
 	va_end(ap);
 }
 
+const char *
+trace_ip(const struct walk *w, uint32_t ip, char buf[IP_STRLEN])
+{
+	return w->quiet ? "" : ip_format(ip, buf);
+}
+
+const char *
+trace_pfx(const struct walk *w, struct pfx p, char buf[PFX_STRLEN])
+{
+	return w->quiet ? "" : pfx_format(p, buf);
+}
+
 /* strlcpy: a name into a result's field, cut at its size. */
 void
 walk_copy_name(char *dst, size_t size, const char *src)

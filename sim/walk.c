@@ -63,7 +63,8 @@ walk_arrive(struct walk *w, const char *via_note, enum link_kind link,
 	if (svc == NULL) {
 		walk_path(w, ip_format(dst, a));
 		h = walk_hop(w, a, "delivered to host %s, source seen %s (%s)",
-			     a, ip_format(src, b), srcclass_name(r->source_class));
+			     a, trace_ip(w, src, b),
+			     srcclass_name(r->source_class));
 		hop_why(h, "%s", via_note ? via_note : "destination reached");
 		arrive_xing(w, a, link);
 		r->tcp_connect = w->proto == PROTO_TCP;
@@ -72,7 +73,7 @@ walk_arrive(struct walk *w, const char *via_note, enum link_kind link,
 	}
 	walk_path(w, svc->node);
 	h = walk_hop(w, svc->node, "delivered to %s at %s, source seen %s (%s)",
-		     svc->what, ip_format(dst, a), ip_format(src, b),
+		     svc->what, trace_ip(w, dst, a), trace_ip(w, src, b),
 		     srcclass_name(r->source_class));
 	arrive_xing(w, svc->node, link);
 	if (!service_listens(svc, w->proto, pkt_dport(w->p))) {
@@ -177,8 +178,8 @@ internet_egress(struct walk *w)
 	}
 	walk_path(w, "azure-edge");
 	pkt_set_src(w->p, snat, pkt_sport(w->p));
-	h = walk_hop(w, "azure-edge", "SNAT %s -> %s", ip_format(before, a),
-		     ip_format(snat, b));
+	h = walk_hop(w, "azure-edge", "SNAT %s -> %s", trace_ip(w, before, a),
+		     trace_ip(w, snat, b));
 	hop_why(h, "next hop Internet: %s [nat]", how);
 	walk_xing(w, CAP_AZURE_EDGE, NULL, LINK_VNET);
 	walk_nat_record(w, "Azure's SNAT", before, pkt_sport(w->p));
@@ -278,7 +279,7 @@ walk_reach_vm(struct walk *w, size_t vm, const char *why)
 	w->arr = ARR_VM;
 	w->arr_vm = vm;
 	h = walk_hop(w, v->name, "delivered to VM %s, source seen %s", v->name,
-		     ip_format(pkt_src(w->p), a));
+		     trace_ip(w, pkt_src(w->p), a));
 	hop_why(h, "%s", why);
 	walk_xing(w, CAP_NIC, v->name, LINK_VNET);
 	if (w->err == 0)

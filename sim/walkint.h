@@ -148,6 +148,13 @@ struct hop *walk_hop(struct walk *w, const char *node, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void hop_why(struct hop *h, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* An address or prefix as a trace line's text shows it (ip_format,
+ * pfx_format into buf); "" in a decision-only walk, which writes no
+ * line, so that its hops format nothing. Only for what walk_hop and
+ * hop_why print. */
+const char *trace_ip(const struct walk *w, uint32_t ip, char buf[IP_STRLEN]);
+const char *trace_pfx(const struct walk *w, struct pfx p,
+		      char buf[PFX_STRLEN]);
 void walk_hop_pkt(struct walk *w, struct hop *h);
 void walk_path(struct walk *w, const char *node);
 struct hop *walk_drop(struct walk *w, const char *node, const char *reason);
