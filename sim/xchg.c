@@ -28,10 +28,9 @@ struct step {
  * protocol a dissector would parse strictly (443) carry no data.
  */
 static void
-service_data(const struct topo *t, const struct flow_result *r,
+service_data(const struct service *svc, const struct flow_result *r,
 	     const char **req, const char **ans)
 {
-	const struct service *svc = service_at(t, r->dst);
 
 	*req = *ans = NULL;
 	if (svc == NULL)
@@ -55,9 +54,10 @@ service_data(const struct topo *t, const struct flow_result *r,
 }
 
 static size_t
-tcp_steps(const struct topo *t, const struct flow_result *r, struct step *st)
+tcp_steps(const struct sim *s, const struct flow_result *r, struct step *st)
 {
-	const struct service *svc = service_at(t, r->dst);
+	/* service_at by the engine's KMS addresses, resolved once. */
+	const struct service *svc = service_at_kms(s->kms, s->nkms, r->dst);
 	uint32_t c = (uint32_t)r->sport << 16 | r->flow->port;
 	uint32_t sv = c ^ 0x5eed5eedu;
 	const char *req, *ans;
@@ -78,7 +78,7 @@ tcp_steps(const struct topo *t, const struct flow_result *r, struct step *st)
 	c++;
 	sv++;
 	st[n++] = (struct step){ false, PKT_ACK, c, sv, NULL, false };
-	service_data(t, r, &req, &ans);
+	service_data(svc, r, &req, &ans);
 	if (req != NULL) {
 		st[n++] = (struct step){ false, PKT_PSH | PKT_ACK, c, sv, req,
 					 false };
@@ -167,18 +167,25 @@ xchg_mac(const char *point, uint8_t mac[6])
  * crossing before; the first one, or a second crossing of the same point
  * (an appliance sending on what it received), is on the link to the
  * next. */
+static void
+link_ends(const uint32_t *pts, size_t n, size_t k, size_t *a, size_t *b)
+{
+	*a = *b = k;
+	if (k > 0 && pts[k - 1] != pts[k])
+		*a = k - 1;
+	else if (k + 1 < n)
+		*b = k + 1;
+}
+
 void
 xchg_macs(const struct sim *s, const uint32_t *pts, size_t n, size_t k,
 	  uint8_t src[6], uint8_t dst[6])
 {
-	uint32_t here = pts[k], a = here, b = here;
+	size_t a, b;
 
-	if (k > 0 && pts[k - 1] != here)
-		a = pts[k - 1];
-	else if (k + 1 < n)
-		b = pts[k + 1];
-	xchg_mac(sim_point_name(s, a), src);
-	xchg_mac(sim_point_name(s, b), dst);
+	link_ends(pts, n, k, &a, &b);
+	xchg_mac(sim_point_name(s, pts[a]), src);
+	xchg_mac(sim_point_name(s, pts[b]), dst);
 }
 
 int
@@ -188,7 +195,8 @@ xchg_run(struct sim *s, struct flow_result *r, uint64_t t0_us,
 	struct step st[XCHG_MAX_STEPS];
 	size_t *xs[2], nx[2] = { 0, 0 };
 	uint32_t *pts[2];
-	size_t nst, i, k;
+	uint8_t (*mac[2])[6];	/* each crossing's point's MAC */
+	size_t nst, i, k, a, b;
 	uint64_t t = t0_us, base = t0_us;
 	uint32_t nic;
 	struct pkt tmpl, p;
@@ -205,21 +213,25 @@ xchg_run(struct sim *s, struct flow_result *r, uint64_t t0_us,
 	 * [1] the reply's, each within the first r->nxing places. */
 	xs[0] = calloc(2 * r->nxing + 2, sizeof(**xs));
 	pts[0] = calloc(2 * r->nxing + 2, sizeof(**pts));
-	if (xs[0] == NULL || pts[0] == NULL) {
+	mac[0] = calloc(2 * r->nxing + 2, sizeof(**mac));
+	if (xs[0] == NULL || pts[0] == NULL || mac[0] == NULL) {
 		rc = -ENOMEM;
 		goto out;
 	}
 	xs[1] = xs[0] + r->nxing + 1;
 	pts[1] = pts[0] + r->nxing + 1;
+	mac[1] = mac[0] + r->nxing + 1;
 	for (i = 0; i < r->nxing; i++) {
 		int d = r->xing[i].reply ? 1 : 0;
 		pts[d][nx[d]] = r->xing[i].point;
+		/* Hashed once per flow, not at every packet (xchg_macs). */
+		xchg_mac(sim_point_name(s, r->xing[i].point), mac[d][nx[d]]);
 		xs[d][nx[d]++] = i;
 	}
 	if (nx[0] == 0)
 		goto out;
 	nic = r->xing[xs[0][0]].point;
-	nst = r->flow->proto == PROTO_TCP ? tcp_steps(s->t, r, st)
+	nst = r->flow->proto == PROTO_TCP ? tcp_steps(s, r, st)
 					  : udp_steps(r, st);
 	for (i = 0; i < nst; i++) {
 		int d = st[i].rev ? 1 : 0;
@@ -252,7 +264,9 @@ xchg_run(struct sim *s, struct flow_result *r, uint64_t t0_us,
 			o.xing = xs[d][k];
 			o.first = i == 0 || (st[i].rev && !st[i - 1].rev &&
 					     i == 1);
-			xchg_macs(s, pts[d], nx[d], k, o.eth_src, o.eth_dst);
+			link_ends(pts[d], nx[d], k, &a, &b);
+			memcpy(o.eth_src, mac[d][a], 6);
+			memcpy(o.eth_dst, mac[d][b], 6);
 			if (x->point == nic) {
 				if (cnt->pkts[0] + cnt->pkts[1] == 0)
 					cnt->start_us = o.ts_us;
@@ -271,5 +285,6 @@ xchg_run(struct sim *s, struct flow_result *r, uint64_t t0_us,
 out:
 	free(xs[0]);
 	free(pts[0]);
+	free(mac[0]);
 	return rc;
 }
