@@ -319,8 +319,11 @@ capw_write(struct capwriter *w, size_t id, const char *name,
 	   uint64_t ts_us, const uint8_t src[6], const uint8_t dst[6],
 	   const struct pkt *p, uint32_t *pktno)
 {
-	uint8_t frame[ETH_HLEN + PKT_MAX];
-	struct pcap_pkthdr h;
+	/* The record as pcap_dump writes it (the file's header says
+	 * microseconds): 32-bit seconds, microseconds, captured and wire
+	 * length in host order, then the frame; one write for both. */
+	uint8_t rec[16 + ETH_HLEN + PKT_MAX], *frame = rec + 16;
+	uint32_t hdr[4];
 	int rc;
 
 	if (w == NULL || name == NULL || p == NULL || p->len > PKT_MAX)
@@ -334,11 +337,14 @@ capw_write(struct capwriter *w, size_t id, const char *name,
 	frame[12] = ETH_IPV4 >> 8;
 	frame[13] = ETH_IPV4 & 0xff;
 	memcpy(frame + ETH_HLEN, p->buf, p->len);
-	memset(&h, 0, sizeof(h));
-	h.ts.tv_sec = (time_t)(CAPW_EPOCH + ts_us / 1000000);
-	h.ts.tv_usec = (suseconds_t)(ts_us % 1000000);
-	h.caplen = h.len = (bpf_u_int32)(ETH_HLEN + p->len);
-	pcap_dump((u_char *)w->f[id].d, &h, frame);
+	hdr[0] = (uint32_t)(CAPW_EPOCH + ts_us / 1000000);
+	hdr[1] = (uint32_t)(ts_us % 1000000);
+	hdr[2] = hdr[3] = (uint32_t)(ETH_HLEN + p->len);
+	memcpy(rec, hdr, sizeof(hdr));
+	/* A failed write shows at the commit (outfile_commit: ferror and
+	 * the first write's errno), as pcap_dump's would. */
+	(void)fwrite(rec, 16 + ETH_HLEN + p->len, 1,
+		     outfile_stream(w->f[id].o));
 	w->npackets++;
 	if (pktno != NULL)
 		*pktno = ++w->f[id].n;
