@@ -253,7 +253,10 @@ xchg_run(struct sim *s, struct flow_result *r, uint64_t t0_us,
 			const struct xing *x = &r->xing[xs[d][k]];
 			struct xpkt o;
 
-			p = tmpl;
+			/* The template's bytes only, not all of its
+			 * PKT_MAX. */
+			p.len = tmpl.len;
+			memcpy(p.buf, tmpl.buf, tmpl.len);
 			pkt_set_src(&p, x->src, x->sport);
 			pkt_set_dst(&p, x->dst, x->dport);
 			pkt_set_ttl(&p, x->ttl);
