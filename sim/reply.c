@@ -83,9 +83,10 @@ appliance_missed(const struct walk *w, char *buf, size_t len)
 		const struct xing *x = &r->xing[i];
 		bool seen = false;
 
+		if (x->reply)
+			continue;
 		kind = walk_point_kind(w, x->point);
-		if (x->reply || (kind != CAP_APPLIANCE &&
-				 kind != CAP_FIREWALL_INSIDE))
+		if (kind != CAP_APPLIANCE && kind != CAP_FIREWALL_INSIDE)
 			continue;
 		for (k = 0; k < r->nxing; k++)
 			seen |= r->xing[k].reply &&
