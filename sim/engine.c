@@ -98,6 +98,7 @@ sim_free(struct sim *s)
 	free(s->ncls);
 	free(s->clshash);
 	free(s->cls);
+	free(s->own);
 	free(s->slotcx);
 	free(s->base);
 	free(s->gwsub);
@@ -340,10 +341,11 @@ static int
 compile_nsgs(struct sim *s, const struct derive *dv)
 {
 	const struct topo *t = s->t;
-	size_t i, cx, sub;
+	size_t i, k, cx, sub;
 	int rc;
 
-	if ((s->cls = calloc(2 * t->nvms + 1, sizeof(*s->cls))) == NULL)
+	if ((s->cls = calloc(2 * t->nvms + 1, sizeof(*s->cls))) == NULL ||
+	    (s->own = calloc(2 * t->nvms + 1, sizeof(*s->own))) == NULL)
 		return -ENOMEM;
 	for (i = 0; i < t->nvms; i++) {
 		const struct vm *m = &t->vms[i];
@@ -355,6 +357,10 @@ compile_nsgs(struct sim *s, const struct derive *dv)
 		    (sub != TOPO_NONE &&
 		     (rc = cls_get(s, sub, cx, dv, &s->cls[2 * i + 1])) != 0))
 			return rc;
+		for (k = 0; k < 2; k++)
+			if (s->cls[2 * i + k] != NULL)
+				nsgcls_own(s->cls[2 * i + k], m->ip,
+					   &s->own[2 * i + k]);
 	}
 	return 0;
 }
@@ -366,8 +372,9 @@ sim_nsg_eval(const struct sim *s, size_t vm, const struct nsg_query *q,
 	const struct vm *m = &s->t->vms[vm];
 
 	/* The compiled NSGs give nsg_eval's verdict (nsgcls.h). */
-	nsgcls_eval(sim_nsgctx(s, m->vnet, m->subnet), s->cls[2 * vm],
-		    s->cls[2 * vm + 1], q, with_platform, v);
+	nsgcls_eval_own(sim_nsgctx(s, m->vnet, m->subnet), s->cls[2 * vm],
+			s->cls[2 * vm + 1], &s->own[2 * vm], &s->own[2 * vm + 1],
+			q, with_platform, v);
 }
 
 /* ---------------------------------------------------------------- */

@@ -346,13 +346,27 @@ struct where {
 	unsigned pbits;
 };
 
-static void
-where_of(const struct dircls *d, const struct nsg_query *q, struct where *w)
+void
+nsgcls_own(const struct nsgcls *k, uint32_t ip, struct nsgcls_own *o)
 {
-	w->v[F_SRC] = &d->f[F_SRC].bits[field_find(&d->f[F_SRC], q->src) *
-					 d->words];
-	w->v[F_DST] = &d->f[F_DST].bits[field_find(&d->f[F_DST], q->dst) *
-					 d->words];
+	o->ip = ip;
+	o->iv[DIR_OUTBOUND] = field_find(&k->d[DIR_OUTBOUND].f[F_SRC], ip);
+	o->iv[DIR_INBOUND] = field_find(&k->d[DIR_INBOUND].f[F_DST], ip);
+}
+
+/* own: the VM's address placed (nsgcls_own), or NULL. */
+static void
+where_of(const struct dircls *d, const struct nsg_query *q,
+	 const struct nsgcls_own *own, struct where *w)
+{
+	uint32_t src, dst;
+
+	src = own != NULL && q->dir == DIR_OUTBOUND && q->src == own->ip
+	    ? own->iv[DIR_OUTBOUND] : field_find(&d->f[F_SRC], q->src);
+	dst = own != NULL && q->dir == DIR_INBOUND && q->dst == own->ip
+	    ? own->iv[DIR_INBOUND] : field_find(&d->f[F_DST], q->dst);
+	w->v[F_SRC] = &d->f[F_SRC].bits[src * d->words];
+	w->v[F_DST] = &d->f[F_DST].bits[dst * d->words];
 	w->v[F_SPORT] = &d->f[F_SPORT].bits[field_find(&d->f[F_SPORT],
 						       q->sport) * d->words];
 	w->v[F_DPORT] = &d->f[F_DPORT].bits[field_find(&d->f[F_DPORT],
@@ -444,7 +458,19 @@ nsgcls_eval(const struct nsgctx *c, const struct nsgcls *nic,
 	    const struct nsgcls *subnet, const struct nsg_query *q,
 	    bool with_platform, struct nsg_verdict *v)
 {
+	nsgcls_eval_own(c, nic, subnet, NULL, NULL, q, with_platform, v);
+}
+
+void
+nsgcls_eval_own(const struct nsgctx *c, const struct nsgcls *nic,
+		const struct nsgcls *subnet,
+		const struct nsgcls_own *nic_own,
+		const struct nsgcls_own *subnet_own,
+		const struct nsg_query *q, bool with_platform,
+		struct nsg_verdict *v)
+{
 	const struct nsgcls *order[2];
+	const struct nsgcls_own *own[2];
 	struct where w[2];
 	size_t i;
 
@@ -458,9 +484,11 @@ nsgcls_eval(const struct nsgctx *c, const struct nsgcls *nic,
 	 * NIC. */
 	order[0] = q->dir == DIR_OUTBOUND ? nic : subnet;
 	order[1] = q->dir == DIR_OUTBOUND ? subnet : nic;
+	own[0] = q->dir == DIR_OUTBOUND ? nic_own : subnet_own;
+	own[1] = q->dir == DIR_OUTBOUND ? subnet_own : nic_own;
 	for (i = 0; i < 2; i++)
 		if (order[i] != NULL)
-			where_of(&order[i]->d[q->dir], q, &w[i]);
+			where_of(&order[i]->d[q->dir], q, own[i], &w[i]);
 
 	/* MODEL §5 hidden platform rules, as nsg_eval applies them: allowed
 	 * first unless a deny rule on their tag matches (NIC NSG first) or,

@@ -43,4 +43,24 @@ void nsgcls_eval(const struct nsgctx *c, const struct nsgcls *nic,
 		 const struct nsgcls *subnet, const struct nsg_query *q,
 		 bool with_platform, struct nsg_verdict *v);
 
+/* A VM's own address placed once in a compiled NSG's address fields:
+ * its outbound queries name it as their source, its inbound ones as
+ * their destination, so that their classification skips that field's
+ * bisection. iv[DIR_OUTBOUND] is the source field's interval,
+ * iv[DIR_INBOUND] the destination field's. */
+struct nsgcls_own {
+	uint32_t ip;
+	uint32_t iv[2];
+};
+
+void nsgcls_own(const struct nsgcls *k, uint32_t ip, struct nsgcls_own *o);
+/* nsgcls_eval with the VM's own address placed (nic_own and subnet_own
+ * for nic and subnet; either may be NULL): the same verdict. */
+void nsgcls_eval_own(const struct nsgctx *c, const struct nsgcls *nic,
+		     const struct nsgcls *subnet,
+		     const struct nsgcls_own *nic_own,
+		     const struct nsgcls_own *subnet_own,
+		     const struct nsg_query *q, bool with_platform,
+		     struct nsg_verdict *v);
+
 #endif

@@ -69,6 +69,8 @@ struct sim {
 	size_t nclshash;	/* a power of two */
 	struct nsgcls **cls;	/* per VM: NIC and subnet NSG, borrowed
 				 * from ncls (NULL: none) */
+	struct nsgcls_own *own;	/* per VM, as cls: its address placed in
+				 * them (nsgcls_own) */
 	struct pktbuilder *pb;
 	size_t **fworder;	/* per firewall: its rule collections in
 				 * processing order (topo_fw_order) */
