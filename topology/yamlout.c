@@ -749,11 +749,34 @@ yo_fw_rule(struct yo *y, const struct fw_coll *c, const struct fw_rule *r)
 	yo_map_end(y);
 }
 
+/* One rule collection, as an item of network_rules or application_rules
+ * (a firewall's, or a change operation's). */
+static void
+yo_fw_coll(struct yo *y, const struct fw_coll *c)
+{
+	size_t k;
+
+	yo_map(y, false);
+	yo_kstr(y, "name", c->name);
+	yo_kuint(y, "priority", (unsigned long)c->priority);
+	yo_kstr(y, "action", c->action == ACCESS_ALLOW ? "Allow" : "Deny");
+	if (c->group != NULL) {
+		yo_kstr(y, "group", c->group);
+		yo_kuint(y, "group_priority", (unsigned long)c->group_priority);
+	}
+	yo_plain(y, "rules");
+	yo_seq(y, false);
+	for (k = 0; k < c->nrules; k++)
+		yo_fw_rule(y, c, &c->rules[k]);
+	yo_seq_end(y);
+	yo_map_end(y);
+}
+
 static void
 yo_fw_colls(struct yo *y, const struct firewall *fw, enum fw_ctype type,
     const char *key)
 {
-	size_t i, k, n = 0;
+	size_t i, n = 0;
 
 	for (i = 0; i < fw->ncolls; i++)
 		n += fw->colls[i].type == type;
@@ -766,22 +789,7 @@ yo_fw_colls(struct yo *y, const struct firewall *fw, enum fw_ctype type,
 
 		if (c->type != type)
 			continue;
-		yo_map(y, false);
-		yo_kstr(y, "name", c->name);
-		yo_kuint(y, "priority", (unsigned long)c->priority);
-		yo_kstr(y, "action", c->action == ACCESS_ALLOW ? "Allow" :
-		    "Deny");
-		if (c->group != NULL) {
-			yo_kstr(y, "group", c->group);
-			yo_kuint(y, "group_priority",
-			    (unsigned long)c->group_priority);
-		}
-		yo_plain(y, "rules");
-		yo_seq(y, false);
-		for (k = 0; k < c->nrules; k++)
-			yo_fw_rule(y, c, &c->rules[k]);
-		yo_seq_end(y);
-		yo_map_end(y);
+		yo_fw_coll(y, c);
 	}
 	yo_seq_end(y);
 }
@@ -1133,24 +1141,9 @@ yo_route(struct yo *y, const struct route *r)
 static void
 yo_fw_coll_op(struct yo *y, const struct fw_coll *c)
 {
-	size_t k;
-
 	yo_plain(y, c->type == FWC_NETWORK ? "network_rules" :
 	    "application_rules");
-	yo_map(y, false);
-	yo_kstr(y, "name", c->name);
-	yo_kuint(y, "priority", (unsigned long)c->priority);
-	yo_kstr(y, "action", c->action == ACCESS_ALLOW ? "Allow" : "Deny");
-	if (c->group != NULL) {
-		yo_kstr(y, "group", c->group);
-		yo_kuint(y, "group_priority", (unsigned long)c->group_priority);
-	}
-	yo_plain(y, "rules");
-	yo_seq(y, false);
-	for (k = 0; k < c->nrules; k++)
-		yo_fw_rule(y, c, &c->rules[k]);
-	yo_seq_end(y);
-	yo_map_end(y);
+	yo_fw_coll(y, c);
 }
 
 static void
