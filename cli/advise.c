@@ -306,10 +306,10 @@ why_line(const struct topo *t, struct sim *s, size_t vm,
 		cat(&w, "dropped (%s)", r->drop_reason != NULL ?
 		    r->drop_reason : "unknown");
 		if (r->npath > 0)
-			cat(&w, " at %s", r->path[r->npath - 1]);
-		if (r->nsg_rule[0] != '\0' && r->drop_reason != NULL &&
+			cat(&w, " at %s", fr_str(r, r->path[r->npath - 1]));
+		if (r->nsg_rule != 0 && r->drop_reason != NULL &&
 		    strcmp(r->drop_reason, "nsg-deny") == 0)
-			cat(&w, " by NSG rule %s", r->nsg_rule);
+			cat(&w, " by NSG rule %s", fr_str(r, r->nsg_rule));
 		if (r->nfw > 0 && !(fr = &r->fw[r->nfw - 1])->allow &&
 		    fr->fw < t->nfirewalls) {
 			fw = &t->firewalls[fr->fw];
@@ -335,8 +335,8 @@ why_line(const struct topo *t, struct sim *s, size_t vm,
 			    srcclass_name(r->source_class));
 	} else {
 		cat(&w, "answered by the host");
-		if (r->nsg_rule[0] != '\0')
-			cat(&w, ", allowed by %s%s", r->nsg_rule,
+		if (r->nsg_rule != 0)
+			cat(&w, ", allowed by %s%s", fr_str(r, r->nsg_rule),
 			    r->nsg_rule_hidden ? " (platform rule)" : "");
 	}
 	if (routed) {
@@ -759,7 +759,7 @@ gen_nsg(struct adv *a, const struct topo *t, struct sim *s, size_t vm,
 		if (a->r->delivered || a->r->drop_reason == NULL ||
 		    strcmp(a->r->drop_reason, "nsg-deny") != 0)
 			continue;
-		if ((ni = nsg_holding(t, vm, a->r->nsg_rule, &ri)) ==
+		if ((ni = nsg_holding(t, vm, fr_str(a->r, a->r->nsg_rule), &ri)) ==
 		    TOPO_NONE)
 			continue;
 		n = &t->nsgs[ni];
@@ -770,7 +770,7 @@ gen_nsg(struct adv *a, const struct topo *t, struct sim *s, size_t vm,
 				if (*why == NULL)
 					*why = xasprintf("%s is not a deny "
 					    "of platform tags only",
-					    a->r->nsg_rule);
+					    fr_str(a->r, a->r->nsg_rule));
 				continue;
 			}
 			for (k = 0; k < extra->nops; k++)
@@ -820,7 +820,7 @@ gen_nsg(struct adv *a, const struct topo *t, struct sim *s, size_t vm,
 		if (p < USER_PRIO_MIN) {
 			if (*why == NULL)
 				*why = xasprintf("no priority above %s (%d) "
-				    "is free in %s", a->r->nsg_rule,
+				    "is free in %s", fr_str(a->r, a->r->nsg_rule),
 				    blk != NULL ? blk->priority : 65500,
 				    n->name);
 			continue;
@@ -975,7 +975,7 @@ gen_filter(struct adv *a, size_t vm, const struct svc_probe *const *x,
 		for (k = 0; c == NULL && k < t->ncircuits; k++)
 			for (j = 0; t->circuits[k].microsoft_peering &&
 			    j < a->r->npath; j++)
-				if (strcmp(a->r->path[j],
+				if (strcmp(fr_str(a->r, a->r->path[j]),
 				    t->circuits[k].name) == 0)
 					c = &t->circuits[k];
 		if (c == NULL || (reg = region_of(t, x[i]->ip)) == NULL ||

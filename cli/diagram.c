@@ -723,7 +723,7 @@ build_dests(struct dgraph *g, const struct run *run, const int *vcl,
 				continue;
 			if ((n = node_by_point(g, pt)) == TOPO_NONE) {
 				name = x->hop < r->nhops ?
-				    r->hops[x->hop].node : pt;
+				    trace_node(r, &r->hops[x->hop]) : pt;
 				svc = service_at(t, x->dst);
 				n = node_add(g, -1, ST_DEST, dg_fmt(g, "%s", pt),
 				    svc != NULL ? dg_fmt(g, "%s\n%s", name,
@@ -908,21 +908,18 @@ build_path(struct dgraph *g, const struct run *run,
 	}
 }
 
-/* "VirtualNetworkGateway" out of a route line's why ("... of Subnet-1:
- * source VirtualNetworkGateway, BGP, ..."), into buf; "" if none. */
+/* The source of the route a route line applied ("VirtualNetworkGateway"),
+ * from the route its event names; "" if none. */
 static const char *
-route_source(const char *why, char *buf, size_t len)
+route_source(const struct run *run, const struct hop *hp)
 {
-	const char *p = strstr(why, ": source ");
-	size_t n;
+	const struct rtable *rt;
 
-	buf[0] = '\0';
-	if (p == NULL)
-		return buf;
-	p += strlen(": source ");
-	n = strcspn(p, ",;");
-	snprintf(buf, len, "%.*s", (int)n, p);
-	return buf;
+	if (hp->ctx == HOP_NONE || hp->ctx >= sim_ncontexts(run->sim) ||
+	    (rt = sim_context_rtable(run->sim, hp->ctx)) == NULL ||
+	    hp->route >= rt->n)
+		return "";
+	return rt_source_name(rt->r[hp->route].source);
 }
 
 /*
@@ -938,26 +935,26 @@ build_decisions(struct dgraph *g, const struct run *run,
 {
 	const struct topo *t = run->topo;
 	size_t k, i, n, vm = TOPO_NONE;
-	char src[128];
+	struct tline b = { 0 };
+	const char *src;
 
 	for (k = 0; k < r->nhops && g->err == 0; k++) {
 		const struct hop *hp = &r->hops[k];
 		const char *pre = hp->reply ? "reply: " : "";
+		const char *node = trace_node(r, hp);
 		size_t v;
 
-		if (hp->quiet)
-			continue;
-		if ((v = topo_vm_find(t, hp->node)) != TOPO_NONE)
+		if ((v = topo_vm_find(t, node)) != TOPO_NONE)
 			vm = v;
-		if (strncmp(hp->what, "NSG ", 4) == 0 && v != TOPO_NONE) {
-			n = node_by_point(g, point_key(g, "nic", hp->node,
-			    NULL));
-			node_note(g, n, dg_fmt(g, "%s%s", pre, hp->what));
-		} else if (strncmp(hp->what, "route ", 6) == 0) {
+		if (hp->kind == HOP_NSG && v != TOPO_NONE) {
+			n = node_by_point(g, point_key(g, "nic", node, NULL));
+			node_note(g, n, dg_fmt(g, "%s%s", pre,
+			    out_what(&b, r, hp)));
+		} else if (hp->kind == HOP_ROUTE) {
 			n = TOPO_NONE;
 			for (i = 0; i < g->nn; i++) {
 				if (g->n[i].subnet == NULL ||
-				    strcmp(g->n[i].subnet, hp->node) != 0)
+				    strcmp(g->n[i].subnet, node) != 0)
 					continue;
 				if (n == TOPO_NONE)
 					n = i;
@@ -967,11 +964,13 @@ build_decisions(struct dgraph *g, const struct run *run,
 					break;
 				}
 			}
-			route_source(hp->why, src, sizeof(src));
-			node_note(g, n, dg_fmt(g, "%s%s%s%s", pre, hp->what,
-			    src[0] ? ", source " : "", src));
+			src = route_source(run, hp);
+			node_note(g, n, dg_fmt(g, "%s%s%s%s", pre,
+			    out_what(&b, r, hp), src[0] ? ", source " : "",
+			    src));
 		}
 	}
+	tline_free(&b);
 	/* MODEL §8 [fw-rules]: the collection and rule that decided at
 	 * each Azure Firewall, or its default deny. */
 	for (k = 0; k < r->nfw && g->err == 0; k++) {
@@ -1006,7 +1005,7 @@ title(struct dgraph *g, const struct run *run, const struct flow_result *r)
 		    srcclass_name(r->source_class));
 	return dg_fmt(g, "scenario %s, flow %s: %s -> %s %s/%u\n%s%s, "
 	    "hairpin %s", t->scenario, r->flow->name,
-	    r->nhops > 0 ? r->hops[0].node : "?", r->flow->to,
+	    r->nhops > 0 ? trace_node(r, &r->hops[0]) : "?", r->flow->to,
 	    proto_name(r->flow->proto), r->flow->port,
 	    r->delivered ? "delivered" : "dropped", seen,
 	    hairpin_name(r->hairpin));

@@ -289,7 +289,7 @@ fl_collect(struct job *j, struct flset *fs)
 		} else if (dvm != TOPO_NONE && r->nhops > 0 && r->drop_reason &&
 			   strcmp(r->drop_reason, "nsg-deny") == 0 &&
 			   dvm != r->flow->vm &&
-			   strcmp(r->hops[r->nhops - 1].node,
+			   strcmp(trace_node(r, &r->hops[r->nhops - 1]),
 				  t->vms[dvm].name) == 0) {
 			/* denied inbound: logged below with no counts */
 		} else {

@@ -590,8 +590,7 @@ drop_hop(const struct flow_result *r, bool reply)
 	size_t k;
 
 	for (k = 0; k < r->nhops; k++)
-		if (r->hops[k].reply == reply && !r->hops[k].quiet &&
-		    strncmp(r->hops[k].what, "dropped", 7) == 0)
+		if (r->hops[k].reply == reply && r->hops[k].kind == HOP_DROP)
 			return k;
 	return TOPO_NONE;
 }
@@ -604,6 +603,9 @@ drop_where(FILE *f, const struct flow_result *r, bool reply,
 {
 	size_t k = drop_hop(r, reply);
 	const struct hop *d, *before;
+	struct tline b = { 0 };
+	const char *why;
+	bool same;
 
 	fputs(reply ? "reply dropped" : "dropped", f);
 	if (reason != NULL) {
@@ -616,17 +618,19 @@ drop_where(FILE *f, const struct flow_result *r, bool reply,
 	d = &r->hops[k];
 	before = k > 0 && r->hops[k - 1].reply == reply ? &r->hops[k - 1] :
 	    NULL;
+	same = before != NULL &&
+	    strcmp(trace_node(r, before), trace_node(r, d)) == 0;
 	fputs(" at ", f);
-	h(f, d->node);
-	if (before != NULL && strcmp(before->node, d->node) == 0) {
+	h(f, trace_node(r, d));
+	if (same) {
 		fputs(": ", f);
-		h(f, before->what);
+		h(f, out_what(&b, r, before));
 	}
-	if (d->why[0] != '\0') {
-		fputs(before != NULL && strcmp(before->node, d->node) == 0 ?
-		    "; " : ": ", f);
-		h(f, d->why);
+	if ((why = out_why(&b, r, d))[0] != '\0') {
+		fputs(same ? "; " : ": ", f);
+		h(f, why);
 	}
+	tline_free(&b);
 }
 
 /* Why a flow works or is broken, one line of HTML. */
@@ -652,12 +656,14 @@ html_reason(FILE *f, const struct flow_result *r)
 		 * led it out (through a firewall or an appliance, the one
 		 * of their subnet) */
 		for (k = r->nhops; k-- > 0;)
-			if (!r->hops[k].reply && !r->hops[k].quiet &&
-			    strncmp(r->hops[k].what, "route ", 6) == 0) {
+			if (!r->hops[k].reply && r->hops[k].kind == HOP_ROUTE) {
+				struct tline b = { 0 };
+
 				fputs("; at ", f);
-				h(f, r->hops[k].node);
+				h(f, trace_node(r, &r->hops[k]));
 				fputs(": ", f);
-				h(f, r->hops[k].what);
+				h(f, out_what(&b, r, &r->hops[k]));
+				tline_free(&b);
 				break;
 			}
 		return;
@@ -708,7 +714,7 @@ html_flowtable(FILE *f, const struct report *rp)
 			    "-f%zu\">", i + 1, k + 1);
 			h(f, r->flow->name);
 			fputs("</a></td><td>", f);
-			h(f, r->nhops > 0 ? r->hops[0].node : "?");
+			h(f, r->nhops > 0 ? trace_node(r, &r->hops[0]) : "?");
 			fputs(" &rarr; ", f);
 			h(f, r->flow->to);
 			fprintf(f, " %s/%u</td><td class=\"answer\">%s</td>"
@@ -783,9 +789,9 @@ html_expectations(FILE *f, const struct flow_result *r)
 		fprintf(f, "<tr><td class=\"%s\">%s</td><td>%s</td><td>",
 		    x->ok ? "ok" : "bad", x->ok ? "&#10003;" : "&#10007;",
 		    exp_key_name(x->key));
-		h(f, x->want);
+		h(f, fr_str(r, x->want));
 		fputs("</td><td>", f);
-		h(f, x->got);
+		h(f, fr_str(r, x->got));
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</table>\n", f);
@@ -836,7 +842,7 @@ html_flow(FILE *f, const struct job *j, size_t si, size_t k)
 	    expverdict_name[x], expverdict_name[x]);
 	h(f, r->flow->name);
 	fputs(": ", f);
-	h(f, r->nhops > 0 ? r->hops[0].node : "?");
+	h(f, r->nhops > 0 ? trace_node(r, &r->hops[0]) : "?");
 	fputs(" &rarr; ", f);
 	h(f, r->flow->to);
 	fprintf(f, " (%s) %s/%u</h4>\n<p class=\"why\">", ip_format(r->dst,

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "sim/route.h"
+#include "sim/trace.h"
 #include "sim/walk.h"
 #include "topology/topo.h"
 
@@ -25,6 +26,16 @@ struct run {
 					 * names files and packet numbers */
 	bool ladder;			/* text: a ladder diagram per flow */
 };
+
+/*
+ * Hop h's what and why as an output shows them (trace.h), in b. After an
+ * allocation failure "" and the process-wide mark (diag_set_oom: the
+ * command exits 4, "ftsim: out of memory").
+ */
+const char *out_what(struct tline *b, const struct flow_result *r,
+		     const struct hop *h);
+const char *out_why(struct tline *b, const struct flow_result *r,
+		    const struct hop *h);
 
 void out_text_run(FILE *f, const struct run *run, bool color);
 /* The numbered hop lines of one flow, as out_text_run prints them. */

@@ -25,13 +25,17 @@ json_hop(const struct run *run, const struct flow_result *r, size_t i)
 {
 	const struct hop *h = &r->hops[i];
 	json_t *o, *caps = json_array();
+	struct tline what = { 0 }, why = { 0 };
 	size_t k;
 
 	o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:i, s:o, s:i}",
 		      "direction", h->reply ? "reply" : "request",
-		      "node", h->node, "what", h->what, "why", h->why,
+		      "node", trace_node(r, h), "what", out_what(&what, r, h),
+		      "why", out_why(&why, r, h),
 		      "src", jip(h->src), "sport", (int)h->sport,
 		      "dst", jip(h->dst), "dport", (int)h->dport);
+	tline_free(&what);
+	tline_free(&why);
 	for (k = 0; run->captures && k < r->nxing; k++) {
 		const struct xing *x = &r->xing[k];
 		char file[SIM_NODE_LEN + 40];
@@ -59,15 +63,16 @@ out_json_flow(const struct run *run, const struct flow_result *r)
 
 	path = json_array();
 	for (i = 0; i < r->npath; i++)
-		json_array_append_new(path, json_string(r->path[i]));
+		json_array_append_new(path, json_string(fr_str(r, r->path[i])));
 	rpath = json_array();
 	for (i = 0; i < r->nrpath; i++)
-		json_array_append_new(rpath, json_string(r->rpath[i]));
+		json_array_append_new(rpath, json_string(fr_str(r, r->rpath[i])));
 	exps = json_array();
 	for (i = 0; i < r->nexp; i++)
 		json_array_append_new(exps, json_pack("{s:s, s:s, s:s, s:b}",
 			"key", exp_key_name(r->exp[i].key),
-			"want", r->exp[i].want, "got", r->exp[i].got,
+			"want", fr_str(r, r->exp[i].want),
+			"got", fr_str(r, r->exp[i].got),
 			"ok", r->exp[i].ok));
 	trace = json_array();
 	for (i = 0; i < r->nhops; i++)
@@ -93,13 +98,13 @@ out_json_flow(const struct run *run, const struct flow_result *r)
 			    : json_null());
 	json_object_set_new(o, "hairpin", json_string(hairpin_name(r->hairpin)));
 	json_object_set_new(o, "path", path);
-	json_object_set_new(o, "nsg_rule", jstr_or_null(r->nsg_rule));
+	json_object_set_new(o, "nsg_rule", jstr_or_null(fr_str(r, r->nsg_rule)));
 	json_object_set_new(o, "nsg_rule_hidden", json_boolean(r->nsg_rule_hidden));
 	json_object_set_new(o, "flow_logged", json_boolean(r->flow_logged));
 	json_object_set_new(o, "ip_flow_verify",
 			    json_string(r->ip_flow_verify == ACCESS_ALLOW ? "Allow" : "Deny"));
 	json_object_set_new(o, "ip_flow_verify_rule",
-			    jstr_or_null(r->ip_flow_verify_rule));
+			    jstr_or_null(fr_str(r, r->ip_flow_verify_rule)));
 	json_object_set_new(o, "drop_reason", jstr_or_null(r->drop_reason));
 	json_object_set_new(o, "replied", json_boolean(r->replied));
 	json_object_set_new(o, "reply_delivered",

@@ -112,15 +112,16 @@ junit_flow(FILE *f, const struct run *run, const struct flow_result *r)
 		}
 		if (trace == NULL && (trace = report_trace(run, r)) == NULL)
 			return -ENOMEM;
-		snprintf(msg, sizeof(msg), "want %s, got %s", x->want, x->got);
+		snprintf(msg, sizeof(msg), "want %s, got %s", fr_str(r, x->want),
+			 fr_str(r, x->got));
 		fputs(">\n      <failure", f);
 		xml_attr(f, "message", msg);
 		xml_attr(f, "type", "expectation");
 		fputs(">", f);
 		fputs("want: ", f);
-		xml_escape(f, x->want, false);
+		xml_escape(f, fr_str(r, x->want), false);
 		fputs("\ngot: ", f);
-		xml_escape(f, x->got, false);
+		xml_escape(f, fr_str(r, x->got), false);
 		fputs("\n\ntrace of flow ", f);
 		xml_escape(f, fl->name, false);
 		fputs(":\n", f);

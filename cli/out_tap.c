@@ -84,9 +84,9 @@ out_tap(FILE *f, const struct run *runs, size_t n)
 				if (x->ok)
 					continue;
 				fputs("# want: ", f);
-				tap_desc(f, x->want);
+				tap_desc(f, fr_str(r, x->want));
 				fputs("\n# got:  ", f);
-				tap_desc(f, x->got);
+				tap_desc(f, fr_str(r, x->got));
 				fputs("\n# trace:\n", f);
 				if ((trace = report_trace(&runs[i], r)) == NULL)
 					return -ENOMEM;

@@ -10,19 +10,20 @@
 
 static void
 print_hop(FILE *f, const struct run *run, const struct flow_result *r,
-	  size_t i)
+	  size_t i, struct tline *b)
 {
 	const struct hop *h = &r->hops[i];
 	char s[IP_STRLEN], d[IP_STRLEN];
+	const char *why;
 	size_t k, n = 0;
 
 	if (h->reply && (i == 0 || !r->hops[i - 1].reply))
 		fprintf(f, "      reply:\n");
-	fprintf(f, "  %2zu  %-14s %s   [%s:%u -> %s:%u]\n", i + 1, h->node,
-		h->what, ip_format(h->src, s), h->sport, ip_format(h->dst, d),
-		h->dport);
-	if (h->why[0])
-		fprintf(f, "      %-14s why: %s\n", "", h->why);
+	fprintf(f, "  %2zu  %-14s %s   [%s:%u -> %s:%u]\n", i + 1,
+		trace_node(r, h), out_what(b, r, h), ip_format(h->src, s),
+		h->sport, ip_format(h->dst, d), h->dport);
+	if ((why = out_why(b, r, h))[0])
+		fprintf(f, "      %-14s why: %s\n", "", why);
 	/* The capture files and packet numbers where this step shows. */
 	for (k = 0; run->captures && k < r->nxing; k++) {
 		const struct xing *x = &r->xing[k];
@@ -59,20 +60,21 @@ print_outcome(FILE *f, const struct flow_result *r)
 			r->reply_drop_reason ? r->reply_drop_reason : "",
 			r->reply_drop_reason ? ")" : "");
 	fprintf(f, "  nsg: %s%s, flow log: %s, IP flow verify: %s%s%s%s\n",
-		r->nsg_rule[0] ? r->nsg_rule : "no NSG",
+		r->nsg_rule ? fr_str(r, r->nsg_rule) : "no NSG",
 		r->nsg_rule_hidden ? " (hidden platform rule)" : "",
 		r->flow_logged ? "logged" : "not logged",
 		r->ip_flow_verify == ACCESS_ALLOW ? "Allow" : "Deny",
-		r->ip_flow_verify_rule[0] ? " (" : "", r->ip_flow_verify_rule,
-		r->ip_flow_verify_rule[0] ? ")" : "");
+		r->ip_flow_verify_rule ? " (" : "",
+		fr_str(r, r->ip_flow_verify_rule),
+		r->ip_flow_verify_rule ? ")" : "");
 	fprintf(f, "  path: ");
 	for (i = 0; i < r->npath; i++)
-		fprintf(f, "%s%s", i ? " > " : "", r->path[i]);
+		fprintf(f, "%s%s", i ? " > " : "", fr_str(r, r->path[i]));
 	fputc('\n', f);
 	if (r->nrpath) {
 		fprintf(f, "  reply path: ");
 		for (i = 0; i < r->nrpath; i++)
-			fprintf(f, "%s%s", i ? " > " : "", r->rpath[i]);
+			fprintf(f, "%s%s", i ? " > " : "", fr_str(r, r->rpath[i]));
 		fputc('\n', f);
 	}
 }
@@ -114,10 +116,12 @@ print_wrapped(FILE *f, const char *text, int indent, int width)
 void
 out_text_hops(FILE *f, const struct run *run, const struct flow_result *r)
 {
+	struct tline b = { 0 };
 	size_t k;
 
 	for (k = 0; k < r->nhops; k++)
-		print_hop(f, run, r, k);
+		print_hop(f, run, r, k, &b);
+	tline_free(&b);
 }
 
 void
@@ -156,11 +160,11 @@ out_text_run(FILE *f, const struct run *run, bool color)
 			const struct exp_result *e = &r->exp[k];
 			if (e->ok)
 				fprintf(f, "  %s%s%s %s: %s\n", okc, ok, end,
-					exp_key_name(e->key), e->got);
+					exp_key_name(e->key), fr_str(r, e->got));
 			else
 				fprintf(f, "  %s%s%s %s: want %s, got %s\n",
 					badc, bad, end, exp_key_name(e->key),
-					e->want, e->got);
+					fr_str(r, e->want), fr_str(r, e->got));
 		}
 	}
 }

@@ -134,10 +134,12 @@ on_flow(void *arg, const struct replay_flow *fl, struct flow_result *r)
 		const struct exp_result *e = &r->exp[k];
 
 		if (e->ok)
-			printf("  \u2713 %s: %s\n", exp_key_name(e->key), e->got);
+			printf("  \u2713 %s: %s\n", exp_key_name(e->key),
+			       fr_str(r, e->got));
 		else
 			printf("  \u2717 %s: want %s, got %s\n",
-			       exp_key_name(e->key), e->want, e->got);
+			       exp_key_name(e->key), fr_str(r, e->want),
+			       fr_str(r, e->got));
 	}
 	putchar('\n');
 	return 0;

@@ -47,20 +47,22 @@ hairpin_back(struct walk *w, const struct circuit *c, struct pfx pool,
 {
 	uint32_t src = pkt_src(w->p);
 	uint32_t nat = pool.len < 31 ? pool.addr + 1 : pool.addr;
-	char a[IP_STRLEN], b[IP_STRLEN], who[64], how[64];
+	char who[64], how[64];
 	struct hop *h;
 
 	pkt_set_src(w->p, nat, pkt_sport(w->p));
-	h = walk_hop(w, name, "customer edge: SNAT %s -> %s, send over %s "
-		     "peering", ip_format(src, a), ip_format(nat, b), word);
-	hop_why(h, "%s", edge_why);
+	h = walk_hop(w, HOP_NAT, name,
+	    "customer edge: SNAT %s -> %s, send over %s " "peering", ta_ip(src),
+	    ta_ip(nat), ta_s(word));
+	hop_why(w, h, "%s", ta_s(edge_why));
 	w->r->hairpin = HAIRPIN_CUSTOMER;
 	walk_path(w, c->name);
-	h = walk_hop(w, c->name, "%s peering (customer edge -> MSEE): second "
-		     "crossing of the circuit", word);
-	hop_why(h, "customer-side hairpin: forced tunneling brought the "
-		"packet on-premises, %s peering returns it to Azure %s", word,
-		cite);
+	h = walk_hop(w, HOP_CIRCUIT, c->name,
+	    "%s peering (customer edge -> MSEE): second "
+	    "crossing of the circuit", ta_s(word));
+	hop_why(w, h, "customer-side hairpin: forced tunneling brought the "
+	    "packet on-premises, %s peering returns it to Azure %s", ta_s(word),
+	    ta_s(cite));
 	walk_xing(w, kind, c->name, LINK_CIRCUIT);
 	snprintf(who, sizeof(who), "the customer edge's %s peering NAT", word);
 	walk_nat_record(w, who, src, pkt_sport(w->p));
@@ -110,8 +112,9 @@ onprem_ce(struct walk *w, size_t ci, size_t site, enum link_kind link)
 	w->site = site;
 	if (!topo_site_present(t, site)) {
 		h = walk_drop(w, "onprem", "onprem-no-route");
-		hop_why(h, "the scenario describes no on-premises site behind "
-			"the circuit");
+		hop_why(w, h,
+		    "the scenario describes no on-premises site behind "
+		    "the circuit");
 		return;
 	}
 	walk_path(w, name);
@@ -124,15 +127,15 @@ onprem_ce(struct walk *w, size_t ci, size_t site, enum link_kind link)
 	 * §8: a VPN site, its own. */
 	if (topo_site_covers(t, site, dst, &which)) {
 		if (site == TOPO_NONE) {
-			h = walk_hop(w, name, "customer edge: %s is "
-				     "on-premises", trace_ip(w, dst, a));
-			hop_why(h, "on-premises prefix %s",
-				trace_pfx(w, which, pf));
+			h = walk_hop(w, HOP_ONPREM, name,
+			    "customer edge: %s is " "on-premises", ta_ip(dst));
+			hop_why(w, h, "on-premises prefix %s", ta_pfx(which));
 		} else {
-			h = walk_hop(w, name, "site %s: %s is at the site",
-				     name, trace_ip(w, dst, a));
-			hop_why(h, "prefix %s of VPN site %s [vpn-ft]",
-				trace_pfx(w, which, pf), name);
+			h = walk_hop(w, HOP_ONPREM, name,
+			    "site %s: %s is at the site", ta_s(name),
+			    ta_ip(dst));
+			hop_why(w, h, "prefix %s of VPN site %s [vpn-ft]",
+			    ta_pfx(which), ta_s(name));
 		}
 		walk_arrive(w, "on-premises host", LINK_ONPREM, ARR_ONPREM);
 		return;
@@ -141,9 +144,9 @@ onprem_ce(struct walk *w, size_t ci, size_t site, enum link_kind link)
 	 * way turned back what Azure advertises (to_circuit, to_site). */
 	if (ip_private(dst)) {
 		h = walk_drop(w, name, "onprem-no-route");
-		hop_why(h, "%s is a private address that is neither "
-			"on-premises nor in a VNet the gateway advertises: "
-			"the edge has no route for it", ip_format(dst, a));
+		hop_why(w, h, "%s is a private address that is neither "
+		    "on-premises nor in a VNet the gateway advertises: "
+		    "the edge has no route for it", ta_ip(dst));
 		return;
 	}
 	/* MODEL §8 [er-ms]: Microsoft peering brings back the prefixes of
@@ -184,17 +187,18 @@ onprem_ce(struct walk *w, size_t ci, size_t site, enum link_kind link)
 				  pfx_contains_ip(bk->dst.items[k].pfx, dst);
 		if ((bk->proto & w->proto) && pmatch && amatch) {
 			h = walk_drop(w, name, "onprem-blocked");
-			hop_why(h, "the on-premises Internet edge's egress "
-				"filter (line %d) blocks %s port %u",
-				bk->pos.line, proto_name(w->proto),
-				pkt_dport(w->p));
+			hop_why(w, h, "the on-premises Internet edge's egress "
+			    "filter (line %d) blocks %s port %u",
+			    ta_d(bk->pos.line), ta_lit(proto_name(w->proto)),
+			    ta_u(pkt_dport(w->p)));
 			return;
 		}
 	}
 	if (!topo_site_edge(t, site, &edge)) {
 		h = walk_drop(w, name, "onprem-no-route");
-		hop_why(h, "%s has no internet_edge_ip: no way to the Internet",
-			name);
+		hop_why(w, h,
+		    "%s has no internet_edge_ip: no way to the Internet",
+		    ta_s(name));
 		return;
 	}
 	walk_edge_snat(w, site, edge, LINK_ONPREM);
@@ -220,10 +224,11 @@ into_gateway_subnet(struct walk *w, size_t gi)
 
 	if (gs == TOPO_NONE)
 		return false;
-	h = walk_hop(w, t->gateways[gi].name, "gateway: into VNet %s, "
-		     "routed by GatewaySubnet", t->vnets[gv].name);
-	hop_why(h, "traffic from the gateway follows the GatewaySubnet's "
-		"effective routes, its route table included [udr]");
+	h = walk_hop(w, HOP_GATEWAY, t->gateways[gi].name,
+	    "gateway: into VNet %s, " "routed by GatewaySubnet",
+	    ta_s(t->vnets[gv].name));
+	hop_why(w, h, "traffic from the gateway follows the GatewaySubnet's "
+	    "effective routes, its route table included [udr]");
 	w->via_gateway = true;
 	w->vnet = gv;
 	w->subnet = gs;
@@ -246,7 +251,6 @@ walk_to_circuit(struct walk *w, size_t ci, const struct eroute *r,
 	const struct topo *t = w->t;
 	const struct circuit *c = &t->circuits[ci];
 	size_t vm = walk_vm_behind_gateway(w, t->vnets[c->vnet].gw);
-	char a[IP_STRLEN];
 	struct hop *h;
 
 	if (vm == TOPO_NONE) {
@@ -257,14 +261,14 @@ walk_to_circuit(struct walk *w, size_t ci, const struct eroute *r,
 	if (!walk_gateway_to_circuit(w, ci))
 		return false;
 	w->r->hairpin = HAIRPIN_AZURE;
-	h = walk_hop(w, c->name, "MSEE: %s is in VNet %s, back to gateway %s",
-		     ip_format(pkt_dst(w->p), a),
-		     t->vnets[t->vms[vm].vnet].name, c->gateway);
-	hop_why(h, "the Microsoft edge learned VNet %s's space from gateway "
-		"%s%s, a longer match than the default: the packet turns "
-		"around at the MSEE and never reaches on-premises [peer]",
-		t->vnets[t->vms[vm].vnet].name, c->gateway,
-		c->vnet != t->vms[vm].vnet ? " (gateway transit)" : "");
+	h = walk_hop(w, HOP_GATEWAY, c->name,
+	    "MSEE: %s is in VNet %s, back to gateway %s", ta_ip(pkt_dst(w->p)),
+	    ta_s(t->vnets[t->vms[vm].vnet].name), ta_s(c->gateway));
+	hop_why(w, h, "the Microsoft edge learned VNet %s's space from gateway "
+	    "%s%s, a longer match than the default: the packet turns "
+	    "around at the MSEE and never reaches on-premises [peer]",
+	    ta_s(t->vnets[t->vms[vm].vnet].name), ta_s(c->gateway),
+	    ta_lit(c->vnet != t->vms[vm].vnet ? " (gateway transit)" : ""));
 	walk_xing(w, CAP_CIRCUIT_PRIVATE, c->name, LINK_CIRCUIT);
 	walk_path(w, c->gateway);
 	walk_gateway_xing(w, c->gateway, 0, LINK_CIRCUIT);
@@ -282,7 +286,6 @@ walk_to_site(struct walk *w, size_t si, uint32_t nh_ip, const char *why)
 	const struct topo *t = w->t;
 	const struct vpn_site *v = &t->vpn_sites[si];
 	const struct gateway *g = &t->gateways[v->gateway];
-	char a[IP_STRLEN];
 	struct hop *h;
 	size_t vm;
 
@@ -291,20 +294,22 @@ walk_to_site(struct walk *w, size_t si, uint32_t nh_ip, const char *why)
 		walk_drop(w, g->name, "ttl-exceeded");
 		return false;
 	}
-	h = walk_hop(w, g->name, "VPN gateway%s%s: tunnel to site %s",
-		     g->active_active && nh_ip ? ", instance " : "",
-		     g->active_active && nh_ip ? ip_format(nh_ip, a) : "",
-		     v->name);
-	hop_why(h, "%s", why);
+	if (g->active_active && nh_ip)
+		h = walk_hop(w, HOP_GATEWAY, g->name, "VPN gateway, instance "
+		    "%s: tunnel to site %s", ta_ip(nh_ip), ta_s(v->name));
+	else
+		h = walk_hop(w, HOP_GATEWAY, g->name,
+		    "VPN gateway: tunnel to site %s", ta_s(v->name));
+	hop_why(w, h, "%s", ta_s(why));
 	walk_gateway_xing(w, g->name, nh_ip, LINK_GATEWAY);
 	/* A VPN gateway routes between the VNets it serves itself: a
 	 * spoke's packet for another spoke never enters the tunnel. */
 	if ((vm = walk_vm_behind_gateway(w, v->gateway)) != TOPO_NONE) {
-		h = walk_hop(w, g->name, "VPN gateway: %s is in VNet %s",
-			     ip_format(pkt_dst(w->p), a),
-			     t->vnets[t->vms[vm].vnet].name);
-		hop_why(h, "the gateway routes to the VNets it serves "
-			"(gateway transit) before its tunnels [peer]");
+		h = walk_hop(w, HOP_GATEWAY, g->name,
+		    "VPN gateway: %s is in VNet %s", ta_ip(pkt_dst(w->p)),
+		    ta_s(t->vnets[t->vms[vm].vnet].name));
+		hop_why(w, h, "the gateway routes to the VNets it serves "
+		    "(gateway transit) before its tunnels [peer]");
 		if (into_gateway_subnet(w, v->gateway))
 			return true;
 		walk_deliver_from_gateway(w, g->name, vm);
@@ -328,42 +333,45 @@ walk_user_to_gateway(struct walk *w, const char *sname)
 	const struct topo *t = w->t;
 	size_t hub = t->vnets[w->vnet].hub, gi, site;
 	const struct gateway *g;
-	char a[IP_STRLEN];
 	struct hop *h;
 	bool any;
 
 	gi = hub != TOPO_NONE ? t->vnets[hub].gw : TOPO_NONE;
 	if (gi == TOPO_NONE) {
 		h = walk_drop(w, sname, "udr-gateway-unusable");
-		hop_why(h, "a user route with next hop VirtualNetworkGateway, "
-			"but VNet %s has no gateway%s [udr]",
-			t->vnets[w->vnet].name, hub != TOPO_NONE && hub !=
-			w->vnet ? " and its hub none either" : "");
+		hop_why(w, h,
+		    "a user route with next hop VirtualNetworkGateway, "
+		    "but VNet %s has no gateway%s [udr]",
+		    ta_s(t->vnets[w->vnet].name),
+		    ta_lit(hub != TOPO_NONE && hub != w->vnet ? " and its hub none either" : ""));
 		return false;
 	}
 	g = &t->gateways[gi];
 	if (g->type == GW_EXPRESSROUTE) {
 		h = walk_drop(w, sname, "udr-gateway-unusable");
-		hop_why(h, "a user route with next hop VirtualNetworkGateway "
-			"needs a VPN gateway; an ExpressRoute gateway cannot be "
-			"a UDR target [udr]");
+		hop_why(w, h,
+		    "a user route with next hop VirtualNetworkGateway "
+		    "needs a VPN gateway; an ExpressRoute gateway cannot be "
+		    "a UDR target [udr]");
 		return false;
 	}
 	site = topo_site_for(t, gi, pkt_dst(w->p), &any);
 	if (!any) {
 		walk_path(w, g->name);
-		h = walk_hop(w, g->name, "VPN gateway: to on-premises");
-		hop_why(h, "user route to the VNet's VPN gateway [udr]");
+		h = walk_hop(w, HOP_GATEWAY, g->name,
+		    "VPN gateway: to on-premises");
+		hop_why(w, h, "user route to the VNet's VPN gateway [udr]");
 		walk_gateway_xing(w, g->name, 0, LINK_GATEWAY);
 		onprem_ce(w, TOPO_NONE, TOPO_NONE, LINK_INTERNET);
 		return false;
 	}
 	if (site == TOPO_NONE) {
 		h = walk_drop(w, sname, "udr-gateway-unusable");
-		hop_why(h, "a user route to VPN gateway %s, but no site of it "
-			"holds %s and it has no default site "
-			"(GatewayDefaultSite): the route cannot be used "
-			"[vpn-ft]", g->name, ip_format(pkt_dst(w->p), a));
+		hop_why(w, h,
+		    "a user route to VPN gateway %s, but no site of it "
+		    "holds %s and it has no default site "
+		    "(GatewayDefaultSite): the route cannot be used "
+		    "[vpn-ft]", ta_s(g->name), ta_ip(pkt_dst(w->p)));
 		return false;
 	}
 	return walk_to_site(w, site, 0, g->default_site == site &&

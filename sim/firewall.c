@@ -274,7 +274,7 @@ walk_firewall(struct walk *w, size_t fi)
 	const struct firewall *fw = &t->firewalls[fi];
 	const char *sname = t->vnets[w->vnet].subnets[w->subnet].name;
 	uint32_t before = pkt_src(w->p), dst = pkt_dst(w->p), snat;
-	char a[IP_STRLEN], b[IP_STRLEN], words[320], near[320];
+	char words[320], near[320];
 	struct fw_verdict v;
 	struct route_hit hit;
 	struct hop *h;
@@ -290,9 +290,10 @@ walk_firewall(struct walk *w, size_t fi)
 	if (!v.allow) {
 		h = walk_drop(w, fw->name, "firewall-deny");
 		if (v.coll != FW_NOMATCH) {
-			hop_why(h, "Azure Firewall %s: %s denies it [fw-rules]",
-				fw->name, fw_rule_words(fw, v.coll, v.rule,
-				words, sizeof(words)));
+			hop_why(w, h,
+			    "Azure Firewall %s: %s denies it [fw-rules]",
+			    ta_s(fw->name),
+			    ta_s(fw_rule_words(fw, v.coll, v.rule, words, sizeof(words))));
 			return false;
 		}
 		near[0] = '\0';
@@ -303,17 +304,18 @@ walk_firewall(struct walk *w, size_t fi)
 				 "application rule to match; KMS needs a "
 				 "network rule", fw_rule_words(fw, v.near_coll,
 				 v.near_rule, words, sizeof(words)));
-		hop_why(h, "Azure Firewall %s: no network or application rule "
-			"matches %s %s:%u: denied by default (ActionReason "
-			"Default Action)%s [fw-rules]", fw->name,
-			proto_name(w->proto), ip_format(dst, a),
-			pkt_dport(w->p), near);
+		hop_why(w, h,
+		    "Azure Firewall %s: no network or application rule "
+		    "matches %s %s:%u: denied by default (ActionReason "
+		    "Default Action)%s [fw-rules]", ta_s(fw->name),
+		    ta_lit(proto_name(w->proto)), ta_ip(dst),
+		    ta_u(pkt_dport(w->p)), ta_s(near));
 		return false;
 	}
-	h = walk_hop(w, fw->name, "Azure Firewall allows");
-	hop_why(h, "%s, the first rule that matches %s %s:%u [fw-rules]",
-		fw_rule_words(fw, v.coll, v.rule, words, sizeof(words)),
-		proto_name(w->proto), ip_format(dst, a), pkt_dport(w->p));
+	h = walk_hop(w, HOP_FIREWALL, fw->name, "Azure Firewall allows");
+	hop_why(w, h, "%s, the first rule that matches %s %s:%u [fw-rules]",
+	    ta_s(fw_rule_words(fw, v.coll, v.rule, words, sizeof(words))),
+	    ta_lit(proto_name(w->proto)), ta_ip(dst), ta_u(pkt_dport(w->p)));
 
 	/* MODEL §8 [fw-snat] [fw-ft]: its SNAT, to the public IP for what
 	 * AzureFirewallSubnet sends to the Internet, else to the private
@@ -341,14 +343,14 @@ walk_firewall(struct walk *w, size_t fi)
 	}
 	if (how != NULL) {
 		pkt_set_src(w->p, snat, pkt_sport(w->p));
-		h = walk_hop(w, fw->name, "SNAT %s -> %s", ip_format(before, a),
-			     ip_format(snat, b));
-		hop_why(h, "%s", how);
+		h = walk_hop(w, HOP_NAT, fw->name, "SNAT %s -> %s",
+		    ta_ip(before), ta_ip(snat));
+		hop_why(w, h, "%s", ta_s(how));
 	} else if (!w->quiet) {
-		h = walk_hop(w, fw->name, "no SNAT");
-		hop_why(h, "%s is in the firewall's private ranges "
-			"(snat_private_ranges): a network rule keeps the "
-			"source [fw-snat]", ip_format(dst, a));
+		h = walk_hop(w, HOP_NAT, fw->name, "no SNAT");
+		hop_why(w, h, "%s is in the firewall's private ranges "
+		    "(snat_private_ranges): a network rule keeps the "
+		    "source [fw-snat]", ta_ip(dst));
 	}
 	walk_xing(w, CAP_FIREWALL_OUTSIDE, fw->name, LINK_COUNT);
 	if (how != NULL)
@@ -359,16 +361,16 @@ walk_firewall(struct walk *w, size_t fi)
 	 * (a BGP 0.0.0.0/0 from on-premises there breaks it). */
 	if (!fw->forced_tunneling && !internet && hit.r != NULL &&
 	    hit.r->pfx.len == 0) {
-		char pf[PFX_STRLEN];
 
 		h = walk_drop(w, fw->name, "firewall-no-internet");
-		hop_why(h, "AzureFirewallSubnet routes %s by %s -> %s (source "
-			"%s), not to the Internet: a firewall without forced "
-			"tunnelling needs direct Internet connectivity; "
-			"override with 0.0.0.0/0 -> Internet or use forced "
-			"tunnelling [fw-ft]", ip_format(dst, a),
-			pfx_format(hit.r->pfx, pf), nh_type_name(hit.r->nh),
-			rt_source_name(hit.r->source));
+		hop_why(w, h,
+		    "AzureFirewallSubnet routes %s by %s -> %s (source "
+		    "%s), not to the Internet: a firewall without forced "
+		    "tunnelling needs direct Internet connectivity; "
+		    "override with 0.0.0.0/0 -> Internet or use forced "
+		    "tunnelling [fw-ft]", ta_ip(dst), ta_pfx(hit.r->pfx),
+		    ta_lit(nh_type_name(hit.r->nh)),
+		    ta_lit(rt_source_name(hit.r->source)));
 		return false;
 	}
 	fw_leave(w, fi);
@@ -381,25 +383,25 @@ walk_firewall_egress(struct walk *w)
 	const struct topo *t = w->t;
 	const struct firewall *fw = &t->firewalls[w->fw];
 	uint32_t src = pkt_src(w->p), dst = pkt_dst(w->p);
-	char a[IP_STRLEN], b[IP_STRLEN];
 	struct hop *h;
 
 	if (src != fw->public_ip || !fw->has_public_ip) {
 		if (!fw->has_public_ip) {
 			h = walk_drop(w, fw->name, "no-outbound");
-			hop_why(h, "next hop Internet from AzureFirewallSubnet, "
-				"but firewall %s has no public IP (forced "
-				"tunnelling without a data-path address) "
-				"[fw-ft]", fw->name);
+			hop_why(w, h,
+			    "next hop Internet from AzureFirewallSubnet, "
+			    "but firewall %s has no public IP (forced "
+			    "tunnelling without a data-path address) "
+			    "[fw-ft]", ta_s(fw->name));
 			return;
 		}
 		/* Forced tunnelling, yet the subnet's route says Internet:
 		 * the firewall's public IP carries it. */
 		pkt_set_src(w->p, fw->public_ip, pkt_sport(w->p));
-		h = walk_hop(w, fw->name, "SNAT %s -> %s", ip_format(src, a),
-			     ip_format(fw->public_ip, b));
-		hop_why(h, "AzureFirewallSubnet's route is Internet: the "
-			"firewall's public IP [fw-snat]");
+		h = walk_hop(w, HOP_NAT, fw->name, "SNAT %s -> %s", ta_ip(src),
+		    ta_ip(fw->public_ip));
+		hop_why(w, h, "AzureFirewallSubnet's route is Internet: the "
+		    "firewall's public IP [fw-snat]");
 		walk_xing(w, CAP_FIREWALL_OUTSIDE, fw->name, LINK_COUNT);
 		walk_nat_record(w, fw->name, src, pkt_sport(w->p));
 	}
@@ -424,7 +426,6 @@ reply_firewall(struct walk *w, size_t fi, const struct natrec *n,
 	int64_t in;
 	size_t i;
 	bool seen = false;
-	char a[IP_STRLEN], b[IP_STRLEN];
 	struct hop *h;
 
 	walk_path(w, fw->name);
@@ -437,25 +438,28 @@ reply_firewall(struct walk *w, size_t fi, const struct natrec *n,
 			w->r->xing[i].point == (uint32_t)in;
 	walk_xing(w, CAP_FIREWALL_OUTSIDE, fw->name, link);
 	if (!seen) {
-		h = walk_hop(w, fw->name, "firewall %s has no state for this "
-			     "connection", fw->name);
-		hop_why(h, "the reply is routed through the firewall, which "
-			"the request never crossed: Azure Firewall is "
-			"stateful and drops an answer to a connection it did "
-			"not see open (asymmetric routing) [fw-rules]");
+		h = walk_hop(w, HOP_FIREWALL, fw->name,
+		    "firewall %s has no state for this " "connection",
+		    ta_s(fw->name));
+		hop_why(w, h, "the reply is routed through the firewall, which "
+		    "the request never crossed: Azure Firewall is "
+		    "stateful and drops an answer to a connection it did "
+		    "not see open (asymmetric routing) [fw-rules]");
 		w->r->asymmetric = true;
 		(void)walk_drop(w, fw->name, "asymmetric-appliance");
 		return false;
 	}
 	if (n != NULL) {
 		pkt_set_dst(w->p, n->inside, n->inside_port);
-		h = walk_hop(w, fw->name, "un-NAT %s -> %s",
-			     ip_format(n->outside, a), ip_format(n->inside, b));
-		hop_why(h, "the firewall SNATed the request; its state maps "
-			"%s:%u back [fw-snat]", a, n->outside_port);
+		h = walk_hop(w, HOP_NAT, fw->name, "un-NAT %s -> %s",
+		    ta_ip(n->outside), ta_ip(n->inside));
+		hop_why(w, h, "the firewall SNATed the request; its state maps "
+		    "%s:%u back [fw-snat]", ta_ip(n->outside),
+		    ta_u(n->outside_port));
 	} else {
-		h = walk_hop(w, fw->name, "Azure Firewall forwards the reply");
-		hop_why(h, "it saw the request: the connection is known");
+		h = walk_hop(w, HOP_FIREWALL, fw->name,
+		    "Azure Firewall forwards the reply");
+		hop_why(w, h, "it saw the request: the connection is known");
 	}
 	walk_xing(w, CAP_FIREWALL_INSIDE, fw->name, LINK_COUNT);
 	fw_leave(w, fi);

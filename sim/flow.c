@@ -147,8 +147,7 @@ out:
 	}
 	if (w.err != 0)
 		return w.err;
-	expect_check(r);
-	return 0;
+	return expect_check(r);
 }
 
 int

@@ -17,35 +17,49 @@
 #include "topology/estate.h"
 #include "topology/names.h"
 
+/* The NSG line's why: the rules that decided, in evaluation order. */
 static void
-describe_verdict(const struct nsg_verdict *v, char *buf, size_t len)
+describe_verdict(struct walk *w, struct hop *h, const struct nsg_verdict *v)
 {
-	size_t i, o = 0;
+	size_t i;
 
-	buf[0] = '\0';
 	if (v->is_platform) {
-		walk_fmt(buf, len, "hidden platform rule %s: platform traffic "
-			 "is allowed before any user rule, never written to "
-			 "flow logs, unknown to IP flow verify [nsg] [seed-002]",
-			 v->rule);
+		hop_why(w, h, "hidden platform rule %s: platform traffic is "
+		    "allowed before any user rule, never written to flow "
+		    "logs, unknown to IP flow verify [nsg] [seed-002]",
+		    ta_s(v->rule));
 		return;
 	}
 	if (v->nsteps == 0) {
-		walk_fmt(buf, len, "no NSG on the NIC nor on the subnet: "
-			 "allowed [nsg]");
+		hop_why(w, h, "no NSG on the NIC nor on the subnet: allowed "
+		    "[nsg]");
 		return;
 	}
-	for (i = 0; i < v->nsteps && o < len; i++) {
+	for (i = 0; i < v->nsteps; i++) {
 		const struct nsg_step *s = &v->steps[i];
-		int k = walk_fmt(buf + o, len - o, "%sNSG %s: %s rule %s "
-				 "(priority %d) %s", i ? "; " : "",
-				 s->nsg->name, s->is_default ? "default" : "user",
-				 s->name, s->priority,
-				 s->access == ACCESS_ALLOW ? "allows" : "denies");
-		if (k < 0)
-			break;
-		o += (size_t)k;
+
+		hop_why_more(w, h, "%sNSG %s: %s rule %s (priority %d) %s",
+		    ta_lit(i ? "; " : ""), ta_s(s->nsg->name),
+		    ta_lit(s->is_default ? "default" : "user"), ta_s(s->name),
+		    ta_d(s->priority),
+		    ta_lit(s->access == ACCESS_ALLOW ? "allows" : "denies"));
 	}
+}
+
+/* The index of the user rule that decided v in its NSG, HOP_NONE for a
+ * default or platform rule, or none. */
+static uint32_t
+verdict_rule(const struct nsg_verdict *v)
+{
+	const struct nsg_step *s;
+
+	if (v->nsteps == 0 || v->is_platform)
+		return HOP_NONE;
+	s = &v->steps[v->nsteps - 1];
+	if (s->is_default || s->rule == NULL || s->nsg == NULL ||
+	    s->rule < s->nsg->rules || s->rule >= s->nsg->rules + s->nsg->nrules)
+		return HOP_NONE;
+	return (uint32_t)(s->rule - s->nsg->rules);
 }
 
 /* Evaluate the NSGs of VM vm for the packet as it is now; returns true
@@ -60,7 +74,6 @@ walk_nsg_hop(struct walk *w, size_t vm, enum direction dir, bool source_nic)
 	struct nsg_query q = { dir, w->proto, pkt_src(w->p), pkt_dst(w->p),
 			       pkt_sport(w->p), pkt_dport(w->p) };
 	struct nsg_verdict real, blind;
-	char why[400];
 	struct hop *h;
 
 	sim_nsg_eval(w->s, vm, &q, true, &real);
@@ -72,56 +85,40 @@ walk_nsg_hop(struct walk *w, size_t vm, enum direction dir, bool source_nic)
 		blind = real;
 	if (w->quiet)		/* sim_decide: the verdict, no line */
 		goto decided;
-	describe_verdict(&real, why, sizeof(why));
-	h = walk_hop(w, v->name, "NSG %s: %s%s%s%s",
-		     dir == DIR_OUTBOUND ? "outbound" : "inbound",
-		     real.access == ACCESS_ALLOW ? "allowed" : "denied",
-		     real.rule ? " by " : " (no NSG)",
-		     real.rule ? real.rule : "",
-		     real.is_platform ? " (hidden platform rule)" : "");
-	if (real.platform_off_rule || real.platform_off_by_route) {
-		char extra[200];
-		if (real.platform_off_rule)
-			snprintf(extra, sizeof(extra), "; platform rule %s is "
-				 "off: user deny rule %s targets its tag",
-				 platform_tag(real.platform),
-				 real.platform_off_rule->name);
-		else
-			snprintf(extra, sizeof(extra), "; platform rule %s is "
-				 "off: the subnet is forced through a 0.0.0.0/0 "
-				 "that is not Internet (switch "
-				 "lkm_off_with_forced_default) [nsg]",
-				 platform_tag(real.platform));
-		strncat(why, extra, sizeof(why) - strlen(why) - 1);
-	}
-	hop_why(h, "%s", why);
+	h = walk_hop(w, HOP_NSG, v->name, "NSG %s: %s%s%s%s",
+	    ta_lit(dir == DIR_OUTBOUND ? "outbound" : "inbound"),
+	    ta_lit(real.access == ACCESS_ALLOW ? "allowed" : "denied"),
+	    ta_lit(real.rule ? " by " : " (no NSG)"),
+	    ta_s(real.rule ? real.rule : ""),
+	    ta_lit(real.is_platform ? " (hidden platform rule)" : ""));
+	if (h != &w->scratch)
+		h->rule = verdict_rule(&real);
+	describe_verdict(w, h, &real);
+	if (real.platform_off_rule)
+		hop_why_more(w, h, "; platform rule %s is off: user deny rule "
+		    "%s targets its tag", ta_lit(platform_tag(real.platform)),
+		    ta_s(real.platform_off_rule->name));
+	else if (real.platform_off_by_route)
+		hop_why_more(w, h, "; platform rule %s is off: the subnet is "
+		    "forced through a 0.0.0.0/0 that is not Internet (switch "
+		    "lkm_off_with_forced_default) [nsg]",
+		    ta_lit(platform_tag(real.platform)));
 decided:
 
 	if (source_nic) {
 		struct flow_result *r = w->r;
-		r->nsg_rule[0] = '\0';
-		if (real.rule)
-			walk_copy_name(r->nsg_rule, sizeof(r->nsg_rule), real.rule);
+
+		r->nsg_rule = walk_str(w, real.rule);
 		r->nsg_rule_hidden = real.is_platform;
 		/* MODEL §6: platform traffic never appears in flow logs; a
 		 * flow is logged by the NSG whose rule decided it. */
 		r->flow_logged = !real.is_platform && real.by != NULL;
 		/* MODEL §6: IP flow verify is blind to the platform rules. */
 		r->ip_flow_verify = blind.access;
-		if (blind.rule) {
-			/* "KIND/RULE", cut at the field's size (by hand:
-			 * every decision writes it). */
-			const char *kind = blind.is_default
-			    ? "defaultSecurityRules/" : "securityRules/";
-			size_t k = strlen(kind);
-
-			memcpy(r->ip_flow_verify_rule, kind, k);
-			walk_copy_name(r->ip_flow_verify_rule + k,
-				       sizeof(r->ip_flow_verify_rule) - k,
-				       blind.rule);
-		} else {
-			r->ip_flow_verify_rule[0] = '\0';
-		}
+		/* "KIND/RULE" */
+		r->ip_flow_verify_rule = blind.rule == NULL ? 0 :
+		    walk_str2(w, blind.is_default ? "defaultSecurityRules/" :
+		    "securityRules/", blind.rule);
 	}
 	if (real.access == ACCESS_DENY) {
 		walk_drop(w, v->name, "nsg-deny");
@@ -135,20 +132,19 @@ walk_edge_snat(struct walk *w, size_t site, uint32_t edge,
 	       enum link_kind link)
 {
 	const char *name = topo_site_name(w->t, site);
-	char a[IP_STRLEN], b[IP_STRLEN];
 	uint32_t before = pkt_src(w->p);
 	struct hop *h;
 
 	pkt_set_src(w->p, edge, pkt_sport(w->p));
-	h = walk_hop(w, name, "Internet edge: SNAT %s -> %s",
-		     trace_ip(w, before, a), trace_ip(w, edge, b));
+	h = walk_hop(w, HOP_NAT, name, "Internet edge: SNAT %s -> %s",
+	    ta_ip(before), ta_ip(edge));
 	if (site == TOPO_NONE)
-		hop_why(h, "the customer edge's default route leads to the "
-			"on-premises Internet edge, which SNATs to its public "
-			"IP [seed-000]");
+		hop_why(w, h, "the customer edge's default route leads to the "
+		    "on-premises Internet edge, which SNATs to its public "
+		    "IP [seed-000]");
 	else
-		hop_why(h, "the site's default route leads to its Internet "
-			"edge, which SNATs to its public IP [vpn-ft]");
+		hop_why(w, h, "the site's default route leads to its Internet "
+		    "edge, which SNATs to its public IP [vpn-ft]");
 	walk_xing(w, CAP_ONPREM_OUTSIDE, name, link);
 }
 
@@ -165,10 +161,10 @@ walk_gateway_to_circuit(struct walk *w, size_t ci)
 		walk_drop(w, c->gateway, "ttl-exceeded");
 		return false;
 	}
-	h = walk_hop(w, c->gateway, "ExpressRoute gateway: to circuit %s",
-		     c->name);
-	hop_why(h, "BGP routes of private peering lead through the gateway "
-		"to the circuit [udr]");
+	h = walk_hop(w, HOP_GATEWAY, c->gateway,
+	    "ExpressRoute gateway: to circuit %s", ta_s(c->name));
+	hop_why(w, h, "BGP routes of private peering lead through the gateway "
+	    "to the circuit [udr]");
 	walk_gateway_xing(w, c->gateway, 0, LINK_GATEWAY);
 	walk_path(w, c->name);
 	if (pkt_dec_ttl(w->p) == 0) {
@@ -186,19 +182,23 @@ walk_circuit_hops(struct walk *w, size_t ci, const struct eroute *r,
 		  uint32_t nh_ip)
 {
 	const struct circuit *c = &w->t->circuits[ci];
-	char a[IP_STRLEN];
 	struct hop *h;
 
 	if (!walk_gateway_to_circuit(w, ci))
 		return false;
-	h = walk_hop(w, c->name, "private peering (MSEE -> customer edge)%s%s",
-		     nh_ip ? ", BGP next hop " : "",
-		     nh_ip ? ip_format(nh_ip, a) : "");
-	if (r->nnh > 1)
-		hop_why(h, "ECMP over %u next hops, chosen by the flow's hash",
-			(unsigned)r->nnh);
+	if (nh_ip)
+		h = walk_hop(w, HOP_CIRCUIT, c->name, "private peering (MSEE "
+		    "-> customer edge), BGP next hop %s", ta_ip(nh_ip));
 	else
-		hop_why(h, "the packet leaves Azure for on-premises [seed-000]");
+		h = walk_hop(w, HOP_CIRCUIT, c->name,
+		    "private peering (MSEE -> customer edge)");
+	if (r->nnh > 1)
+		hop_why(w, h,
+		    "ECMP over %u next hops, chosen by the flow's hash",
+		    ta_u((unsigned)r->nnh));
+	else
+		hop_why(w, h,
+		    "the packet leaves Azure for on-premises [seed-000]");
 	walk_xing(w, CAP_CIRCUIT_PRIVATE, c->name, LINK_CIRCUIT);
 	return true;
 }
@@ -257,17 +257,16 @@ bool
 walk_peering_ok(struct walk *w, size_t from, size_t to, const char *node)
 {
 	const struct topo *t = w->t;
-	char a[IP_STRLEN];
 	struct hop *h;
 
 	if (from == to || from == TOPO_NONE || to == TOPO_NONE)
 		return true;
 	if (!topo_peer_access(t, from, to)) {
 		h = walk_drop(w, node, "peering-access-denied");
-		hop_why(h, "the peering of VNet %s with %s does not allow "
-			"virtual network access (allowVirtualNetworkAccess "
-			"off on %s's side) [peer]", t->vnets[from].name,
-			t->vnets[to].name, t->vnets[from].name);
+		hop_why(w, h, "the peering of VNet %s with %s does not allow "
+		    "virtual network access (allowVirtualNetworkAccess "
+		    "off on %s's side) [peer]", ta_s(t->vnets[from].name),
+		    ta_s(t->vnets[to].name), ta_s(t->vnets[from].name));
 		return false;
 	}
 	/* Through the hub's gateway into one of its spokes: gateway
@@ -277,11 +276,11 @@ walk_peering_ok(struct walk *w, size_t from, size_t to, const char *node)
 	if (!topo_vnet_holds(t, from, pkt_src(w->p)) &&
 	    !topo_peer_forwarded(t, to, from)) {
 		h = walk_drop(w, node, "forwarded-traffic-denied");
-		hop_why(h, "source %s is outside VNet %s: the packet was "
-			"forwarded, and %s's side of the peering does not "
-			"allow forwarded traffic (allowForwardedTraffic) "
-			"[peer]", ip_format(pkt_src(w->p), a),
-			t->vnets[from].name, t->vnets[to].name);
+		hop_why(w, h, "source %s is outside VNet %s: the packet was "
+		    "forwarded, and %s's side of the peering does not "
+		    "allow forwarded traffic (allowForwardedTraffic) " "[peer]",
+		    ta_ip(pkt_src(w->p)), ta_s(t->vnets[from].name),
+		    ta_s(t->vnets[to].name));
 		return false;
 	}
 	return true;
@@ -313,41 +312,58 @@ walk_vm_at(const struct walk *w, uint32_t ip, size_t vnet)
 /* What else an engineer checks about a route decision: the routes it
  * made Invalid for the same prefix, and BGP routes that are missing. */
 void
-walk_route_notes(const struct topo *t, const struct rtable *rt,
-	    const struct eroute *win, char *buf, size_t len)
+walk_route_notes(struct walk *w, struct hop *h, const struct rtable *rt,
+		 const struct eroute *win)
 {
-	size_t i, o = 0;
-	int k;
+	const struct topo *t = w->t;
+	size_t i;
 
-	buf[0] = '\0';
-	for (i = 0; i < rt->ninvalid && o < len; i++) {
+	for (i = 0; i < rt->ninvalid; i++) {
 		const struct eroute *e = &rt->r[rt->invalid[i]];
 
 		if (e == win || e->state != RT_INVALID ||
 		    !pfx_equal(e->pfx, win->pfx))
 			continue;
-		k = snprintf(buf + o, len - o, "; the %s route to %s for the "
-			     "same prefix is Invalid",
-			     e->source == RT_BGP ? "BGP" :
-			     e->source == RT_USER ? "user" : "system",
-			     nh_type_name(e->nh));
-		if (k < 0)
-			return;
-		o += (size_t)k;
+		hop_why_more(w, h, "; the %s route to %s for the same prefix "
+		    "is Invalid", ta_lit(e->source == RT_BGP ? "BGP" :
+		    e->source == RT_USER ? "user" : "system"),
+		    ta_lit(nh_type_name(e->nh)));
 	}
-	if (o < len && rt->bgp_disabled)
-		o += (size_t)snprintf(buf + o, len - o, "; no BGP routes: route "
-				      "table %s disables gateway route "
-				      "propagation",
-				      t->rtables[t->vnets[rt->vnet]
-				      .subnets[rt->subnet].route_table].name);
-	if (o < len && rt->bgp_dropped)
-		o += (size_t)snprintf(buf + o, len - o, "; no BGP routes: the "
-				      "circuit's BGP session dropped over its "
-				      "prefix limit [er-limits]");
+	if (rt->bgp_disabled)
+		hop_why_more(w, h, "; no BGP routes: route table %s disables "
+		    "gateway route propagation", ta_s(t->rtables[t->vnets[
+		    rt->vnet].subnets[rt->subnet].route_table].name));
+	if (rt->bgp_dropped)
+		hop_why_more(w, h, "; no BGP routes: the circuit's BGP session "
+		    "dropped over its prefix limit [er-limits]");
 	/* MODEL §8 [vwan]: a default the hub has and does not give. */
-	if (o < len && win->pfx.len == 0 && win->source == RT_DEFAULT)
-		vwan_default_note(t, rt, buf + o, len - o);
+	if (win->pfx.len == 0 && win->source == RT_DEFAULT)
+		walk_vhub_default_note(w, h, rt);
+}
+
+/* A route decision's line: route hit->r of the effective routes of
+ * subnet sn of VNet vn, to its next hop. */
+struct hop *
+walk_route_hop(struct walk *w, size_t vn, size_t sn,
+	       const struct route_hit *hit)
+{
+	const char *sname = w->t->vnets[vn].subnets[sn].name;
+	struct hop *h;
+
+	if (hit->nh_ip)
+		h = walk_hop(w, HOP_ROUTE, sname, "route %s -> %s %s",
+		    ta_pfx(hit->r->pfx), ta_lit(nh_type_name(hit->r->nh)),
+		    ta_ip(hit->nh_ip));
+	else
+		h = walk_hop(w, HOP_ROUTE, sname, "route %s -> %s",
+		    ta_pfx(hit->r->pfx), ta_lit(nh_type_name(hit->r->nh)));
+	if (h != &w->scratch) {
+		const struct rtable *rt = sim_rtable(w->s, vn, sn);
+
+		h->ctx = (uint32_t)sim_context_of(w->s, vn, sn);
+		h->route = (uint32_t)(hit->r - rt->r);
+	}
+	return h;
 }
 
 int

@@ -35,7 +35,7 @@ inbound_walk(struct walk *w)
 	struct flow_result *r = w->r;
 	uint32_t pip = pkt_dst(w->p), host = pkt_src(w->p);
 	size_t vm = topo_vm_by_public_ip(t, pip);
-	char a[IP_STRLEN], b[IP_STRLEN], c[IP_STRLEN];
+	char a[IP_STRLEN], b[IP_STRLEN];
 	const struct vm *v;
 	const struct subnet *sn;
 	struct hop *h;
@@ -43,21 +43,22 @@ inbound_walk(struct walk *w)
 	ip_format(host, a);
 	ip_format(pip, b);
 	walk_path(w, a);
-	h = walk_hop(w, a, "send %s", w->proto == PROTO_TCP ? "TCP SYN"
-							    : "UDP datagram");
-	hop_why(h, "flow %s: a host on the Internet opens a connection to "
-		"%s (%s)", w->f->name, w->f->to, b);
+	h = walk_hop(w, HOP_SEND, a, "send %s",
+	    ta_lit(w->proto == PROTO_TCP ? "TCP SYN" : "UDP datagram"));
+	hop_why(w, h, "flow %s: a host on the Internet opens a connection to "
+	    "%s (%s)", ta_s(w->f->name), ta_s(w->f->to), ta_ip(pip));
 	host_xing(w, a, LINK_COUNT);
 	walk_path(w, "internet");
 	if (vm == TOPO_NONE) {
 		if (walk_azure_public(w, pip)) {
 			h = walk_drop(w, "azure-edge", "no-public-ip");
-			hop_why(h, "no NIC of the scenario has public IP %s: "
-				"Azure's edge has nowhere to deliver it", b);
+			hop_why(w, h,
+			    "no NIC of the scenario has public IP %s: "
+			    "Azure's edge has nowhere to deliver it", ta_ip(pip));
 		} else {
 			h = walk_drop(w, "internet", "not-azure");
-			hop_why(h, "%s is not an Azure public address: the "
-				"packet never reaches Azure", b);
+			hop_why(w, h, "%s is not an Azure public address: the "
+			    "packet never reaches Azure", ta_ip(pip));
 		}
 		return;
 	}
@@ -70,18 +71,20 @@ inbound_walk(struct walk *w)
 	 * private address, kept as state for the answer (§7). */
 	walk_path(w, "azure-edge");
 	pkt_set_dst(w->p, v->ip, pkt_dport(w->p));
-	h = walk_hop(w, "azure-edge", "DNAT %s -> %s", b, ip_format(v->ip, c));
-	hop_why(h, "%s is the instance-level public IP of %s's NIC: Azure's "
-		"edge translates it to the private address and keeps the "
-		"connection's state [nat]", b, v->name);
+	h = walk_hop(w, HOP_NAT, "azure-edge", "DNAT %s -> %s", ta_ip(pip),
+	    ta_ip(v->ip));
+	hop_why(w, h, "%s is the instance-level public IP of %s's NIC: Azure's "
+	    "edge translates it to the private address and keeps the "
+	    "connection's state [nat]", ta_ip(pip), ta_s(v->name));
 	walk_xing(w, CAP_AZURE_EDGE, NULL, LINK_INTERNET);
 	walk_nat(w, "Azure's instance public IP", v->ip, pkt_dport(w->p), pip,
 		 pkt_dport(w->p));
 	walk_path(w, sn->name);
-	h = walk_hop(w, sn->name, "into VNet %s, subnet %s",
-		     t->vnets[v->vnet].name, sn->name);
-	hop_why(h, "the edge delivers into the VNet's fabric, to the NIC that "
-		"owns the address");
+	h = walk_hop(w, HOP_EDGE, sn->name, "into VNet %s, subnet %s",
+	    ta_s(t->vnets[v->vnet].name), ta_s(sn->name));
+	hop_why(w, h,
+	    "the edge delivers into the VNet's fabric, to the NIC that "
+	    "owns the address");
 	walk_xing(w, CAP_FABRIC, t->vnets[v->vnet].name, LINK_BACKBONE);
 
 	/* MODEL §5: inbound, the subnet's NSG then the NIC's. */
@@ -92,11 +95,13 @@ inbound_walk(struct walk *w)
 	r->has_source_seen = true;
 	r->source_seen = host;
 	r->source_class = source_classify(t, host);
-	h = walk_hop(w, v->name, "delivered to %s at %s:%u, source seen %s "
-		     "(%s)", v->name, c, pkt_dport(w->p), a,
-		     srcclass_name(r->source_class));
-	hop_why(h, "the host's own address: an instance public IP translates "
-		"the destination only [nat]");
+	h = walk_hop(w, HOP_DELIVER, v->name,
+	    "delivered to %s at %s:%u, source seen %s " "(%s)", ta_s(v->name),
+	    ta_ip(v->ip), ta_u(pkt_dport(w->p)), ta_ip(host),
+	    ta_lit(srcclass_name(r->source_class)));
+	hop_why(w, h,
+	    "the host's own address: an instance public IP translates "
+	    "the destination only [nat]");
 	walk_xing(w, CAP_NIC, v->name, LINK_VNET);
 	w->done = true;
 	w->arr = ARR_VM;
@@ -111,7 +116,7 @@ inbound_walk(struct walk *w)
 static void
 answer_at_host(struct walk *w, uint32_t called, const char *how)
 {
-	char a[IP_STRLEN], b[IP_STRLEN], c[IP_STRLEN];
+	char a[IP_STRLEN];
 	uint32_t src = pkt_src(w->p);
 	struct hop *h;
 
@@ -119,18 +124,18 @@ answer_at_host(struct walk *w, uint32_t called, const char *how)
 	walk_path(w, a);
 	host_xing(w, a, LINK_INTERNET);
 	if (src == called) {
-		h = walk_hop(w, a, "answer from %s:%u: the connection's",
-			     ip_format(src, b), pkt_sport(w->p));
-		hop_why(h, "the host called %s; %s", b, how);
+		h = walk_hop(w, HOP_ANSWER, a,
+		    "answer from %s:%u: the connection's", ta_ip(src),
+		    ta_u(pkt_sport(w->p)));
+		hop_why(w, h, "the host called %s; %s", ta_ip(src), ta_s(how));
 		w->r->reply_delivered = true;
 		w->done = true;
 		return;
 	}
 	h = walk_drop(w, a, "reply-mismatch");
-	hop_why(h, "the host called %s but the answer comes from %s: no "
-		"connection of the host matches it, so it is reset; %s: an "
-		"asymmetric route [nat]", ip_format(called, b),
-		ip_format(src, c), how);
+	hop_why(w, h, "the host called %s but the answer comes from %s: no "
+	    "connection of the host matches it, so it is reset; %s: an "
+	    "asymmetric route [nat]", ta_ip(called), ta_ip(src), ta_s(how));
 	w->r->asymmetric = true;
 }
 
@@ -150,9 +155,9 @@ answer_onprem(struct walk *w, const struct route_hit *hit, uint32_t called)
 	    (hit->r->circuit == TOPO_NONE && site == TOPO_NONE) ||
 	    !topo_site_edge(t, site, &edge) || edge == 0) {
 		h = walk_drop(w, t->vnets[w->vnet].name, "reply-no-route");
-		hop_why(h, "the route leads to a gateway, but no circuit, "
-			"on-premises site or on-premises Internet edge carries "
-			"it to the Internet");
+		hop_why(w, h, "the route leads to a gateway, but no circuit, "
+		    "on-premises site or on-premises Internet edge carries "
+		    "it to the Internet");
 		return;
 	}
 	name = topo_site_name(t, site);
@@ -163,8 +168,9 @@ answer_onprem(struct walk *w, const struct route_hit *hit, uint32_t called)
 		const char *gw = t->gateways[t->vpn_sites[site].gateway].name;
 
 		walk_path(w, gw);
-		h = walk_hop(w, gw, "VPN gateway: tunnel to site %s", name);
-		hop_why(h, "route of VPN site %s [vpn-ft]", name);
+		h = walk_hop(w, HOP_GATEWAY, gw,
+		    "VPN gateway: tunnel to site %s", ta_s(name));
+		hop_why(w, h, "route of VPN site %s [vpn-ft]", ta_s(name));
 		walk_gateway_xing(w, gw, 0, LINK_GATEWAY);
 	}
 	walk_path(w, name);
@@ -188,7 +194,7 @@ inbound_reply(struct walk *w)
 	const struct natrec *n = r->nnat > 0 ? &r->nat[0] : NULL;
 	uint32_t called = n != NULL ? n->outside : 0;
 	struct route_hit hit;
-	char a[IP_STRLEN], b[IP_STRLEN], pf[PFX_STRLEN], notes[240];
+	char b[IP_STRLEN];
 	struct pkt p;
 	struct hop *h;
 	size_t ap;
@@ -205,28 +211,26 @@ inbound_reply(struct walk *w)
 	w->done = false;
 	w->clock_us = 0;
 	walk_path(w, v->name);
-	h = walk_hop(w, v->name, "answer to %s:%u", ip_format(pkt_dst(&p), a),
-		     pkt_dport(&p));
-	hop_why(h, "the NSGs let the answer of an allowed connection out "
-		"(stateful) [nsg]; it leaves by the subnet's effective routes "
-		"[udr]");
+	h = walk_hop(w, HOP_ANSWER, v->name, "answer to %s:%u",
+	    ta_ip(pkt_dst(&p)), ta_u(pkt_dport(&p)));
+	hop_why(w, h, "the NSGs let the answer of an allowed connection out "
+	    "(stateful) [nsg]; it leaves by the subnet's effective routes "
+	    "[udr]");
 	walk_xing_at(w, w->arr_point, LINK_ANSWER);
 
 	walk_path(w, sname);
 	if (rtable_lookup(rt, pkt_dst(&p), w->hash, &hit) != 0) {
 		h = walk_drop(w, sname, "reply-no-route");
-		hop_why(h, "no Active route of subnet %s covers %s [udr]",
-			sname, a);
+		hop_why(w, h, "no Active route of subnet %s covers %s [udr]",
+		    ta_s(sname), ta_ip(pkt_dst(&p)));
 		return;
 	}
-	h = walk_hop(w, sname, "route %s -> %s%s%s",
-		     pfx_format(hit.r->pfx, pf), nh_type_name(hit.r->nh),
-		     hit.nh_ip ? " " : "", hit.nh_ip ? ip_format(hit.nh_ip, b)
-						   : "");
-	walk_route_notes(t, rt, hit.r, notes, sizeof(notes));
-	hop_why(h, "longest match for %s among the Active effective routes of "
-		"%s: source %s%s", a, sname, rt_source_name(hit.r->source),
-		notes);
+	h = walk_route_hop(w, v->vnet, v->subnet, &hit);
+	hop_why(w, h,
+	    "longest match for %s among the Active effective routes of "
+	    "%s: source %s", ta_ip(pkt_dst(&p)), ta_s(sname),
+	    ta_lit(rt_source_name(hit.r->source)));
+	walk_route_notes(w, h, rt, hit.r);
 	walk_xing(w, CAP_FABRIC, t->vnets[v->vnet].name, LINK_VNET);
 
 	switch (hit.r->nh) {
@@ -234,11 +238,12 @@ inbound_reply(struct walk *w)
 		/* MODEL §7: the edge's state undoes the translation. */
 		walk_path(w, "azure-edge");
 		pkt_set_src(w->p, called, pkt_sport(w->p));
-		h = walk_hop(w, "azure-edge", "un-NAT %s -> %s",
-			     ip_format(v->ip, a), ip_format(called, b));
-		hop_why(h, "%s made the request's translation; its state maps "
-			"the answer back to the public IP [nat]",
-			n != NULL ? n->who : "the edge");
+		h = walk_hop(w, HOP_NAT, "azure-edge", "un-NAT %s -> %s",
+		    ta_ip(v->ip), ta_ip(called));
+		hop_why(w, h,
+		    "%s made the request's translation; its state maps "
+		    "the answer back to the public IP [nat]",
+		    n != NULL ? ta_pool(n->who) : ta_lit("the edge"));
 		walk_xing(w, CAP_AZURE_EDGE, NULL, LINK_VNET);
 		walk_path(w, "internet");
 		answer_at_host(w, called, "the answer left through the edge "
@@ -258,20 +263,21 @@ inbound_reply(struct walk *w)
 		}
 		h = walk_drop(w, ap != TOPO_NONE ? t->vms[ap].name : b,
 			      "asymmetric-appliance");
-		hop_why(h, "the appliance at %s never saw the request, which came "
-			"through Azure's edge straight to the NIC: a stateful "
-			"appliance drops an answer to a connection it does not "
-			"know [udr]", b);
+		hop_why(w, h,
+		    "the appliance at %s never saw the request, which came "
+		    "through Azure's edge straight to the NIC: a stateful "
+		    "appliance drops an answer to a connection it does not "
+		    "know [udr]", ta_ip(hit.nh_ip));
 		r->asymmetric = true;
 		return;
 	case NH_NONE:
 		h = walk_drop(w, sname, "route-none");
-		hop_why(h, "next hop None drops the answer [udr]");
+		hop_why(w, h, "next hop None drops the answer [udr]");
 		return;
 	default:
 		h = walk_drop(w, sname, "reply-no-route");
-		hop_why(h, "next hop %s does not lead to the Internet",
-			nh_type_name(hit.r->nh));
+		hop_why(w, h, "next hop %s does not lead to the Internet",
+		    ta_lit(nh_type_name(hit.r->nh)));
 		return;
 	}
 }

@@ -111,10 +111,11 @@ onprem_walk(struct walk *w)
 	ip_format(host, a);
 	ip_format(dst, b);
 	walk_path(w, a);
-	h = walk_hop(w, a, "send %s", w->proto == PROTO_TCP ? "TCP SYN"
-							    : "UDP datagram");
-	hop_why(h, "flow %s: a host of on-premises site %s opens a "
-		"connection to %s (%s)", f->name, sname, f->to, b);
+	h = walk_hop(w, HOP_SEND, a, "send %s",
+	    ta_lit(w->proto == PROTO_TCP ? "TCP SYN" : "UDP datagram"));
+	hop_why(w, h, "flow %s: a host of on-premises site %s opens a "
+	    "connection to %s (%s)", ta_s(f->name), ta_s(sname), ta_s(f->to),
+	    ta_ip(dst));
 	walk_xing(w, CAP_HOST, a, LINK_COUNT);
 	w->site = site;
 	walk_path(w, sname);
@@ -122,28 +123,32 @@ onprem_walk(struct walk *w)
 	gi = site_gateway(t, site, dst, &ci, &vn);
 	if (gi == TOPO_NONE) {
 		h = walk_drop(w, sname, "onprem-no-route");
-		hop_why(h, "no gateway connected to %s advertises %s: the "
-			"site has no route into Azure for it", sname, b);
+		hop_why(w, h, "no gateway connected to %s advertises %s: the "
+		    "site has no route into Azure for it", ta_s(sname),
+		    ta_ip(dst));
 		return;
 	}
 	gw = t->gateways[gi].name;
 	peer = topo_vnet_holds(t, vn, dst) ? NULL : branch_peer(t, gi, dst);
 	if (peer != NULL) {
-		h = walk_hop(w, sname, "%s: %s, over %s",
-			     site == TOPO_NONE ? "customer edge" : "site", b,
-			     ci != TOPO_NONE ? "private peering" : "the VPN");
-		hop_why(h, "Route Server peer %s advertises it and branch-to-"
-			"branch is on: gateway %s advertises it on-premises "
-			"[rs]", peer->name, gw);
+		h = walk_hop(w, HOP_ONPREM, sname, "%s: %s, over %s",
+		    ta_lit(site == TOPO_NONE ? "customer edge" : "site"),
+		    ta_ip(dst),
+		    ta_lit(ci != TOPO_NONE ? "private peering" : "the VPN"));
+		hop_why(w, h,
+		    "Route Server peer %s advertises it and branch-to-"
+		    "branch is on: gateway %s advertises it on-premises "
+		    "[rs]", ta_s(peer->name), ta_s(gw));
 	} else {
-		h = walk_hop(w, sname, "%s: %s is in VNet %s, over %s",
-			     site == TOPO_NONE ? "customer edge" : "site", b,
-			     t->vnets[vn].name, ci != TOPO_NONE ?
-			     "private peering" : "the VPN");
-		hop_why(h, "gateway %s advertises VNet %s's address space%s "
-			"[%s]", gw, t->vnets[vn].name, t->vnets[vn].hub != vn ?
-			" (gateway transit) [peer]" : "", ci != TOPO_NONE ?
-			"udr" : "vpn-ft");
+		h = walk_hop(w, HOP_ONPREM, sname,
+		    "%s: %s is in VNet %s, over %s",
+		    ta_lit(site == TOPO_NONE ? "customer edge" : "site"),
+		    ta_ip(dst), ta_s(t->vnets[vn].name),
+		    ta_lit(ci != TOPO_NONE ? "private peering" : "the VPN"));
+		hop_why(w, h, "gateway %s advertises VNet %s's address space%s "
+		    "[%s]", ta_s(gw), ta_s(t->vnets[vn].name),
+		    ta_lit(t->vnets[vn].hub != vn ? " (gateway transit) [peer]" : ""),
+		    ta_lit(ci != TOPO_NONE ? "udr" : "vpn-ft"));
 	}
 	if (ci != TOPO_NONE) {
 		walk_path(w, t->circuits[ci].name);
@@ -166,34 +171,37 @@ onprem_walk(struct walk *w)
 	gs = walk_gateway_subnet(w, w->vnet);
 	if (gs == TOPO_NONE && peer != NULL) {
 		h = walk_drop(w, gw, "no-route");
-		hop_why(h, "the packet is for a Route Server peer's prefix: "
-			"the gateway routes it by its GatewaySubnet's "
-			"effective routes, and the scenario gives VNet %s no "
-			"GatewaySubnet", t->vnets[w->vnet].name);
+		hop_why(w, h, "the packet is for a Route Server peer's prefix: "
+		    "the gateway routes it by its GatewaySubnet's "
+		    "effective routes, and the scenario gives VNet %s no "
+		    "GatewaySubnet", ta_s(t->vnets[w->vnet].name));
 		return;
 	}
 	if (gs == TOPO_NONE) {
 		vm = sim_vm_by_ip(w->s, dst);
 		if (vm == TOPO_NONE || t->vms[vm].vnet != vn) {
 			h = walk_drop(w, gw, "no-host");
-			hop_why(h, "no NIC has address %s in VNet %s", b,
-				t->vnets[vn].name);
+			hop_why(w, h, "no NIC has address %s in VNet %s",
+			    ta_ip(dst), ta_s(t->vnets[vn].name));
 			return;
 		}
-		h = walk_hop(w, gw, "gateway: into VNet %s", t->vnets[vn].name);
-		hop_why(h, "the scenario gives VNet %s no GatewaySubnet: the "
-			"gateway delivers into the fabric",
-			t->vnets[w->vnet].name);
+		h = walk_hop(w, HOP_GATEWAY, gw, "gateway: into VNet %s",
+		    ta_s(t->vnets[vn].name));
+		hop_why(w, h,
+		    "the scenario gives VNet %s no GatewaySubnet: the "
+		    "gateway delivers into the fabric",
+		    ta_s(t->vnets[w->vnet].name));
 		walk_deliver_from_gateway(w, gw, vm);
 		return;
 	}
 	/* [udr]: routes on the GatewaySubnet apply to what arrives from the
 	 * gateway. */
 	w->subnet = gs;
-	h = walk_hop(w, gw, "gateway: into VNet %s, routed by GatewaySubnet",
-		     t->vnets[w->vnet].name);
-	hop_why(h, "traffic from the gateway follows the GatewaySubnet's "
-		"effective routes, its route table included [udr]");
+	h = walk_hop(w, HOP_GATEWAY, gw,
+	    "gateway: into VNet %s, routed by GatewaySubnet",
+	    ta_s(t->vnets[w->vnet].name));
+	hop_why(w, h, "traffic from the gateway follows the GatewaySubnet's "
+	    "effective routes, its route table included [udr]");
 	walk_path(w, t->vnets[w->vnet].subnets[gs].name);
 	walk_route_loop(w);
 }

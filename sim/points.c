@@ -365,7 +365,7 @@ walk_point(struct walk *w, enum cap_kind k, const char *inst)
 	if ((i = key_by_name(s, name)) != SIZE_MAX)
 		return (int64_t)i;
 	for (i = 0; i < r->nlpt; i++)
-		if (strcmp(r->lpt[i].name, name) == 0)
+		if (strcmp(fr_str(r, r->lpt[i].name), name) == 0)
 			return (int64_t)(SIM_POINT_LOCAL | i);
 	if (r->nlpt >= SIM_POINT_LOCAL - 1)
 		return -E2BIG;
@@ -373,7 +373,9 @@ walk_point(struct walk *w, enum cap_kind k, const char *inst)
 		return -ENOMEM;
 	r->lpt[r->nlpt].kind = k;
 	r->lpt[r->nlpt].named = 0;
-	memcpy(r->lpt[r->nlpt].name, name, sizeof(name));
+	r->lpt[r->nlpt].name = walk_str(w, name);
+	if (w->err != 0)
+		return w->err;
 	return (int64_t)(SIM_POINT_LOCAL | r->nlpt++);
 }
 
@@ -393,7 +395,7 @@ walk_point_name(const struct walk *w, uint32_t key)
 	uint32_t i = key & ~SIM_POINT_LOCAL;
 
 	if (key & SIM_POINT_LOCAL)
-		return i < w->r->nlpt ? w->r->lpt[i].name : NULL;
+		return i < w->r->nlpt ? fr_str(w->r, w->r->lpt[i].name) : NULL;
 	return i < w->s->nkeys ? w->s->keys[i].name : NULL;
 }
 
@@ -462,7 +464,7 @@ key_named(struct sim *s, struct flow_result *r, uint32_t key,
 		if (i >= r->nlpt)
 			return NULL;
 		*k = r->lpt[i].kind;
-		*name = r->lpt[i].name;
+		*name = fr_str(r, r->lpt[i].name);
 		return &r->lpt[i].named;
 	}
 	if (i >= s->nkeys)

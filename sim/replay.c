@@ -260,7 +260,7 @@ flow_judge(struct replay *rp, struct replay_flow *f)
 	f->v.drop_reason = r->drop_reason;
 	f->v.reply_drop_reason = r->reply_drop_reason;
 	if (r->npath > 0 &&
-	    (f->v.where = strdup(r->path[r->npath - 1])) == NULL)
+	    (f->v.where = strdup(fr_str(r, r->path[r->npath - 1]))) == NULL)
 		return -ENOMEM;
 	for (i = 0; i < r->nxing; i++)
 		n[r->xing[i].reply ? 1 : 0]++;
@@ -283,8 +283,10 @@ flow_judge(struct replay *rp, struct replay_flow *f)
 		/* The matched flow's expectations, checked against what the
 		 * recorded packet met (r->exp, for the callback). */
 		r->flow = &rp->t->flows[f->scenario_flow];
-		expect_check(r);
+		rc = expect_check(r);
 		r->flow = &rp->fl;
+		if (rc != 0)
+			return rc;
 		f->nexp = r->nexp;
 		for (i = 0; i < r->nexp; i++)
 			f->nexp_failed += !r->exp[i].ok;

@@ -46,14 +46,14 @@ nat_find(const struct flow_result *r, uint32_t ip, uint16_t port)
 static void
 nat_undo(struct walk *w, const struct natrec *n, const char *node)
 {
-	char a[IP_STRLEN], b[IP_STRLEN];
 	struct hop *h;
 
 	pkt_set_dst(w->p, n->inside, n->inside_port);
-	h = walk_hop(w, node, "un-NAT %s -> %s", trace_ip(w, n->outside, a),
-		     trace_ip(w, n->inside, b));
-	hop_why(h, "%s translated the request; its state maps %s:%u back "
-		"[nat]", n->who, a, n->outside_port);
+	h = walk_hop(w, HOP_NAT, node, "un-NAT %s -> %s", ta_ip(n->outside),
+	    ta_ip(n->inside));
+	hop_why(w, h, "%s translated the request; its state maps %s:%u back "
+	    "[nat]", ta_pool(n->who), ta_ip(n->outside),
+	    ta_u(n->outside_port));
 }
 
 /* Did the request cross point? */
@@ -119,7 +119,7 @@ home(struct walk *w, enum link_kind link)
 	const struct topo *t = w->t;
 	const struct flow_result *r = w->r;
 	const struct vm *v = &t->vms[w->f->vm];
-	char a[IP_STRLEN], b[IP_STRLEN], mbuf[SIM_NODE_LEN];
+	char mbuf[SIM_NODE_LEN];
 	const char *missed;
 	struct hop *h;
 
@@ -128,33 +128,37 @@ home(struct walk *w, enum link_kind link)
 	/* The VM's TCP/IP stack matches the answer to what it sent. */
 	if (pkt_src(w->p) != r->dst || pkt_sport(w->p) != w->f->port ||
 	    pkt_dport(w->p) != r->sport) {
-		h = walk_hop(w, v->name, "reply from %s:%u, but %s sent to "
-			     "%s:%u", ip_format(pkt_src(w->p), a), pkt_sport(w->p),
-			     v->name, ip_format(r->dst, b), w->f->port);
-		hop_why(h, "the answer came back another way than the request "
-			"went and carries another source: the VM's stack "
-			"drops it (asymmetric routing)");
+		h = walk_hop(w, HOP_ANSWER, v->name,
+		    "reply from %s:%u, but %s sent to " "%s:%u",
+		    ta_ip(pkt_src(w->p)), ta_u(pkt_sport(w->p)), ta_s(v->name),
+		    ta_ip(r->dst), ta_u(w->f->port));
+		hop_why(w, h,
+		    "the answer came back another way than the request "
+		    "went and carries another source: the VM's stack "
+		    "drops it (asymmetric routing)");
 		asymmetric(w, v->name, "reply-mismatch");
 		return;
 	}
 	/* A stateful appliance that saw the request but not the reply
 	 * never completes the connection. */
 	if ((missed = appliance_missed(w, mbuf, sizeof(mbuf))) != NULL) {
-		h = walk_hop(w, v->name, "reply bypassed appliance %s",
-			     missed);
-		hop_why(h, "the request crossed appliance %s, the reply did "
-			"not: a stateful appliance sees half the connection "
-			"and drops what follows (asymmetric routing) [udr]",
-			missed);
+		h = walk_hop(w, HOP_DELIVER, v->name,
+		    "reply bypassed appliance %s", ta_s(missed));
+		hop_why(w, h, "the request crossed appliance %s, the reply did "
+		    "not: a stateful appliance sees half the connection "
+		    "and drops what follows (asymmetric routing) [udr]",
+		    ta_s(missed));
 		asymmetric(w, v->name, "asymmetric-appliance");
 		return;
 	}
 	w->r->reply_delivered = true;
 	w->done = true;
-	h = walk_hop(w, v->name, "reply delivered to %s from %s:%u", v->name,
-		     trace_ip(w, pkt_src(w->p), a), pkt_sport(w->p));
-	hop_why(h, "return traffic of a connection the NSGs allowed: NSGs are "
-		"stateful [nsg]");
+	h = walk_hop(w, HOP_DELIVER, v->name,
+	    "reply delivered to %s from %s:%u", ta_s(v->name),
+	    ta_ip(pkt_src(w->p)), ta_u(pkt_sport(w->p)));
+	hop_why(w, h,
+	    "return traffic of a connection the NSGs allowed: NSGs are "
+	    "stateful [nsg]");
 }
 
 /* Did the reply cross point before crossing number end? (a loop among
@@ -182,7 +186,6 @@ fabric(struct walk *w, size_t *vm)
 	size_t o = walk_vm_at(w, dst, w->vnet), fi;
 	const struct natrec *n;
 	const struct vm *v;
-	char a[IP_STRLEN];
 	struct hop *h;
 
 	if (o != TOPO_NONE &&
@@ -204,8 +207,9 @@ fabric(struct walk *w, size_t *vm)
 	}
 	if (o == TOPO_NONE) {
 		h = walk_drop(w, t->vnets[w->vnet].name, "no-host");
-		hop_why(h, "no NIC in VNet %s or a peered one has address %s "
-			"[udr]", t->vnets[w->vnet].name, ip_format(dst, a));
+		hop_why(w, h,
+		    "no NIC in VNet %s or a peered one has address %s " "[udr]",
+		    ta_s(t->vnets[w->vnet].name), ta_ip(dst));
 		return -1;
 	}
 	v = &t->vms[o];
@@ -215,9 +219,9 @@ fabric(struct walk *w, size_t *vm)
 		  LINK_VNET);
 	if ((n = nat_find(w->r, dst, pkt_dport(w->p))) == NULL) {
 		h = walk_drop(w, v->name, "no-nat-state");
-		hop_why(h, "%s holds no translation for %s:%u: it did not "
-			"send the request", v->name, ip_format(dst, a),
-			pkt_dport(w->p));
+		hop_why(w, h, "%s holds no translation for %s:%u: it did not "
+		    "send the request", ta_s(v->name), ta_ip(dst),
+		    ta_u(pkt_dport(w->p)));
 		return -1;
 	}
 	nat_undo(w, n, v->name);
@@ -241,20 +245,22 @@ from_gateway(struct walk *w, size_t gi, size_t vnet, size_t *vmp)
 
 	w->via_gateway = true;
 	if (gs != TOPO_NONE) {
-		h = walk_hop(w, t->gateways[gi].name, "gateway: into VNet %s, "
-			     "routed by GatewaySubnet", t->vnets[gv].name);
-		hop_why(h, "traffic from the gateway follows the "
-			"GatewaySubnet's effective routes [udr]");
+		h = walk_hop(w, HOP_GATEWAY, t->gateways[gi].name,
+		    "gateway: into VNet %s, " "routed by GatewaySubnet",
+		    ta_s(t->vnets[gv].name));
+		hop_why(w, h, "traffic from the gateway follows the "
+		    "GatewaySubnet's effective routes [udr]");
 		w->vnet = gv;
 		w->subnet = gs;
 		*vmp = TOPO_NONE;
 		walk_xing(w, CAP_FABRIC, t->vnets[gv].name, LINK_GATEWAY);
 		return RL_SUBNET;
 	}
-	h = walk_hop(w, gi != TOPO_NONE ? t->gateways[gi].name : "gateway",
-		     "gateway: into VNet %s", t->vnets[vnet].name);
-	hop_why(h, "the gateway delivers into the VNet's fabric (the "
-		"scenario gives the gateway's VNet no GatewaySubnet)");
+	h = walk_hop(w, HOP_GATEWAY,
+	    gi != TOPO_NONE ? t->gateways[gi].name : "gateway",
+	    "gateway: into VNet %s", ta_s(t->vnets[vnet].name));
+	hop_why(w, h, "the gateway delivers into the VNet's fabric (the "
+	    "scenario gives the gateway's VNet no GatewaySubnet)");
 	w->vnet = vnet;
 	walk_xing(w, CAP_FABRIC, t->vnets[vnet].name, LINK_GATEWAY);
 	return RL_FABRIC;
@@ -267,7 +273,6 @@ reply_appliance(struct walk *w, size_t vnet, const char *sname,
 		uint32_t nh_ip, size_t *vmp)
 {
 	const struct topo *t = w->t;
-	char a[IP_STRLEN];
 	struct hop *h;
 	size_t nva, fi;
 	int before;
@@ -283,8 +288,7 @@ reply_appliance(struct walk *w, size_t vnet, const char *sname,
 	}
 	if (nva == TOPO_NONE || !t->vms[nva].ip_forwarding) {
 		h = walk_drop(w, sname, "appliance-unreachable");
-		hop_why(h, "no NIC forwards for %s [udr]",
-			ip_format(nh_ip, a));
+		hop_why(w, h, "no NIC forwards for %s [udr]", ta_ip(nh_ip));
 		return -1;
 	}
 	walk_path(w, t->vms[nva].name);
@@ -294,26 +298,25 @@ reply_appliance(struct walk *w, size_t vnet, const char *sname,
 		return -1;
 	if (reply_crossed_before(w, w->r->xing[before].point, before)) {
 		h = walk_drop(w, t->vms[nva].name, "routing-loop");
-		hop_why(h, "the reply comes back to appliance %s: the "
-			"route tables send it in a circle",
-			t->vms[nva].name);
+		hop_why(w, h, "the reply comes back to appliance %s: the "
+		    "route tables send it in a circle", ta_s(t->vms[nva].name));
 		return -1;
 	}
 	if (!request_crossed(w, w->r->xing[before].point)) {
-		h = walk_hop(w, t->vms[nva].name, "appliance %s has no "
-			     "state for this connection",
-			     t->vms[nva].name);
-		hop_why(h, "the reply is routed through %s, which the "
-			"request never crossed: a stateful appliance "
-			"drops an answer to a connection it did not "
-			"see open (asymmetric routing) [udr]",
-			t->vms[nva].name);
+		h = walk_hop(w, HOP_APPLIANCE, t->vms[nva].name,
+		    "appliance %s has no " "state for this connection",
+		    ta_s(t->vms[nva].name));
+		hop_why(w, h, "the reply is routed through %s, which the "
+		    "request never crossed: a stateful appliance "
+		    "drops an answer to a connection it did not "
+		    "see open (asymmetric routing) [udr]",
+		    ta_s(t->vms[nva].name));
 		asymmetric(w, t->vms[nva].name, "asymmetric-appliance");
 		return -1;
 	}
-	h = walk_hop(w, t->vms[nva].name, "network virtual appliance "
-		     "forwards the reply");
-	hop_why(h, "it saw the request: the connection is known");
+	h = walk_hop(w, HOP_APPLIANCE, t->vms[nva].name,
+	    "network virtual appliance " "forwards the reply");
+	hop_why(w, h, "it saw the request: the connection is known");
 	walk_xing(w, CAP_APPLIANCE, t->vms[nva].name, LINK_COUNT);
 	*vmp = nva;
 	return RL_SUBNET;
@@ -333,7 +336,7 @@ subnet_route(struct walk *w, size_t *vmp)
 	const char *sname = t->vnets[vn].subnets[sn].name;
 	uint32_t dst = pkt_dst(w->p);
 	struct route_hit hit;
-	char a[IP_STRLEN], pf[PFX_STRLEN], src[160], notes[240];
+	char src[160];
 	struct hop *h;
 
 	w->vnet = vn;
@@ -345,20 +348,17 @@ subnet_route(struct walk *w, size_t *vmp)
 	}
 	if (rtable_lookup(rt, dst, 0, &hit) != 0) {
 		h = walk_drop(w, sname, "no-route");
-		hop_why(h, "no Active route of subnet %s covers %s [udr]",
-			sname, ip_format(dst, a));
+		hop_why(w, h, "no Active route of subnet %s covers %s [udr]",
+		    ta_s(sname), ta_ip(dst));
 		return -1;
 	}
 	if (!w->quiet) {	/* the trace line: not for sim_decide */
 		eroute_describe(t, hit.r, src, sizeof(src));
-		walk_route_notes(t, rt, hit.r, notes, sizeof(notes));
-		h = walk_hop(w, sname, "route %s -> %s%s%s",
-			     pfx_format(hit.r->pfx, pf), nh_type_name(hit.r->nh),
-			     hit.nh_ip ? " " : "",
-			     hit.nh_ip ? ip_format(hit.nh_ip, a) : "");
-		hop_why(h, "the reply to %s follows %s's routes: source %s, "
-			"%s%s", ip_format(dst, a), sname,
-			rt_source_name(hit.r->source), src, notes);
+		h = walk_route_hop(w, vn, sn, &hit);
+		hop_why(w, h, "the reply to %s follows %s's routes: source %s, "
+		    "%s", ta_ip(dst), ta_s(sname),
+		    ta_lit(rt_source_name(hit.r->source)), ta_s(src));
+		walk_route_notes(w, h, rt, hit.r);
 	}
 	walk_xing(w, CAP_FABRIC, t->vnets[vn].name, LINK_VNET);
 
@@ -372,8 +372,9 @@ subnet_route(struct walk *w, size_t *vmp)
 	case NH_SERVICE_ENDPOINT:
 		if (ip_private(dst)) {
 			h = walk_drop(w, sname, "reply-no-route");
-			hop_why(h, "%s is a private address: the Internet does "
-				"not carry it back [udr]", ip_format(dst, a));
+			hop_why(w, h,
+			    "%s is a private address: the Internet does "
+			    "not carry it back [udr]", ta_ip(dst));
 			return -1;
 		}
 		return RL_PUBLIC;
@@ -389,13 +390,13 @@ subnet_route(struct walk *w, size_t *vmp)
 			if (to != TOPO_NONE) {
 				/* As the request (walk.c to_circuit): the
 				 * MSEE turns it around. */
-				h = walk_hop(w, c->name, "MSEE: %s is in VNet "
-					     "%s, back to gateway %s",
-					     ip_format(dst, a),
-					     t->vnets[t->vms[to].vnet].name,
-					     c->gateway);
-				hop_why(h, "the Microsoft edge learned the "
-					"VNet's space from the gateway [peer]");
+				h = walk_hop(w, HOP_GATEWAY, c->name,
+				    "MSEE: %s is in VNet "
+				    "%s, back to gateway %s", ta_ip(dst),
+				    ta_s(t->vnets[t->vms[to].vnet].name),
+				    ta_s(c->gateway));
+				hop_why(w, h, "the Microsoft edge learned the "
+				    "VNet's space from the gateway [peer]");
 				walk_xing(w, CAP_CIRCUIT_PRIVATE, c->name,
 					  LINK_CIRCUIT);
 				walk_path(w, c->gateway);
@@ -404,9 +405,9 @@ subnet_route(struct walk *w, size_t *vmp)
 				return from_gateway(w, t->vnets[c->vnet].gw,
 						    t->vms[to].vnet, vmp);
 			}
-			h = walk_hop(w, c->name, "private peering (MSEE -> "
-				     "customer edge)");
-			hop_why(h, "BGP route of private peering [udr]");
+			h = walk_hop(w, HOP_CIRCUIT, c->name,
+			    "private peering (MSEE -> " "customer edge)");
+			hop_why(w, h, "BGP route of private peering [udr]");
 			walk_xing(w, CAP_CIRCUIT_PRIVATE, c->name, LINK_CIRCUIT);
 			w->site = TOPO_NONE;
 			return RL_ONPREM;
@@ -420,17 +421,20 @@ subnet_route(struct walk *w, size_t *vmp)
 			if (to != TOPO_NONE) {
 				/* As the request (walk.c to_site). */
 				walk_gateway_xing(w, gw, 0, LINK_GATEWAY);
-				h = walk_hop(w, gw, "VPN gateway: %s is in "
-					     "VNet %s", ip_format(dst, a),
-					     t->vnets[t->vms[to].vnet].name);
-				hop_why(h, "the gateway routes to the VNets it "
-					"serves before its tunnels [peer]");
+				h = walk_hop(w, HOP_GATEWAY, gw,
+				    "VPN gateway: %s is in " "VNet %s",
+				    ta_ip(dst),
+				    ta_s(t->vnets[t->vms[to].vnet].name));
+				hop_why(w, h,
+				    "the gateway routes to the VNets it "
+				    "serves before its tunnels [peer]");
 				return from_gateway(w, vs->gateway,
 						    t->vms[to].vnet, vmp);
 			}
-			h = walk_hop(w, gw, "VPN gateway: tunnel to site %s",
-				     vs->name);
-			hop_why(h, "route of VPN site %s [vpn-ft]", vs->name);
+			h = walk_hop(w, HOP_GATEWAY, gw,
+			    "VPN gateway: tunnel to site %s", ta_s(vs->name));
+			hop_why(w, h, "route of VPN site %s [vpn-ft]",
+			    ta_s(vs->name));
 			walk_gateway_xing(w, gw, 0, LINK_GATEWAY);
 			walk_path(w, vs->name);
 			walk_xing(w, CAP_ONPREM_INSIDE, vs->name, LINK_INTERNET);
@@ -446,12 +450,13 @@ subnet_route(struct walk *w, size_t *vmp)
 		if (hit.r->source == RT_BGP)	/* a Route Server's */
 			return reply_appliance(w, vn, sname, hit.nh_ip, vmp);
 		h = walk_drop(w, sname, "reply-no-route");
-		hop_why(h, "a user route to a gateway does not carry the reply "
-			"[udr]");
+		hop_why(w, h,
+		    "a user route to a gateway does not carry the reply "
+		    "[udr]");
 		return -1;
 	case NH_NONE:
 		h = walk_drop(w, sname, "route-none");
-		hop_why(h, "next hop type None drops the reply [udr]");
+		hop_why(w, h, "next hop type None drops the reply [udr]");
 		return -1;
 	case NH_COUNT:
 		break;
@@ -498,15 +503,15 @@ public_hop(struct walk *w, size_t *vmp)
 	const struct natrec *n = nat_find(w->r, dst, pkt_dport(w->p));
 	enum cap_kind k;
 	size_t ci, vm;
-	char a[IP_STRLEN];
 	struct hop *h;
 	enum link_kind medium = w->arr == ARR_AZURE ? LINK_BACKBONE
 						    : LINK_INTERNET;
 
 	if (n == NULL) {
 		h = walk_drop(w, "internet", "reply-no-route");
-		hop_why(h, "nothing on the way holds %s:%u: no NAT translated "
-			"the request to it", ip_format(dst, a), pkt_dport(w->p));
+		hop_why(w, h,
+		    "nothing on the way holds %s:%u: no NAT translated "
+		    "the request to it", ta_ip(dst), ta_u(pkt_dport(w->p)));
 		return -1;
 	}
 	k = walk_point_kind(w, n->point);
@@ -518,9 +523,10 @@ public_hop(struct walk *w, size_t *vmp)
 		if (w->r->hairpin == HAIRPIN_AZURE && ci != TOPO_NONE) {
 			/* MODEL §3: back over the same turn at the MSEE. */
 			walk_path(w, t->circuits[ci].name);
-			h = walk_hop(w, t->circuits[ci].name, "reply turns "
-				     "around at the MSEE");
-			hop_why(h, "public peering, as the request [seed-000]");
+			h = walk_hop(w, HOP_CIRCUIT, t->circuits[ci].name,
+			    "reply turns " "around at the MSEE");
+			hop_why(w, h,
+			    "public peering, as the request [seed-000]");
 			walk_xing(w, CAP_CIRCUIT_PUBLIC, t->circuits[ci].name,
 				  LINK_BACKBONE);
 			medium = LINK_BACKBONE;
@@ -553,10 +559,11 @@ public_hop(struct walk *w, size_t *vmp)
 			break;
 		walk_path(w, t->circuits[ci].name);
 		walk_xing_at(w, n->point, LINK_BACKBONE);
-		h = walk_hop(w, t->circuits[ci].name, "public peering "
-			     "(MSEE -> customer edge)");
-		hop_why(h, "%s is in the NAT pool the customer advertises over "
-			"public peering [er-nat]", ip_format(dst, a));
+		h = walk_hop(w, HOP_CIRCUIT, t->circuits[ci].name,
+		    "public peering " "(MSEE -> customer edge)");
+		hop_why(w, h,
+		    "%s is in the NAT pool the customer advertises over "
+		    "public peering [er-nat]", ta_ip(dst));
 		w->site = TOPO_NONE;
 		walk_path(w, t->onprem.name);
 		walk_xing(w, CAP_ONPREM_INSIDE, t->onprem.name, LINK_CIRCUIT);
@@ -564,7 +571,7 @@ public_hop(struct walk *w, size_t *vmp)
 		return RL_ONPREM;
 	case CAP_FIREWALL_OUTSIDE:
 		/* MODEL §8 [fw-snat]: the firewall's public IP. */
-		if ((ci = topo_firewall_find(t, n->who)) == TOPO_NONE)
+		if ((ci = topo_firewall_find(t, fr_str(w->r, n->who))) == TOPO_NONE)
 			break;
 		if (!reply_firewall(w, ci, n, medium))
 			return -1;
@@ -577,10 +584,10 @@ public_hop(struct walk *w, size_t *vmp)
 			break;
 		walk_path(w, t->circuits[ci].name);
 		walk_xing_at(w, n->point, LINK_BACKBONE);
-		h = walk_hop(w, t->circuits[ci].name, "Microsoft peering "
-			     "(MSEE -> customer edge)");
-		hop_why(h, "%s is in the NAT pool registered on Microsoft "
-			"peering [er-ms]", ip_format(dst, a));
+		h = walk_hop(w, HOP_CIRCUIT, t->circuits[ci].name,
+		    "Microsoft peering " "(MSEE -> customer edge)");
+		hop_why(w, h, "%s is in the NAT pool registered on Microsoft "
+		    "peering [er-ms]", ta_ip(dst));
 		w->site = TOPO_NONE;
 		walk_path(w, t->onprem.name);
 		walk_xing(w, CAP_ONPREM_INSIDE, t->onprem.name, LINK_CIRCUIT);
@@ -590,8 +597,8 @@ public_hop(struct walk *w, size_t *vmp)
 		break;
 	}
 	h = walk_drop(w, "internet", "reply-no-route");
-	hop_why(h, "%s's translation cannot be reached from the Internet",
-		n->who);
+	hop_why(w, h, "%s's translation cannot be reached from the Internet",
+	    ta_pool(n->who));
 	return -1;
 }
 
@@ -603,14 +610,16 @@ host_home(struct walk *w)
 	const struct topo *t = w->t;
 	const struct flow_result *r = w->r;
 	const char *site = topo_site_name(t, w->site), *missed;
-	char a[IP_STRLEN], b[IP_STRLEN], mbuf[SIM_NODE_LEN];
+	char a[IP_STRLEN], mbuf[SIM_NODE_LEN];
 	struct hop *h;
 
 	ip_format(pkt_dst(w->p), a);
 	if (w->site != w->f->from_site) {
 		h = walk_drop(w, site, "reply-no-route");
-		hop_why(h, "the answer reached site %s, but host %s is at site "
-			"%s", site, a, topo_site_name(t, w->f->from_site));
+		hop_why(w, h,
+		    "the answer reached site %s, but host %s is at site " "%s",
+		    ta_s(site), ta_ip(pkt_dst(w->p)),
+		    ta_s(topo_site_name(t, w->f->from_site)));
 		return;
 	}
 	walk_path(w, site);
@@ -618,30 +627,32 @@ host_home(struct walk *w)
 	walk_xing(w, CAP_HOST, a, LINK_ONPREM);
 	if (pkt_src(w->p) != r->dst || pkt_sport(w->p) != w->f->port ||
 	    pkt_dport(w->p) != r->sport) {
-		h = walk_hop(w, a, "answer from %s:%u, but the host called "
-			     "%s:%u", ip_format(pkt_src(w->p), a),
-			     pkt_sport(w->p), ip_format(r->dst, b), w->f->port);
-		hop_why(h, "the answer carries another source than the "
-			"request's destination: the host resets it "
-			"(asymmetric routing)");
+		h = walk_hop(w, HOP_ANSWER, a,
+		    "answer from %s:%u, but the host called " "%s:%u",
+		    ta_ip(pkt_src(w->p)), ta_u(pkt_sport(w->p)), ta_ip(r->dst),
+		    ta_u(w->f->port));
+		hop_why(w, h, "the answer carries another source than the "
+		    "request's destination: the host resets it "
+		    "(asymmetric routing)");
 		asymmetric(w, a, "reply-mismatch");
 		return;
 	}
 	if ((missed = appliance_missed(w, mbuf, sizeof(mbuf))) != NULL) {
-		h = walk_hop(w, a, "reply bypassed appliance %s", missed);
-		hop_why(h, "the request crossed appliance %s, the reply did "
-			"not: a stateful appliance sees half the connection "
-			"and drops what follows (asymmetric routing) [udr]",
-			missed);
+		h = walk_hop(w, HOP_DELIVER, a, "reply bypassed appliance %s",
+		    ta_s(missed));
+		hop_why(w, h, "the request crossed appliance %s, the reply did "
+		    "not: a stateful appliance sees half the connection "
+		    "and drops what follows (asymmetric routing) [udr]",
+		    ta_s(missed));
 		asymmetric(w, a, "asymmetric-appliance");
 		return;
 	}
 	w->r->reply_delivered = true;
 	w->done = true;
-	h = walk_hop(w, a, "answer delivered to %s from %s:%u", a,
-		     trace_ip(w, pkt_src(w->p), b), pkt_sport(w->p));
-	hop_why(h, "the host at site %s called %s: the connection's answer",
-		site, b);
+	h = walk_hop(w, HOP_DELIVER, a, "answer delivered to %s from %s:%u",
+	    ta_ip(pkt_dst(w->p)), ta_ip(pkt_src(w->p)), ta_u(pkt_sport(w->p)));
+	hop_why(w, h, "the host at site %s called %s: the connection's answer",
+	    ta_s(site), ta_ip(pkt_src(w->p)));
 }
 
 /*
@@ -658,7 +669,7 @@ onprem_hop(struct walk *w, size_t *vmp)
 	uint32_t dst = pkt_dst(w->p);
 	size_t vm = sim_vm_by_ip(w->s, dst), ci = TOPO_NONE, vn, hub, gi;
 	const char *gw;
-	char a[IP_STRLEN], via[160] = "";
+	char via[160] = "";
 	struct hop *h;
 
 	/* MODEL §8: the answer to a host of an on-premises site. */
@@ -674,8 +685,8 @@ onprem_hop(struct walk *w, size_t *vmp)
 		vn = t->firewalls[gi].vnet;
 	if (vn == TOPO_NONE) {
 		h = walk_drop(w, site, "reply-no-route");
-		hop_why(h, "%s is in no VNet on-premises can reach",
-			ip_format(dst, a));
+		hop_why(w, h, "%s is in no VNet on-premises can reach",
+		    ta_ip(dst));
 		return -1;
 	}
 	hub = t->vnets[vn].hub;
@@ -698,44 +709,47 @@ onprem_hop(struct walk *w, size_t *vmp)
 			gi = t->vpn_sites[w->site].gateway;
 		if (gi != t->vpn_sites[w->site].gateway) {
 			h = walk_drop(w, site, "reply-no-route");
-			hop_why(h, "VPN site %s connects to gateway %s, which "
-				"does not advertise VNet %s: no route to %s",
-				site, t->gateways[t->vpn_sites[w->site]
-				.gateway].name, t->vnets[vn].name,
-				ip_format(dst, a));
+			hop_why(w, h,
+			    "VPN site %s connects to gateway %s, which "
+			    "does not advertise VNet %s: no route to %s",
+			    ta_s(site),
+			    ta_s(t->gateways[t->vpn_sites[w->site] .gateway].name),
+			    ta_s(t->vnets[vn].name), ta_ip(dst));
 			return -1;
 		}
 		gw = t->gateways[gi].name;
-		h = walk_hop(w, site, "site %s: %s is in VNet %s, over the "
-			     "VPN", site, ip_format(dst, a), t->vnets[vn].name);
-		hop_why(h, "VPN gateway %s advertises the VNet's address "
-			"space%s [vpn-ft]", gw, via);
+		h = walk_hop(w, HOP_ONPREM, site,
+		    "site %s: %s is in VNet %s, over the " "VPN", ta_s(site),
+		    ta_ip(dst), ta_s(t->vnets[vn].name));
+		hop_why(w, h, "VPN gateway %s advertises the VNet's address "
+		    "space%s [vpn-ft]", ta_s(gw), ta_s(via));
 		walk_path(w, gw);
 		walk_gateway_xing(w, gw, 0, LINK_INTERNET);
 	} else if (ci != TOPO_NONE) {
 		const struct circuit *c = &t->circuits[ci];
 		gw = c->gateway;
-		h = walk_hop(w, site, "customer edge: %s is in VNet "
-			     "%s, over private peering", ip_format(dst, a),
-			     t->vnets[vn].name);
-		hop_why(h, "gateway %s advertises the VNet's address space to "
-			"on-premises over BGP%s [udr]", gw, via);
+		h = walk_hop(w, HOP_CIRCUIT, site,
+		    "customer edge: %s is in VNet " "%s, over private peering",
+		    ta_ip(dst), ta_s(t->vnets[vn].name));
+		hop_why(w, h,
+		    "gateway %s advertises the VNet's address space to "
+		    "on-premises over BGP%s [udr]", ta_s(gw), ta_s(via));
 		walk_path(w, c->name);
 		walk_xing(w, CAP_CIRCUIT_PRIVATE, c->name, LINK_ONPREM);
 		walk_path(w, gw);
 		walk_gateway_xing(w, gw, 0, LINK_CIRCUIT);
 	} else if (gi != TOPO_NONE) {
 		gw = t->gateways[gi].name;
-		h = walk_hop(w, site, "on-premises: %s is in VNet "
-			     "%s, over the VPN", ip_format(dst, a),
-			     t->vnets[vn].name);
-		hop_why(h, "VPN gateway %s%s [udr]", gw, via);
+		h = walk_hop(w, HOP_ONPREM, site, "on-premises: %s is in VNet "
+		    "%s, over the VPN", ta_ip(dst), ta_s(t->vnets[vn].name));
+		hop_why(w, h, "VPN gateway %s%s [udr]", ta_s(gw), ta_s(via));
 		walk_path(w, gw);
 		walk_gateway_xing(w, gw, 0, LINK_INTERNET);
 	} else {
 		h = walk_drop(w, site, "reply-no-route");
-		hop_why(h, "VNet %s has no gateway: on-premises has no route "
-			"to %s", t->vnets[vn].name, ip_format(dst, a));
+		hop_why(w, h,
+		    "VNet %s has no gateway: on-premises has no route " "to %s",
+		    ta_s(t->vnets[vn].name), ta_ip(dst));
 		return -1;
 	}
 	return from_gateway(w, gi != TOPO_NONE ? gi : topo_gateway_find(t, gw),
@@ -751,7 +765,6 @@ reply_walk(struct walk *w)
 	int loc = -1;
 	size_t vm = 0, step;
 	struct hop *h;
-	char a[IP_STRLEN];
 	int rc;
 
 	if ((rc = walk_answer_build(w, &p)) != 0) {
@@ -772,10 +785,10 @@ reply_walk(struct walk *w)
 	node = w->arr == ARR_VM ? t->vms[w->arr_vm].name
 	       : walk_point_name(w, w->arr_point) + strlen("dest-");
 	walk_path(w, node);
-	h = walk_hop(w, node, "answer to %s:%u", ip_format(pkt_dst(&p), a),
-		     pkt_dport(&p));
-	hop_why(h, "addressed to the source the destination saw; each place "
-		"on the way routes it by what the model knows there [nat]");
+	h = walk_hop(w, HOP_ANSWER, node, "answer to %s:%u", ta_ip(pkt_dst(&p)),
+	    ta_u(pkt_dport(&p)));
+	hop_why(w, h, "addressed to the source the destination saw; each place "
+	    "on the way routes it by what the model knows there [nat]");
 	walk_xing_at(w, w->arr_point, LINK_ANSWER);
 
 	switch (w->arr) {
@@ -827,8 +840,9 @@ reply_walk(struct walk *w)
 	}
 	if (!w->done) {
 		h = walk_drop(w, "engine", "reply-path-too-long");
-		hop_why(h, "%d routing decisions without reaching the sender: "
-			"the walk's limit (docs/format.md, \"Limits\")",
-			SIM_MAX_STEPS);
+		hop_why(w, h,
+		    "%d routing decisions without reaching the sender: "
+		    "the walk's limit (docs/format.md, \"Limits\")",
+		    ta_d(SIM_MAX_STEPS));
 	}
 }

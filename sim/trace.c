@@ -124,77 +124,199 @@ walk_fmt(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
-static struct hop *
-hop_new(struct walk *w, const char *node)
+int
+fr_put(struct flow_result *r, const char *a, size_t na, const char *b,
+       size_t nb, uint32_t *out)
+{
+	size_t off;
+
+	*out = 0;
+	if (na + nb == 0)
+		return 0;
+	if (r->npool == 0) {
+		if (VEC_RESERVE(r->pool, r->cpool, 1) != 0)
+			return -ENOMEM;
+		r->pool[0] = '\0';
+		r->npool = 1;
+	}
+	off = r->npool;
+	if (na >= UINT32_MAX || nb >= UINT32_MAX - na ||
+	    na + nb >= UINT32_MAX - off)
+		return -E2BIG;
+	if (VEC_RESERVE(r->pool, r->cpool, off + na + nb + 1) != 0)
+		return -ENOMEM;
+	if (na)
+		memcpy(r->pool + off, a, na);
+	if (nb)
+		memcpy(r->pool + off + na, b, nb);
+	r->pool[off + na + nb] = '\0';
+	r->npool = off + na + nb + 1;
+	*out = (uint32_t)off;
+	return 0;
+}
+
+/* The pool's offset of a copy of a then b, one string (0 for ""), or 0
+ * with the failure kept in w->err. */
+uint32_t
+walk_str2(struct walk *w, const char *a, const char *b)
+{
+	uint32_t off;
+	int rc;
+
+	if ((rc = fr_put(w->r, a, a ? strlen(a) : 0, b, b ? strlen(b) : 0,
+			 &off)) != 0)
+		walk_fail(w, rc);
+	return off;
+}
+
+uint32_t
+walk_str(struct walk *w, const char *s)
+{
+	return walk_str2(w, s, NULL);
+}
+
+/* Append segment tmpl with its arguments a (up to TARG_END) to the log,
+ * then TARG_END: its first index, or -errno with the log as it was. */
+static int64_t
+log_segment(struct walk *w, const char *tmpl, const struct targ *a)
 {
 	struct flow_result *r = w->r;
-	struct hop *h;
+	size_t n, i, first = r->ntarg;
+	struct targ *t;
 
-	if (w->quiet) {		/* sim_decide: no trace */
-		w->scratch.quiet = true;
-		return &w->scratch;
+	for (n = 0; a[n].type != TARG_END; n++)
+		;
+	if (first + n + 2 > UINT32_MAX)
+		return -E2BIG;
+	if (VEC_RESERVE(r->targ, r->ctarg, first + n + 2) != 0)
+		return -ENOMEM;
+	t = &r->targ[first];
+	t->type = TARG_TMPL;
+	t->plen = 0;
+	t->u.lit = tmpl;
+	for (i = 0; i < n; i++) {
+		t[i + 1] = a[i];
+		if (a[i].type == TARG_NAME) {
+			/* A name: copied, so the result owns it. */
+			t[i + 1].type = TARG_STR;
+			t[i + 1].u.v = walk_str(w, a[i].u.lit);
+		}
 	}
-	if (VEC_GROW(r->hops, r->nhops, r->chops) != 0) {
-		walk_fail(w, -ENOMEM);
-		h = &w->scratch;
-	} else {
-		h = &r->hops[r->nhops++];
+	t[n + 1].type = TARG_END;
+	t[n + 1].plen = 0;
+	t[n + 1].u.v = 0;
+	r->ntarg = first + n + 2;
+	return (int64_t)first;
+}
+
+/* A new line: its first index, or HOP_NONE after a failure (w->err). */
+static uint32_t
+log_line(struct walk *w, const char *tmpl, const struct targ *a)
+{
+	int64_t k = log_segment(w, tmpl, a);
+
+	if (k < 0) {
+		walk_fail(w, (int)k);
+		return HOP_NONE;
 	}
-	memset(h, 0, sizeof(*h));
-	h->reply = w->reply;
-	walk_copy_name(h->node, sizeof(h->node), node);
-	walk_hop_pkt(w, h);
-	return h;
+	return (uint32_t)k;
 }
 
 struct hop *
-walk_hop(struct walk *w, const char *node, const char *fmt, ...)
+walk_hop_(struct walk *w, enum hop_kind kind, const char *node,
+	  const char *tmpl, const struct targ *a)
 {
-	struct hop *h = hop_new(w, node);
-	va_list ap;
+	struct flow_result *r = w->r;
+	struct hop *h;
+	uint32_t what;
 
-	if (h->quiet)
-		return h;
-	va_start(ap, fmt);
-	trace_vfmt(h->what, sizeof(h->what), fmt, ap);
-	va_end(ap);
+	if (w->quiet)		/* sim_decide: no trace */
+		return &w->scratch;
+	if (VEC_GROW(r->hops, r->nhops, r->chops) != 0) {
+		walk_fail(w, -ENOMEM);
+		return &w->scratch;
+	}
+	if ((what = log_line(w, tmpl, a)) == HOP_NONE)
+		return &w->scratch;
+	h = &r->hops[r->nhops];
+	h->what = what;
+	h->why = HOP_NONE;
+	h->node = walk_str(w, node);
+	h->ctx = h->route = h->rule = h->nat = h->xing = HOP_NONE;
+	h->kind = (uint8_t)kind;
+	h->reply = w->reply;
+	h->pad[0] = h->pad[1] = 0;
+	walk_hop_pkt(w, h);
+	if (w->err != 0)
+		return &w->scratch;
+	r->nhops++;
 	return h;
 }
 
 void
-hop_why(struct hop *h, const char *fmt, ...)
+hop_why_(struct walk *w, struct hop *h, const char *tmpl,
+	 const struct targ *a)
 {
-	va_list ap;
-
-	if (h->quiet)
+	if (h == &w->scratch)
 		return;
-	va_start(ap, fmt);
-	trace_vfmt(h->why, sizeof(h->why), fmt, ap);
-	va_end(ap);
+	h->why = log_line(w, tmpl, a);
 }
 
-const char *
-trace_ip(const struct walk *w, uint32_t ip, char buf[IP_STRLEN])
-{
-	return w->quiet ? "" : ip_format(ip, buf);
-}
-
-const char *
-trace_pfx(const struct walk *w, struct pfx p, char buf[PFX_STRLEN])
-{
-	return w->quiet ? "" : pfx_format(p, buf);
-}
-
-/* strlcpy: a name into a result's field, cut at its size. */
 void
-walk_copy_name(char *dst, size_t size, const char *src)
+hop_what_(struct walk *w, struct hop *h, const char *tmpl,
+	  const struct targ *a)
 {
-	size_t n = strlen(src);
+	uint32_t k;
 
-	if (n > size - 1)
-		n = size - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
+	if (h == &w->scratch)
+		return;
+	if ((k = log_line(w, tmpl, a)) != HOP_NONE)
+		h->what = k;
+}
+
+/* The index of the TARG_END that ends the line starting at k. */
+static size_t
+line_end(const struct flow_result *r, size_t k)
+{
+	while (r->targ[k].type != TARG_END) {
+		if (r->targ[k].type == TARG_JUMP)
+			k = (size_t)r->targ[k].u.v;
+		else
+			k++;
+	}
+	return k;
+}
+
+void
+hop_why_more_(struct walk *w, struct hop *h, const char *tmpl,
+	      const struct targ *a)
+{
+	struct flow_result *r = w->r;
+	size_t end;
+	int64_t k;
+
+	if (h == &w->scratch)
+		return;
+	if (h->why == HOP_NONE) {
+		hop_why_(w, h, tmpl, a);
+		return;
+	}
+	end = line_end(r, h->why);
+	if (end + 1 == r->ntarg) {
+		/* The line is the log's last: the segment goes on it. */
+		r->ntarg = end;
+		if ((k = log_segment(w, tmpl, a)) < 0) {
+			r->ntarg = end + 1;
+			walk_fail(w, (int)k);
+		}
+		return;
+	}
+	if ((k = log_segment(w, tmpl, a)) < 0) {
+		walk_fail(w, (int)k);
+		return;
+	}
+	r->targ[end].type = TARG_JUMP;
+	r->targ[end].u.v = (uint64_t)k;
 }
 
 /* Refresh the packet fields of a hop after a rewrite. */
@@ -211,26 +333,25 @@ void
 walk_path(struct walk *w, const char *node)
 {
 	struct flow_result *r = w->r;
-	char (**path)[SIM_NODE_LEN] = w->reply ? &r->rpath : &r->path;
+	uint32_t **path = w->reply ? &r->rpath : &r->path;
 	size_t *n = w->reply ? &r->nrpath : &r->npath;
 	size_t *cap = w->reply ? &r->crpath : &r->cpath;
-
-	size_t len = strlen(node);
+	uint32_t off;
 
 	if (VEC_GROW(*path, *n, *cap) != 0) {
 		walk_fail(w, -ENOMEM);
 		return;
 	}
-	if (len > SIM_NODE_LEN - 1)
-		len = SIM_NODE_LEN - 1;
-	memcpy((*path)[*n], node, len);
-	(*path)[(*n)++][len] = '\0';
+	off = walk_str(w, node);
+	if (w->err == 0)
+		(*path)[(*n)++] = off;
 }
 
 struct hop *
 walk_drop(struct walk *w, const char *node, const char *reason)
 {
-	struct hop *h = walk_hop(w, node, "dropped: %s", reason);
+	struct hop *h = walk_hop(w, HOP_DROP, node, "dropped: %s",
+				 ta_lit(reason));
 
 	if (w->reply) {
 		w->r->reply_drop_reason = reason;
@@ -247,6 +368,8 @@ void
 flow_result_free(struct flow_result *r)
 {
 	free(r->hops);
+	free(r->targ);
+	free(r->pool);
 	free(r->path);
 	free(r->rpath);
 	free(r->nat);
@@ -261,21 +384,27 @@ void
 flow_result_reset(struct flow_result *r)
 {
 	struct hop *hops = r->hops;
-	char (*path)[SIM_NODE_LEN] = r->path, (*rpath)[SIM_NODE_LEN] = r->rpath;
+	struct targ *targ = r->targ;
+	char *pool = r->pool;
+	uint32_t *path = r->path, *rpath = r->rpath;
 	struct natrec *nat = r->nat;
 	struct xing *xing = r->xing;
 	struct fwrec *fw = r->fw;
 	struct lpoint *lpt = r->lpt;
-	size_t clpt = r->clpt;
+	size_t clpt = r->clpt, ctarg = r->ctarg, cpool = r->cpool;
 	size_t chops = r->chops, cpath = r->cpath, crpath = r->crpath;
 	size_t cnat = r->cnat, cxing = r->cxing, cfw = r->cfw;
 
-	/* Everything up to the request's bytes and the expectations'
-	 * texts, which the walk and expect_check write whole. */
+	/* Everything up to the request's bytes, which the walk writes
+	 * whole. */
 	memset(r, 0, offsetof(struct flow_result, request));
 	r->request.len = 0;
 	r->hops = hops;
 	r->chops = chops;
+	r->targ = targ;
+	r->ctarg = ctarg;
+	r->pool = pool;
+	r->cpool = cpool;
 	r->path = path;
 	r->cpath = cpath;
 	r->rpath = rpath;
@@ -313,6 +442,8 @@ walk_xing_at(struct walk *w, uint32_t point, enum link_kind link)
 	x->reply = w->reply;
 	x->hop = (uint16_t)(r->nhops ? r->nhops - 1 : 0);
 	x->at_us = w->clock_us;
+	if (r->nhops > 0 && r->hops[r->nhops - 1].xing == HOP_NONE)
+		r->hops[r->nhops - 1].xing = (uint32_t)(r->nxing - 1);
 }
 
 void
@@ -349,5 +480,7 @@ walk_nat(struct walk *w, const char *who, uint32_t inside, uint16_t iport,
 	n->inside_port = iport;
 	n->outside = outside;
 	n->outside_port = oport;
-	snprintf(n->who, sizeof(n->who), "%s", who);
+	n->who = walk_str(w, who);
+	if (r->nhops > 0 && r->hops[r->nhops - 1].nat == HOP_NONE)
+		r->hops[r->nhops - 1].nat = (uint32_t)(r->nnat - 1);
 }

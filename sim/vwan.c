@@ -207,17 +207,18 @@ walk_vhub(struct walk *w, const struct eroute *r, uint32_t nh_ip)
 	const struct topo *t = w->t;
 	const struct vhub *vh = &t->vhubs[r->vhub];
 	uint32_t dst = pkt_dst(w->p);
-	char a[IP_STRLEN], b[IP_STRLEN];
 	struct hop *h;
 	size_t i, vm = TOPO_NONE;
 
 	walk_path(w, vh->name);
 	if (vwan_fw_row(t, r)) {
-		h = walk_hop(w, vh->name, "virtual hub: routing intent to "
-			     "firewall %s", t->firewalls[vh->firewall].name);
-		hop_why(h, "the hub's routing intent (%s) sends %s to its "
-			"firewall %s [vwan]", r->pfx.len == 0 ? "Internet" :
-			"private", ip_format(dst, a), ip_format(nh_ip, b));
+		h = walk_hop(w, HOP_FIREWALL, vh->name,
+		    "virtual hub: routing intent to " "firewall %s",
+		    ta_s(t->firewalls[vh->firewall].name));
+		hop_why(w, h, "the hub's routing intent (%s) sends %s to its "
+		    "firewall %s [vwan]",
+		    ta_lit(r->pfx.len == 0 ? "Internet" : "private"),
+		    ta_ip(dst), ta_ip(nh_ip));
 		walk_xing(w, CAP_GATEWAY, vh->name, LINK_GATEWAY);
 		return TOPO_NONE;
 	}
@@ -227,16 +228,16 @@ walk_vhub(struct walk *w, const struct eroute *r, uint32_t nh_ip)
 			vm = i;
 	if (vm == TOPO_NONE) {
 		h = walk_drop(w, vh->name, "no-host");
-		hop_why(h, "no NIC has address %s in a VNet connected to "
-			"virtual hub %s [vwan]", ip_format(dst, a), vh->name);
+		hop_why(w, h, "no NIC has address %s in a VNet connected to "
+		    "virtual hub %s [vwan]", ta_ip(dst), ta_s(vh->name));
 		return TOPO_NONE;
 	}
-	h = walk_hop(w, vh->name, "virtual hub router %s: %s is in VNet %s",
-		     ip_format(nh_ip, b), ip_format(dst, a),
-		     t->vnets[t->vms[vm].vnet].name);
-	hop_why(h, "the hub's router learned VNet %s's space from its "
-		"connection and routes between the VNets connected to the "
-		"hub [vwan]", t->vnets[t->vms[vm].vnet].name);
+	h = walk_hop(w, HOP_VHUB, vh->name,
+	    "virtual hub router %s: %s is in VNet %s", ta_ip(nh_ip), ta_ip(dst),
+	    ta_s(t->vnets[t->vms[vm].vnet].name));
+	hop_why(w, h, "the hub's router learned VNet %s's space from its "
+	    "connection and routes between the VNets connected to the "
+	    "hub [vwan]", ta_s(t->vnets[t->vms[vm].vnet].name));
 	walk_xing(w, CAP_GATEWAY, vh->name, LINK_GATEWAY);
 	w->vnet = t->vms[vm].vnet;
 	w->subnet = t->vms[vm].subnet;
@@ -244,26 +245,24 @@ walk_vhub(struct walk *w, const struct eroute *r, uint32_t nh_ip)
 	return vm;
 }
 
-/* Where hub h's default route comes from: a circuit or a site that
- * brings one, or Internet routing intent; NULL when it has none. */
+/* The template and name that say where hub vh's default route comes
+ * from, or NULL when it has none. */
 static const char *
-hub_default(const struct topo *t, const struct vhub *vh, char *buf,
-	    size_t len)
+hub_default(const struct topo *t, const struct vhub *vh, const char **name)
 {
 	size_t k, j;
 
 	if (vh->firewall != TOPO_NONE && vh->intent_internet) {
-		snprintf(buf, len, "routing intent to firewall %s",
-			 t->firewalls[vh->firewall].name);
-		return buf;
+		*name = t->firewalls[vh->firewall].name;
+		return "routing intent to firewall %s";
 	}
 	for (k = 0; k < vh->ncircuits; k++) {
 		const struct circuit *c = &t->circuits[vh->circuits[k]];
 
 		for (j = 0; j < c->nadvertised; j++)
 			if (c->advertised[j].len == 0) {
-				snprintf(buf, len, "from circuit %s", c->name);
-				return buf;
+				*name = c->name;
+				return "from circuit %s";
 			}
 	}
 	for (k = 0; k < vh->nsites; k++) {
@@ -271,27 +270,28 @@ hub_default(const struct topo *t, const struct vhub *vh, char *buf,
 
 		for (j = 0; j < s->nadvertised; j++)
 			if (s->bgp && s->advertised[j].len == 0) {
-				snprintf(buf, len, "from VPN site %s", s->name);
-				return buf;
+				*name = s->name;
+				return "from VPN site %s";
 			}
 	}
 	return NULL;
 }
 
 void
-vwan_default_note(const struct topo *t, const struct rtable *rt, char *buf,
-		  size_t len)
+walk_vhub_default_note(struct walk *w, struct hop *h, const struct rtable *rt)
 {
+	const struct topo *t = w->t;
 	const struct vhub_conn *conn = NULL;
-	size_t h = topo_vhub_connected(t, rt->vnet, &conn);
-	char from[160];
+	size_t hub = topo_vhub_connected(t, rt->vnet, &conn);
+	const char *from, *name = NULL;
 
-	buf[0] = '\0';
-	if (h == TOPO_NONE || conn->propagate_default || rt->bgp_disabled ||
-	    hub_default(t, &t->vhubs[h], from, sizeof(from)) == NULL)
+	if (hub == TOPO_NONE || conn->propagate_default || rt->bgp_disabled ||
+	    (from = hub_default(t, &t->vhubs[hub], &name)) == NULL)
 		return;
-	snprintf(buf, len, "; virtual hub %s has a default route (%s) that "
-		 "the connection of VNet %s does not propagate "
-		 "(propagate_default_route: false) [vwan]", t->vhubs[h].name,
-		 from, t->vnets[rt->vnet].name);
+	hop_why_more(w, h, "; virtual hub %s has a default route (",
+	    ta_s(t->vhubs[hub].name));
+	hop_why_more(w, h, from, ta_s(name));
+	hop_why_more(w, h, ") that the connection of VNet %s does not "
+	    "propagate (propagate_default_route: false) [vwan]",
+	    ta_s(t->vnets[rt->vnet].name));
 }

@@ -21,13 +21,13 @@ int vwan_routes(const struct topo *t, struct rtable *rt, size_t hub);
 void vwan_describe(const struct topo *t, const struct eroute *r, char *buf,
 		   size_t len);
 
-/* MODEL §8 [vwan]: "; virtual hub H has a default route ... that this
- * VNet's connection does not propagate" when rt's VNet is connected to
- * a hub with a default it does not propagate; else buf is left empty. */
-void vwan_default_note(const struct topo *t, const struct rtable *rt,
-		       char *buf, size_t len);
-
 struct walk;
+struct hop;
+/* MODEL §8 [vwan]: "; virtual hub H has a default route ... that this
+ * VNet's connection does not propagate", segments of h's why, when rt's
+ * VNet is connected to a hub with a default it does not propagate. */
+void walk_vhub_default_note(struct walk *w, struct hop *h,
+			    const struct rtable *rt);
 /* A route the hub's firewall is the next hop of (routing intent). */
 bool vwan_fw_row(const struct topo *t, const struct eroute *r);
 /* walk.c, reply.c (MODEL §8 [vwan]): the packet enters hub r->vhub (its

@@ -49,7 +49,7 @@ walk_arrive(struct walk *w, const char *via_note, enum link_kind link,
 	struct flow_result *r = w->r;
 	uint32_t dst = pkt_dst(w->p), src = pkt_src(w->p);
 	const struct service *svc = service_at_kms(w->s->kms, w->s->nkms, dst);
-	char a[IP_STRLEN], b[IP_STRLEN];
+	char a[IP_STRLEN];
 	struct hop *h;
 	const char *why;
 
@@ -62,25 +62,26 @@ walk_arrive(struct walk *w, const char *via_note, enum link_kind link,
 
 	if (svc == NULL) {
 		walk_path(w, ip_format(dst, a));
-		h = walk_hop(w, a, "delivered to host %s, source seen %s (%s)",
-			     a, trace_ip(w, src, b),
-			     srcclass_name(r->source_class));
-		hop_why(h, "%s", via_note ? via_note : "destination reached");
+		h = walk_hop(w, HOP_DELIVER, a,
+		    "delivered to host %s, source seen %s (%s)", ta_ip(dst),
+		    ta_ip(src), ta_lit(srcclass_name(r->source_class)));
+		hop_why(w, h, "%s",
+		    ta_s(via_note ? via_note : "destination reached"));
 		arrive_xing(w, a, link);
 		r->tcp_connect = w->proto == PROTO_TCP;
 		r->replied = w->proto == PROTO_TCP;
 		return;
 	}
 	walk_path(w, svc->node);
-	h = walk_hop(w, svc->node, "delivered to %s at %s, source seen %s (%s)",
-		     svc->what, trace_ip(w, dst, a), trace_ip(w, src, b),
-		     srcclass_name(r->source_class));
+	h = walk_hop(w, HOP_DELIVER, svc->node,
+	    "delivered to %s at %s, source seen %s (%s)", ta_s(svc->what),
+	    ta_ip(dst), ta_ip(src), ta_lit(srcclass_name(r->source_class)));
 	arrive_xing(w, svc->node, link);
 	if (!service_listens(svc, w->proto, pkt_dport(w->p))) {
-		hop_why(h, "%s; nothing listens on %s port %u: %s",
-			via_note ? via_note : "destination reached",
-			proto_name(w->proto), pkt_dport(w->p),
-			w->proto == PROTO_TCP ? "answered with RST" : "no answer");
+		hop_why(w, h, "%s; nothing listens on %s port %u: %s",
+		    ta_s(via_note ? via_note : "destination reached"),
+		    ta_lit(proto_name(w->proto)), ta_u(pkt_dport(w->p)),
+		    ta_lit(w->proto == PROTO_TCP ? "answered with RST" : "no answer"));
 		r->tcp_connect = false;
 		r->replied = w->proto == PROTO_TCP;	/* the RST */
 		return;
@@ -92,12 +93,12 @@ walk_arrive(struct walk *w, const char *via_note, enum link_kind link,
 	r->replied = true;
 	r->activation = service_decide(t, svc, src, &why);
 	if (r->activation == ACT_NONE)
-		hop_why(h, "%s; the service answers",
-			via_note ? via_note : "destination reached");
+		hop_why(w, h, "%s; the service answers",
+		    ta_s(via_note ? via_note : "destination reached"));
 	else
-		hop_why(h, "%s; activation %s: %s [kms]",
-			via_note ? via_note : "destination reached",
-			activation_name(r->activation), why);
+		hop_why(w, h, "%s; activation %s: %s [kms]",
+		    ta_s(via_note ? via_note : "destination reached"),
+		    ta_lit(activation_name(r->activation)), ta_s(why));
 }
 
 /* ---------------------------------------------------------------- */
@@ -137,7 +138,6 @@ internet_egress(struct walk *w)
 	const struct vm *v;
 	uint32_t snat, dst = pkt_dst(w->p), before = pkt_src(w->p);
 	const char *how;
-	char a[IP_STRLEN], b[IP_STRLEN];
 	struct hop *h;
 	size_t ci;
 
@@ -152,10 +152,10 @@ internet_egress(struct walk *w)
 	 * edge translates only its NICs' addresses. */
 	if (w->sender == TOPO_NONE) {
 		h = walk_drop(w, "azure-edge", "no-outbound");
-		hop_why(h, "source %s is on-premises: next hop Internet from "
-			"the gateway's subnet has no NIC whose outbound "
-			"address Azure's edge could use [nat]",
-			ip_format(before, a));
+		hop_why(w, h,
+		    "source %s is on-premises: next hop Internet from "
+		    "the gateway's subnet has no NIC whose outbound "
+		    "address Azure's edge could use [nat]", ta_ip(before));
 		return;
 	}
 	v = &t->vms[w->sender];
@@ -163,24 +163,24 @@ internet_egress(struct walk *w)
 	 * private IP first; Azure then SNATs that to a public IP. */
 	if (before != v->ip) {
 		h = walk_drop(w, v->name, "nva-no-snat");
-		hop_why(h, "source %s is not %s's own address: an appliance "
-			"forwarding to the Internet must SNAT to its own IP "
-			"[udr]", ip_format(before, a), v->name);
+		hop_why(w, h, "source %s is not %s's own address: an appliance "
+		    "forwarding to the Internet must SNAT to its own IP "
+		    "[udr]", ta_ip(before), ta_s(v->name));
 		return;
 	}
 	if (!snat_choice(t, v, &snat, &how)) {
 		h = walk_drop(w, "azure-edge", "no-outbound");
-		hop_why(h, "no NAT gateway, no public IP, no load balancer "
-			"outbound rule and default outbound access is off on "
-			"subnet %s: no outbound connectivity [nat]",
-			topo_vm_subnet(t, v)->name);
+		hop_why(w, h, "no NAT gateway, no public IP, no load balancer "
+		    "outbound rule and default outbound access is off on "
+		    "subnet %s: no outbound connectivity [nat]",
+		    ta_s(topo_vm_subnet(t, v)->name));
 		return;
 	}
 	walk_path(w, "azure-edge");
 	pkt_set_src(w->p, snat, pkt_sport(w->p));
-	h = walk_hop(w, "azure-edge", "SNAT %s -> %s", trace_ip(w, before, a),
-		     trace_ip(w, snat, b));
-	hop_why(h, "next hop Internet: %s [nat]", how);
+	h = walk_hop(w, HOP_NAT, "azure-edge", "SNAT %s -> %s", ta_ip(before),
+	    ta_ip(snat));
+	hop_why(w, h, "next hop Internet: %s [nat]", ta_s(how));
 	walk_xing(w, CAP_AZURE_EDGE, NULL, LINK_VNET);
 	walk_nat_record(w, "Azure's SNAT", before, pkt_sport(w->p));
 
@@ -195,12 +195,12 @@ internet_egress(struct walk *w)
 			 * the Azure side of the circuit. */
 			w->r->hairpin = HAIRPIN_AZURE;
 			walk_path(w, t->circuits[ci].name);
-			h = walk_hop(w, t->circuits[ci].name,
-				     "hairpin at the Azure side (MSEE)");
-			hop_why(h, "public peering carries traffic to Azure "
-				"public services; without forced tunneling it "
-				"turns around at the MSEE and never reaches "
-				"on-premises [seed-000]");
+			h = walk_hop(w, HOP_CIRCUIT, t->circuits[ci].name,
+			    "hairpin at the Azure side (MSEE)");
+			hop_why(w, h, "public peering carries traffic to Azure "
+			    "public services; without forced tunneling it "
+			    "turns around at the MSEE and never reaches "
+			    "on-premises [seed-000]");
 			walk_xing(w, CAP_CIRCUIT_PUBLIC, t->circuits[ci].name,
 				  LINK_BACKBONE);
 		}
@@ -224,7 +224,6 @@ deliver_vnet(struct walk *w, const struct eroute *r)
 	const struct topo *t = w->t;
 	uint32_t dst = pkt_dst(w->p);
 	size_t i, k, n, vm = TOPO_NONE;
-	char a[IP_STRLEN];
 	struct hop *h;
 
 	/* The last VM at the address that the packet may reach. */
@@ -236,9 +235,9 @@ deliver_vnet(struct walk *w, const struct eroute *r)
 	}
 	if (vm == TOPO_NONE) {
 		h = walk_drop(w, t->vnets[w->vnet].subnets[w->subnet].name, "no-host");
-		hop_why(h, "no NIC has address %s in VNet %s%s", ip_format(dst, a),
-			t->vnets[r->vnet != TOPO_NONE ? r->vnet : w->vnet].name,
-			r->vnet == TOPO_NONE ? " (user route to VnetLocal)" : "");
+		hop_why(w, h, "no NIC has address %s in VNet %s%s", ta_ip(dst),
+		    ta_s(t->vnets[r->vnet != TOPO_NONE ? r->vnet : w->vnet].name),
+		    ta_lit(r->vnet == TOPO_NONE ? " (user route to VnetLocal)" : ""));
 		return;
 	}
 	{
@@ -261,7 +260,6 @@ walk_reach_vm(struct walk *w, size_t vm, const char *why)
 {
 	const struct topo *t = w->t;
 	const struct vm *v = &t->vms[vm];
-	char a[IP_STRLEN];
 	struct hop *h;
 
 	/* A flow from outside Azure: the destination's inbound verdict is
@@ -278,35 +276,31 @@ walk_reach_vm(struct walk *w, size_t vm, const char *why)
 	w->r->replied = w->proto == PROTO_TCP;
 	w->arr = ARR_VM;
 	w->arr_vm = vm;
-	h = walk_hop(w, v->name, "delivered to VM %s, source seen %s", v->name,
-		     trace_ip(w, pkt_src(w->p), a));
-	hop_why(h, "%s", why);
+	h = walk_hop(w, HOP_DELIVER, v->name,
+	    "delivered to VM %s, source seen %s", ta_s(v->name),
+	    ta_ip(pkt_src(w->p)));
+	hop_why(w, h, "%s", ta_s(why));
 	walk_xing(w, CAP_NIC, v->name, LINK_VNET);
 	if (w->err == 0)
 		w->arr_point = w->r->xing[w->r->nxing - 1].point;
 }
 
-/* The nodes of a loop that closes at appliance name: the path from the
- * appliance's first visit on, and the appliance again. */
-static const char *
-loop_hops(const struct flow_result *r, const char *name, char *buf,
-	  size_t size)
+/* The why of a loop that closes at appliance name, a drop line: the
+ * path from the appliance's first visit on, and the appliance again. */
+static void
+loop_hops(struct walk *w, struct hop *h, const char *name)
 {
-	size_t i, first = 0, len;
+	const struct flow_result *r = w->r;
+	size_t i, first = 0;
 
 	for (i = 0; i < r->npath; i++)
-		if (strcmp(r->path[i], name) == 0) {
+		if (strcmp(fr_str(r, r->path[i]), name) == 0) {
 			first = i;
 			break;
 		}
-	buf[0] = '\0';
-	for (i = first; i < r->npath; i++) {
-		len = strlen(buf);
-		snprintf(buf + len, size - len, "%s > ", r->path[i]);
-	}
-	len = strlen(buf);
-	snprintf(buf + len, size - len, "%s", name);
-	return buf;
+	for (i = first; i < r->npath; i++)
+		hop_why_more(w, h, "%s > ", ta_pool(r->path[i]));
+	hop_why_more(w, h, "%s", ta_s(name));
 }
 
 /* The appliances a request met, each once: a second visit is a loop.
@@ -324,7 +318,7 @@ appliance(struct walk *w, uint32_t nh_ip, struct visits *visits)
 {
 	const struct topo *t = w->t;
 	size_t i, fi, vm = TOPO_NONE;
-	char a[IP_STRLEN], b[IP_STRLEN], circle[sizeof(((struct hop *)0)->why)];
+
 	struct hop *h;
 	const struct vm *v;
 	uint32_t before;
@@ -341,10 +335,10 @@ appliance(struct walk *w, uint32_t nh_ip, struct visits *visits)
 			;
 		if (i < visits->n) {
 			h = walk_drop(w, t->firewalls[fi].name, "routing-loop");
-			hop_why(h, "the packet comes back to firewall %s: the "
-				"route tables send it in a circle: %s",
-				t->firewalls[fi].name, loop_hops(w->r,
-				t->firewalls[fi].name, circle, sizeof(circle)));
+			hop_why(w, h, "the packet comes back to firewall %s: the "
+			    "route tables send it in a circle: ",
+			    ta_s(t->firewalls[fi].name));
+			loop_hops(w, h, t->firewalls[fi].name);
 			return false;
 		}
 		visits->vm[visits->n++] = t->nvms + fi;
@@ -353,8 +347,9 @@ appliance(struct walk *w, uint32_t nh_ip, struct visits *visits)
 	if (vm == TOPO_NONE) {
 		h = walk_drop(w, t->vnets[w->vnet].subnets[w->subnet].name,
 			 "appliance-unreachable");
-		hop_why(h, "no NIC with address %s in this VNet or a peered one "
-			"[udr]", ip_format(nh_ip, a));
+		hop_why(w, h,
+		    "no NIC with address %s in this VNet or a peered one "
+		    "[udr]", ta_ip(nh_ip));
 		return false;
 	}
 	v = &t->vms[vm];
@@ -362,9 +357,9 @@ appliance(struct walk *w, uint32_t nh_ip, struct visits *visits)
 		;
 	if (i < visits->n) {
 		h = walk_drop(w, v->name, "routing-loop");
-		hop_why(h, "the packet comes back to appliance %s: the route "
-			"tables send it in a circle: %s", v->name,
-			loop_hops(w->r, v->name, circle, sizeof(circle)));
+		hop_why(w, h, "the packet comes back to appliance %s: the route "
+		    "tables send it in a circle: ", ta_s(v->name));
+		loop_hops(w, h, v->name);
 		return false;
 	}
 	visits->vm[visits->n++] = vm;	/* one per step: bounded */
@@ -377,22 +372,22 @@ appliance(struct walk *w, uint32_t nh_ip, struct visits *visits)
 	walk_path(w, v->name);
 	if (!v->ip_forwarding) {
 		h = walk_drop(w, v->name, "appliance-no-forwarding");
-		hop_why(h, "IP forwarding is off on %s's NIC: Azure drops "
-			"packets not addressed to it [udr]", v->name);
+		hop_why(w, h, "IP forwarding is off on %s's NIC: Azure drops "
+		    "packets not addressed to it [udr]", ta_s(v->name));
 		return false;
 	}
-	h = walk_hop(w, v->name, "network virtual appliance forwards");
-	hop_why(h, "IP forwarding is on");
+	h = walk_hop(w, HOP_APPLIANCE, v->name,
+	    "network virtual appliance forwards");
+	hop_why(w, h, "IP forwarding is on");
 	walk_xing(w, CAP_APPLIANCE, v->name, LINK_VNET);
 	before = pkt_src(w->p);
 	if (v->snat) {
 		pkt_set_src(w->p, v->ip, pkt_sport(w->p));
-		walk_hop_pkt(w, h);
-		if (!h->quiet)
-			snprintf(h->what, sizeof(h->what),
-				 "appliance SNAT %s -> %s", ip_format(before, a),
-				 ip_format(v->ip, b));
-		hop_why(h, "IP forwarding on, snat: true (its own address)");
+		if (h != &w->scratch)
+			walk_hop_pkt(w, h);
+		hop_what(w, h, "appliance SNAT %s -> %s", ta_ip(before),
+		    ta_ip(v->ip));
+		hop_why(w, h, "IP forwarding on, snat: true (its own address)");
 	}
 	/* The appliance's NIC sees the packet again on its way out. */
 	walk_xing(w, CAP_APPLIANCE, v->name, LINK_COUNT);
@@ -450,8 +445,7 @@ route_step(struct walk *w, struct visits *visits)
 	const char *sname = t->vnets[w->vnet].subnets[w->subnet].name;
 	uint32_t dst = pkt_dst(w->p);
 	struct route_hit hit;
-	char a[IP_STRLEN], pf[PFX_STRLEN], src[160], lost[200] = "";
-	char notes[240];
+	char src[160];
 	struct hop *h;
 
 	if (pkt_dec_ttl(w->p) == 0) {
@@ -460,26 +454,21 @@ route_step(struct walk *w, struct visits *visits)
 	}
 	if (rtable_lookup(rt, dst, w->hash, &hit) != 0) {
 		h = walk_drop(w, sname, "no-route");
-		hop_why(h, "no Active route of subnet %s covers %s [udr]",
-			sname, ip_format(dst, a));
+		hop_why(w, h, "no Active route of subnet %s covers %s [udr]",
+		    ta_s(sname), ta_ip(dst));
 		return false;
 	}
 	if (!w->quiet) {	/* the trace line: not for sim_decide */
 		eroute_describe(t, hit.r, src, sizeof(src));
-		if (hit.exception) {
-			char pf2[PFX_STRLEN];
-			snprintf(lost, sizeof(lost), "; it beats the longer BGP "
-				 "route %s: system VNet routes win over BGP "
-				 "[udr]", pfx_format(hit.lpm_winner->pfx, pf2));
-		}
-		h = walk_hop(w, sname, "route %s -> %s%s%s",
-			     pfx_format(hit.r->pfx, pf), nh_type_name(hit.r->nh),
-			     hit.nh_ip ? " " : "",
-			     hit.nh_ip ? ip_format(hit.nh_ip, a) : "");
-		walk_route_notes(t, rt, hit.r, notes, sizeof(notes));
-		hop_why(h, "longest match for %s among the Active effective "
-			"routes of %s: source %s, %s%s%s", ip_format(dst, a),
-			sname, rt_source_name(hit.r->source), src, lost, notes);
+		h = walk_route_hop(w, w->vnet, w->subnet, &hit);
+		hop_why(w, h, "longest match for %s among the Active effective "
+		    "routes of %s: source %s, %s", ta_ip(dst), ta_s(sname),
+		    ta_lit(rt_source_name(hit.r->source)), ta_s(src));
+		if (hit.exception)
+			hop_why_more(w, h, "; it beats the longer BGP route %s: "
+			    "system VNet routes win over BGP [udr]",
+			    ta_pfx(hit.lpm_winner->pfx));
+		walk_route_notes(w, h, rt, hit.r);
 	}
 	walk_xing(w, CAP_FABRIC, t->vnets[w->vnet].name, LINK_VNET);
 
@@ -487,7 +476,7 @@ route_step(struct walk *w, struct visits *visits)
 	case NH_NONE:
 		/* MODEL §2 None: dropped. */
 		h = walk_drop(w, sname, "route-none");
-		hop_why(h, "next hop type None drops the packet [udr]");
+		hop_why(w, h, "next hop type None drops the packet [udr]");
 		return false;
 	case NH_VNETLOCAL:
 	case NH_VNETPEERING:
@@ -528,23 +517,20 @@ walk_request(struct walk *w, size_t n, const char *origin)
 	const struct flow *f = w->f;
 	const struct vm *v = &t->vms[f->vm];
 	struct flow_result *r = w->r;
-	char a[IP_STRLEN], b[IP_STRLEN];
 	struct hop *h;
 
 	walk_path(w, v->name);
-	h = walk_hop(w, v->name, "send %s",
-		     pkt_dst(w->p) == AZURE_DNS_IP && f->proto == PROTO_UDP &&
-		     f->port == 53 ? "DNS query (UDP)" :
-		     f->proto == PROTO_TCP ? "TCP SYN" : "UDP datagram");
+	h = walk_hop(w, HOP_SEND, v->name, "send %s",
+	    ta_s(pkt_dst(w->p) == AZURE_DNS_IP && f->proto == PROTO_UDP && f->port == 53 ? "DNS query (UDP)" : f->proto == PROTO_TCP ? "TCP SYN" : "UDP datagram"));
 	if (strcmp(origin, "address") == 0)
-		hop_why(h, "flow %s", f->name);
+		hop_why(w, h, "flow %s", ta_s(f->name));
 	else if (n > 1)
-		hop_why(h, "flow %s: %s resolves (%s) to %zu addresses; the "
-			"first, %s, is used", f->name, f->to, origin, n,
-			ip_format(r->dst, b));
+		hop_why(w, h, "flow %s: %s resolves (%s) to %zu addresses; the "
+		    "first, %s, is used", ta_s(f->name), ta_s(f->to),
+		    ta_s(origin), ta_u(n), ta_ip(r->dst));
 	else
-		hop_why(h, "flow %s: %s resolves (%s) to %s", f->name, f->to,
-			origin, ip_format(r->dst, b));
+		hop_why(w, h, "flow %s: %s resolves (%s) to %s", ta_s(f->name),
+		    ta_s(f->to), ta_s(origin), ta_ip(r->dst));
 	walk_xing(w, CAP_NIC, v->name, LINK_COUNT);
 
 	/* MODEL §5: outbound rules see the private source, before any SNAT. */
@@ -553,10 +539,12 @@ walk_request(struct walk *w, size_t n, const char *origin)
 	/* MODEL §1: 168.63.129.16 and 169.254.169.254 are answered by the
 	 * host and never follow user or BGP routes [168]. */
 	if (r->dst == AZURE_DNS_IP || r->dst == AZURE_IMDS_IP) {
-		h = walk_hop(w, v->name, "host virtual IP: not routed");
-		hop_why(h, "%s is answered by the host the VM runs on; routes, "
-			"UDRs and forced tunneling do not apply [168]",
-			ip_format(r->dst, a));
+		h = walk_hop(w, HOP_HOSTVIP, v->name,
+		    "host virtual IP: not routed");
+		hop_why(w, h,
+		    "%s is answered by the host the VM runs on; routes, "
+		    "UDRs and forced tunneling do not apply [168]",
+		    ta_ip(r->dst));
 		walk_arrive(w, "answered by the host", LINK_HOST, ARR_HOSTVIP);
 		return;
 	}
@@ -580,8 +568,8 @@ walk_route_loop(struct walk *w)
 	}
 	if (!w->done) {
 		h = walk_drop(w, "engine", "path-too-long");
-		hop_why(h, "%d routing decisions without reaching a "
-			"destination: the walk's limit (docs/format.md, "
-			"\"Limits\")", SIM_MAX_STEPS);
+		hop_why(w, h, "%d routing decisions without reaching a "
+		    "destination: the walk's limit (docs/format.md, "
+		    "\"Limits\")", ta_d(SIM_MAX_STEPS));
 	}
 }

@@ -100,7 +100,8 @@ struct natrec {
 	uint32_t point;		/* where it happened (as xing.point) */
 	uint16_t inside_port, outside_port;
 	uint32_t inside, outside;
-	char who[SIM_NODE_LEN];
+	uint32_t who;		/* who translated: offset in
+				 * flow_result.pool */
 };
 
 /*
@@ -120,28 +121,108 @@ struct fwrec {
 	uint32_t at_us;		/* when the firewall saw it */
 };
 
+/*
+ * The kind of a trace line: what the hop is, for outputs that pick lines
+ * (a report's route lines, a diagram's NSG notes) without reading text.
+ */
+enum hop_kind {
+	HOP_SEND,		/* the flow's first packet leaves its origin */
+	HOP_NSG,		/* an NSG verdict at a NIC (MODEL §5) */
+	HOP_ROUTE,		/* a routing decision (MODEL §2) */
+	HOP_NAT,		/* a translation: SNAT, DNAT, un-NAT */
+	HOP_HOSTVIP,		/* answered by the host (MODEL §1) */
+	HOP_EDGE,		/* Azure's Internet edge into a VNet */
+	HOP_GATEWAY,		/* an ExpressRoute or VPN gateway */
+	HOP_CIRCUIT,		/* a circuit's peering, its MSEE */
+	HOP_ONPREM,		/* a customer edge, an on-premises site */
+	HOP_APPLIANCE,		/* a network virtual appliance */
+	HOP_FIREWALL,		/* an Azure Firewall */
+	HOP_VHUB,		/* a Virtual WAN hub */
+	HOP_DELIVER,		/* arrived: the destination, the answer */
+	HOP_ANSWER,		/* the destination answers */
+	HOP_DROP,		/* dropped: the reason */
+	HOP_KIND_COUNT
+};
+
+const char *hop_kind_name(enum hop_kind k);
+
+/*
+ * The trace lines' log: each line is one or more segments, each a
+ * template (TARG_TMPL: static storage, "route %s -> %s") followed by one
+ * argument per conversion, as the walk knew it: an address, a prefix, a
+ * number, a character, a name (copied into the result's string pool) or
+ * a string of static storage (a reason, an enumeration's name). A line
+ * ends with TARG_END; TARG_JUMP continues it elsewhere in the log (a
+ * segment added after other lines). sim/trace.h renders a line.
+ */
+enum targ_type {
+	TARG_END,
+	TARG_TMPL,		/* lit: a segment's template */
+	TARG_JUMP,		/* v: the line goes on at this index */
+	TARG_IP,		/* v: an IPv4 address */
+	TARG_PFX,		/* v: its address, plen its length */
+	TARG_U,			/* v: an unsigned number */
+	TARG_D,			/* v: a signed number (two's complement) */
+	TARG_C,			/* v: one byte */
+	TARG_STR,		/* v: offset in flow_result.pool */
+	TARG_LIT,		/* lit: static storage */
+	TARG_NAME,		/* only while recording (ta_s): lit, a
+				 * string to copy; stored as TARG_STR */
+};
+
+struct targ {
+	uint8_t type;		/* enum targ_type */
+	uint8_t plen;		/* TARG_PFX: the prefix's length */
+	union {
+		uint64_t v;
+		const char *lit;
+	} u;
+};
+
+_Static_assert(sizeof(struct targ) == 16, "struct targ is 16 bytes");
+
+#define HOP_NONE UINT32_MAX	/* an index a hop does not have */
+
+/*
+ * A trace line as an event: its kind, where it happened (node: an offset
+ * in the result's string pool), what happened and why as lines of the
+ * result's log (flow_result.targ; why HOP_NONE: none), the indices of
+ * what decided (the effective route in its context, the NSG rule, the
+ * translation in flow_result.nat, the first capture-point crossing in
+ * flow_result.xing; HOP_NONE for none) and the packet's addresses after
+ * it. The walk formats no text: outputs render a line (sim/trace.h).
+ */
 struct hop {
-	bool reply;		/* a step of the reply's way back */
-	bool quiet;		/* a decision-only walk's: never written */
-	char node[SIM_NODE_LEN];
-	char what[256];
-	char why[512];
+	uint32_t what, why;	/* first entry of each line in r->targ */
+	uint32_t node;		/* offset in flow_result.pool */
+	uint32_t ctx, route;	/* HOP_ROUTE: sim_context_rtable(ctx)->r[route] */
+	uint32_t rule;		/* HOP_NSG: the deciding rule's index in its
+				 * NSG's rules; HOP_NONE for a default or a
+				 * platform rule, or none */
+	uint32_t nat;		/* a translation it made: flow_result.nat */
+	uint32_t xing;		/* its first crossing: flow_result.xing */
 	uint32_t src, dst;	/* the packet's addresses after this step */
 	uint16_t sport, dport;
+	uint8_t kind;		/* enum hop_kind */
+	uint8_t reply;		/* a step of the reply's way back */
+	uint8_t pad[2];
 };
+
+_Static_assert(sizeof(struct hop) == 48, "struct hop is 48 bytes");
 
 /* A capture point the engine does not key (a destination, a host on the
  * Internet), as a walk met it: key SIM_POINT_LOCAL + its index. */
 struct lpoint {
 	enum cap_kind kind;
 	uint32_t named;		/* its number once named, + 1 */
-	char name[SIM_POINT_LEN];
+	uint32_t name;		/* offset in flow_result.pool */
 };
 
+/* One expectation checked: what was wanted and what came out, as
+ * offsets in flow_result.pool. */
 struct exp_result {
 	enum exp_key key;
-	char want[256];
-	char got[256];
+	uint32_t want, got;
 	bool ok;
 };
 
@@ -157,16 +238,21 @@ struct flow_result {
 	uint32_t source_seen;
 	enum srcclass source_class;
 	enum hairpin hairpin;
-	char (*path)[SIM_NODE_LEN];	/* the request's nodes */
+	uint32_t *path;			/* the request's nodes (pool) */
 	size_t npath, cpath;
-	char nsg_rule[SIM_NODE_LEN];	/* empty: no NSG applied */
+	uint32_t nsg_rule;		/* pool; "": no NSG applied */
 	bool nsg_rule_hidden;
 	bool flow_logged;
 	enum access ip_flow_verify;
-	char ip_flow_verify_rule[SIM_NODE_LEN + 24];
+	uint32_t ip_flow_verify_rule;	/* pool */
 	const char *drop_reason;	/* static string, NULL if none */
 	struct hop *hops;		/* the trace, request then reply */
 	size_t nhops, chops;
+	struct targ *targ;		/* the trace lines' arguments */
+	size_t ntarg, ctarg;
+	char *pool;			/* names and texts the result holds,
+					 * each ending in NUL; offset 0 is "" */
+	size_t npool, cpool;
 	size_t nexp;			/* in exp, below */
 	bool all_ok;
 
@@ -176,7 +262,7 @@ struct flow_result {
 					 * answer to what it sent */
 	bool asymmetric;		/* it came back another way */
 	const char *reply_drop_reason;	/* static string, NULL if none */
-	char (*rpath)[SIM_NODE_LEN];	/* the reply's nodes */
+	uint32_t *rpath;		/* the reply's nodes (pool) */
 	size_t nrpath, crpath;
 	struct natrec *nat;
 	size_t nnat, cnat;
@@ -189,12 +275,26 @@ struct flow_result {
 	bool points_named;		/* xing and nat hold point numbers
 					 * (sim_name_points) */
 
-	/* Last, not zeroed for each flow (sim_run_flow writes them whole):
-	 * the request's bytes and the expectations' texts, most of the
-	 * result's size. */
-	struct pkt request;		/* the request as delivered/dropped */
 	struct exp_result exp[EXP_COUNT];
+
+	/* Last, not zeroed for each flow (sim_run_flow writes it whole):
+	 * the request's bytes, most of the result's size. */
+	struct pkt request;		/* the request as delivered/dropped */
 };
+
+/* The string at offset off of r's pool: a node, a path's node, a
+ * name; "" for 0 (nothing) and past the pool. */
+static inline const char *
+fr_str(const struct flow_result *r, uint32_t off)
+{
+	return off < r->npool ? r->pool + off : "";
+}
+
+/* A copy of a[0..na) then b[0..nb), one string, into r's pool: its
+ * offset in *out (0 for ""). 0, -ENOMEM or -E2BIG (past 4 GiB), with
+ * the pool as it was and *out 0. */
+int fr_put(struct flow_result *r, const char *a, size_t na, const char *b,
+	   size_t nb, uint32_t *out);
 
 struct sim;
 
@@ -281,7 +381,7 @@ const struct nsgctx *sim_context_nsgctx(const struct sim *s, size_t i);
 const struct topo *sim_topo(const struct sim *s);
 
 /* Compare r with its flow's expectations (expect.c). Fills r->exp,
- * r->nexp and r->all_ok. */
-void expect_check(struct flow_result *r);
+ * r->nexp and r->all_ok. 0 or -ENOMEM (the texts' room). */
+int expect_check(struct flow_result *r);
 
 #endif

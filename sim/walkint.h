@@ -141,22 +141,108 @@ struct walk {
 void walk_fail(struct walk *w, int err);
 /* Zero r for a new flow, keeping its arrays' memory. */
 void flow_result_reset(struct flow_result *r);
-/* strlcpy: a name into a result's field, cut at its size. */
-void walk_copy_name(char *dst, size_t size, const char *src);
-/* snprintf for trace lines: the same bytes, faster (trace.c). */
+/* The pool's offset of a copy of s (0 for NULL or ""). */
+uint32_t walk_str(struct walk *w, const char *s);
+/* The same for a then b, one string. */
+uint32_t walk_str2(struct walk *w, const char *a, const char *b);
+/* snprintf for the few texts the engine still composes: the same bytes,
+ * faster (trace.c). */
 int walk_fmt(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-struct hop *walk_hop(struct walk *w, const char *node, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void hop_why(struct hop *h, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/* An address or prefix as a trace line's text shows it (ip_format,
- * pfx_format into buf); "" in a decision-only walk, which writes no
- * line, so that its hops format nothing. Only for what walk_hop and
- * hop_why print. */
-const char *trace_ip(const struct walk *w, uint32_t ip, char buf[IP_STRLEN]);
-const char *trace_pfx(const struct walk *w, struct pfx p,
-		      char buf[PFX_STRLEN]);
+
+/*
+ * A trace line's arguments, one per conversion of its template, typed:
+ * walk_hop(w, HOP_ROUTE, node, "route %s -> %s", ta_pfx(p), ta_lit(nh)).
+ * The walk keeps them as they are; an output renders them. ta_s copies
+ * a name into the result; ta_lit keeps a pointer to static storage.
+ */
+static inline struct targ
+ta_ip(uint32_t ip)
+{
+	struct targ a = { .type = TARG_IP, .u.v = ip };
+	return a;
+}
+
+static inline struct targ
+ta_pfx(struct pfx p)
+{
+	struct targ a = { .type = TARG_PFX, .plen = p.len, .u.v = p.addr };
+	return a;
+}
+
+static inline struct targ
+ta_u(unsigned long long v)
+{
+	struct targ a = { .type = TARG_U, .u.v = v };
+	return a;
+}
+
+static inline struct targ
+ta_d(long long v)
+{
+	struct targ a = { .type = TARG_D, .u.v = (uint64_t)v };
+	return a;
+}
+
+static inline struct targ
+ta_c(int c)
+{
+	struct targ a = { .type = TARG_C, .u.v = (unsigned char)c };
+	return a;
+}
+
+static inline struct targ
+ta_s(const char *s)
+{
+	struct targ a = { .type = TARG_NAME, .u.lit = s };
+	return a;
+}
+
+/* A string the result's pool holds already (off, as fr_str takes). */
+static inline struct targ
+ta_pool(uint32_t off)
+{
+	struct targ a = { .type = TARG_STR, .u.v = off };
+	return a;
+}
+
+static inline struct targ
+ta_lit(const char *s)
+{
+	struct targ a = { .type = TARG_LIT, .u.lit = s };
+	return a;
+}
+
+static inline struct targ
+ta_end(void)
+{
+	struct targ a = { .type = TARG_END, .u.v = 0 };
+	return a;
+}
+
+/* The template and its arguments, ended: what the functions below take. */
+#define WALK_TARGS_(tmpl, ...) (tmpl), (const struct targ[]){ __VA_ARGS__ }
+
+/* A trace line of kind kind at node: what happened. A decision-only
+ * walk records none (a scratch hop the calls below ignore). */
+struct hop *walk_hop_(struct walk *w, enum hop_kind kind, const char *node,
+		      const char *tmpl, const struct targ *a);
+#define walk_hop(w, kind, node, ...)					\
+	walk_hop_((w), (kind), (node), WALK_TARGS_(__VA_ARGS__, ta_end()))
+/* Why it happened; hop_why_more adds a segment to the why; hop_what
+ * replaces what happened (the packet was rewritten since). */
+void hop_why_(struct walk *w, struct hop *h, const char *tmpl,
+	      const struct targ *a);
+void hop_why_more_(struct walk *w, struct hop *h, const char *tmpl,
+		   const struct targ *a);
+void hop_what_(struct walk *w, struct hop *h, const char *tmpl,
+	       const struct targ *a);
+#define hop_why(w, h, ...)						\
+	hop_why_((w), (h), WALK_TARGS_(__VA_ARGS__, ta_end()))
+#define hop_why_more(w, h, ...)						\
+	hop_why_more_((w), (h), WALK_TARGS_(__VA_ARGS__, ta_end()))
+#define hop_what(w, h, ...)						\
+	hop_what_((w), (h), WALK_TARGS_(__VA_ARGS__, ta_end()))
 void walk_hop_pkt(struct walk *w, struct hop *h);
 void walk_path(struct walk *w, const char *node);
 struct hop *walk_drop(struct walk *w, const char *node, const char *reason);
@@ -236,10 +322,14 @@ size_t sim_vm_by_ip(const struct sim *s, uint32_t ip);
 /* azure_public (services.h) by the engine's AzureCloud tag, found once
  * rather than by name at each packet. */
 bool walk_azure_public(const struct walk *w, uint32_t ip);
-/* The trace's why for a route decision: notes on Invalid routes of the
- * same prefix and missing BGP routes. */
-void walk_route_notes(const struct topo *t, const struct rtable *rt,
-		      const struct eroute *win, char *buf, size_t len);
+/* Segments of a route line's why: notes on Invalid routes of the same
+ * prefix and missing BGP routes. */
+void walk_route_notes(struct walk *w, struct hop *h, const struct rtable *rt,
+		      const struct eroute *win);
+/* A route decision's line: route hit->r of subnet sn of VNet vn, to its
+ * next hop (the route's context and index recorded). */
+struct hop *walk_route_hop(struct walk *w, size_t vn, size_t sn,
+			   const struct route_hit *hit);
 
 /* The NSG verdict for the packet at VM vm's NIC in direction dir (MODEL
  * §5), as a trace line; source_nic: it decides the flow's nsg_rule, flow

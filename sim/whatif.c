@@ -214,9 +214,9 @@ outcome_text(const struct flow_result *r, bool dest_generic, struct sbuf *b)
 	sb_printf(b, "%c%s%c", SEP, hairpin_name(r->hairpin), SEP);
 	for (i = 0; i < r->npath; i++)
 		sb_printf(b, "%s%s", i ? " > " : "",
-		    dest_generic && strcmp(r->path[i], dst) == 0 ?
-		    "(destination)" : r->path[i]);
-	sb_printf(b, "%c%s%s", SEP, r->nsg_rule[0] ? r->nsg_rule : "none",
+		    dest_generic && strcmp(fr_str(r, r->path[i]), dst) == 0 ?
+		    "(destination)" : fr_str(r, r->path[i]));
+	sb_printf(b, "%c%s%s", SEP, r->nsg_rule != 0 ? fr_str(r, r->nsg_rule) : "none",
 	    r->nsg_rule_hidden ? " (platform rule)" : "");
 	/* MODEL §7: the answer's way home. */
 	if (!r->replied)
@@ -243,7 +243,7 @@ outcome_same(const struct flow_result *a, const struct flow_result *b)
 				    a->source_class != b->source_class)) ||
 	    a->hairpin != b->hairpin || a->npath != b->npath ||
 	    a->nsg_rule_hidden != b->nsg_rule_hidden ||
-	    strcmp(a->nsg_rule, b->nsg_rule) != 0 || a->replied != b->replied ||
+	    strcmp(fr_str(a, a->nsg_rule), fr_str(b, b->nsg_rule)) != 0 || a->replied != b->replied ||
 	    a->dst != b->dst)
 		return false;
 	if (!a->delivered && strcmp(a->drop_reason ? a->drop_reason : "",
@@ -258,7 +258,7 @@ outcome_same(const struct flow_result *a, const struct flow_result *b)
 							: "") != 0)))
 		return false;
 	for (i = 0; i < a->npath; i++)
-		if (strcmp(a->path[i], b->path[i]) != 0)
+		if (strcmp(fr_str(a, a->path[i]), fr_str(b, b->path[i])) != 0)
 			return false;
 	return true;
 }
@@ -407,11 +407,11 @@ broken_reason(const struct flow_result *r, struct sbuf *b)
 		    r->drop_reason : "unknown");
 		if (r->drop_reason != NULL &&
 		    strcmp(r->drop_reason, "nsg-deny") == 0 &&
-		    r->nsg_rule[0] != '\0')
-			sb_printf(b, " by %s%s", r->nsg_rule,
+		    r->nsg_rule != 0)
+			sb_printf(b, " by %s%s", fr_str(r, r->nsg_rule),
 			    r->nsg_rule_hidden ? " (platform rule)" : "");
 		if (r->npath > 0)
-			sb_printf(b, " at %s", r->path[r->npath - 1]);
+			sb_printf(b, " at %s", fr_str(r, r->path[r->npath - 1]));
 	} else if (r->activation == ACT_REFUSED) {
 		sb_printf(b, "activation refused");
 		if (r->has_source_seen)
@@ -486,8 +486,8 @@ add_failing(struct wi *w, const struct flow *fb, const struct flow *fa,
 	    (rc = dup_or_null(&f->drop_reason, ra->delivered ? NULL :
 	    ra->drop_reason)) != 0 ||
 	    (rc = dup_or_null(&f->at, ra->delivered || ra->npath == 0 ? NULL :
-	    ra->path[ra->npath - 1])) != 0 ||
-	    (rc = dup_or_null(&f->nsg_rule, ra->nsg_rule)) != 0 ||
+	    fr_str(ra, ra->path[ra->npath - 1]))) != 0 ||
+	    (rc = dup_or_null(&f->nsg_rule, fr_str(ra, ra->nsg_rule))) != 0 ||
 	    (rc = dup_or_null(&f->route, ta.p)) != 0 ||
 	    (rc = dup_or_null(&f->route_before, (tb.p != NULL) != (ta.p !=
 	    NULL) || (tb.p != NULL && strcmp(tb.p, ta.p) != 0) ?

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/trace.h"
 #include "tests/unit/fixture.h"
 #include "topology/scenario.h"
 
@@ -119,7 +120,7 @@ fixture_crossed(const struct flow_result *r, const char *node)
 	size_t i;
 
 	for (i = 0; i < r->npath; i++)
-		if (strcmp(r->path[i], node) == 0)
+		if (strcmp(fr_str(r, r->path[i]), node) == 0)
 			return true;
 	return false;
 }
@@ -171,4 +172,32 @@ fixture_gw_row(const struct rtable *rt, const char *p)
 		if (rt->r[i].source == RT_BGP && pfx_equal(rt->r[i].pfx, x))
 			return &rt->r[i];
 	return NULL;
+}
+
+/* A few buffers used in turn: two renderings side by side in one check. */
+static struct tline *
+fx_buf(void)
+{
+	static struct tline b[4];
+	static size_t next;
+
+	return &b[next++ % 4];
+}
+
+const char *
+fx_what(const struct flow_result *r, const struct hop *h)
+{
+	const char *s = trace_what(fx_buf(), r, h);
+
+	ck_assert_ptr_nonnull(s);
+	return s;
+}
+
+const char *
+fx_why(const struct flow_result *r, const struct hop *h)
+{
+	const char *s = trace_why(fx_buf(), r, h);
+
+	ck_assert_ptr_nonnull(s);
+	return s;
 }

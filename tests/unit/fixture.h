@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "sim/route.h"
+#include "sim/trace.h"
 #include "sim/walk.h"
 #include "topology/topo.h"
 
@@ -44,6 +45,10 @@ bool fixture_crossed(const struct flow_result *r, const char *node);
 uint32_t fixture_ip(const char *s);
 void fixture_dropped(const struct flow_result *r, const char *reason);
 void fixture_teardown(void);
+/* Hop h of r's what and why as the outputs render them (trace.h), in
+ * one of a few buffers reused in turn: valid for the next three calls. */
+const char *fx_what(const struct flow_result *r, const struct hop *h);
+const char *fx_why(const struct flow_result *r, const struct hop *h);
 /* The gateway route (source VirtualNetworkGateway) of rt for prefix p,
  * NULL if none. */
 const struct eroute *fixture_gw_row(const struct rtable *rt, const char *p);

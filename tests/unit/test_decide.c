@@ -19,16 +19,18 @@
 #include "sim/walk.h"
 
 static void
-same_paths(char (*a)[SIM_NODE_LEN], size_t na, char (*b)[SIM_NODE_LEN],
-	   size_t nb, const char *what, const char *flow)
+same_paths(const struct flow_result *ra, const uint32_t *a, size_t na,
+	   const struct flow_result *rb, const uint32_t *b, size_t nb,
+	   const char *what, const char *flow)
 {
 	size_t i;
 
 	ck_assert_msg(na == nb, "%s: %s: %zu nodes traced, %zu decided", flow,
 		      what, na, nb);
 	for (i = 0; i < na; i++)
-		ck_assert_msg(strcmp(a[i], b[i]) == 0, "%s: %s node %zu: %s "
-			      "traced, %s decided", flow, what, i, a[i], b[i]);
+		ck_assert_msg(strcmp(fr_str(ra, a[i]), fr_str(rb, b[i])) == 0,
+			      "%s: %s node %zu: %s traced, %s decided", flow,
+			      what, i, fr_str(ra, a[i]), fr_str(rb, b[i]));
 }
 
 static void
@@ -44,20 +46,21 @@ same_result(const struct flow_result *a, const struct flow_result *b)
 		      a->source_seen == b->source_seen &&
 		      a->source_class == b->source_class, "%s: source", n);
 	ck_assert_msg(a->hairpin == b->hairpin, "%s: hairpin", n);
-	ck_assert_msg(strcmp(a->nsg_rule, b->nsg_rule) == 0 &&
+	ck_assert_msg(strcmp(fr_str(a, a->nsg_rule), fr_str(b, b->nsg_rule)) == 0 &&
 		      a->nsg_rule_hidden == b->nsg_rule_hidden &&
 		      a->flow_logged == b->flow_logged, "%s: NSG rule", n);
 	ck_assert_msg(a->ip_flow_verify == b->ip_flow_verify &&
-		      strcmp(a->ip_flow_verify_rule,
-			     b->ip_flow_verify_rule) == 0, "%s: IP flow verify", n);
+		      strcmp(fr_str(a, a->ip_flow_verify_rule),
+			     fr_str(b, b->ip_flow_verify_rule)) == 0, "%s: IP flow verify", n);
 	ck_assert_msg(a->drop_reason == b->drop_reason, "%s: drop reason", n);
 	ck_assert_msg(a->replied == b->replied &&
 		      a->reply_delivered == b->reply_delivered &&
 		      a->asymmetric == b->asymmetric &&
 		      a->reply_drop_reason == b->reply_drop_reason,
 		      "%s: the answer", n);
-	same_paths(a->path, a->npath, b->path, b->npath, "path", n);
-	same_paths(a->rpath, a->nrpath, b->rpath, b->nrpath, "reply path", n);
+	same_paths(a, a->path, a->npath, b, b->path, b->npath, "path", n);
+	same_paths(a, a->rpath, a->nrpath, b, b->rpath, b->nrpath,
+		   "reply path", n);
 	ck_assert_msg(a->nnat == b->nnat, "%s: translations", n);
 	for (i = 0; i < a->nnat; i++)
 		ck_assert_msg(a->nat[i].point == b->nat[i].point &&
@@ -65,7 +68,8 @@ same_result(const struct flow_result *a, const struct flow_result *b)
 			      a->nat[i].outside == b->nat[i].outside &&
 			      a->nat[i].inside_port == b->nat[i].inside_port &&
 			      a->nat[i].outside_port == b->nat[i].outside_port &&
-			      strcmp(a->nat[i].who, b->nat[i].who) == 0,
+			      strcmp(fr_str(a, a->nat[i].who),
+				     fr_str(b, b->nat[i].who)) == 0,
 			      "%s: translation %zu", n, i);
 	ck_assert_msg(a->nxing == b->nxing, "%s: crossings", n);
 	for (i = 0; i < a->nxing; i++)
@@ -82,7 +86,8 @@ same_result(const struct flow_result *a, const struct flow_result *b)
 		      "%s: expectations", n);
 	for (i = 0; i < a->nexp; i++)
 		ck_assert_msg(a->exp[i].ok == b->exp[i].ok &&
-			      strcmp(a->exp[i].got, b->exp[i].got) == 0,
+			      strcmp(fr_str(a, a->exp[i].got),
+				     fr_str(b, b->exp[i].got)) == 0,
 			      "%s: expectation %zu", n, i);
 	ck_assert_msg(a->request.len == b->request.len &&
 		      memcmp(a->request.buf, b->request.buf,

@@ -200,7 +200,7 @@ START_TEST(fw_application_match)
 	r = fixture_run("kms");
 	ck_assert_str_eq(r->drop_reason, "firewall-deny");
 	ck_assert(!r->fw[0].app);
-	ck_assert_ptr_nonnull(strstr(r->hops[r->nhops - 1].why,
+	ck_assert_ptr_nonnull(strstr(fx_why(r, &r->hops[r->nhops - 1]),
 				     "KMS speaks its own RPC"));
 }
 END_TEST
@@ -246,7 +246,7 @@ START_TEST(fw_forced_tunnelling)
 	r = fixture_run("kms");
 	ck_assert(fixture_crossed(r, "fw") && fixture_crossed(r, "nva"));
 	ck_assert_uint_ge(r->nnat, 2);
-	ck_assert_str_eq(r->nat[0].who, "fw");
+	ck_assert_str_eq(fr_str(r, r->nat[0].who), "fw");
 	ck_assert_uint_eq(r->nat[0].outside, fixture_ip("10.10.253.4"));
 	ck_assert_uint_eq(r->source_seen, fixture_ip("52.160.10.1"));
 	ck_assert(r->reply_delivered);

@@ -109,16 +109,34 @@ START_TEST(default_only_where_propagated)
 	ck_assert_ptr_null(fixture_gw_row(table("Spoke2"), "0.0.0.0/0"));
 	ck_assert(!rtable_forced_default(table("Spoke2")));
 	ck_assert_ptr_nonnull(fixture_gw_row(table("Spoke2"), "192.168.0.0/16"));
-	/* The trace says why the neighbour has no default. */
+	/* The trace says why the neighbour has no default: the why of
+	 * its route line, which names the route it took. */
 	{
-		char note[300];
+		struct flow_result r = { 0 };
+		const char *why;
+		size_t k, f, nroute;
 
-		vwan_default_note(&topo, table("Spoke2"), note, sizeof(note));
-		ck_assert_msg(strstr(note, "from circuit er") != NULL &&
-			      strstr(note, "does not propagate") != NULL, "%s",
-			      note);
-		vwan_default_note(&topo, table("Spoke1"), note, sizeof(note));
-		ck_assert_str_eq(note, "");
+		for (f = 0; f < 2; f++) {
+			ck_assert_int_eq(sim_run_flow(sim, &topo.flows[f], &r), 0);
+			for (k = 0, nroute = 0; k < r.nhops; k++) {
+				if (r.hops[k].kind != HOP_ROUTE ||
+				    r.hops[k].reply)
+					continue;
+				nroute++;
+				ck_assert_uint_ne(r.hops[k].route, HOP_NONE);
+				why = fx_why(&r, &r.hops[k]);
+				if (f == 1)
+					ck_assert_msg(strstr(why, "from circuit "
+					    "er") != NULL && strstr(why,
+					    "does not propagate") != NULL,
+					    "%s", why);
+				else
+					ck_assert_ptr_null(strstr(why,
+					    "does not propagate"));
+			}
+			ck_assert_uint_ge(nroute, 1);
+		}
+		flow_result_free(&r);
 	}
 }
 END_TEST

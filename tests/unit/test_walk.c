@@ -74,7 +74,7 @@ path_text(const struct flow_result *r, char *buf, size_t len)
 	buf[0] = '\0';
 	for (i = 0; i < r->npath && o < len; i++)
 		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? ", " : "",
-				      r->path[i]);
+				      fr_str(r, r->path[i]));
 }
 
 /* The path is exactly the NULL-terminated list of nodes. */
@@ -90,7 +90,7 @@ assert_path(const struct flow_result *r, const char *const *want)
 	path_text(r, got, sizeof(got));
 	ok = r->npath == n;
 	for (i = 0; ok && i < n; i++)
-		ok = strcmp(r->path[i], want[i]) == 0;
+		ok = strcmp(fr_str(r, r->path[i]), want[i]) == 0;
 	ck_assert_msg(ok, "path of %s is [%s]", r->flow->name, got);
 }
 
@@ -102,7 +102,7 @@ path_count(const struct flow_result *r, const char *node)
 	size_t i, n = 0;
 
 	for (i = 0; i < r->npath; i++)
-		n += strcmp(r->path[i], node) == 0;
+		n += strcmp(fr_str(r, r->path[i]), node) == 0;
 	return n;
 }
 
@@ -391,7 +391,7 @@ START_TEST(forced_tunnel_source_is_onprem_edge)
 	ck_assert_int_eq(r->hairpin, HAIRPIN_NONE);
 	/* No NSG, and the KMS platform rule is off under the BGP default
 	 * (MODEL §5): nothing decided. */
-	ck_assert_str_eq(r->nsg_rule, "");
+	ck_assert_str_eq(fr_str(r, r->nsg_rule), "");
 	ck_assert(!r->nsg_rule_hidden);
 	ck_assert(!r->flow_logged);
 }
@@ -585,7 +585,7 @@ START_TEST(vnetlocal_delivered_with_inbound_nsg)
 	assert_dropped(r, "nsg-deny");
 	ck_assert_uint_eq(path_count(r, "db"), 0);
 	/* The flow's own NSG verdict is the source NIC's (none here). */
-	ck_assert_str_eq(r->nsg_rule, "");
+	ck_assert_str_eq(fr_str(r, r->nsg_rule), "");
 	ck_assert(!r->flow_logged);
 }
 END_TEST
@@ -718,12 +718,12 @@ START_TEST(kms_dns_override_adds)
 	     "  - {name: old, from: vm, to: 23.102.135.246, port: 1688}\n");
 	r = run("new");
 	ck_assert_uint_eq(r->dst, IP4(20, 118, 99, 224));
-	ck_assert_str_eq(r->nsg_rule, "AzurePlatformLKM");
+	ck_assert_str_eq(fr_str(r, r->nsg_rule), "AzurePlatformLKM");
 	ck_assert_int_eq(r->activation, ACT_ACCEPTED);
 	r = run("old");
-	ck_assert_str_eq(r->nsg_rule, "AzurePlatformLKM");
+	ck_assert_str_eq(fr_str(r, r->nsg_rule), "AzurePlatformLKM");
 	ck_assert_int_eq(r->activation, ACT_ACCEPTED);
-	ck_assert_str_eq(r->path[r->npath - 1], "kms");
+	ck_assert_str_eq(fr_str(r, r->path[r->npath - 1]), "kms");
 }
 END_TEST
 
@@ -788,15 +788,15 @@ START_TEST(hidden_platform_rule_in_flow)
 	r = run("kms");
 	ck_assert(r->delivered);
 	ck_assert_int_eq(r->activation, ACT_ACCEPTED);
-	ck_assert_str_eq(r->nsg_rule, "AzurePlatformLKM");
+	ck_assert_str_eq(fr_str(r, r->nsg_rule), "AzurePlatformLKM");
 	ck_assert(r->nsg_rule_hidden);
 	ck_assert(!r->flow_logged);
 	ck_assert_int_eq(r->ip_flow_verify, ACCESS_DENY);
-	ck_assert_str_eq(r->ip_flow_verify_rule,
+	ck_assert_str_eq(fr_str(r, r->ip_flow_verify_rule),
 			 "securityRules/DenyInternetOutbound");
 	r = run("kms-1687");
 	assert_dropped(r, "nsg-deny");
-	ck_assert_str_eq(r->nsg_rule, "DenyInternetOutbound");
+	ck_assert_str_eq(fr_str(r, r->nsg_rule), "DenyInternetOutbound");
 	ck_assert(!r->nsg_rule_hidden);
 	ck_assert(r->flow_logged);
 	ck_assert_int_eq(r->ip_flow_verify, ACCESS_DENY);
@@ -864,7 +864,7 @@ START_TEST(runs_are_repeatable)
 			 res.nhops * sizeof(res.hops[0])) == 0);
 	ck_assert_uint_eq(res.npath, res2.npath);
 	for (size_t i = 0; i < res.npath; i++)
-		ck_assert_str_eq(res.path[i], res2.path[i]);
+		ck_assert_str_eq(fr_str(&res, res.path[i]), fr_str(&res2, res2.path[i]));
 }
 END_TEST
 
@@ -929,21 +929,21 @@ START_TEST(appliance_chain_same_verdict)
 	ck_assert(r->replied);
 	ck_assert(r->asymmetric);
 	ck_assert(!r->tcp_connect);
-	ck_assert_str_eq(r->path[r->npath - 1], "db");
+	ck_assert_str_eq(fr_str(r, r->path[r->npath - 1]), "db");
 	for (k = 1; k <= n; k++) {
 		snprintf(name, sizeof(name), "fw%u", k);
-		while (at < r->npath && strcmp(r->path[at], name) != 0)
+		while (at < r->npath && strcmp(fr_str(r, r->path[at]), name) != 0)
 			at++;
 		ck_assert_msg(at < r->npath, "%s missing from the path", name);
 	}
 	for (i = 0; i < r->nhops; i++)
-		nfw += strcmp(r->hops[i].what,
+		nfw += strcmp(fx_what(r, &r->hops[i]),
 			      "network virtual appliance forwards") == 0;
 	ck_assert_uint_eq(nfw, n);
 	/* Each appliance's NIC seen twice (in and out), and the reply's
 	 * start at db's NIC, not at a crossing cut short. */
 	ck_assert_uint_gt(r->nxing, 2 * (size_t)n);
-	ck_assert_str_eq(r->hops[r->nhops - 1].node, "web");
+	ck_assert_str_eq(trace_node(r, &r->hops[r->nhops - 1]), "web");
 }
 END_TEST
 
@@ -958,7 +958,7 @@ START_TEST(appliance_chain_past_limit_says_path_too_long)
 	r = run("sql");
 	ck_assert(!r->delivered);
 	ck_assert_str_eq(r->drop_reason, "path-too-long");
-	ck_assert_ptr_nonnull(strstr(r->hops[r->nhops - 1].why, "limit"));
+	ck_assert_ptr_nonnull(strstr(fx_why(r, &r->hops[r->nhops - 1]), "limit"));
 }
 END_TEST
 
@@ -1002,13 +1002,13 @@ START_TEST(wrong_expectation_fails_with_want_and_got)
 	ck_assert(e->ok);
 	e = exp_of(r, EXP_ACTIVATION);
 	ck_assert(!e->ok);
-	ck_assert_str_eq(e->want, "accepted");
-	ck_assert_str_eq(e->got, "refused");
+	ck_assert_str_eq(fr_str(r, e->want), "accepted");
+	ck_assert_str_eq(fr_str(r, e->got), "refused");
 	e = exp_of(r, EXP_SOURCE_SEEN);
 	ck_assert(!e->ok);
-	ck_assert_str_eq(e->want, "azure");
-	ck_assert_ptr_nonnull(strstr(e->got, "onprem-edge"));
-	ck_assert_ptr_nonnull(strstr(e->got, "198.51.100.10"));
+	ck_assert_str_eq(fr_str(r, e->want), "azure");
+	ck_assert_ptr_nonnull(strstr(fr_str(r, e->got), "onprem-edge"));
+	ck_assert_ptr_nonnull(strstr(fr_str(r, e->got), "198.51.100.10"));
 }
 END_TEST
 
@@ -1070,8 +1070,8 @@ START_TEST(via_order_and_gaps)
 	ck_assert(!r->all_ok);
 	e = exp_of(r, EXP_VIA);
 	ck_assert(!e->ok);
-	ck_assert_str_eq(e->want, "contoso, er-circuit, kms");
-	ck_assert_str_eq(e->got, "vm1, Subnet-1, er-gw, er-circuit, contoso, "
+	ck_assert_str_eq(fr_str(r, e->want), "contoso, er-circuit, kms");
+	ck_assert_str_eq(fr_str(r, e->got), "vm1, Subnet-1, er-gw, er-circuit, contoso, "
 			 "internet, kms");
 
 	r = run("absent");

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "sim/nsg.h"
+#include "sim/trace.h"
 #include "sim/whatif.h"
 #include "sim/wiscope.h"
 #include "topology/change.h"
@@ -657,18 +658,25 @@ ck_results_equal(const struct flow_result *a, const struct flow_result *b,
 		      a->nnat == b->nnat && a->nfw == b->nfw &&
 		      a->drop_reason == b->drop_reason &&
 		      a->reply_drop_reason == b->reply_drop_reason &&
-		      strcmp(a->nsg_rule, b->nsg_rule) == 0 &&
-		      strcmp(a->ip_flow_verify_rule,
-			     b->ip_flow_verify_rule) == 0,
+		      strcmp(fr_str(a, a->nsg_rule), fr_str(b, b->nsg_rule)) == 0 &&
+		      strcmp(fr_str(a, a->ip_flow_verify_rule),
+			     fr_str(b, b->ip_flow_verify_rule)) == 0,
 		      "%s: flow %s differs", what, a->flow->name);
 	for (k = 0; k < a->npath; k++)
-		ck_assert_str_eq(a->path[k], b->path[k]);
+		ck_assert_str_eq(fr_str(a, a->path[k]), fr_str(b, b->path[k]));
 	for (k = 0; k < a->nrpath; k++)
-		ck_assert_str_eq(a->rpath[k], b->rpath[k]);
+		ck_assert_str_eq(fr_str(a, a->rpath[k]), fr_str(b, b->rpath[k]));
 	for (k = 0; k < a->nhops; k++) {
-		ck_assert_str_eq(a->hops[k].node, b->hops[k].node);
-		ck_assert_str_eq(a->hops[k].what, b->hops[k].what);
-		ck_assert_str_eq(a->hops[k].why, b->hops[k].why);
+		struct tline ta = { 0 }, tb = { 0 };
+
+		ck_assert_str_eq(trace_node(a, &a->hops[k]),
+				 trace_node(b, &b->hops[k]));
+		ck_assert_str_eq(trace_what(&ta, a, &a->hops[k]),
+				 trace_what(&tb, b, &b->hops[k]));
+		ck_assert_str_eq(trace_why(&ta, a, &a->hops[k]),
+				 trace_why(&tb, b, &b->hops[k]));
+		tline_free(&ta);
+		tline_free(&tb);
 	}
 }
 
