@@ -88,7 +88,8 @@ cmd_nexthop(int argc, char **argv)
 	struct route_hit hit;
 	const struct rtable *rt;
 	uint32_t dst, ips[4];
-	char ip[IP_STRLEN], pf[PFX_STRLEN], why[200];
+	char ip[IP_STRLEN], pf[PFX_STRLEN];
+	struct tline why = { 0 };
 	const char *table, *nhip, *origin;
 	size_t vm, tb, n;
 	int rc;
@@ -139,24 +140,30 @@ cmd_nexthop(int argc, char **argv)
 	    tb != TOPO_NONE && j.topo.rtables[tb].id ? j.topo.rtables[tb].id :
 	    hit.r->table;
 	nhip = hit.nh_ip ? ip_format(hit.nh_ip, ip) : "";
-	eroute_describe(&j.topo, hit.r, why, sizeof(why));
+	if (eroute_text(&j.topo, hit.r, &why) != 0) {
+		fputs("ftsim: out of memory\n", stderr);
+		diag_set_oom();
+		job_free(&j);
+		return EXIT_NOMEM;
+	}
 	rc = 0;
 	if (o.json) {
 		rc = print_json(json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:b}}",
 		    "nextHopType", nh_type_name(hit.r->nh),
 		    "nextHopIpAddress", nhip, "routeTableId", table,
 		    "ftsim", "route", pfx_format(hit.r->pfx, pf),
-		    "why", why, "exception", hit.exception));
+		    "why", why.s, "exception", hit.exception));
 	} else {
 		printf("Next hop type: %s\nNext hop IP address: %s\n"
 		       "Route table ID: %s\n", nh_type_name(hit.r->nh),
 		       nhip[0] ? nhip : "-", table);
 		printf("why: route %s, source %s, %s%s\n",
 		       pfx_format(hit.r->pfx, pf),
-		       rt_source_name(hit.r->source), why, hit.exception ?
+		       rt_source_name(hit.r->source), why.s, hit.exception ?
 		       "; it beats a longer BGP route (system VNet routes win "
 		       "over BGP)" : "");
 	}
+	tline_free(&why);
 	job_free(&j);
 	return rc != 0 ? EXIT_BADINPUT : 0;
 }

@@ -21,53 +21,62 @@ walk_deliver_from_gateway(struct walk *w, const char *gw, size_t vm)
 {
 	const struct topo *t = w->t;
 	const struct vm *v = &t->vms[vm];
-	char why[SIM_NODE_LEN * 2 + 128];
 
 	w->vnet = v->vnet;
 	w->subnet = v->subnet;
 	walk_xing(w, CAP_FABRIC, t->vnets[v->vnet].name, LINK_GATEWAY);
 	walk_path(w, topo_vm_subnet(t, v)->name);
-	snprintf(why, sizeof(why), "from gateway %s into VNet %s (the "
-		 "scenario gives the gateway's VNet no GatewaySubnet whose "
-		 "routes would steer it)", gw, t->vnets[v->vnet].name);
-	walk_reach_vm(w, vm, why);
+	walk_reach_vm(w, vm, "from gateway %s into VNet %s (the scenario "
+	    "gives the gateway's VNet no GatewaySubnet whose routes would "
+	    "steer it)", ta_s(gw), ta_s(t->vnets[v->vnet].name));
 }
+
+/* A peering that brings a packet back into Azure: its word in the
+ * trace, its capture point, the source it cites, and the names of its
+ * NAT and of the arrival. */
+struct backpeer {
+	const char *word, *cite, *who, *how;
+	enum cap_kind kind;
+};
+
+static const struct backpeer back_public = {
+	"public", "[seed-000]", "the customer edge's public peering NAT",
+	"arrived over public peering", CAP_CIRCUIT_PUBLIC
+};
+static const struct backpeer back_microsoft = {
+	"Microsoft", "[er-ms]", "the customer edge's Microsoft peering NAT",
+	"arrived over Microsoft peering", CAP_CIRCUIT_MICROSOFT
+};
 
 /*
  * The customer-side hairpin (MODEL §3, §8): the customer edge SNATs the
  * packet to the first host of a peering's NAT pool and sends it back to
- * Azure over that peering (word: "public" or "Microsoft"; kind its
- * capture point, cite its source). edge_why says why the edge routes it
- * there.
+ * Azure over peering bp. The SNAT line's why (why, its arguments a)
+ * says why the edge routes it there.
  */
 static void
 hairpin_back(struct walk *w, const struct circuit *c, struct pfx pool,
-	     const char *word, enum cap_kind kind, const char *cite,
-	     const char *name, const char *edge_why)
+	     const struct backpeer *bp, const char *name, const char *why,
+	     const struct targ *a)
 {
 	uint32_t src = pkt_src(w->p);
 	uint32_t nat = pool.len < 31 ? pool.addr + 1 : pool.addr;
-	char who[64], how[64];
 	struct hop *h;
 
 	pkt_set_src(w->p, nat, pkt_sport(w->p));
-	h = walk_hop(w, HOP_NAT, name,
-	    "customer edge: SNAT %s -> %s, send over %s " "peering", ta_ip(src),
-	    ta_ip(nat), ta_s(word));
-	hop_why(w, h, "%s", ta_s(edge_why));
+	h = walk_hop(w, HOP_NAT, name, "customer edge: SNAT %s -> %s, send "
+	    "over %s peering", ta_ip(src), ta_ip(nat), ta_lit(bp->word));
+	hop_why_(w, h, why, a);
 	w->r->hairpin = HAIRPIN_CUSTOMER;
 	walk_path(w, c->name);
-	h = walk_hop(w, HOP_CIRCUIT, c->name,
-	    "%s peering (customer edge -> MSEE): second "
-	    "crossing of the circuit", ta_s(word));
+	h = walk_hop(w, HOP_CIRCUIT, c->name, "%s peering (customer edge -> "
+	    "MSEE): second crossing of the circuit", ta_lit(bp->word));
 	hop_why(w, h, "customer-side hairpin: forced tunneling brought the "
-	    "packet on-premises, %s peering returns it to Azure %s", ta_s(word),
-	    ta_s(cite));
-	walk_xing(w, kind, c->name, LINK_CIRCUIT);
-	snprintf(who, sizeof(who), "the customer edge's %s peering NAT", word);
-	walk_nat_record(w, who, src, pkt_sport(w->p));
-	snprintf(how, sizeof(how), "arrived over %s peering", word);
-	walk_arrive(w, how, LINK_BACKBONE, ARR_AZURE);
+	    "packet on-premises, %s peering returns it to Azure %s",
+	    ta_lit(bp->word), ta_lit(bp->cite));
+	walk_xing(w, bp->kind, c->name, LINK_CIRCUIT);
+	walk_nat_record(w, bp->who, src, pkt_sport(w->p));
+	walk_arrive(w, bp->how, LINK_BACKBONE, ARR_AZURE);
 }
 
 /* Over circuit ci's Microsoft peering, when its route filter brings
@@ -77,19 +86,16 @@ ms_peering(struct walk *w, size_t ci, const char *name)
 {
 	const struct circuit *c = &w->t->circuits[ci];
 	uint32_t dst = pkt_dst(w->p);
-	char a[IP_STRLEN], pf[PFX_STRLEN], why[400];
 	const char *region;
 
 	if (!c->microsoft_peering || c->nms_nat_pool == 0 ||
 	    (region = ms_peering_region(w->t, c, dst)) == NULL)
 		return false;
-	snprintf(why, sizeof(why), "%s is in %s, a region the route filter "
-		 "names: Microsoft advertises its prefixes over Microsoft "
-		 "peering, and traffic into it is SNATed to the NAT pool %s "
-		 "[er-ms]", ip_format(dst, a), region,
-		 pfx_format(c->ms_nat_pool[0], pf));
-	hairpin_back(w, c, c->ms_nat_pool[0], "Microsoft",
-		     CAP_CIRCUIT_MICROSOFT, "[er-ms]", name, why);
+	hairpin_back(w, c, c->ms_nat_pool[0], &back_microsoft, name,
+	    TARGS("%s is in %s, a region the route filter names: Microsoft "
+	    "advertises its prefixes over Microsoft peering, and traffic into "
+	    "it is SNATed to the NAT pool %s [er-ms]", ta_ip(dst),
+	    ta_s(region), ta_pfx(c->ms_nat_pool[0]), ta_end()));
 	return true;
 }
 
@@ -104,7 +110,6 @@ onprem_ce(struct walk *w, size_t ci, size_t site, enum link_kind link)
 	const struct onprem *op = &t->onprem;
 	const char *name = topo_site_name(t, site);
 	uint32_t dst = pkt_dst(w->p), src = pkt_src(w->p), edge;
-	char a[IP_STRLEN], pf[PFX_STRLEN];
 	struct pfx which;
 	struct hop *h;
 	size_t i;
@@ -160,16 +165,11 @@ onprem_ce(struct walk *w, size_t ci, size_t site, enum link_kind link)
 	 * hairpin. */
 	if (ci != TOPO_NONE && t->circuits[ci].public_peering &&
 	    walk_azure_public(w, dst)) {
-		char why[400];
-
-		snprintf(why, sizeof(why), "%s is in an Azure public prefix "
-			 "Microsoft advertises over public peering; traffic "
-			 "into public peering is SNATed to the NAT pool %s "
-			 "[er-nat]", ip_format(dst, a),
-			 pfx_format(t->circuits[ci].nat_pool[0], pf));
 		hairpin_back(w, &t->circuits[ci], t->circuits[ci].nat_pool[0],
-			     "public", CAP_CIRCUIT_PUBLIC, "[seed-000]", name,
-			     why);
+		    &back_public, name, TARGS("%s is in an Azure public prefix "
+		    "Microsoft advertises over public peering; traffic into "
+		    "public peering is SNATed to the NAT pool %s [er-nat]",
+		    ta_ip(dst), ta_pfx(t->circuits[ci].nat_pool[0]), ta_end()));
 		return;
 	}
 	/* MODEL §3: otherwise the CE's default route leads to the

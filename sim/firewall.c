@@ -231,26 +231,27 @@ fw_private(const struct firewall *fw, uint32_t ip)
 	return false;
 }
 
-/* The rule's words for the trace: "network rule collection C, rule R
- * (Allow, priority P)". */
-static const char *
-fw_rule_words(const struct firewall *fw, uint32_t coll, uint32_t rule,
-	      char *buf, size_t len)
+/* The rule's words, segments of hop h's why: "network rule collection
+ * C, rule R (Allow, priority P)". */
+static void
+fw_rule_words(struct walk *w, struct hop *h, const struct firewall *fw,
+	      uint32_t coll, uint32_t rule)
 {
 	const struct fw_coll *c = &fw->colls[coll];
 
 	if (c->group != NULL)
-		snprintf(buf, len, "%s rule collection %s (group %s, priority "
-			 "%d/%d, %s), rule %s", fw_ctype_name(c->type),
-			 c->name, c->group, c->group_priority, c->priority,
-			 c->action == ACCESS_ALLOW ? "Allow" : "Deny",
-			 c->rules[rule].name);
+		hop_why_more(w, h, "%s rule collection %s (group %s, priority "
+		    "%d/%d, %s), rule %s", ta_lit(fw_ctype_name(c->type)),
+		    ta_s(c->name), ta_s(c->group), ta_d(c->group_priority),
+		    ta_d(c->priority),
+		    ta_lit(c->action == ACCESS_ALLOW ? "Allow" : "Deny"),
+		    ta_s(c->rules[rule].name));
 	else
-		snprintf(buf, len, "%s rule collection %s (priority %d, %s), "
-			 "rule %s", fw_ctype_name(c->type), c->name,
-			 c->priority, c->action == ACCESS_ALLOW ? "Allow" :
-			 "Deny", c->rules[rule].name);
-	return buf;
+		hop_why_more(w, h, "%s rule collection %s (priority %d, %s), "
+		    "rule %s", ta_lit(fw_ctype_name(c->type)), ta_s(c->name),
+		    ta_d(c->priority),
+		    ta_lit(c->action == ACCESS_ALLOW ? "Allow" : "Deny"),
+		    ta_s(c->rules[rule].name));
 }
 
 /* The firewall's place in the fabric: the packet goes on from its
@@ -274,7 +275,6 @@ walk_firewall(struct walk *w, size_t fi)
 	const struct firewall *fw = &t->firewalls[fi];
 	const char *sname = t->vnets[w->vnet].subnets[w->subnet].name;
 	uint32_t before = pkt_src(w->p), dst = pkt_dst(w->p), snat;
-	char words[320], near[320];
 	struct fw_verdict v;
 	struct route_hit hit;
 	struct hop *h;
@@ -290,31 +290,31 @@ walk_firewall(struct walk *w, size_t fi)
 	if (!v.allow) {
 		h = walk_drop(w, fw->name, "firewall-deny");
 		if (v.coll != FW_NOMATCH) {
-			hop_why(w, h,
-			    "Azure Firewall %s: %s denies it [fw-rules]",
-			    ta_s(fw->name),
-			    ta_s(fw_rule_words(fw, v.coll, v.rule, words, sizeof(words))));
+			hop_why(w, h, "Azure Firewall %s: ", ta_s(fw->name));
+			fw_rule_words(w, h, fw, v.coll, v.rule);
+			hop_why_more(w, h, " denies it [fw-rules]");
 			return false;
 		}
-		near[0] = '\0';
-		if (v.near_coll != FW_NOMATCH)
-			snprintf(near, sizeof(near), "; %s names this FQDN "
-				 "and port, but KMS speaks its own RPC, not "
-				 "HTTP or TLS: no Host or SNI for an "
-				 "application rule to match; KMS needs a "
-				 "network rule", fw_rule_words(fw, v.near_coll,
-				 v.near_rule, words, sizeof(words)));
 		hop_why(w, h,
 		    "Azure Firewall %s: no network or application rule "
 		    "matches %s %s:%u: denied by default (ActionReason "
-		    "Default Action)%s [fw-rules]", ta_s(fw->name),
+		    "Default Action)", ta_s(fw->name),
 		    ta_lit(proto_name(w->proto)), ta_ip(dst),
-		    ta_u(pkt_dport(w->p)), ta_s(near));
+		    ta_u(pkt_dport(w->p)));
+		if (v.near_coll != FW_NOMATCH) {
+			hop_why_more(w, h, "; ");
+			fw_rule_words(w, h, fw, v.near_coll, v.near_rule);
+			hop_why_more(w, h, " names this FQDN and port, but KMS "
+			    "speaks its own RPC, not HTTP or TLS: no Host or "
+			    "SNI for an application rule to match; KMS needs a "
+			    "network rule");
+		}
+		hop_why_more(w, h, " [fw-rules]");
 		return false;
 	}
 	h = walk_hop(w, HOP_FIREWALL, fw->name, "Azure Firewall allows");
-	hop_why(w, h, "%s, the first rule that matches %s %s:%u [fw-rules]",
-	    ta_s(fw_rule_words(fw, v.coll, v.rule, words, sizeof(words))),
+	fw_rule_words(w, h, fw, v.coll, v.rule);
+	hop_why_more(w, h, ", the first rule that matches %s %s:%u [fw-rules]",
 	    ta_lit(proto_name(w->proto)), ta_ip(dst), ta_u(pkt_dport(w->p)));
 
 	/* MODEL §8 [fw-snat] [fw-ft]: its SNAT, to the public IP for what

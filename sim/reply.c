@@ -336,7 +336,6 @@ subnet_route(struct walk *w, size_t *vmp)
 	const char *sname = t->vnets[vn].subnets[sn].name;
 	uint32_t dst = pkt_dst(w->p);
 	struct route_hit hit;
-	char src[160];
 	struct hop *h;
 
 	w->vnet = vn;
@@ -353,11 +352,13 @@ subnet_route(struct walk *w, size_t *vmp)
 		return -1;
 	}
 	if (!w->quiet) {	/* the trace line: not for sim_decide */
-		eroute_describe(t, hit.r, src, sizeof(src));
+		struct why_sink ws;
+
 		h = walk_route_hop(w, vn, sn, &hit);
-		hop_why(w, h, "the reply to %s follows %s's routes: source %s, "
-		    "%s", ta_ip(dst), ta_s(sname),
-		    ta_lit(rt_source_name(hit.r->source)), ta_s(src));
+		hop_why(w, h, "the reply to %s follows %s's routes: source %s, ",
+		    ta_ip(dst), ta_s(sname),
+		    ta_lit(rt_source_name(hit.r->source)));
+		eroute_words(t, hit.r, why_sink(&ws, w, h));
 		walk_route_notes(w, h, rt, hit.r);
 	}
 	walk_xing(w, CAP_FABRIC, t->vnets[vn].name, LINK_VNET);
@@ -668,8 +669,7 @@ onprem_hop(struct walk *w, size_t *vmp)
 	const char *site = topo_site_name(t, w->site);
 	uint32_t dst = pkt_dst(w->p);
 	size_t vm = sim_vm_by_ip(w->s, dst), ci = TOPO_NONE, vn, hub, gi;
-	const char *gw;
-	char via[160] = "";
+	const char *gw, *via = "";	/* a segment: hub's name, if any */
 	struct hop *h;
 
 	/* MODEL §8: the answer to a host of an on-premises site. */
@@ -693,11 +693,9 @@ onprem_hop(struct walk *w, size_t *vmp)
 	gi = hub != TOPO_NONE ? t->vnets[hub].gw : TOPO_NONE;
 	if (hub != TOPO_NONE && hub != vn &&
 	    topo_vhub_of_vnet(t, hub) != TOPO_NONE)
-		snprintf(via, sizeof(via), " (VNet connected to Virtual WAN "
-			 "hub %s [vwan])", t->vnets[hub].name);
+		via = " (VNet connected to Virtual WAN hub %s [vwan])";
 	else if (hub != TOPO_NONE && hub != vn)
-		snprintf(via, sizeof(via), " (through gateway transit from "
-			 "VNet %s [peer])", t->vnets[hub].name);
+		via = " (through gateway transit from VNet %s [peer])";
 	if (w->site == TOPO_NONE && hub != TOPO_NONE)
 		ci = topo_circuit_of_vnet(t, hub);
 	if (w->site != TOPO_NONE) {
@@ -722,7 +720,10 @@ onprem_hop(struct walk *w, size_t *vmp)
 		    "site %s: %s is in VNet %s, over the " "VPN", ta_s(site),
 		    ta_ip(dst), ta_s(t->vnets[vn].name));
 		hop_why(w, h, "VPN gateway %s advertises the VNet's address "
-		    "space%s [vpn-ft]", ta_s(gw), ta_s(via));
+		    "space", ta_s(gw));
+		if (via[0])
+			hop_why_more(w, h, via, ta_s(t->vnets[hub].name));
+		hop_why_more(w, h, " [vpn-ft]");
 		walk_path(w, gw);
 		walk_gateway_xing(w, gw, 0, LINK_INTERNET);
 	} else if (ci != TOPO_NONE) {
@@ -733,7 +734,10 @@ onprem_hop(struct walk *w, size_t *vmp)
 		    ta_ip(dst), ta_s(t->vnets[vn].name));
 		hop_why(w, h,
 		    "gateway %s advertises the VNet's address space to "
-		    "on-premises over BGP%s [udr]", ta_s(gw), ta_s(via));
+		    "on-premises over BGP", ta_s(gw));
+		if (via[0])
+			hop_why_more(w, h, via, ta_s(t->vnets[hub].name));
+		hop_why_more(w, h, " [udr]");
 		walk_path(w, c->name);
 		walk_xing(w, CAP_CIRCUIT_PRIVATE, c->name, LINK_ONPREM);
 		walk_path(w, gw);
@@ -742,7 +746,10 @@ onprem_hop(struct walk *w, size_t *vmp)
 		gw = t->gateways[gi].name;
 		h = walk_hop(w, HOP_ONPREM, site, "on-premises: %s is in VNet "
 		    "%s, over the VPN", ta_ip(dst), ta_s(t->vnets[vn].name));
-		hop_why(w, h, "VPN gateway %s%s [udr]", ta_s(gw), ta_s(via));
+		hop_why(w, h, "VPN gateway %s", ta_s(gw));
+		if (via[0])
+			hop_why_more(w, h, via, ta_s(t->vnets[hub].name));
+		hop_why_more(w, h, " [udr]");
 		walk_path(w, gw);
 		walk_gateway_xing(w, gw, 0, LINK_INTERNET);
 	} else {

@@ -882,11 +882,28 @@ rt_state_name(enum rt_state s)
 
 /* Where a gateway route comes from, and through which hub (MODEL §8). */
 static void
-bgp_describe(const struct topo *t, const struct eroute *r, char *buf,
-	     size_t len)
+bgp_words(const struct topo *t, const struct eroute *r, struct tsink *k)
 {
-	char via[160] = "";
 	size_t hub = TOPO_NONE;
+
+	if (r->circuit != TOPO_NONE)
+		TSINK(k, "BGP, learned from %s private peering",
+		      ta_s(t->circuits[r->circuit].name));
+	else if (r->site != TOPO_NONE)
+		TSINK(k, r->site_static ? "static prefix of VPN site %s on "
+		      "gateway %s" : "BGP, learned from VPN site %s on gateway "
+		      "%s", ta_s(t->vpn_sites[r->site].name),
+		      ta_s(t->gateways[t->vpn_sites[r->site].gateway].name));
+	else if (r->rs != TOPO_NONE)
+		TSINK(k, "BGP, programmed by Route Server %s from peer %s%s",
+		      ta_s(t->route_servers[r->rs].name),
+		      ta_s(t->route_servers[r->rs].peers[r->nh_peer[0]].name),
+		      ta_lit(r->nnh > 1 ? " and others (ECMP)" : ""));
+	else if (r->vhub != TOPO_NONE) {
+		vwan_words(t, r, k);
+		return;
+	} else
+		TSINK(k, "BGP, learned from the gateway");
 
 	if (r->circuit != TOPO_NONE)
 		hub = t->circuits[r->circuit].vnet;
@@ -896,73 +913,65 @@ bgp_describe(const struct topo *t, const struct eroute *r, char *buf,
 		hub = t->route_servers[r->rs].vnet;
 	if (r->transit && hub != TOPO_NONE &&
 	    topo_vhub_of_vnet(t, hub) != TOPO_NONE)
-		snprintf(via, sizeof(via), ", through Virtual WAN hub %s%s "
-			 "[vwan]", t->vnets[hub].name, r->pfx.len == 0 ?
-			 ", whose connection to this VNet propagates the "
-			 "default route" : "");
+		TSINK(k, ", through Virtual WAN hub %s%s [vwan]",
+		      ta_s(t->vnets[hub].name), ta_lit(r->pfx.len == 0 ?
+		      ", whose connection to this VNet propagates the default "
+		      "route" : ""));
 	else if (r->transit && hub != TOPO_NONE)
-		snprintf(via, sizeof(via), ", through gateway transit from "
-			 "VNet %s [peer]", t->vnets[hub].name);
-	if (r->circuit != TOPO_NONE)
-		snprintf(buf, len, "BGP, learned from %s private peering%s",
-			 t->circuits[r->circuit].name, via);
-	else if (r->site != TOPO_NONE && r->site_static)
-		snprintf(buf, len, "static prefix of VPN site %s on gateway "
-			 "%s%s", t->vpn_sites[r->site].name,
-			 t->gateways[t->vpn_sites[r->site].gateway].name, via);
-	else if (r->site != TOPO_NONE)
-		snprintf(buf, len, "BGP, learned from VPN site %s on gateway "
-			 "%s%s", t->vpn_sites[r->site].name,
-			 t->gateways[t->vpn_sites[r->site].gateway].name, via);
-	else if (r->rs != TOPO_NONE)
-		snprintf(buf, len, "BGP, programmed by Route Server %s from "
-			 "peer %s%s%s", t->route_servers[r->rs].name,
-			 t->route_servers[r->rs].peers[r->nh_peer[0]].name,
-			 r->nnh > 1 ? " and others (ECMP)" : "", via);
-	else if (r->vhub != TOPO_NONE)
-		vwan_describe(t, r, buf, len);
-	else
-		snprintf(buf, len, "BGP, learned from the gateway%s", via);
+		TSINK(k, ", through gateway transit from VNet %s [peer]",
+		      ta_s(t->vnets[hub].name));
 }
 
 void
-eroute_describe(const struct topo *t, const struct eroute *r, char *buf,
-		size_t len)
+eroute_words(const struct topo *t, const struct eroute *r, struct tsink *k)
 {
 	switch (r->source) {
 	case RT_USER:
 		if (r->vhub != TOPO_NONE)
-			vwan_describe(t, r, buf, len);
+			vwan_words(t, r, k);
 		else
-			snprintf(buf, len, "User route %s in route table %s",
-				 r->name, r->table);
+			TSINK(k, "User route %s in route table %s",
+			      ta_s(r->name), ta_s(r->table));
 		return;
 	case RT_BGP:
-		bgp_describe(t, r, buf, len);
+		bgp_words(t, r, k);
 		return;
 	case RT_DEFAULT:
 		break;
 	}
 	switch (r->nh) {
 	case NH_VNETLOCAL:
-		snprintf(buf, len, "system route, address space of VNet %s",
-			 r->vnet != TOPO_NONE ? t->vnets[r->vnet].name : "?");
+		TSINK(k, "system route, address space of VNet %s",
+		      ta_s(r->vnet != TOPO_NONE ? t->vnets[r->vnet].name : "?"));
 		break;
 	case NH_VNETPEERING:
-		snprintf(buf, len, "system route, peering with VNet %s",
-			 r->vnet != TOPO_NONE ? t->vnets[r->vnet].name : "?");
+		TSINK(k, "system route, peering with VNet %s",
+		      ta_s(r->vnet != TOPO_NONE ? t->vnets[r->vnet].name : "?"));
 		break;
 	case NH_SERVICE_ENDPOINT:
-		snprintf(buf, len, "system route, service endpoint");
+		TSINK(k, "system route, service endpoint");
 		break;
 	case NH_INTERNET:
-		snprintf(buf, len, "system default route");
+		TSINK(k, "system default route");
 		break;
 	case NH_NONE:
-		snprintf(buf, len, "system route, reserved range");
+		TSINK(k, "system route, reserved range");
 		break;
 	default:
-		snprintf(buf, len, "system route");
+		TSINK(k, "system route");
 		break;
 	}
+}
+
+int
+eroute_text(const struct topo *t, const struct eroute *r, struct tline *b)
+{
+	struct tsink_text k;
+
+	tline_reset(b);
+	tsink_text_init(&k, b);
+	eroute_words(t, r, &k.k);
+	if (k.err == 0 && b->s == NULL)
+		k.err = tline_put(b, "", 0);
+	return k.err;
 }

@@ -23,6 +23,7 @@
 
 #include "sim/lpm.h"
 #include "sim/poptrie.h"
+#include "sim/targ.h"
 #include "topology/topo.h"
 
 #define RT_ECMP_MAX TOPO_ECMP_MAX
@@ -140,9 +141,13 @@ bool rtable_forced_default(const struct rtable *rt);
 
 const char *rt_source_name(enum rt_source s);	/* as `az` prints it */
 const char *rt_state_name(enum rt_state s);
-/* One line of why a route exists, e.g. "BGP from er-circuit private
- * peering" or "User route DirectRouteToKMS in table KmsDirectRoute". */
-void eroute_describe(const struct topo *t, const struct eroute *r,
-		     char *buf, size_t len);
+/* Why a route exists, e.g. "BGP, learned from er-circuit private
+ * peering" or "User route DirectRouteToKMS in route table
+ * KmsDirectRoute", as segments into k (a trace's line, or text). */
+void eroute_words(const struct topo *t, const struct eroute *r,
+		  struct tsink *k);
+/* The same as text in b (emptied first): 0 or -ENOMEM. */
+int eroute_text(const struct topo *t, const struct eroute *r,
+		struct tline *b);
 
 #endif

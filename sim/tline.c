@@ -5,8 +5,10 @@
  * line the trace always showed.
  */
 #include <assert.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/trace.h"
@@ -64,7 +66,8 @@ put_dec(struct tline *b, uint64_t v, bool neg)
 
 /* One argument, as its conversion shows it. */
 static int
-put_arg(struct tline *b, const struct flow_result *r, const struct targ *a)
+put_arg(struct tline *b, const struct targ *a, const char *pool,
+	size_t npool)
 {
 	char buf[PFX_STRLEN];
 	struct pfx p;
@@ -87,8 +90,7 @@ put_arg(struct tline *b, const struct flow_result *r, const struct targ *a)
 		c = (char)a->u.v;
 		return tline_put(b, &c, 1);
 	case TARG_STR:
-		return tline_puts(b, a->u.v <= UINT32_MAX ?
-				  fr_str(r, (uint32_t)a->u.v) : "");
+		return tline_puts(b, a->u.v < npool ? pool + a->u.v : "");
 	case TARG_LIT:
 	case TARG_NAME:
 		return tline_puts(b, a->u.lit != NULL ? a->u.lit : "");
@@ -100,14 +102,23 @@ put_arg(struct tline *b, const struct flow_result *r, const struct targ *a)
 	return 0;
 }
 
-/* Segment tmpl with its arguments from *k on: *k left past them. */
-static int
-put_segment(struct tline *b, const struct flow_result *r, const char *tmpl,
-	    size_t *k)
+static bool
+is_arg(const struct targ *a)
+{
+	return a->type != TARG_END && a->type != TARG_TMPL &&
+	       a->type != TARG_JUMP;
+}
+
+int
+tline_seg(struct tline *b, const char *tmpl, const struct targ *a,
+	  const char *pool, size_t npool, size_t *used)
 {
 	const char *f = tmpl, *lit;
+	size_t k = 0;
 	int rc;
 
+	if (b->s == NULL && (rc = tline_put(b, "", 0)) != 0)
+		return rc;
 	while (*f != '\0') {
 		for (lit = f; *f != '\0' && *f != '%'; f++)
 			;
@@ -127,25 +138,41 @@ put_segment(struct tline *b, const struct flow_result *r, const char *tmpl,
 			f++;
 		if (*f != '\0')
 			f++;
-		/* A template has exactly one argument per conversion
-		 * (walk_hop's callers); a missing one writes nothing. */
-		assert(*k < r->ntarg && r->targ[*k].type != TARG_END &&
-		       r->targ[*k].type != TARG_TMPL &&
-		       r->targ[*k].type != TARG_JUMP);
-		if (*k >= r->ntarg || r->targ[*k].type == TARG_END ||
-		    r->targ[*k].type == TARG_TMPL ||
-		    r->targ[*k].type == TARG_JUMP)
+		/* A template has exactly one argument per conversion; a
+		 * missing one writes nothing. */
+		assert(is_arg(&a[k]));
+		if (!is_arg(&a[k]))
 			continue;
-		if ((rc = put_arg(b, r, &r->targ[(*k)++])) != 0)
+		if ((rc = put_arg(b, &a[k++], pool, npool)) != 0)
 			return rc;
 	}
+	if (used != NULL)
+		*used = k;
 	return 0;
+}
+
+static int
+text_seg(struct tsink *k, const char *tmpl, const struct targ *a)
+{
+	struct tsink_text *t = (struct tsink_text *)k;
+
+	if (t->err == 0)
+		t->err = tline_seg(t->b, tmpl, a, NULL, 0, NULL);
+	return t->err;
+}
+
+void
+tsink_text_init(struct tsink_text *t, struct tline *b)
+{
+	t->k.seg = text_seg;
+	t->b = b;
+	t->err = 0;
 }
 
 int
 trace_line(struct tline *b, const struct flow_result *r, size_t k)
 {
-	size_t steps = 0;
+	size_t steps = 0, used;
 	int rc;
 
 	if (b->s == NULL && tline_put(b, "", 0) != 0)
@@ -162,8 +189,10 @@ trace_line(struct tline *b, const struct flow_result *r, size_t k)
 		k++;
 		if (a->type != TARG_TMPL)
 			continue;	/* an argument past its template */
-		if ((rc = put_segment(b, r, a->u.lit, &k)) != 0)
+		if ((rc = tline_seg(b, a->u.lit, &r->targ[k], r->pool,
+				    r->npool, &used)) != 0)
 			return rc;
+		k += used;
 	}
 	return 0;
 }

@@ -26,104 +26,6 @@ walk_fail(struct walk *w, int err)
 		w->err = err;
 }
 
-/* v in decimal, ending at the end of num[24]: its first digit. */
-static const char *
-dec(unsigned long long v, bool neg, char *num)
-{
-	char *e = num + 23;
-
-	*e = '\0';
-	do
-		*--e = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	if (neg)
-		*--e = '-';
-	return e;
-}
-
-/*
- * vsnprintf for trace lines, by hand for what they use (%s, %u, %d, %c,
- * %zu, %%): a traced walk writes a few lines per hop, and the C
- * library's vsnprintf sets up a stream for each. Any other conversion
- * (a width, a precision, a flag, a NULL string) is the library's, for the
- * whole line. The same bytes and return value as vsnprintf.
- */
-static int
-trace_vfmt(char *buf, size_t size, const char *fmt, va_list ap)
-{
-	char num[24];
-	const char *f, *s;
-	size_t o = 0, n, i;
-	long long d;
-	va_list cp;
-
-	va_copy(cp, ap);
-	for (f = fmt; *f != '\0'; f++) {
-		if (*f != '%') {
-			if (o + 1 < size)
-				buf[o] = *f;
-			o++;
-			continue;
-		}
-		switch (*++f) {
-		case 's':
-			if ((s = va_arg(cp, const char *)) == NULL)
-				goto library;
-			break;
-		case 'u':
-			s = dec(va_arg(cp, unsigned), false, num);
-			break;
-		case 'z':
-			if (f[1] != 'u')
-				goto library;
-			f++;
-			s = dec(va_arg(cp, size_t), false, num);
-			break;
-		case 'd':
-			d = va_arg(cp, int);
-			s = dec(d < 0 ? 0ull - (unsigned long long)d :
-			    (unsigned long long)d, d < 0, num);
-			break;
-		case 'c':
-			/* One byte, a NUL too. */
-			if (o + 1 < size)
-				buf[o] = (char)va_arg(cp, int);
-			else
-				(void)va_arg(cp, int);
-			o++;
-			continue;
-		case '%':
-			s = "%";
-			break;
-		default:
-			goto library;
-		}
-		n = strlen(s);
-		for (i = 0; i < n && o + 1 < size; i++)
-			buf[o++] = s[i];
-		o += n - i;
-	}
-	va_end(cp);
-	if (size > 0)
-		buf[o < size ? o : size - 1] = '\0';
-	return o > INT_MAX ? -1 : (int)o;
-library:
-	va_end(cp);
-	return vsnprintf(buf, size, fmt, ap);
-}
-
-int
-walk_fmt(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = trace_vfmt(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
-}
-
 int
 fr_put(struct flow_result *r, const char *a, size_t na, const char *b,
        size_t nb, uint32_t *out)
@@ -272,6 +174,24 @@ hop_what_(struct walk *w, struct hop *h, const char *tmpl,
 		return;
 	if ((k = log_line(w, tmpl, a)) != HOP_NONE)
 		h->what = k;
+}
+
+static int
+why_seg(struct tsink *k, const char *tmpl, const struct targ *a)
+{
+	struct why_sink *s = (struct why_sink *)k;
+
+	hop_why_more_(s->w, s->h, tmpl, a);
+	return s->w->err;
+}
+
+struct tsink *
+why_sink(struct why_sink *s, struct walk *w, struct hop *h)
+{
+	s->k.seg = why_seg;
+	s->w = w;
+	s->h = h;
+	return &s->k;
 }
 
 /* The index of the TARG_END that ends the line starting at k. */

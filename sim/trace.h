@@ -13,19 +13,6 @@
 
 #include "sim/walk.h"
 
-/* A growable string; zero it before its first use. */
-struct tline {
-	char *s;		/* NUL-terminated once anything is put */
-	size_t len, cap;
-};
-
-void tline_free(struct tline *b);
-/* Empty b (keeping its memory). */
-void tline_reset(struct tline *b);
-/* Append n bytes of s: 0 or -ENOMEM (b as it was). */
-int tline_put(struct tline *b, const char *s, size_t n);
-int tline_puts(struct tline *b, const char *s);
-
 /*
  * Hop h's what and why (why: "" for none) rendered into b, replacing
  * what it held: b->s, or NULL when memory ran out. A TARG_IP argument is

@@ -166,27 +166,26 @@ vwan_routes(const struct topo *t, struct rtable *rt, size_t hub)
 }
 
 void
-vwan_describe(const struct topo *t, const struct eroute *r, char *buf,
-	      size_t len)
+vwan_words(const struct topo *t, const struct eroute *r, struct tsink *k)
 {
 	const struct vhub *vh = &t->vhubs[r->vhub];
 	const struct firewall *fw = vh->firewall != TOPO_NONE
 				    ? &t->firewalls[vh->firewall] : NULL;
 
 	if (r->source == RT_USER)
-		snprintf(buf, len, "programmed by Virtual WAN hub %s: private "
-			 "routing intent sends what its gateways receive for "
-			 "a connected VNet to its firewall %s [vwan]", vh->name,
-			 fw != NULL ? fw->name : "?");
+		TSINK(k, "programmed by Virtual WAN hub %s: private routing "
+		      "intent sends what its gateways receive for a connected "
+		      "VNet to its firewall %s [vwan]", ta_s(vh->name),
+		      ta_s(fw != NULL ? fw->name : "?"));
 	else if (fw != NULL && r->nnh == 1 && r->nh_ips[0] == fw->private_ip)
-		snprintf(buf, len, "BGP, programmed by Virtual WAN hub %s: "
-			 "routing intent (%s) to its firewall %s [vwan]",
-			 vh->name, r->pfx.len == 0 ? "Internet" : "private",
-			 fw->name);
+		TSINK(k, "BGP, programmed by Virtual WAN hub %s: routing intent "
+		      "(%s) to its firewall %s [vwan]", ta_s(vh->name),
+		      ta_lit(r->pfx.len == 0 ? "Internet" : "private"),
+		      ta_s(fw->name));
 	else
-		snprintf(buf, len, "BGP, programmed by Virtual WAN hub %s: a "
-			 "VNet connected to the hub, through its router "
-			 "[vwan]", vh->name);
+		TSINK(k, "BGP, programmed by Virtual WAN hub %s: a VNet "
+		      "connected to the hub, through its router [vwan]",
+		      ta_s(vh->name));
 }
 
 bool

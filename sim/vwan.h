@@ -17,9 +17,9 @@
 /* After the gateway routes of VNet hub (route.c add_bgp): when hub is a
  * Virtual WAN hub's VNet, its rules. 0 or -ENOMEM. */
 int vwan_routes(const struct topo *t, struct rtable *rt, size_t hub);
-/* The trace's words for a route the hub's router gives. */
-void vwan_describe(const struct topo *t, const struct eroute *r, char *buf,
-		   size_t len);
+/* Why a route the hub's router gives exists, as segments into k. */
+void vwan_words(const struct topo *t, const struct eroute *r,
+		struct tsink *k);
 
 struct walk;
 struct hop;

@@ -256,7 +256,8 @@ deliver_vnet(struct walk *w, const struct eroute *r)
 }
 
 void
-walk_reach_vm(struct walk *w, size_t vm, const char *why)
+walk_reach_vm_(struct walk *w, size_t vm, const char *why,
+	       const struct targ *a)
 {
 	const struct topo *t = w->t;
 	const struct vm *v = &t->vms[vm];
@@ -279,7 +280,7 @@ walk_reach_vm(struct walk *w, size_t vm, const char *why)
 	h = walk_hop(w, HOP_DELIVER, v->name,
 	    "delivered to VM %s, source seen %s", ta_s(v->name),
 	    ta_ip(pkt_src(w->p)));
-	hop_why(w, h, "%s", ta_s(why));
+	hop_why_(w, h, why, a);
 	walk_xing(w, CAP_NIC, v->name, LINK_VNET);
 	if (w->err == 0)
 		w->arr_point = w->r->xing[w->r->nxing - 1].point;
@@ -445,7 +446,6 @@ route_step(struct walk *w, struct visits *visits)
 	const char *sname = t->vnets[w->vnet].subnets[w->subnet].name;
 	uint32_t dst = pkt_dst(w->p);
 	struct route_hit hit;
-	char src[160];
 	struct hop *h;
 
 	if (pkt_dec_ttl(w->p) == 0) {
@@ -459,11 +459,13 @@ route_step(struct walk *w, struct visits *visits)
 		return false;
 	}
 	if (!w->quiet) {	/* the trace line: not for sim_decide */
-		eroute_describe(t, hit.r, src, sizeof(src));
+		struct why_sink ws;
+
 		h = walk_route_hop(w, w->vnet, w->subnet, &hit);
 		hop_why(w, h, "longest match for %s among the Active effective "
-		    "routes of %s: source %s, %s", ta_ip(dst), ta_s(sname),
-		    ta_lit(rt_source_name(hit.r->source)), ta_s(src));
+		    "routes of %s: source %s, ", ta_ip(dst), ta_s(sname),
+		    ta_lit(rt_source_name(hit.r->source)));
+		eroute_words(t, hit.r, why_sink(&ws, w, h));
 		if (hit.exception)
 			hop_why_more(w, h, "; it beats the longer BGP route %s: "
 			    "system VNet routes win over BGP [udr]",

@@ -21,6 +21,7 @@
 #include "capture/pkt.h"
 #include "sim/nsg.h"
 #include "sim/route.h"
+#include "sim/targ.h"
 #include "topology/topo.h"
 
 /* Routing decisions per direction: past it the walk ends with
@@ -145,41 +146,6 @@ enum hop_kind {
 };
 
 const char *hop_kind_name(enum hop_kind k);
-
-/*
- * The trace lines' log: each line is one or more segments, each a
- * template (TARG_TMPL: static storage, "route %s -> %s") followed by one
- * argument per conversion, as the walk knew it: an address, a prefix, a
- * number, a character, a name (copied into the result's string pool) or
- * a string of static storage (a reason, an enumeration's name). A line
- * ends with TARG_END; TARG_JUMP continues it elsewhere in the log (a
- * segment added after other lines). sim/trace.h renders a line.
- */
-enum targ_type {
-	TARG_END,
-	TARG_TMPL,		/* lit: a segment's template */
-	TARG_JUMP,		/* v: the line goes on at this index */
-	TARG_IP,		/* v: an IPv4 address */
-	TARG_PFX,		/* v: its address, plen its length */
-	TARG_U,			/* v: an unsigned number */
-	TARG_D,			/* v: a signed number (two's complement) */
-	TARG_C,			/* v: one byte */
-	TARG_STR,		/* v: offset in flow_result.pool */
-	TARG_LIT,		/* lit: static storage */
-	TARG_NAME,		/* only while recording (ta_s): lit, a
-				 * string to copy; stored as TARG_STR */
-};
-
-struct targ {
-	uint8_t type;		/* enum targ_type */
-	uint8_t plen;		/* TARG_PFX: the prefix's length */
-	union {
-		uint64_t v;
-		const char *lit;
-	} u;
-};
-
-_Static_assert(sizeof(struct targ) == 16, "struct targ is 16 bytes");
 
 #define HOP_NONE UINT32_MAX	/* an index a hop does not have */
 

@@ -145,90 +145,13 @@ void flow_result_reset(struct flow_result *r);
 uint32_t walk_str(struct walk *w, const char *s);
 /* The same for a then b, one string. */
 uint32_t walk_str2(struct walk *w, const char *a, const char *b);
-/* snprintf for the few texts the engine still composes: the same bytes,
- * faster (trace.c). */
-int walk_fmt(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/*
- * A trace line's arguments, one per conversion of its template, typed:
- * walk_hop(w, HOP_ROUTE, node, "route %s -> %s", ta_pfx(p), ta_lit(nh)).
- * The walk keeps them as they are; an output renders them. ta_s copies
- * a name into the result; ta_lit keeps a pointer to static storage.
- */
-static inline struct targ
-ta_ip(uint32_t ip)
-{
-	struct targ a = { .type = TARG_IP, .u.v = ip };
-	return a;
-}
-
-static inline struct targ
-ta_pfx(struct pfx p)
-{
-	struct targ a = { .type = TARG_PFX, .plen = p.len, .u.v = p.addr };
-	return a;
-}
-
-static inline struct targ
-ta_u(unsigned long long v)
-{
-	struct targ a = { .type = TARG_U, .u.v = v };
-	return a;
-}
-
-static inline struct targ
-ta_d(long long v)
-{
-	struct targ a = { .type = TARG_D, .u.v = (uint64_t)v };
-	return a;
-}
-
-static inline struct targ
-ta_c(int c)
-{
-	struct targ a = { .type = TARG_C, .u.v = (unsigned char)c };
-	return a;
-}
-
-static inline struct targ
-ta_s(const char *s)
-{
-	struct targ a = { .type = TARG_NAME, .u.lit = s };
-	return a;
-}
-
-/* A string the result's pool holds already (off, as fr_str takes). */
-static inline struct targ
-ta_pool(uint32_t off)
-{
-	struct targ a = { .type = TARG_STR, .u.v = off };
-	return a;
-}
-
-static inline struct targ
-ta_lit(const char *s)
-{
-	struct targ a = { .type = TARG_LIT, .u.lit = s };
-	return a;
-}
-
-static inline struct targ
-ta_end(void)
-{
-	struct targ a = { .type = TARG_END, .u.v = 0 };
-	return a;
-}
-
-/* The template and its arguments, ended: what the functions below take. */
-#define WALK_TARGS_(tmpl, ...) (tmpl), (const struct targ[]){ __VA_ARGS__ }
 
 /* A trace line of kind kind at node: what happened. A decision-only
  * walk records none (a scratch hop the calls below ignore). */
 struct hop *walk_hop_(struct walk *w, enum hop_kind kind, const char *node,
 		      const char *tmpl, const struct targ *a);
 #define walk_hop(w, kind, node, ...)					\
-	walk_hop_((w), (kind), (node), WALK_TARGS_(__VA_ARGS__, ta_end()))
+	walk_hop_((w), (kind), (node), TARGS(__VA_ARGS__, ta_end()))
 /* Why it happened; hop_why_more adds a segment to the why; hop_what
  * replaces what happened (the packet was rewritten since). */
 void hop_why_(struct walk *w, struct hop *h, const char *tmpl,
@@ -238,11 +161,19 @@ void hop_why_more_(struct walk *w, struct hop *h, const char *tmpl,
 void hop_what_(struct walk *w, struct hop *h, const char *tmpl,
 	       const struct targ *a);
 #define hop_why(w, h, ...)						\
-	hop_why_((w), (h), WALK_TARGS_(__VA_ARGS__, ta_end()))
+	hop_why_((w), (h), TARGS(__VA_ARGS__, ta_end()))
 #define hop_why_more(w, h, ...)						\
-	hop_why_more_((w), (h), WALK_TARGS_(__VA_ARGS__, ta_end()))
+	hop_why_more_((w), (h), TARGS(__VA_ARGS__, ta_end()))
 #define hop_what(w, h, ...)						\
-	hop_what_((w), (h), WALK_TARGS_(__VA_ARGS__, ta_end()))
+	hop_what_((w), (h), TARGS(__VA_ARGS__, ta_end()))
+/* A sink whose segments go on hop h's why (hop_why_more): for what
+ * describes itself (eroute_words). */
+struct why_sink {
+	struct tsink k;
+	struct walk *w;
+	struct hop *h;
+};
+struct tsink *why_sink(struct why_sink *s, struct walk *w, struct hop *h);
 void walk_hop_pkt(struct walk *w, struct hop *h);
 void walk_path(struct walk *w, const char *node);
 struct hop *walk_drop(struct walk *w, const char *node, const char *reason);
@@ -379,7 +310,10 @@ void walk_route_loop(struct walk *w);
 /* walk.c: at VM vm's NIC: its inbound NSGs (the flow's verdict when the
  * flow comes from outside Azure), then delivered, why the trace's
  * reason. */
-void walk_reach_vm(struct walk *w, size_t vm, const char *why);
+void walk_reach_vm_(struct walk *w, size_t vm, const char *why,
+		    const struct targ *a);
+#define walk_reach_vm(w, vm, ...)					\
+	walk_reach_vm_((w), (vm), TARGS(__VA_ARGS__, ta_end()))
 /* beyond.c: from gateway gw into VM vm's VNet, to its NIC (inbound NSGs;
  * the flow's verdict when the flow comes from outside Azure). */
 void walk_deliver_from_gateway(struct walk *w, const char *gw, size_t vm);

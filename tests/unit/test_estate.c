@@ -72,7 +72,7 @@ START_TEST(transit_brings_hub_gateway_routes)
 {
 	const struct rtable *rt;
 	const struct eroute *e;
-	char why[200];
+	struct tline why = { 0 };
 
 	load(HUB_SPOKE(TRANSIT_HUB, TRANSIT_SPOKE, "", ""));
 	ck_assert_uint_eq(topo.vnets[1].hub, 0);
@@ -84,9 +84,10 @@ START_TEST(transit_brings_hub_gateway_routes)
 	ck_assert_uint_eq(e->circuit, 0);
 	ck_assert_ptr_eq(rt->dflt, e);
 	ck_assert(rtable_forced_default(rt));
-	eroute_describe(&topo, e, why, sizeof(why));
-	ck_assert_msg(strstr(why, "gateway transit from VNet Hub") != NULL,
-		      "%s", why);
+	ck_assert_int_eq(eroute_text(&topo, e, &why), 0);
+	ck_assert_msg(strstr(why.s, "gateway transit from VNet Hub") != NULL,
+		      "%s", why.s);
+	tline_free(&why);
 	/* The hub's own table: the same routes, not through transit. */
 	e = fixture_gw_row(table("Hub", "Shared"), "0.0.0.0/0");
 	ck_assert_ptr_nonnull(e);

@@ -146,7 +146,7 @@ END_TEST
 START_TEST(router_rows)
 {
 	const struct eroute *e;
-	char why[200];
+	struct tline why = { 0 };
 
 	load(VWAN("", "true", "true"));
 	e = fixture_gw_row(table("Spoke1"), "10.22.0.0/16");
@@ -156,9 +156,10 @@ START_TEST(router_rows)
 	ck_assert_uint_eq(e->nh_ips[0], fixture_ip("10.100.0.68"));
 	ck_assert(!vwan_fw_row(&topo, e));
 	ck_assert_ptr_null(fixture_gw_row(table("Spoke1"), "10.21.0.0/16"));
-	eroute_describe(&topo, e, why, sizeof(why));
-	ck_assert_msg(strstr(why, "Virtual WAN hub weu-hub") != NULL, "%s",
-		      why);
+	ck_assert_int_eq(eroute_text(&topo, e, &why), 0);
+	ck_assert_msg(strstr(why.s, "Virtual WAN hub weu-hub") != NULL, "%s",
+		      why.s);
+	tline_free(&why);
 }
 END_TEST
 

@@ -1018,35 +1018,56 @@ END_TEST
 static int (*volatile libc_snprintf)(char *, size_t, const char *, ...) =
 	snprintf;
 
-/* walk_fmt, the trace lines' formatter, writes what snprintf writes and
- * returns what it returns, for every size (truncation included), with
- * the conversions it does itself and one it leaves to the library. */
-#define SAME_FMT(size, ...)						\
-	do {								\
-		char a_[64], b_[64];					\
-		int ra_, rb_;						\
-		memset(a_, 'x', sizeof(a_));				\
-		memset(b_, 'x', sizeof(b_));				\
-		ra_ = walk_fmt(a_, (size), __VA_ARGS__);		\
-		rb_ = libc_snprintf(b_, (size), __VA_ARGS__);		\
-		ck_assert_int_eq(ra_, rb_);				\
-		ck_assert_mem_eq(a_, b_, sizeof(a_));			\
-	} while (0)
-
-START_TEST(trace_format_is_snprintf)
+/* tline_seg, the renderer of the trace's typed arguments, writes what
+ * snprintf writes for the same values, and cuts nothing. */
+static void
+same_seg(struct tline *b, const char *tmpl, const struct targ *a,
+	 const char *want)
 {
-	size_t n;
+	size_t used = 99;
 
-	for (n = 0; n <= 48; n++) {
-		SAME_FMT(n, "route %s -> %s", "10.0.0.0/8", "VnetLocal");
-		SAME_FMT(n, "%u%% of %zu, %d and %d", 4294967295u,
-			 (size_t)18446744073709551615ull, -2147483647 - 1, 0);
-		SAME_FMT(n, "%c%s%c", 0x1e, "", 'z');
-		SAME_FMT(n, "prio %d: %s", 65000, "AllowVnetOutBound");
-		SAME_FMT(n, "%.*s|%5u|%llu", 3, "abcdef", 7u, 12ull);
-		SAME_FMT(n, "no conversion at all");
-		SAME_FMT(n, "%s", "");
-	}
+	tline_reset(b);
+	ck_assert_int_eq(tline_seg(b, tmpl, a, NULL, 0, &used), 0);
+	ck_assert_str_eq(b->s, want);
+	ck_assert_uint_eq(b->len, strlen(want));
+	ck_assert_msg(a[used].type == TARG_END, "%s: argument %zu left",
+		      tmpl, used);	/* every argument taken */
+}
+
+START_TEST(trace_render_is_snprintf)
+{
+	struct tline b = { 0 };
+	char want[1100], big[1000];
+	struct pfx p;
+
+	libc_snprintf(want, sizeof(want), "route %s -> %s %s", "10.0.0.0/8",
+		      "VirtualAppliance", "10.1.2.3");
+	p = pfx_make(IP4(10, 0, 0, 0), 8);
+	same_seg(&b, TARGS("route %s -> %s %s", ta_pfx(p),
+	    ta_lit("VirtualAppliance"), ta_ip(IP4(10, 1, 2, 3)), ta_end()), want);
+	libc_snprintf(want, sizeof(want), "%u%% of %zu, %d and %d",
+		      4294967295u, (size_t)18446744073709551615ull,
+		      -2147483647 - 1, 0);
+	same_seg(&b, TARGS("%u%% of %zu, %d and %d", ta_u(4294967295u),
+	    ta_u(18446744073709551615ull), ta_d(-2147483647 - 1), ta_d(0),
+	    ta_end()), want);
+	libc_snprintf(want, sizeof(want), "%c%s%c", 0x1e, "", 'z');
+	same_seg(&b, TARGS("%c%s%c", ta_c(0x1e), ta_s(""), ta_c('z'),
+	    ta_end()), want);
+	same_seg(&b, TARGS("prio %d: %s", ta_d(65000),
+	    ta_lit("AllowVnetOutBound"), ta_end()), "prio 65000: AllowVnetOutBound");
+	same_seg(&b, TARGS("no conversion at all", ta_end()),
+	    "no conversion at all");
+	same_seg(&b, TARGS("%s -> %s", ta_pfx(pfx_make(0, 0)),
+	    ta_ip(0xffffffffu), ta_end()), "0.0.0.0/0 -> 255.255.255.255");
+	same_seg(&b, TARGS("%s", ta_pfx(pfx_make(IP4(10, 1, 2, 3), 32)),
+	    ta_end()), "10.1.2.3/32");
+	/* A name longer than any line the trace had: whole. */
+	memset(big, 'n', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	libc_snprintf(want, sizeof(want), "appliance %s forwards", big);
+	same_seg(&b, TARGS("appliance %s forwards", ta_s(big), ta_end()), want);
+	tline_free(&b);
 }
 END_TEST
 
@@ -1142,7 +1163,7 @@ main(void)
 	tcase_add_loop_test(pkt, runs_are_repeatable, 0, npc);
 	suite_add_tcase(s, pkt);
 
-	tcase_add_test(exp, trace_format_is_snprintf);
+	tcase_add_test(exp, trace_render_is_snprintf);
 	tcase_add_checked_fixture(exp, setup, teardown_res);
 	tcase_add_test(exp, wrong_expectation_fails_with_want_and_got);
 	tcase_add_test(exp, via_order_and_gaps);
