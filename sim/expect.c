@@ -3,6 +3,7 @@
  * Each check records what was wanted and what came out, as text, so the
  * trace and the JSON show both.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -75,14 +76,25 @@ check(struct flow_result *r, struct texts *x, enum exp_key key, bool ok,
       const char *want, const char *got)
 {
 	struct exp_result *e = &r->exp[r->nexp];
+	uintptr_t p0 = (uintptr_t)r->pool;
+	size_t goff = SIZE_MAX;
 	int rc;
 
 	if (x->err != 0)
 		return;
 	e->key = key;
 	e->ok = ok;
-	if ((rc = fr_put(r, want, strlen(want), NULL, 0, &e->want)) != 0 ||
-	    (rc = fr_put(r, got, strlen(got), NULL, 0, &e->got)) != 0) {
+	/* got may be a string of the pool (the NSG rule), which the first
+	 * copy may move. */
+	if (p0 != 0 && (uintptr_t)got >= p0 && (uintptr_t)got < p0 + r->npool)
+		goff = (size_t)((uintptr_t)got - p0);
+	if ((rc = fr_put(r, want, strlen(want), NULL, 0, &e->want)) != 0) {
+		x->err = rc;
+		return;
+	}
+	if (goff != SIZE_MAX)
+		got = r->pool + goff;
+	if ((rc = fr_put(r, got, strlen(got), NULL, 0, &e->got)) != 0) {
 		x->err = rc;
 		return;
 	}

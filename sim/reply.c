@@ -768,6 +768,7 @@ reply_walk(struct walk *w)
 {
 	const struct topo *t = w->t;
 	const char *node;
+	char dest[SIM_POINT_LEN];	/* "dest-NAME": NAME, a name (255 at most) */
 	struct pkt p;
 	int loc = -1;
 	size_t vm = 0, step;
@@ -789,8 +790,16 @@ reply_walk(struct walk *w)
 
 	/* The answer leaves where the request arrived: the same capture
 	 * point, after the destination's time to answer. */
-	node = w->arr == ARR_VM ? t->vms[w->arr_vm].name
-	       : walk_point_name(w, w->arr_point) + strlen("dest-");
+	if (w->arr == ARR_VM) {
+		node = t->vms[w->arr_vm].name;
+	} else {
+		/* A point of the result: its name lives in the pool, which
+		 * the lines below grow. */
+		node = walk_point_name(w, w->arr_point);
+		snprintf(dest, sizeof(dest), "%s", node != NULL ?
+			 node + strlen("dest-") : "");
+		node = dest;
+	}
 	walk_path(w, node);
 	h = walk_hop(w, HOP_ANSWER, node, "answer to %s:%u", ta_ip(pkt_dst(&p)),
 	    ta_u(pkt_dport(&p)));

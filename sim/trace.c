@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stddef.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,11 +31,18 @@ int
 fr_put(struct flow_result *r, const char *a, size_t na, const char *b,
        size_t nb, uint32_t *out)
 {
-	size_t off;
+	uintptr_t p0 = (uintptr_t)r->pool, pe = p0 + r->npool;
+	size_t off, ao = SIZE_MAX, bo = SIZE_MAX;
 
 	*out = 0;
 	if (na + nb == 0)
 		return 0;
+	/* A string of the pool itself (a local point's name) moves when
+	 * the pool grows: kept as an offset across the growth. */
+	if (p0 != 0 && na > 0 && (uintptr_t)a >= p0 && (uintptr_t)a < pe)
+		ao = (size_t)((uintptr_t)a - p0);
+	if (p0 != 0 && nb > 0 && (uintptr_t)b >= p0 && (uintptr_t)b < pe)
+		bo = (size_t)((uintptr_t)b - p0);
 	if (r->npool == 0) {
 		if (VEC_RESERVE(r->pool, r->cpool, 1) != 0)
 			return -ENOMEM;
@@ -47,6 +55,10 @@ fr_put(struct flow_result *r, const char *a, size_t na, const char *b,
 		return -E2BIG;
 	if (VEC_RESERVE(r->pool, r->cpool, off + na + nb + 1) != 0)
 		return -ENOMEM;
+	if (ao != SIZE_MAX)
+		a = r->pool + ao;
+	if (bo != SIZE_MAX)
+		b = r->pool + bo;
 	if (na)
 		memcpy(r->pool + off, a, na);
 	if (nb)
