@@ -147,11 +147,14 @@ uint32_t walk_str(struct walk *w, const char *s);
 uint32_t walk_str2(struct walk *w, const char *a, const char *b);
 
 /* A trace line of kind kind at node: what happened. A decision-only
- * walk records none (a scratch hop the calls below ignore). */
+ * walk records none (a scratch hop the calls below ignore) and does not
+ * even build the arguments. The macros read w and h twice: pass
+ * names. */
 struct hop *walk_hop_(struct walk *w, enum hop_kind kind, const char *node,
 		      const char *tmpl, const struct targ *a);
 #define walk_hop(w, kind, node, ...)					\
-	walk_hop_((w), (kind), (node), TARGS(__VA_ARGS__, ta_end()))
+	((w)->quiet ? &(w)->scratch :					\
+	 walk_hop_((w), (kind), (node), TARGS(__VA_ARGS__, ta_end())))
 /* Why it happened; hop_why_more adds a segment to the why; hop_what
  * replaces what happened (the packet was rewritten since). */
 void hop_why_(struct walk *w, struct hop *h, const char *tmpl,
@@ -161,11 +164,14 @@ void hop_why_more_(struct walk *w, struct hop *h, const char *tmpl,
 void hop_what_(struct walk *w, struct hop *h, const char *tmpl,
 	       const struct targ *a);
 #define hop_why(w, h, ...)						\
-	hop_why_((w), (h), TARGS(__VA_ARGS__, ta_end()))
+	((h) == &(w)->scratch ? (void)0 :				\
+	 hop_why_((w), (h), TARGS(__VA_ARGS__, ta_end())))
 #define hop_why_more(w, h, ...)						\
-	hop_why_more_((w), (h), TARGS(__VA_ARGS__, ta_end()))
+	((h) == &(w)->scratch ? (void)0 :				\
+	 hop_why_more_((w), (h), TARGS(__VA_ARGS__, ta_end())))
 #define hop_what(w, h, ...)						\
-	hop_what_((w), (h), TARGS(__VA_ARGS__, ta_end()))
+	((h) == &(w)->scratch ? (void)0 :				\
+	 hop_what_((w), (h), TARGS(__VA_ARGS__, ta_end())))
 /* A sink whose segments go on hop h's why (hop_why_more): for what
  * describes itself (eroute_words). */
 struct why_sink {
