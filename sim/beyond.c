@@ -133,7 +133,7 @@ onprem_ce(struct walk *w, size_t ci, size_t site, enum link_kind link)
 	if (topo_site_covers(t, site, dst, &which)) {
 		if (site == TOPO_NONE) {
 			h = walk_hop(w, HOP_ONPREM, name,
-			    "customer edge: %s is " "on-premises", ta_ip(dst));
+			    "customer edge: %s is on-premises", ta_ip(dst));
 			hop_why(w, h, "on-premises prefix %s", ta_pfx(which));
 		} else {
 			h = walk_hop(w, HOP_ONPREM, name,
@@ -225,7 +225,7 @@ into_gateway_subnet(struct walk *w, size_t gi)
 	if (gs == TOPO_NONE)
 		return false;
 	h = walk_hop(w, HOP_GATEWAY, t->gateways[gi].name,
-	    "gateway: into VNet %s, " "routed by GatewaySubnet",
+	    "gateway: into VNet %s, routed by GatewaySubnet",
 	    ta_s(t->vnets[gv].name));
 	hop_why(w, h, "traffic from the gateway follows the GatewaySubnet's "
 	    "effective routes, its route table included [udr]");
@@ -343,7 +343,8 @@ walk_user_to_gateway(struct walk *w, const char *sname)
 		    "a user route with next hop VirtualNetworkGateway, "
 		    "but VNet %s has no gateway%s [udr]",
 		    ta_s(t->vnets[w->vnet].name),
-		    ta_lit(hub != TOPO_NONE && hub != w->vnet ? " and its hub none either" : ""));
+		    ta_lit(hub != TOPO_NONE && hub != w->vnet ?
+		    " and its hub none either" : ""));
 		return false;
 	}
 	g = &t->gateways[gi];

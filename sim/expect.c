@@ -180,7 +180,8 @@ expect_check(struct flow_result *r)
 			      tx.got.s);
 	}
 	if (x->have & (1u << EXP_NSG_RULE)) {
-		const char *rule = r->nsg_rule ? fr_str(r, r->nsg_rule) : "none";
+		const char *rule = r->nsg_rule ? fr_str(r, r->nsg_rule)
+					       : "none";
 
 		check(r, &tx, EXP_NSG_RULE, x->nsg_rule != NULL &&
 		      strcasecmp(x->nsg_rule, rule) == 0,

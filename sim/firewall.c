@@ -439,7 +439,7 @@ reply_firewall(struct walk *w, size_t fi, const struct natrec *n,
 	walk_xing(w, CAP_FIREWALL_OUTSIDE, fw->name, link);
 	if (!seen) {
 		h = walk_hop(w, HOP_FIREWALL, fw->name,
-		    "firewall %s has no state for this " "connection",
+		    "firewall %s has no state for this connection",
 		    ta_s(fw->name));
 		hop_why(w, h, "the reply is routed through the firewall, which "
 		    "the request never crossed: Azure Firewall is "

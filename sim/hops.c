@@ -57,7 +57,8 @@ verdict_rule(const struct nsg_verdict *v)
 		return HOP_NONE;
 	s = &v->steps[v->nsteps - 1];
 	if (s->is_default || s->rule == NULL || s->nsg == NULL ||
-	    s->rule < s->nsg->rules || s->rule >= s->nsg->rules + s->nsg->nrules)
+	    s->rule < s->nsg->rules ||
+	    s->rule >= s->nsg->rules + s->nsg->nrules)
 		return HOP_NONE;
 	return (uint32_t)(s->rule - s->nsg->rules);
 }
@@ -278,7 +279,7 @@ walk_peering_ok(struct walk *w, size_t from, size_t to, const char *node)
 		h = walk_drop(w, node, "forwarded-traffic-denied");
 		hop_why(w, h, "source %s is outside VNet %s: the packet was "
 		    "forwarded, and %s's side of the peering does not "
-		    "allow forwarded traffic (allowForwardedTraffic) " "[peer]",
+		    "allow forwarded traffic (allowForwardedTraffic) [peer]",
 		    ta_ip(pkt_src(w->p)), ta_s(t->vnets[from].name),
 		    ta_s(t->vnets[to].name));
 		return false;

@@ -54,7 +54,8 @@ inbound_walk(struct walk *w)
 			h = walk_drop(w, "azure-edge", "no-public-ip");
 			hop_why(w, h,
 			    "no NIC of the scenario has public IP %s: "
-			    "Azure's edge has nowhere to deliver it", ta_ip(pip));
+			    "Azure's edge has nowhere to deliver it",
+			    ta_ip(pip));
 		} else {
 			h = walk_drop(w, "internet", "not-azure");
 			hop_why(w, h, "%s is not an Azure public address: the "
@@ -96,7 +97,7 @@ inbound_walk(struct walk *w)
 	r->source_seen = host;
 	r->source_class = source_classify(t, host);
 	h = walk_hop(w, HOP_DELIVER, v->name,
-	    "delivered to %s at %s:%u, source seen %s " "(%s)", ta_s(v->name),
+	    "delivered to %s at %s:%u, source seen %s (%s)", ta_s(v->name),
 	    ta_ip(v->ip), ta_u(pkt_dport(w->p)), ta_ip(host),
 	    ta_lit(srcclass_name(r->source_class)));
 	hop_why(w, h,

@@ -147,7 +147,8 @@ onprem_walk(struct walk *w)
 		    ta_lit(ci != TOPO_NONE ? "private peering" : "the VPN"));
 		hop_why(w, h, "gateway %s advertises VNet %s's address space%s "
 		    "[%s]", ta_s(gw), ta_s(t->vnets[vn].name),
-		    ta_lit(t->vnets[vn].hub != vn ? " (gateway transit) [peer]" : ""),
+		    ta_lit(t->vnets[vn].hub != vn ?
+		    " (gateway transit) [peer]" : ""),
 		    ta_lit(ci != TOPO_NONE ? "udr" : "vpn-ft"));
 	}
 	if (ci != TOPO_NONE) {

@@ -129,7 +129,7 @@ home(struct walk *w, enum link_kind link)
 	if (pkt_src(w->p) != r->dst || pkt_sport(w->p) != w->f->port ||
 	    pkt_dport(w->p) != r->sport) {
 		h = walk_hop(w, HOP_ANSWER, v->name,
-		    "reply from %s:%u, but %s sent to " "%s:%u",
+		    "reply from %s:%u, but %s sent to %s:%u",
 		    ta_ip(pkt_src(w->p)), ta_u(pkt_sport(w->p)), ta_s(v->name),
 		    ta_ip(r->dst), ta_u(w->f->port));
 		hop_why(w, h,
@@ -208,7 +208,7 @@ fabric(struct walk *w, size_t *vm)
 	if (o == TOPO_NONE) {
 		h = walk_drop(w, t->vnets[w->vnet].name, "no-host");
 		hop_why(w, h,
-		    "no NIC in VNet %s or a peered one has address %s " "[udr]",
+		    "no NIC in VNet %s or a peered one has address %s [udr]",
 		    ta_s(t->vnets[w->vnet].name), ta_ip(dst));
 		return -1;
 	}
@@ -246,7 +246,7 @@ from_gateway(struct walk *w, size_t gi, size_t vnet, size_t *vmp)
 	w->via_gateway = true;
 	if (gs != TOPO_NONE) {
 		h = walk_hop(w, HOP_GATEWAY, t->gateways[gi].name,
-		    "gateway: into VNet %s, " "routed by GatewaySubnet",
+		    "gateway: into VNet %s, routed by GatewaySubnet",
 		    ta_s(t->vnets[gv].name));
 		hop_why(w, h, "traffic from the gateway follows the "
 		    "GatewaySubnet's effective routes [udr]");
@@ -304,7 +304,7 @@ reply_appliance(struct walk *w, size_t vnet, const char *sname,
 	}
 	if (!request_crossed(w, w->r->xing[before].point)) {
 		h = walk_hop(w, HOP_APPLIANCE, t->vms[nva].name,
-		    "appliance %s has no " "state for this connection",
+		    "appliance %s has no state for this connection",
 		    ta_s(t->vms[nva].name));
 		hop_why(w, h, "the reply is routed through %s, which the "
 		    "request never crossed: a stateful appliance "
@@ -315,7 +315,7 @@ reply_appliance(struct walk *w, size_t vnet, const char *sname,
 		return -1;
 	}
 	h = walk_hop(w, HOP_APPLIANCE, t->vms[nva].name,
-	    "network virtual appliance " "forwards the reply");
+	    "network virtual appliance forwards the reply");
 	hop_why(w, h, "it saw the request: the connection is known");
 	walk_xing(w, CAP_APPLIANCE, t->vms[nva].name, LINK_COUNT);
 	*vmp = nva;
@@ -407,7 +407,7 @@ subnet_route(struct walk *w, size_t *vmp)
 						    t->vms[to].vnet, vmp);
 			}
 			h = walk_hop(w, HOP_CIRCUIT, c->name,
-			    "private peering (MSEE -> " "customer edge)");
+			    "private peering (MSEE -> customer edge)");
 			hop_why(w, h, "BGP route of private peering [udr]");
 			walk_xing(w, CAP_CIRCUIT_PRIVATE, c->name, LINK_CIRCUIT);
 			w->site = TOPO_NONE;
@@ -423,7 +423,7 @@ subnet_route(struct walk *w, size_t *vmp)
 				/* As the request (walk.c to_site). */
 				walk_gateway_xing(w, gw, 0, LINK_GATEWAY);
 				h = walk_hop(w, HOP_GATEWAY, gw,
-				    "VPN gateway: %s is in " "VNet %s",
+				    "VPN gateway: %s is in VNet %s",
 				    ta_ip(dst),
 				    ta_s(t->vnets[t->vms[to].vnet].name));
 				hop_why(w, h,
@@ -525,7 +525,7 @@ public_hop(struct walk *w, size_t *vmp)
 			/* MODEL §3: back over the same turn at the MSEE. */
 			walk_path(w, t->circuits[ci].name);
 			h = walk_hop(w, HOP_CIRCUIT, t->circuits[ci].name,
-			    "reply turns " "around at the MSEE");
+			    "reply turns around at the MSEE");
 			hop_why(w, h,
 			    "public peering, as the request [seed-000]");
 			walk_xing(w, CAP_CIRCUIT_PUBLIC, t->circuits[ci].name,
@@ -561,7 +561,7 @@ public_hop(struct walk *w, size_t *vmp)
 		walk_path(w, t->circuits[ci].name);
 		walk_xing_at(w, n->point, LINK_BACKBONE);
 		h = walk_hop(w, HOP_CIRCUIT, t->circuits[ci].name,
-		    "public peering " "(MSEE -> customer edge)");
+		    "public peering (MSEE -> customer edge)");
 		hop_why(w, h,
 		    "%s is in the NAT pool the customer advertises over "
 		    "public peering [er-nat]", ta_ip(dst));
@@ -572,7 +572,8 @@ public_hop(struct walk *w, size_t *vmp)
 		return RL_ONPREM;
 	case CAP_FIREWALL_OUTSIDE:
 		/* MODEL §8 [fw-snat]: the firewall's public IP. */
-		if ((ci = topo_firewall_find(t, fr_str(w->r, n->who))) == TOPO_NONE)
+		ci = topo_firewall_find(t, fr_str(w->r, n->who));
+		if (ci == TOPO_NONE)
 			break;
 		if (!reply_firewall(w, ci, n, medium))
 			return -1;
@@ -586,7 +587,7 @@ public_hop(struct walk *w, size_t *vmp)
 		walk_path(w, t->circuits[ci].name);
 		walk_xing_at(w, n->point, LINK_BACKBONE);
 		h = walk_hop(w, HOP_CIRCUIT, t->circuits[ci].name,
-		    "Microsoft peering " "(MSEE -> customer edge)");
+		    "Microsoft peering (MSEE -> customer edge)");
 		hop_why(w, h, "%s is in the NAT pool registered on Microsoft "
 		    "peering [er-ms]", ta_ip(dst));
 		w->site = TOPO_NONE;
@@ -618,7 +619,7 @@ host_home(struct walk *w)
 	if (w->site != w->f->from_site) {
 		h = walk_drop(w, site, "reply-no-route");
 		hop_why(w, h,
-		    "the answer reached site %s, but host %s is at site " "%s",
+		    "the answer reached site %s, but host %s is at site %s",
 		    ta_s(site), ta_ip(pkt_dst(w->p)),
 		    ta_s(topo_site_name(t, w->f->from_site)));
 		return;
@@ -629,7 +630,7 @@ host_home(struct walk *w)
 	if (pkt_src(w->p) != r->dst || pkt_sport(w->p) != w->f->port ||
 	    pkt_dport(w->p) != r->sport) {
 		h = walk_hop(w, HOP_ANSWER, a,
-		    "answer from %s:%u, but the host called " "%s:%u",
+		    "answer from %s:%u, but the host called %s:%u",
 		    ta_ip(pkt_src(w->p)), ta_u(pkt_sport(w->p)), ta_ip(r->dst),
 		    ta_u(w->f->port));
 		hop_why(w, h, "the answer carries another source than the "
@@ -711,13 +712,14 @@ onprem_hop(struct walk *w, size_t *vmp)
 			    "VPN site %s connects to gateway %s, which "
 			    "does not advertise VNet %s: no route to %s",
 			    ta_s(site),
-			    ta_s(t->gateways[t->vpn_sites[w->site] .gateway].name),
+			    ta_s(t->gateways[t->vpn_sites[w->site].gateway]
+			    .name),
 			    ta_s(t->vnets[vn].name), ta_ip(dst));
 			return -1;
 		}
 		gw = t->gateways[gi].name;
 		h = walk_hop(w, HOP_ONPREM, site,
-		    "site %s: %s is in VNet %s, over the " "VPN", ta_s(site),
+		    "site %s: %s is in VNet %s, over the VPN", ta_s(site),
 		    ta_ip(dst), ta_s(t->vnets[vn].name));
 		hop_why(w, h, "VPN gateway %s advertises the VNet's address "
 		    "space", ta_s(gw));
@@ -730,7 +732,7 @@ onprem_hop(struct walk *w, size_t *vmp)
 		const struct circuit *c = &t->circuits[ci];
 		gw = c->gateway;
 		h = walk_hop(w, HOP_CIRCUIT, site,
-		    "customer edge: %s is in VNet " "%s, over private peering",
+		    "customer edge: %s is in VNet %s, over private peering",
 		    ta_ip(dst), ta_s(t->vnets[vn].name));
 		hop_why(w, h,
 		    "gateway %s advertises the VNet's address space to "
@@ -755,7 +757,7 @@ onprem_hop(struct walk *w, size_t *vmp)
 	} else {
 		h = walk_drop(w, site, "reply-no-route");
 		hop_why(w, h,
-		    "VNet %s has no gateway: on-premises has no route " "to %s",
+		    "VNet %s has no gateway: on-premises has no route to %s",
 		    ta_s(t->vnets[vn].name), ta_ip(dst));
 		return -1;
 	}
@@ -768,7 +770,7 @@ reply_walk(struct walk *w)
 {
 	const struct topo *t = w->t;
 	const char *node;
-	char dest[SIM_POINT_LEN];	/* "dest-NAME": NAME, a name (255 at most) */
+	char dest[SIM_POINT_LEN];	/* NAME of "dest-NAME": 255 at most */
 	struct pkt p;
 	int loc = -1;
 	size_t vm = 0, step;
