@@ -399,6 +399,7 @@ walk_nat(struct walk *w, const char *who, uint32_t inside, uint16_t iport,
 {
 	struct flow_result *r = w->r;
 	struct natrec *n;
+	size_t k;
 
 	if (r->nxing == 0)
 		return;		/* only after a failure, which w->err holds */
@@ -413,6 +414,12 @@ walk_nat(struct walk *w, const char *who, uint32_t inside, uint16_t iport,
 	n->outside = outside;
 	n->outside_port = oport;
 	n->who = walk_str(w, who);
-	if (r->nhops > 0 && r->hops[r->nhops - 1].nat == HOP_NONE)
-		r->hops[r->nhops - 1].nat = (uint32_t)(r->nnat - 1);
+	/* The line that shows it: this direction's last translation line
+	 * without one (a hairpin's circuit line may follow its SNAT). */
+	for (k = r->nhops; k-- > 0 && r->hops[k].reply == w->reply;)
+		if (r->hops[k].kind == HOP_NAT) {
+			if (r->hops[k].nat == HOP_NONE)
+				r->hops[k].nat = (uint32_t)(r->nnat - 1);
+			break;
+		}
 }
