@@ -216,6 +216,12 @@ print_json(json_t *doc)
 		fputs("ftsim: out of memory\n", stderr);
 		return -1;
 	}
+	/* Memory ran out while the document was made (a trace line could
+	 * not be rendered, out_trace.c, which said so): not a word of it. */
+	if (diag_oom()) {
+		json_decref(doc);
+		return -1;
+	}
 	rc = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
 	if (rc == 0 && fputc('\n', stdout) == EOF)
 		rc = -1;

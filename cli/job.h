@@ -50,8 +50,10 @@ size_t job_flow(const struct job *j, const char *name);
 
 /* Print a JSON document on stdout and drop it. 0, or -1 when it is NULL,
  * when any JSON allocation has failed (json_watch: the document may
- * lack a value) or it cannot be printed (out of memory said on stderr;
- * a write error is named by stdout_close). */
+ * lack a value), when memory ran out anywhere before (diag_oom: a trace
+ * line may be missing; its failure was said) or it cannot be printed
+ * (out of memory said on stderr; a write error is named by
+ * stdout_close). */
 int print_json(json_t *doc);
 
 /* Watch jansson's allocations (once, first thing in main); json_failed
