@@ -2,6 +2,7 @@
  * fixture.c: the shared engine-test fixture.
  */
 #include <check.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,4 +201,35 @@ fx_why(const struct flow_result *r, const struct hop *h)
 
 	ck_assert_ptr_nonnull(s);
 	return s;
+}
+
+size_t
+fixture_each_scenario(const char *sub, void (*each)(const char *file, void *arg),
+		      void *arg)
+{
+	const char *data = getenv("FTSIM_TESTDATA");
+	char dir[4096], name[4200];
+	struct dirent **ent;
+	size_t done = 0;
+	int n, i;
+
+	ck_assert_ptr_nonnull(data);
+	snprintf(dir, sizeof(dir), "%s/%s", data, sub);
+	ck_assert_int_gt(n = scandir(dir, &ent, NULL, alphasort), 0);
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(ent[i]->d_name);
+
+		if (len > 5 && strcmp(ent[i]->d_name + len - 5, ".yaml") == 0) {
+			snprintf(name, sizeof(name), "%s/%s", sub,
+				 ent[i]->d_name);
+			load_path(name);
+			each(ent[i]->d_name, arg);
+			teardown();
+			setup();
+			done++;
+		}
+		free(ent[i]);
+	}
+	free(ent);
+	return done;
 }

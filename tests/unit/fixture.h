@@ -45,6 +45,12 @@ bool fixture_crossed(const struct flow_result *r, const char *node);
 uint32_t fixture_ip(const char *s);
 void fixture_dropped(const struct flow_result *r, const char *reason);
 void fixture_teardown(void);
+/* Every scenario file (*.yaml) of folder sub of the tests/ folder, in
+ * name order: loaded (load_path), handed to each with its file name, then
+ * the fixture set up again. Returns how many. */
+size_t fixture_each_scenario(const char *sub,
+			     void (*each)(const char *file, void *arg),
+			     void *arg);
 /* Hop h of r's what and why as the outputs render them (trace.h), in
  * one of a few buffers reused in turn: valid for the next three calls. */
 const char *fx_what(const struct flow_result *r, const struct hop *h);

@@ -10,7 +10,6 @@
  * the traced walk met them.
  */
 #include <check.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,54 +132,46 @@ static size_t flows_checked;
 /* Flows compared in the Azure Firewall scenarios (33-36). */
 static size_t firewall_flows[4];
 
+/* The traced and decided results of each flow of the scenario loaded
+ * (file, in sub) compared. */
+struct pair {
+	struct flow_result traced, decided;
+	bool bundled;		/* ../scenarios: count the firewall ones */
+};
+
+static void
+check_file(const char *file, void *arg)
+{
+	struct pair *p = arg;
+	size_t k;
+
+	if (p->bundled && file[0] == '3' && file[1] >= '3' && file[1] <= '6' &&
+	    file[2] == '-')
+		firewall_flows[file[1] - '3'] += topo.nflows;
+	for (k = 0; k < topo.nflows; k++) {
+		size_t points = sim_npoints(sim);
+
+		ck_assert_int_eq(sim_run_flow(sim, &topo.flows[k], &p->traced),
+				 0);
+		ck_assert_int_eq(sim_decide(sim, &topo.flows[k], &p->decided),
+				 0);
+		ck_assert_uint_eq(sim_npoints(sim), points);
+		same_result(&p->traced, &p->decided);
+		same_names(&p->traced, &p->decided);
+		flows_checked++;
+	}
+}
+
 static void
 check_dir(const char *sub)
 {
-	const char *data = getenv("FTSIM_TESTDATA");
-	struct flow_result traced, decided;
-	char dir[4096], name[4200];
-	struct dirent **ent;
-	int n, i;
-	size_t k;
+	struct pair p;
 
-	ck_assert_ptr_nonnull(data);
-	snprintf(dir, sizeof(dir), "%s/%s", data, sub);
-	ck_assert_int_gt(n = scandir(dir, &ent, NULL, alphasort), 0);
-	memset(&traced, 0, sizeof(traced));
-	memset(&decided, 0, sizeof(decided));
-	for (i = 0; i < n; i++) {
-		size_t len = strlen(ent[i]->d_name);
-
-		if (len > 5 && strcmp(ent[i]->d_name + len - 5, ".yaml") == 0) {
-			snprintf(name, sizeof(name), "%s/%s", sub,
-				 ent[i]->d_name);
-			load_path(name);
-			if (strcmp(sub, "../scenarios") == 0 &&
-			    strncmp(ent[i]->d_name, "3", 1) == 0 &&
-			    ent[i]->d_name[1] >= '3' && ent[i]->d_name[1] <= '6' &&
-			    ent[i]->d_name[2] == '-')
-				firewall_flows[ent[i]->d_name[1] - '3'] +=
-				    topo.nflows;
-			for (k = 0; k < topo.nflows; k++) {
-				size_t points = sim_npoints(sim);
-
-				ck_assert_int_eq(sim_run_flow(sim, &topo.flows[k],
-							      &traced), 0);
-				ck_assert_int_eq(sim_decide(sim, &topo.flows[k],
-							    &decided), 0);
-				ck_assert_uint_eq(sim_npoints(sim), points);
-				same_result(&traced, &decided);
-				same_names(&traced, &decided);
-				flows_checked++;
-			}
-			teardown();
-			setup();
-		}
-		free(ent[i]);
-	}
-	free(ent);
-	flow_result_free(&traced);
-	flow_result_free(&decided);
+	memset(&p, 0, sizeof(p));
+	p.bundled = strcmp(sub, "../scenarios") == 0;
+	fixture_each_scenario(sub, check_file, &p);
+	flow_result_free(&p.traced);
+	flow_result_free(&p.decided);
 }
 
 START_TEST(decide_agrees_with_traced_walk)

@@ -7,7 +7,6 @@
  * strings they came from.
  */
 #include <check.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,46 +98,29 @@ check_events(const struct flow_result *r)
 	}
 }
 
+/* Every flow of the scenario loaded, traced and checked. */
 static void
-check_dir(const char *sub)
+check_file(const char *file, void *arg)
 {
-	const char *data = getenv("FTSIM_TESTDATA");
-	struct flow_result r = { 0 };
-	char dir[4096], name[4200];
-	struct dirent **ent;
-	int n, i;
+	struct flow_result *r = arg;
 	size_t k;
 
-	ck_assert_ptr_nonnull(data);
-	snprintf(dir, sizeof(dir), "%s/%s", data, sub);
-	ck_assert_int_gt(n = scandir(dir, &ent, NULL, alphasort), 0);
-	for (i = 0; i < n; i++) {
-		size_t len = strlen(ent[i]->d_name);
-
-		if (len > 5 && strcmp(ent[i]->d_name + len - 5, ".yaml") == 0) {
-			snprintf(name, sizeof(name), "%s/%s", sub,
-				 ent[i]->d_name);
-			load_path(name);
-			for (k = 0; k < topo.nflows; k++) {
-				ck_assert_int_eq(sim_run_flow(sim,
-				    &topo.flows[k], &r), 0);
-				check_events(&r);
-			}
-			teardown();
-			setup();
-		}
-		free(ent[i]);
+	(void)file;
+	for (k = 0; k < topo.nflows; k++) {
+		ck_assert_int_eq(sim_run_flow(sim, &topo.flows[k], r), 0);
+		check_events(r);
 	}
-	free(ent);
-	flow_result_free(&r);
 }
 
 START_TEST(events_name_what_decided)
 {
+	struct flow_result r = { 0 };
+
 	nroute = nrule = nnat = nxing = ndrop = 0;
-	check_dir("../scenarios");
-	check_dir("scenarios");
-	check_dir("scenarios/estates");
+	fixture_each_scenario("../scenarios", check_file, &r);
+	fixture_each_scenario("scenarios", check_file, &r);
+	fixture_each_scenario("scenarios/estates", check_file, &r);
+	flow_result_free(&r);
 	/* Each index seen many times: the test can fail. */
 	ck_assert_uint_gt(nroute, 100);
 	ck_assert_uint_gt(nrule, 10);
