@@ -137,8 +137,11 @@ scn_conns(struct scn *s, yaml_node_t *n, struct vhub *h)
 		    &m) == -1)
 			continue;
 		c->pos = m.pos;
-		c->vnet = yrd_ref(y, m.val[VC_VNET], &s->ivnet, 0, "vnet",
-		    NULL);
+		/* Missing (said by yrd_map_read) or not a name: no VNet. */
+		if (yrd_scalar(y, m.val[VC_VNET], "vnet", "a vnet name") !=
+		    NULL && !s->bad_vnets)
+			c->vnet = yrd_ref(y, m.val[VC_VNET], &s->ivnet, 0,
+			    "vnet", NULL);
 		(void)yrd_bool(y, m.val[VC_PROP], "propagate_default_route",
 		    &c->propagate_default);
 		h->nconns++;
