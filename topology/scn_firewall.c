@@ -444,7 +444,9 @@ scn_firewall(struct scn *s, yaml_node_t *n, struct firewall *fw, bool hub)
 	else if (hub && m.val[FW_VNET] != NULL)
 		yrd_err(y, m.key[FW_VNET], "the firewall of a virtual hub "
 		    "sits in the hub: no 'vnet' [vwan]");
-	else if (m.val[FW_VNET] != NULL && !s->bad_vnets)
+	else if (m.val[FW_VNET] != NULL &&
+	    yrd_scalar(y, m.val[FW_VNET], "vnet", "a vnet name") != NULL &&
+	    !s->bad_vnets)
 		fw->vnet = yrd_ref(y, m.val[FW_VNET], &s->ivnet, 0, "vnet",
 		    NULL);
 	fw->private_ip = 0;
