@@ -159,10 +159,14 @@ size_t
 yrd_ref(struct yrd *y, yaml_node_t *n, const struct yrd_index *ix,
     uint64_t key, const char *what, const char *vnet)
 {
-	const char *v = yrd_text(n), *hint;
+	const char *v, *hint;
 	char in[128] = "", known[192];
 	size_t idx, count;
 
+	/* Missing or not a name: the caller's reader said so. */
+	if (n == NULL || n->type != YAML_SCALAR_NODE)
+		return TOPO_NONE;
+	v = yrd_text(n);
 	if ((idx = yrd_ix_find(ix, key, v)) != TOPO_NONE)
 		return idx;
 	if (vnet != NULL)

@@ -246,7 +246,8 @@ yrd_list(struct yrd *y, yaml_node_t *n, const char *key,
 {
 	*items = NULL;
 	*count = 0;
-	if (yrd_isnull(n))
+	/* Missing (a required key is said so by yrd_map_read) or empty. */
+	if (n == NULL || yrd_isnull(n))
 		return 0;
 	if (n->type == YAML_SEQUENCE_NODE) {
 		*items = n->data.sequence.items.start;

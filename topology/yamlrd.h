@@ -199,6 +199,8 @@ int yrd_ix_add(struct yrd *y, struct yrd_index *ix, uint64_t key,
 	       const char *name, struct srcpos pos, size_t idx);
 void yrd_ix_sort(struct yrd_index *ix);
 void yrd_ix_dups(struct yrd *y, struct yrd_index *ix, const char *what);
+/* The element of ix that scalar n names (TOPO_NONE after an error; also
+ * for n NULL or not a scalar, which the caller's reader reports). */
 size_t yrd_ref(struct yrd *y, yaml_node_t *n, const struct yrd_index *ix,
 	       uint64_t key, const char *what, const char *vnet);
 
