@@ -261,7 +261,7 @@ walk_to_circuit(struct walk *w, size_t ci, const struct eroute *r,
 	if (!walk_gateway_to_circuit(w, ci))
 		return false;
 	w->r->hairpin = HAIRPIN_AZURE;
-	h = walk_hop(w, HOP_GATEWAY, c->name,
+	h = walk_hop(w, HOP_CIRCUIT, c->name,
 	    "MSEE: %s is in VNet %s, back to gateway %s", ta_ip(pkt_dst(w->p)),
 	    ta_s(t->vnets[t->vms[vm].vnet].name), ta_s(c->gateway));
 	hop_why(w, h, "the Microsoft edge learned VNet %s's space from gateway "

@@ -347,7 +347,7 @@ walk_firewall(struct walk *w, size_t fi)
 		    ta_ip(before), ta_ip(snat));
 		hop_why(w, h, "%s", ta_s(how));
 	} else if (!w->quiet) {
-		h = walk_hop(w, HOP_NAT, fw->name, "no SNAT");
+		h = walk_hop(w, HOP_FIREWALL, fw->name, "no SNAT");
 		hop_why(w, h, "%s is in the firewall's private ranges "
 		    "(snat_private_ranges): a network rule keeps the "
 		    "source [fw-snat]", ta_ip(dst));

@@ -142,7 +142,7 @@ home(struct walk *w, enum link_kind link)
 	/* A stateful appliance that saw the request but not the reply
 	 * never completes the connection. */
 	if ((missed = appliance_missed(w, mbuf, sizeof(mbuf))) != NULL) {
-		h = walk_hop(w, HOP_DELIVER, v->name,
+		h = walk_hop(w, HOP_ANSWER, v->name,
 		    "reply bypassed appliance %s", ta_s(missed));
 		hop_why(w, h, "the request crossed appliance %s, the reply did "
 		    "not: a stateful appliance sees half the connection "
@@ -391,7 +391,7 @@ subnet_route(struct walk *w, size_t *vmp)
 			if (to != TOPO_NONE) {
 				/* As the request (walk.c to_circuit): the
 				 * MSEE turns it around. */
-				h = walk_hop(w, HOP_GATEWAY, c->name,
+				h = walk_hop(w, HOP_CIRCUIT, c->name,
 				    "MSEE: %s is in VNet "
 				    "%s, back to gateway %s", ta_ip(dst),
 				    ta_s(t->vnets[t->vms[to].vnet].name),
@@ -640,7 +640,7 @@ host_home(struct walk *w)
 		return;
 	}
 	if ((missed = appliance_missed(w, mbuf, sizeof(mbuf))) != NULL) {
-		h = walk_hop(w, HOP_DELIVER, a, "reply bypassed appliance %s",
+		h = walk_hop(w, HOP_ANSWER, a, "reply bypassed appliance %s",
 		    ta_s(missed));
 		hop_why(w, h, "the request crossed appliance %s, the reply did "
 		    "not: a stateful appliance sees half the connection "
@@ -731,7 +731,7 @@ onprem_hop(struct walk *w, size_t *vmp)
 	} else if (ci != TOPO_NONE) {
 		const struct circuit *c = &t->circuits[ci];
 		gw = c->gateway;
-		h = walk_hop(w, HOP_CIRCUIT, site,
+		h = walk_hop(w, HOP_ONPREM, site,
 		    "customer edge: %s is in VNet %s, over private peering",
 		    ta_ip(dst), ta_s(t->vnets[vn].name));
 		hop_why(w, h,

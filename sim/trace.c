@@ -415,7 +415,8 @@ walk_nat(struct walk *w, const char *who, uint32_t inside, uint16_t iport,
 	n->outside_port = oport;
 	n->who = walk_str(w, who);
 	/* The line that shows it: this direction's last translation line
-	 * without one (a hairpin's circuit line may follow its SNAT). */
+	 * (each makes one translation; a hairpin's circuit line may follow
+	 * its SNAT line). */
 	for (k = r->nhops; k-- > 0 && r->hops[k].reply == w->reply;)
 		if (r->hops[k].kind == HOP_NAT) {
 			if (r->hops[k].nat == HOP_NONE)

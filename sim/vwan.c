@@ -211,7 +211,7 @@ walk_vhub(struct walk *w, const struct eroute *r, uint32_t nh_ip)
 
 	walk_path(w, vh->name);
 	if (vwan_fw_row(t, r)) {
-		h = walk_hop(w, HOP_FIREWALL, vh->name,
+		h = walk_hop(w, HOP_VHUB, vh->name,
 		    "virtual hub: routing intent to firewall %s",
 		    ta_s(t->firewalls[vh->firewall].name));
 		hop_why(w, h, "the hub's routing intent (%s) sends %s to its "

@@ -384,8 +384,10 @@ appliance(struct walk *w, uint32_t nh_ip, struct visits *visits)
 	before = pkt_src(w->p);
 	if (v->snat) {
 		pkt_set_src(w->p, v->ip, pkt_sport(w->p));
-		if (h != &w->scratch)
+		if (h != &w->scratch) {
 			walk_hop_pkt(w, h);
+			h->kind = HOP_NAT;	/* it translates now */
+		}
 		hop_what(w, h, "appliance SNAT %s -> %s", ta_ip(before),
 		    ta_ip(v->ip));
 		hop_why(w, h, "IP forwarding on, snat: true (its own address)");

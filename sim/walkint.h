@@ -133,7 +133,9 @@ struct walk {
 	size_t fw;		/* the Azure Firewall that forwarded the
 				 * packet last, TOPO_NONE when a NIC did */
 	uint32_t arr_point;
-	struct hop scratch;	/* written when the trace cannot grow */
+	struct hop scratch;	/* what walk_hop returns when it records
+				 * no line (a decision-only walk, or the
+				 * trace could not grow): never written */
 };
 
 /* trace.c: what a walk records. */

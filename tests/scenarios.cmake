@@ -97,7 +97,7 @@ set_tests_properties(bad.huge-file PROPERTIES TIMEOUT 120)
 
 # Regressions that are not bundled scenarios (they need test data, or
 # show a run-time refusal such as a routing loop).
-foreach(name service-tags-file routing-loop)
+foreach(name service-tags-file routing-loop firewall-then-appliance-snat)
   add_test(NAME regress.${name}
     COMMAND ${RUNCASE} golden ${CMAKE_CURRENT_SOURCE_DIR}/golden/${name}.txt 0
             -- ${FTSIM} run --no-color tests/scenarios/${name}.yaml

@@ -2,9 +2,9 @@
  * test_trace.c: the trace as events. Every line of every bundled and
  * regression flow names what decided it (the route, the NSG rule, the
  * translation, the crossing) consistently with the text the outputs
- * render from it; a line's why may go on after other lines were
- * recorded; names are the result's own copies, whatever happens to the
- * strings they came from.
+ * render from it, and every translation is named by its own line; a
+ * line's why may go on after other lines were recorded; names are the
+ * result's own copies, whatever happens to the strings they came from.
  */
 #include <check.h>
 #include <stdio.h>
@@ -42,7 +42,7 @@ check_events(const struct flow_result *r)
 {
 	char want[PFX_STRLEN + 64], pf[PFX_STRLEN], ip[IP_STRLEN];
 	const char *n = r->flow->name, *what;
-	size_t i;
+	size_t i, k, named;
 
 	for (i = 0; i < r->nhops; i++) {
 		const struct hop *h = &r->hops[i];
@@ -95,6 +95,14 @@ check_events(const struct flow_result *r)
 			ck_assert(h->xing == 0 || r->xing[h->xing - 1].hop < i);
 			nxing++;
 		}
+	}
+	/* Each translation is named by exactly one line, its own. */
+	for (k = 0; k < r->nnat; k++) {
+		for (i = 0, named = 0; i < r->nhops; i++)
+			named += r->hops[i].nat == k;
+		ck_assert_msg(named == 1, "%s: translation %zu (to %s) named "
+			      "by %zu lines", n, k,
+			      ip_format(r->nat[k].outside, ip), named);
 	}
 }
 
