@@ -377,20 +377,22 @@ appliance(struct walk *w, uint32_t nh_ip, struct visits *visits)
 		    "packets not addressed to it [udr]", ta_s(v->name));
 		return false;
 	}
-	h = walk_hop(w, HOP_APPLIANCE, v->name,
-	    "network virtual appliance forwards");
-	hop_why(w, h, "IP forwarding is on");
-	walk_xing(w, CAP_APPLIANCE, v->name, LINK_VNET);
+	/* One line: a translation when it SNATs, the packet it sends. */
 	before = pkt_src(w->p);
 	if (v->snat) {
-		pkt_set_src(w->p, v->ip, pkt_sport(w->p));
-		if (h != &w->scratch) {
-			walk_hop_pkt(w, h);
-			h->kind = HOP_NAT;	/* it translates now */
-		}
-		hop_what(w, h, "appliance SNAT %s -> %s", ta_ip(before),
-		    ta_ip(v->ip));
+		h = walk_hop(w, HOP_NAT, v->name, "appliance SNAT %s -> %s",
+		    ta_ip(before), ta_ip(v->ip));
 		hop_why(w, h, "IP forwarding on, snat: true (its own address)");
+	} else {
+		h = walk_hop(w, HOP_APPLIANCE, v->name,
+		    "network virtual appliance forwards");
+		hop_why(w, h, "IP forwarding is on");
+	}
+	walk_xing(w, CAP_APPLIANCE, v->name, LINK_VNET);
+	if (v->snat) {
+		pkt_set_src(w->p, v->ip, pkt_sport(w->p));
+		if (h != &w->scratch)
+			walk_hop_pkt(w, h);
 	}
 	/* The appliance's NIC sees the packet again on its way out. */
 	walk_xing(w, CAP_APPLIANCE, v->name, LINK_COUNT);
