@@ -106,7 +106,6 @@ scn_two_ips(struct yrd *y, yaml_node_t *n, const char *key, uint32_t *ips,
 	uint32_t *l = NULL;
 	size_t k, nl = 0;
 
-	/* A list with a bad address is allocated and said wrong: freed. */
 	if (n != NULL && yrd_ip_list(y, n, key, false, &l, &nl) == 1) {
 		if (nl > 2)
 			yrd_err(y, n, "'%s': at most two addresses, got %zu",

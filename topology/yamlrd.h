@@ -166,7 +166,9 @@ int yrd_map_read(struct yrd *y, yaml_node_t *n, const char *ctx,
 		 const char *what, const struct yrd_key *keys, size_t nkeys,
 		 struct yrd_map *m);
 
-/* yaml_scalar.c: typed readers (1 stored, 0 absent, -1 error). */
+/* yaml_scalar.c: typed readers (1 stored, 0 absent, -1 error). A list
+ * reader that fails on an item has stored its list already: the caller
+ * frees *out whatever the return (an owner's field, or a local). */
 int yrd_str(struct yrd *y, yaml_node_t *n, const char *key, char **out);
 int yrd_name(struct yrd *y, yaml_node_t *n, const char *key, char **out);
 int yrd_bool(struct yrd *y, yaml_node_t *n, const char *key, bool *out);
